@@ -1,0 +1,29 @@
+# NormLab: the two commands of the README.
+#   make lab    builds, installs the Java kernel into .venv, fetches Fashion-MNIST, opens JupyterLab on notebooks/
+#   make test   the same set-up, then unit tests and every notebook executed headless at smoke scale
+SHELL := /bin/bash
+VENV ?= .venv
+LAB_ARGS ?=
+export NORMLAB_VENV := $(VENV)
+
+.PHONY: lab test bootstrap build data kernel clean help
+
+help:
+	@echo "make lab   - set everything up and open JupyterLab on notebooks/"
+	@echo "make test  - set everything up, run the unit tests and execute every notebook at smoke scale"
+	@echo "make clean - remove target/ and build/ (keeps .venv and the data cache)"
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+lab: bootstrap
+	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+
+test: bootstrap
+	@scripts/test.sh
+
+build:
+	JAVA_HOME="$$(scripts/find-jdk.sh)" mvn -B -ntp -q package -DskipTests
+
+clean:
+	rm -rf target build

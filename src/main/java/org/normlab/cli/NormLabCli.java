@@ -1,0 +1,43 @@
+package org.normlab.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.normlab.data.FashionMnist;
+import org.normlab.tensor.Gemm;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code normlab} on the command line: headless access to what the notebooks do. */
+@Command(name = "normlab", mixinStandardHelpOptions = true, version = "NormLab 0.1.0",
+        description = "See what normalization does to neural-network training.",
+        subcommands = {NormLabCli.Data.class, NormLabCli.Info.class})
+public final class NormLabCli implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new NormLabCli()).execute(args));
+    }
+
+    @Override
+    public void run() { new CommandLine(this).usage(System.out); }
+
+    @Command(name = "data", description = "Make sure Fashion-MNIST is present and verified (decompresses or downloads once).")
+    static final class Data implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Path dir = FashionMnist.fromEnvironment().prepareAll();
+            System.out.println("Fashion-MNIST ready in " + dir);
+            return 0;
+        }
+    }
+
+    @Command(name = "info", description = "Print the Java runtime and the matrix-product backend NormLab uses.")
+    static final class Info implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            System.out.println("Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
+            System.out.println("GEMM backend: " + Gemm.backend());
+            System.out.println("cores: " + Runtime.getRuntime().availableProcessors() + ", max heap: " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package org.normlab.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.normlab.tensor.Tensor;
+import smile.data.DataFrame;
+import smile.data.vector.ValueVector;
+import smile.datasets.MNIST;
+
+/**
+ * Fashion-MNIST (Xiao, Rasul &amp; Vollgraf 2017): 60 000 training and 10 000 test images of 10 clothing classes,
+ * read through Smile's IDX reader ({@link MNIST}) into (N,1,28,28) float tensors in [0,1].
+ *
+ * <p>Where the files come from, in order:
+ * <ol>
+ *   <li>{@code $NORMLAB_DATA} (or {@code -Dnormlab.data}): a folder with the four IDX files, plain or {@code .gz};</li>
+ *   <li>Debian's {@code dataset-fashion-mnist} package: {@code /usr/share/datasets/fashion-mnist};</li>
+ *   <li>the user cache {@code ~/.cache/normlab/fashion-mnist} (or {@code $XDG_CACHE_HOME/normlab/…});</li>
+ *   <li>a download from the dataset's official source into that cache (unless {@code NORMLAB_OFFLINE=1}).</li>
+ * </ol>
+ * Smile reads only uncompressed IDX files, so {@code .gz} files are decompressed once into the cache. Every
+ * decompressed or downloaded file is checked against the SHA-256 of the official uncompressed file (the
+ * compressed bytes differ between distributions, the content does not).
+ */
+public final class FashionMnist {
+    public static final List<String> CLASS_NAMES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    public static final String OFFICIAL_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
+
+    /** The two halves of the dataset and their four files. */
+    public enum Split {
+        TRAIN("train", 60_000), TEST("t10k", 10_000);
+
+        private final String prefix;
+        private final int size;
+
+        Split(String prefix, int size) { this.prefix = prefix; this.size = size; }
+
+        public String imagesFile() { return prefix + "-images-idx3-ubyte"; }
+        public String labelsFile() { return prefix + "-labels-idx1-ubyte"; }
+        public int size() { return size; }
+    }
+
+    /** SHA-256 of the uncompressed official files. */
+    static final Map<String, String> SHA256 = Map.of(
+            "train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+            "train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+            "t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+            "t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
+
+    private static final Map<Split, SoftReference<Dataset>> LOADED = new EnumMap<>(Split.class);
+
+    private final List<Path> searchDirs;
+    private final Path cacheDir;
+    private final String downloadUrl;  // null: never download
+
+    /**
+     * A loader with explicit places (tests, custom set-ups).
+     *
+     * @param downloadUrl base URL holding the four {@code .gz} files, or null to never download
+     */
+    public FashionMnist(List<Path> searchDirs, Path cacheDir, String downloadUrl) {
+        this.searchDirs = List.copyOf(searchDirs);
+        this.cacheDir = cacheDir;
+        this.downloadUrl = downloadUrl;
+    }
+
+    /** The loader configured from the environment (see the class comment). */
+    public static FashionMnist fromEnvironment() {
+        List<Path> dirs = new ArrayList<>();
+        String custom = setting("normlab.data", "NORMLAB_DATA");
+        if (custom != null && !custom.isBlank()) dirs.add(Path.of(custom));
+        dirs.add(DEBIAN_DIR);
+        Path cache = userCache();
+        dirs.add(cache);
+        boolean offline = "1".equals(setting("normlab.offline", "NORMLAB_OFFLINE"));
+        String url = setting("normlab.fashionMnistUrl", "NORMLAB_FASHION_MNIST_URL");
+        return new FashionMnist(dirs, cache, offline ? null : (url != null ? url : OFFICIAL_URL));
+    }
+
+    private static String setting(String property, String env) {
+        String v = System.getProperty(property);
+        return v != null ? v : System.getenv(env);
+    }
+
+    static Path userCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("normlab").resolve("fashion-mnist");
+    }
+
+    /** The 60 000 training images (loaded once per JVM, kept while memory allows). */
+    public static Dataset train() { return cached(Split.TRAIN); }
+
+    /** The 10 000 test images. */
+    public static Dataset test() { return cached(Split.TEST); }
+
+    private static synchronized Dataset cached(Split split) {
+        SoftReference<Dataset> ref = LOADED.get(split);
+        Dataset d = ref == null ? null : ref.get();
+        if (d == null) {
+            d = fromEnvironment().load(split);
+            LOADED.put(split, new SoftReference<>(d));
+        }
+        return d;
+    }
+
+    /** Reads one split, preparing its files first if needed. */
+    public Dataset load(Split split) {
+        Path images = prepare(split.imagesFile()), labels = prepare(split.labelsFile());
+        return read("Fashion-MNIST " + split.name().toLowerCase(), images, labels);
+    }
+
+    /** Makes sure all four files are present and verified; returns the folder that holds the train images. */
+    public Path prepareAll() {
+        Path dir = null;
+        for (Split s : Split.values()) {
+            dir = prepare(s.imagesFile()).getParent();
+            prepare(s.labelsFile());
+        }
+        return dir;
+    }
+
+    /**
+     * Reads an IDX image file and its label file with Smile into (N,1,28,28) pixels in [0,1] and labels 0..9.
+     * Any problem with the files becomes an error naming them.
+     */
+    public static Dataset read(String name, Path images, Path labels) {
+        for (Path p : List.of(images, labels)) {
+            if (!Files.isRegularFile(p)) throw new IllegalArgumentException("Fashion-MNIST: no file " + p);
+        }
+        DataFrame frame;
+        try {
+            frame = new MNIST(images, labels).data();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("Fashion-MNIST: cannot read " + images + " with " + labels
+                    + " as IDX image/label files (" + e.getMessage() + ")", e);
+        }
+        int n = frame.shape(0), pixels = frame.shape(1) - 1;
+        if (pixels != 28 * 28) {
+            throw new IllegalArgumentException("Fashion-MNIST: " + images + " holds images of " + pixels + " pixels, expected 28×28");
+        }
+        float[] x = new float[n * pixels];
+        for (int j = 0; j < pixels; j++) {
+            ValueVector column = frame.column(j);
+            for (int i = 0; i < n; i++) x[i * pixels + j] = column.getFloat(i);
+        }
+        ValueVector classColumn = frame.column(pixels);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = classColumn.getInt(i);
+        return new Dataset(name, Tensor.of(x, n, 1, 28, 28), y, 10);
+    }
+
+    /** Path of a verified, uncompressed copy of {@code file}, decompressing or downloading it if needed. */
+    Path prepare(String file) {
+        for (Path dir : searchDirs) {
+            Path plain = dir.resolve(file);
+            if (Files.isRegularFile(plain)) return plain;
+        }
+        for (Path dir : searchDirs) {
+            Path gz = dir.resolve(file + ".gz");
+            if (Files.isRegularFile(gz)) return decompress(gz, file);
+        }
+        if (downloadUrl == null) throw notFound(file, "downloads are off (NORMLAB_OFFLINE=1)");
+        Path gz = cacheDir.resolve(file + ".gz");
+        try {
+            download(URI.create(downloadUrl.endsWith("/") ? downloadUrl + file + ".gz" : downloadUrl + "/" + file + ".gz"), gz);
+        } catch (IOException | RuntimeException e) {
+            throw notFound(file, "the download from " + downloadUrl + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw notFound(file, "the download was interrupted");
+        }
+        return decompress(gz, file);
+    }
+
+    private Path decompress(Path gz, String file) {
+        Path target = cacheDir.resolve(file);
+        try {
+            Files.createDirectories(cacheDir);
+            Path tmp = Files.createTempFile(cacheDir, file, ".part");
+            String sha;
+            try (InputStream in = new DigestInputStream(new GZIPInputStream(Files.newInputStream(gz)), sha256())) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                sha = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw new IllegalArgumentException("Fashion-MNIST: " + gz + " is not a readable gzip file (" + e.getMessage() + ")", e);
+            }
+            if (!sha.equals(SHA256.get(file))) {
+                Files.deleteIfExists(tmp);
+                throw new IllegalArgumentException("Fashion-MNIST: " + gz + " does not hold the official " + file
+                        + " (SHA-256 " + sha + ", expected " + SHA256.get(file) + "); delete it and try again");
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Fashion-MNIST: cannot write " + target + " (set NORMLAB_DATA or XDG_CACHE_HOME to a writable folder)", e);
+        }
+    }
+
+    private static void download(URI uri, Path target) throws IOException, InterruptedException {
+        Files.createDirectories(target.getParent());
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
+        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+        try {
+            HttpResponse<Path> response = client.send(request, HttpResponse.BodyHandlers.ofFile(tmp));
+            if (response.statusCode() != 200) throw new IOException("HTTP " + response.statusCode() + " for " + uri);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private IllegalStateException notFound(String file, String why) {
+        return new IllegalStateException("Fashion-MNIST file " + file + " not found; looked for it (plain or .gz) in "
+                + searchDirs + ", and " + why + ".\nGet the data with one of:\n"
+                + "  sudo apt-get install dataset-fashion-mnist      (Debian/Ubuntu; `make data` does this for you)\n"
+                + "  export NORMLAB_DATA=/folder/with/the/IDX/files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],\n"
+                + "                                                  t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz])\n"
+                + "  or allow the download from " + OFFICIAL_URL + " (unset NORMLAB_OFFLINE).");
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.normlab.jupyter;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import org.dflib.jjava.jupyter.Extension;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.html.HtmlWriteOptions;
+import tech.tablesaw.io.html.HtmlWriter;
+
+/**
+ * Loaded by the JJava kernel through {@link java.util.ServiceLoader} when our jar is on its classpath: makes
+ * XChart charts show as PNG images and Tablesaw tables as HTML tables when they are a cell's value, so notebooks
+ * carry no display code.
+ */
+public final class NormLabExtension implements Extension {
+    /** Tables longer than this show their first and last rows only, like pandas. */
+    static final int MAX_ROWS = 40;
+
+    @Override
+    public void install(BaseKernel kernel) {
+        Renderer renderer = kernel.getRenderer();
+        renderer.createRegistration(Chart.class)
+                .onType(XYChart.class).onType(CategoryChart.class).onType(HeatMapChart.class)
+                .preferring(MIMEType.IMAGE_PNG)
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((chart, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> png(chart));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> describe(chart));
+                });
+        renderer.createRegistration(Table.class)
+                .preferring(MIMEType.TEXT_HTML)
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((table, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(table));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> table.print(MAX_ROWS));
+                });
+    }
+
+    /** The chart as base64 PNG, as Jupyter expects in an {@code image/png} output. */
+    public static String png(Chart<?, ?> chart) {
+        try {
+            byte[] bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+            return Base64.getEncoder().encodeToString(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("NormLab: could not encode chart '" + chart.getTitle() + "' as PNG", e);
+        }
+    }
+
+    static String describe(Chart<?, ?> chart) {
+        return chart.getClass().getSimpleName() + " '" + chart.getTitle() + "' (" + chart.getSeriesMap().size() + " series)";
+    }
+
+    /** The table as HTML (Tablesaw's writer), with its name as caption; long tables are cut in the middle. */
+    public static String html(Table table) {
+        Table shown = table.rowCount() <= MAX_ROWS ? table
+                : table.first(MAX_ROWS / 2).append(table.last(MAX_ROWS / 2));
+        StringWriter out = new StringWriter();
+        new HtmlWriter().write(shown, HtmlWriteOptions.builder(out).build());
+        String caption = "<p><b>" + escape(table.name()) + "</b> — " + table.rowCount() + " rows × " + table.columnCount() + " columns"
+                + (shown == table ? "" : ", first and last " + MAX_ROWS / 2 + " shown") + "</p>";
+        return caption + out;
+    }
+
+    private static String escape(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

@@ -1,0 +1,46 @@
+package org.normlab.nn;
+
+import org.normlab.tensor.Rng;
+import org.normlab.tensor.Tensor;
+
+/**
+ * Weight initializers with a scale factor (for initialization-sensitivity studies: scale 1 is the textbook rule).
+ *
+ * <pre>
+ * HE:      W ~ N(0, (scale·√(2 / fanIn))²)           for ReLU nets (He et al. 2015)
+ * XAVIER:  W ~ N(0, (scale·√(2 / (fanIn + fanOut)))²)  for sigmoid/tanh nets (Glorot &amp; Bengio 2010)
+ * NORMAL:  W ~ N(0, scale²)                           a fixed σ, independent of width
+ * </pre>
+ * Biases start at zero.
+ */
+public record Init(Kind kind, double scale) {
+    public enum Kind { HE, XAVIER, NORMAL }
+
+    public Init {
+        if (!(scale > 0) || !Double.isFinite(scale)) throw new IllegalArgumentException("Init: scale must be a positive finite number, got " + scale);
+    }
+
+    public static Init he() { return new Init(Kind.HE, 1); }
+    public static Init xavier() { return new Init(Kind.XAVIER, 1); }
+
+    /** The standard deviation this rule gives for a weight of the given fans. */
+    public double std(int fanIn, int fanOut) {
+        return scale * switch (kind) {
+            case HE -> Math.sqrt(2.0 / fanIn);
+            case XAVIER -> Math.sqrt(2.0 / (fanIn + fanOut));
+            case NORMAL -> 1.0;
+        };
+    }
+
+    /** Fills every {@link Linear} in {@code model} (weights drawn, biases zeroed). */
+    public void apply(Layer model, Rng rng) {
+        if (model instanceof Sequential seq) {
+            for (Layer layer : seq.layers()) apply(layer, rng);
+        } else if (model instanceof Linear linear) {
+            float std = (float) std(linear.inFeatures(), linear.outFeatures());
+            float[] w = linear.weight().value().data();
+            for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextGaussian() * std);
+            if (linear.bias() != null) java.util.Arrays.fill(linear.bias().value().data(), 0f);
+        }
+    }
+}

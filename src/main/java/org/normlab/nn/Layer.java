@@ -1,0 +1,23 @@
+package org.normlab.nn;
+
+import java.util.List;
+import org.normlab.tensor.Tensor;
+
+/**
+ * One differentiable step of a network.
+ *
+ * <p>Contract: {@code forward(x, mode)} returns y and remembers what {@code backward} needs;
+ * {@code backward(dy)} takes dLoss/dy for the most recent forward, <em>adds</em> dLoss/dθ to each parameter's
+ * gradient, and returns dLoss/dx. Layers check their input shape and name themselves in errors.
+ */
+public interface Layer {
+    Tensor forward(Tensor x, Mode mode);
+
+    Tensor backward(Tensor dy);
+
+    /** Trainable parameters (empty for parameter-free layers). */
+    default List<Param> params() { return List.of(); }
+
+    /** A short description with hyper-parameters, e.g. {@code Linear(784→100)}. */
+    String describe();
+}

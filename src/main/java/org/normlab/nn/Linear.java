@@ -1,0 +1,72 @@
+package org.normlab.nn;
+
+import java.util.List;
+import org.normlab.tensor.Gemm;
+import org.normlab.tensor.Tensor;
+
+/**
+ * Fully connected layer, PyTorch layout ({@code weight} is out×in).
+ *
+ * <pre>
+ * forward:   y = x·Wᵀ + b                 x: (N, in), y: (N, out)
+ * backward:  dx = dy·W,   dW += dyᵀ·x,   db += Σ_n dy
+ * </pre>
+ */
+public final class Linear implements Layer {
+    private final int in, out;
+    private final Param weight, bias;
+    private Tensor input;
+
+    /** Weights and bias start at zero; an {@link Init} fills them (the network builders always do). */
+    public Linear(int in, int out, boolean withBias) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + ", out=" + out);
+        this.in = in;
+        this.out = out;
+        this.weight = Param.of("weight", Tensor.zeros(out, in));
+        this.bias = withBias ? Param.of("bias", Tensor.zeros(out)) : null;
+    }
+
+    public Param weight() { return weight; }
+    public Param bias() { return bias; }
+    public int inFeatures() { return in; }
+    public int outFeatures() { return out; }
+
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        if (x.rank() != 2 || x.dim(1) != in) {
+            throw new IllegalArgumentException(describe() + ": expected input [N," + in + "], got " + x.shapeString());
+        }
+        input = x;
+        int n = x.dim(0);
+        Tensor y = Tensor.zeros(n, out);
+        Gemm.gemm(false, true, n, out, in, 1f, x.data(), weight.value().data(), 0f, y.data());
+        if (bias != null) {
+            float[] yd = y.data(), b = bias.value().data();
+            for (int i = 0; i < n; i++) for (int j = 0; j < out; j++) yd[i * out + j] += b[j];
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        if (input == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        int n = input.dim(0);
+        if (dy.rank() != 2 || dy.dim(0) != n || dy.dim(1) != out) {
+            throw new IllegalArgumentException(describe() + ": expected gradient [" + n + "," + out + "], got " + dy.shapeString());
+        }
+        Gemm.gemm(true, false, out, in, n, 1f, dy.data(), input.data(), 1f, weight.grad().data());
+        if (bias != null) {
+            float[] db = bias.grad().data(), g = dy.data();
+            for (int i = 0; i < n; i++) for (int j = 0; j < out; j++) db[j] += g[i * out + j];
+        }
+        Tensor dx = Tensor.zeros(n, in);
+        Gemm.gemm(false, false, n, in, out, 1f, dy.data(), weight.value().data(), 0f, dx.data());
+        return dx;
+    }
+
+    @Override
+    public List<Param> params() { return bias == null ? List.of(weight) : List.of(weight, bias); }
+
+    @Override
+    public String describe() { return "Linear(" + in + "→" + out + (bias == null ? ", no bias" : "") + ")"; }
+}

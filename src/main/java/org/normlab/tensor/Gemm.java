@@ -1,0 +1,67 @@
+package org.normlab.tensor;
+
+import smile.math.blas.BLAS;
+import smile.math.blas.Layout;
+import smile.math.blas.Transpose;
+
+/**
+ * General matrix product on row-major {@code float[]}: {@code C = alpha·op(A)·op(B) + beta·C}.
+ *
+ * <p>Uses Smile's BLAS (OpenBLAS through JavaCPP) when its native library loads, and a plain Java loop
+ * otherwise, so NormLab still runs where no native build exists. {@link #backend()} tells which one is active.
+ */
+public final class Gemm {
+    private static final BLAS NATIVE = loadNative();
+
+    private Gemm() {}
+
+    private static BLAS loadNative() {
+        if (Boolean.getBoolean("normlab.pureJava") || "1".equals(System.getenv("NORMLAB_PURE_JAVA"))) return null;
+        try {
+            return BLAS.engine;
+        } catch (Throwable nativeMissing) {  // UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError
+            return null;
+        }
+    }
+
+    /** "OpenBLAS (Smile)" or "pure Java". */
+    public static String backend() { return NATIVE != null ? "OpenBLAS (Smile)" : "pure Java"; }
+
+    /**
+     * Row-major GEMM. {@code a} is m×k (or k×m when {@code transA}), {@code b} is k×n (or n×k when {@code transB}),
+     * {@code c} is m×n.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            float alpha, float[] a, float[] b, float beta, float[] c) {
+        if (m == 0 || n == 0) return;
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        if (NATIVE != null) {
+            NATIVE.gemm(Layout.ROW_MAJOR, transA ? Transpose.TRANSPOSE : Transpose.NO_TRANSPOSE,
+                    transB ? Transpose.TRANSPOSE : Transpose.NO_TRANSPOSE, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
+        } else {
+            javaGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c);
+        }
+    }
+
+    /** The reference loop: i-p-j order so the inner loop runs along rows of B and C (vectorizable). */
+    static void javaGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int lda, float[] b, int ldb, float beta, float[] c) {
+        if (beta != 1f) {
+            for (int i = 0; i < m * n; i++) c[i] = beta == 0f ? 0f : c[i] * beta;
+        }
+        float[] bRow = transB ? new float[n] : null;
+        for (int i = 0; i < m; i++) {
+            int cOff = i * n;
+            for (int p = 0; p < k; p++) {
+                float aip = alpha * (transA ? a[p * lda + i] : a[i * lda + p]);
+                if (!transB) {
+                    int bOff = p * ldb;
+                    for (int j = 0; j < n; j++) c[cOff + j] += aip * b[bOff + j];
+                } else {
+                    for (int j = 0; j < n; j++) bRow[j] = b[j * ldb + p];
+                    for (int j = 0; j < n; j++) c[cOff + j] += aip * bRow[j];
+                }
+            }
+        }
+    }
+}
