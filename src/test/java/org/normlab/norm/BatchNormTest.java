@@ -1,0 +1,155 @@
+package org.normlab.norm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.normlab.nn.Mode;
+import org.normlab.tensor.Rng;
+import org.normlab.tensor.Tensor;
+import org.normlab.testing.GradCheck;
+
+class BatchNormTest {
+
+    private static Tensor input(long seed, int... shape) {
+        Tensor x = Tensor.randn(new Rng(seed), 2f, shape);
+        float[] d = x.data();
+        for (int i = 0; i < d.length; i++) d[i] += 0.5f;  // a non-zero mean to remove
+        return x;
+    }
+
+    private static void randomAffine(BatchNorm bn, long seed) {
+        Rng rng = new Rng(seed);
+        for (int c = 0; c < bn.channels(); c++) {
+            bn.gamma().value().data()[c] = (float) (0.5 + rng.nextDouble());
+            bn.beta().value().data()[c] = (float) rng.nextGaussian();
+        }
+    }
+
+    @Test
+    void trainingOutputHasZeroMeanUnitBiasedVariancePerChannel() {
+        BatchNorm bn = new BatchNorm(3);
+        Tensor y = bn.forward(input(1, 16, 3), Mode.TRAIN);
+        for (int c = 0; c < 3; c++) {
+            double mean = 0, sq = 0;
+            for (int n = 0; n < 16; n++) mean += y.get(n, c);
+            mean /= 16;
+            for (int n = 0; n < 16; n++) sq += Math.pow(y.get(n, c) - mean, 2);
+            assertEquals(0, mean, 1e-6);
+            assertEquals(1, sq / 16, 1e-3);  // eps = 1e-5 shrinks it a little
+        }
+    }
+
+    @Test
+    void runningStatisticsUseMomentumAndTheUnbiasedVariance() {
+        BatchNorm bn = new BatchNorm(2);
+        Tensor x = Tensor.of(new float[] {1, 10, 2, 20, 3, 30, 6, 40}, 4, 2);
+        bn.forward(x, Mode.TRAIN);
+        // channel 0: values 1,2,3,6 -> mean 3, biased var 3.5, unbiased 14/3
+        assertEquals(0.9 * 0 + 0.1 * 3, bn.runningMean().get(0), 1e-6);
+        assertEquals(0.9 * 1 + 0.1 * (14.0 / 3), bn.runningVar().get(0), 1e-6);
+        assertEquals(1, bn.batchesTracked());
+        bn.forward(x, Mode.TRAIN);
+        assertEquals(0.9 * 0.3 + 0.1 * 3, bn.runningMean().get(0), 1e-6);
+    }
+
+    @Test
+    void nullMomentumGivesTheCumulativeAverage() {
+        BatchNorm bn = new BatchNorm(1, 1e-5, null, true, true);
+        bn.forward(Tensor.of(new float[] {0, 2}, 2, 1), Mode.TRAIN);   // mean 1, unbiased var 2
+        bn.forward(Tensor.of(new float[] {4, 6}, 2, 1), Mode.TRAIN);   // mean 5, unbiased var 2
+        bn.forward(Tensor.of(new float[] {9, 9}, 2, 1), Mode.TRAIN);   // mean 9, unbiased var 0
+        assertEquals((1 + 5 + 9) / 3.0, bn.runningMean().get(0), 1e-6);
+        assertEquals((2 + 2 + 0) / 3.0, bn.runningVar().get(0), 1e-6);
+    }
+
+    @Test
+    void evalModeIsOneAffineMapPerChannelFromRunningStatistics() {
+        BatchNorm bn = new BatchNorm(3);
+        randomAffine(bn, 7);
+        for (int i = 0; i < 5; i++) bn.forward(input(10 + i, 8, 3, 4, 4), Mode.TRAIN);
+        float[] rm = bn.runningMean().data().clone(), rv = bn.runningVar().data().clone();
+        Tensor x = input(99, 2, 3, 4, 4);
+        Tensor y = bn.forward(x, Mode.EVAL);
+        for (int n = 0; n < 2; n++) for (int c = 0; c < 3; c++) for (int h = 0; h < 4; h++) for (int w = 0; w < 4; w++) {
+            double expected = bn.gamma().value().get(c) * (x.get(n, c, h, w) - rm[c]) / Math.sqrt(rv[c] + 1e-5) + bn.beta().value().get(c);
+            assertEquals(expected, y.get(n, c, h, w), 1e-5);
+        }
+        assertArrayEquals(rm, bn.runningMean().data(), "EVAL must not touch the running statistics");
+        // Per-example determinism: one example alone gives the same output as inside the batch.
+        Tensor single = bn.forward(Tensor.of(java.util.Arrays.copyOf(x.data(), 48), 1, 3, 4, 4), Mode.EVAL);
+        assertArrayEquals(java.util.Arrays.copyOf(y.data(), 48), single.data(), 0f);
+    }
+
+    @Test
+    void gammaAndBetaCanRecoverTheIdentity() {
+        // Claim C1: with γ = √(σ² + ε) and β = μ, BN in training mode returns its input.
+        Tensor x = input(3, 32, 4);
+        BatchNorm bn = new BatchNorm(4);
+        for (int c = 0; c < 4; c++) {
+            double mean = 0, sq = 0;
+            for (int n = 0; n < 32; n++) mean += x.get(n, c);
+            mean /= 32;
+            for (int n = 0; n < 32; n++) sq += Math.pow(x.get(n, c) - mean, 2);
+            bn.gamma().value().data()[c] = (float) Math.sqrt(sq / 32 + 1e-5);
+            bn.beta().value().data()[c] = (float) mean;
+        }
+        assertArrayEquals(x.data(), bn.forward(x, Mode.TRAIN).data(), 1e-5f);
+    }
+
+    @Test
+    void gradientsInTrainingMode2d() {
+        BatchNorm bn = new BatchNorm(3);
+        randomAffine(bn, 5);
+        GradCheck.check(bn, input(4, 6, 3), Mode.TRAIN, 11);
+    }
+
+    @Test
+    void gradientsInTrainingMode4d() {
+        BatchNorm bn = new BatchNorm(2);
+        randomAffine(bn, 6);
+        GradCheck.check(bn, input(5, 3, 2, 3, 3), Mode.TRAIN, 12);
+    }
+
+    @Test
+    void gradientsInEvalMode() {
+        BatchNorm bn = new BatchNorm(2);
+        randomAffine(bn, 8);
+        bn.forward(input(6, 8, 2, 2, 2), Mode.TRAIN);
+        GradCheck.check(bn, input(7, 3, 2, 2, 2), Mode.EVAL, 13);
+    }
+
+    @Test
+    void gradientsWithoutAffineAndWithoutRunningStats() {
+        BatchNorm bn = new BatchNorm(3, 1e-5, 0.1, false, false);
+        GradCheck.check(bn, input(8, 5, 3), Mode.EVAL, 14);  // EVAL uses batch statistics here, as in PyTorch
+        assertTrue(bn.params().isEmpty());
+    }
+
+    @Test
+    void oneValuePerChannelInTrainingIsAnError() {
+        BatchNorm bn = new BatchNorm(4);
+        var e = assertThrows(IllegalArgumentException.class, () -> bn.forward(Tensor.zeros(1, 4), Mode.TRAIN));
+        assertEquals("BatchNorm(C=4): expected more than 1 value per channel when training, got input [1, 4]", e.getMessage());
+        assertEquals(1, bn.forward(Tensor.zeros(1, 4), Mode.EVAL).dim(0), "batch-1 inference is fine");
+    }
+
+    @Test
+    void wrongChannelCountNamesLayerAndShapes() {
+        BatchNorm bn = new BatchNorm(16);
+        var e = assertThrows(IllegalArgumentException.class, () -> bn.forward(Tensor.zeros(32, 8, 28, 28), Mode.TRAIN));
+        assertEquals("BatchNorm(C=16): expected input [N,16], [N,16,L] or [N,16,H,W], got [32, 8, 28, 28]", e.getMessage());
+    }
+
+    @Test
+    void invalidHyperParametersAreRejected() {
+        assertEquals("BatchNorm(C=3): momentum must be in [0,1] or null (cumulative), got 1.5",
+                assertThrows(IllegalArgumentException.class, () -> new BatchNorm(3, 1e-5, 1.5, true, true)).getMessage());
+        assertEquals("BatchNorm(C=3): eps must be positive and finite, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> new BatchNorm(3, -1, 0.1, true, true)).getMessage());
+        assertEquals("BatchNorm: number of channels must be positive, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new BatchNorm(0)).getMessage());
+    }
+}
