@@ -1,0 +1,47 @@
+package org.normlab.jupyter;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.Base64;
+import java.util.ServiceLoader;
+import javax.imageio.ImageIO;
+import org.dflib.jjava.jupyter.Extension;
+import org.junit.jupiter.api.Test;
+import org.normlab.plot.Charts;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+class NormLabExtensionTest {
+    @Test
+    void theKernelFindsTheExtensionThroughServiceLoader() {
+        assertTrue(ServiceLoader.load(Extension.class).stream().anyMatch(p -> p.type() == NormLabExtension.class));
+    }
+
+    @Test
+    void chartsBecomeRealPngImages() throws Exception {
+        var chart = Charts.xy("t", "x", "y");
+        chart.addSeries("s", new double[] {1, 2, 3}, new double[] {3, 1, 2});
+        byte[] png = Base64.getDecoder().decode(NormLabExtension.png(chart));
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertEquals(720, image.getWidth());
+        assertEquals(420, image.getHeight());
+    }
+
+    @Test
+    void tablesBecomeHtmlAndLongOnesAreCut() {
+        Table small = Table.create("small", IntColumn.create("a", 1, 2));
+        String html = NormLabExtension.html(small);
+        assertTrue(html.startsWith("<p><b>small</b> — 2 rows × 1 columns</p>"), html);
+        assertTrue(html.contains("<td>2</td>"), html);
+        int[] values = new int[100];
+        for (int i = 0; i < 100; i++) values[i] = i;
+        String cut = NormLabExtension.html(Table.create("<big>", IntColumn.create("a", values)));
+        assertTrue(cut.startsWith("<p><b>&lt;big&gt;</b> — 100 rows × 1 columns, first and last 20 shown</p>"), cut);
+        assertTrue(cut.contains("<td>19</td>") && cut.contains("<td>80</td>") && !cut.contains("<td>50</td>"));
+    }
+}

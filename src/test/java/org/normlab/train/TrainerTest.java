@@ -1,0 +1,70 @@
+package org.normlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.normlab.data.Dataset;
+import org.normlab.data.FashionMnist;
+import org.normlab.nn.Activation;
+import org.normlab.norm.Norm;
+import org.normlab.norm.Placement;
+import org.normlab.study.Experiment;
+import org.normlab.study.Quickstart;
+import org.normlab.study.Results;
+import org.normlab.study.RunConfig;
+import org.normlab.study.Scale;
+
+class TrainerTest {
+    private static final Dataset TEST = FashionMnist.fromEnvironment().load(FashionMnist.Split.TEST);
+    private static final Dataset TRAIN = TEST.head(2000), HELD_OUT = TEST.head(3000).select(range(2000, 3000));
+
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
+    }
+
+    private static RunConfig config(Norm norm, double lr, long seed) {
+        return new RunConfig(norm, Placement.BEFORE, Activation.Kind.RELU, List.of(64, 64), lr, 0.0, 50, 2, 0, 2000, 10, seed);
+    }
+
+    @Test
+    void sameConfigAndSeedGiveTheSameTable() {
+        RunConfig c = config(Norm.BN, 0.1, 3);
+        var first = Results.tidy("a", List.of(new Results.Run(c, Experiment.run(c, TRAIN, HELD_OUT, null))));
+        var second = Results.tidy("a", List.of(new Results.Run(c, Experiment.run(c, TRAIN, HELD_OUT, null))));
+        assertEquals(first.rowCount(), second.rowCount());
+        assertEquals(first.printAll(), second.printAll());
+        var otherSeed = Results.tidy("a", List.of(new Results.Run(c.withSeed(4), Experiment.run(c.withSeed(4), TRAIN, HELD_OUT, null))));
+        assertFalse(first.doubleColumn("value").asList().equals(otherSeed.doubleColumn("value").asList()), "the seed matters");
+    }
+
+    @Test
+    void trainingLearnsSomething() {
+        RunLog log = Experiment.run(config(Norm.BN, 0.1, 1), TRAIN, HELD_OUT, null);
+        assertFalse(log.diverged());
+        assertEquals(80, log.points().stream().filter(p -> p.metric().equals(Trainer.TRAIN_LOSS)).count() * 10);
+        assertTrue(log.last(Trainer.TEST_ACC) > 0.6, "test accuracy " + log.last(Trainer.TEST_ACC));
+    }
+
+    @Test
+    void anAbsurdLearningRateIsRecordedAsDivergedWithItsStep() {
+        RunLog log = Experiment.run(config(Norm.NONE, 1e4, 1), TRAIN, HELD_OUT, null);
+        assertTrue(log.diverged());
+        assertTrue(log.divergedAtStep() >= 1 && log.divergedAtStep() <= 80, "step " + log.divergedAtStep());
+        assertTrue(log.divergence().startsWith("training loss "), log.divergence());
+        // What was logged before the divergence is kept.
+        assertTrue(log.points().stream().allMatch(p -> p.step() < log.divergedAtStep()));
+    }
+
+    @Test
+    void quickstartAtSmokeScaleComparesBothNorms() {
+        Quickstart.Result r = Quickstart.run(Scale.SMOKE, TEST, HELD_OUT, null);
+        assertEquals(List.of("none", "BN"), r.summary().stringColumn("norm").asList());
+        assertEquals(4, r.runs().rowCount());
+        assertTrue(r.headline().startsWith("After 1 epoch(s) at smoke scale (mean of 2 seeds): none — train loss "), r.headline());
+    }
+}
