@@ -2,15 +2,16 @@
 #   make lab    builds, installs the Java kernel into .venv, fetches Fashion-MNIST, opens JupyterLab on notebooks/
 #   make test   the same set-up, then unit tests and every notebook executed headless at smoke scale
 SHELL := /bin/bash
-VENV ?= .venv
+VENV ?= $(or $(NORMLAB_VENV),.venv)
 LAB_ARGS ?=
 export NORMLAB_VENV := $(VENV)
 
-.PHONY: lab test bootstrap build data kernel clean help
+.PHONY: lab test bootstrap build notebooks clean help
 
 help:
 	@echo "make lab   - set everything up and open JupyterLab on notebooks/"
 	@echo "make test  - set everything up, run the unit tests and execute every notebook at smoke scale"
+	@echo "make notebooks - re-execute notebooks/ in place at NORMLAB_SCALE (default: default) to refresh committed outputs"
 	@echo "make clean - remove target/ and build/ (keeps .venv and the data cache)"
 
 bootstrap:
@@ -21,6 +22,10 @@ lab: bootstrap
 
 test: bootstrap
 	@scripts/test.sh
+
+notebooks: bootstrap
+	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" NORMLAB_SCALE=$${NORMLAB_SCALE:-default} \
+	  $(VENV)/bin/python scripts/run_notebooks.py --out notebooks notebooks/*.ipynb
 
 build:
 	JAVA_HOME="$$(scripts/find-jdk.sh)" mvn -B -ntp -q package -DskipTests

@@ -8,4 +8,4 @@ export JUPYTER_PATH="$PWD/${NORMLAB_VENV:-.venv}/share/jupyter" NORMLAB_SCALE=${
 
 mvn -B -ntp verify
 # mvn verify rebuilt the jar the kernel loads; the kernelspec points at it, so the notebooks test this build.
-"${NORMLAB_VENV:-.venv}/bin/python" -m pytest -v -p no:cacheprovider tests/notebooks
+"${NORMLAB_VENV:-.venv}/bin/python" -m pytest -v -p no:cacheprovider tests
