@@ -18,7 +18,8 @@ bootstrap:
 	@scripts/bootstrap.sh
 
 lab: bootstrap
-	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(VENV)/bin/jupyter lab --notebook-dir=notebooks \
+	  $$( [ "$$(id -u)" -eq 0 ] && echo --allow-root ) $(LAB_ARGS)
 
 test: bootstrap
 	@scripts/test.sh
