@@ -3,22 +3,40 @@ package org.normlab.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.normlab.data.FashionMnist;
+import org.normlab.study.Studies;
+import org.normlab.study.Study;
 import org.normlab.tensor.Gemm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code normlab} on the command line: headless access to what the notebooks do. */
 @Command(name = "normlab", mixinStandardHelpOptions = true, version = "NormLab 0.1.0",
-        description = "See what normalization does to neural-network training.",
-        subcommands = {NormLabCli.Data.class, NormLabCli.Info.class})
+        description = {"See what normalization does to neural-network training.", "Studies: quickstart, lr-grid-demo (see `normlab list`)."},
+        subcommands = {StudyCommand.class, NormLabCli.ListStudies.class, NormLabCli.Data.class, NormLabCli.Info.class})
 public final class NormLabCli implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new NormLabCli()).execute(args));
+        CommandLine cli = new CommandLine(new NormLabCli());
+        // Bad input (an unknown study, a bad scale) is a one-line message, not a stack trace.
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (!(e instanceof IllegalArgumentException)) throw e;
+            cmd.getErr().println("normlab: " + e.getMessage());
+            return 2;
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override
     public void run() { new CommandLine(this).usage(System.out); }
+
+    @Command(name = "list", description = "List the studies `normlab study` can run.")
+    static final class ListStudies implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            for (Study s : Studies.all()) System.out.printf("  %-16s %s%n", s.name(), s.title());
+            return 0;
+        }
+    }
 
     @Command(name = "data", description = "Make sure Fashion-MNIST is present and verified (decompresses or downloads once).")
     static final class Data implements Callable<Integer> {

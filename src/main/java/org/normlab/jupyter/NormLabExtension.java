@@ -13,6 +13,8 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.normlab.study.Progress;
+import org.normlab.study.Verdict;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.html.HtmlWriteOptions;
 import tech.tablesaw.io.html.HtmlWriter;
@@ -20,7 +22,8 @@ import tech.tablesaw.io.html.HtmlWriter;
 /**
  * Loaded by the JJava kernel through {@link java.util.ServiceLoader} when our jar is on its classpath: makes
  * XChart charts show as PNG images and Tablesaw tables as HTML tables when they are a cell's value, so notebooks
- * carry no display code.
+ * carry no display code. Verdicts show as a coloured HTML block, and sweeps report progress in an output that updates
+ * in place.
  */
 public final class NormLabExtension implements Extension {
     /** Tables longer than this show their first and last rows only, like pandas. */
@@ -28,7 +31,15 @@ public final class NormLabExtension implements Extension {
 
     @Override
     public void install(BaseKernel kernel) {
+        Progress.Defaults.install(() -> new NotebookProgress(kernel));
         Renderer renderer = kernel.getRenderer();
+        renderer.createRegistration(Verdict.class)
+                .preferring(MIMEType.TEXT_HTML)
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((verdict, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, verdict::toHtml);
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, verdict::toString);
+                });
         renderer.createRegistration(Chart.class)
                 .onType(XYChart.class).onType(CategoryChart.class).onType(HeatMapChart.class)
                 .preferring(MIMEType.IMAGE_PNG)

@@ -8,6 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -90,6 +95,128 @@ public final class Charts {
             mean.setLineColor(color);
             mean.setLineStyle(new BasicStroke(2.5f));
             mean.setMarker(SeriesMarkers.NONE);
+        }
+        return chart;
+    }
+
+    /**
+     * Final values against the learning rate (log axis), one colour per group: a dot per run, a line through the
+     * means of the runs that finished, and a red cross at the top of the plot for each run without a final value
+     * (diverged or failed: NaN in {@code valueColumn}).
+     *
+     * @param finals one row per run with columns {@code groupColumn}, {@code lr} and {@code valueColumn}
+     */
+    public static XYChart versusLearningRate(Table finals, String groupColumn, String valueColumn, String title) {
+        XYChart chart = xy(title, "learning rate (log scale)", valueColumn);
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setMarkerSize(7);
+        Map<String, TreeMap<Double, List<Double>>> byGroup = new LinkedHashMap<>();
+        List<Double> divergedLr = new ArrayList<>();
+        double top = Double.NEGATIVE_INFINITY;
+        for (Row r : finals) {
+            double v = r.getDouble(valueColumn), lr = r.getDouble("lr");
+            String g = String.valueOf(r.getObject(groupColumn));
+            List<Double> values = byGroup.computeIfAbsent(g, k -> new TreeMap<>()).computeIfAbsent(lr, k -> new ArrayList<>());
+            if (Double.isNaN(v)) divergedLr.add(lr); else { values.add(v); top = Math.max(top, v); }
+        }
+        int index = 0;
+        for (var group : byGroup.entrySet()) {
+            Color color = colorOf(group.getKey(), index++);
+            List<Double> xs = new ArrayList<>(), means = new ArrayList<>(), dotX = new ArrayList<>(), dotY = new ArrayList<>();
+            group.getValue().forEach((lr, values) -> {
+                values.forEach(v -> { dotX.add(lr); dotY.add(v); });
+                if (!values.isEmpty()) { xs.add(lr); means.add(values.stream().mapToDouble(d -> d).average().orElse(Double.NaN)); }
+            });
+            if (!xs.isEmpty()) {
+                XYSeries mean = chart.addSeries(group.getKey(), xs, means);
+                mean.setLineColor(color);
+                mean.setLineStyle(new BasicStroke(2.5f));
+                mean.setMarker(SeriesMarkers.NONE);
+            }
+            if (!dotX.isEmpty()) {
+                XYSeries dots = chart.addSeries(group.getKey() + " seeds", dotX, dotY);
+                dots.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                dots.setMarker(SeriesMarkers.CIRCLE);
+                dots.setMarkerColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 140));
+                dots.setShowInLegend(false);
+            }
+        }
+        if (!divergedLr.isEmpty()) {
+            double y = Double.isFinite(top) ? top * 1.1 : 1;
+            XYSeries crosses = chart.addSeries("diverged or failed (" + divergedLr.size() + " runs)", divergedLr,
+                    divergedLr.stream().map(x -> y).toList());
+            crosses.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            crosses.setMarker(SeriesMarkers.CROSS);
+            crosses.setMarkerColor(new Color(0xd6, 0x27, 0x28));
+        }
+        return chart;
+    }
+
+    /** A heatmap of {@code value} over two columns of a table (e.g. init scale × depth), one cell per pair. */
+    public static HeatMapChart heatmap(Table table, String xColumn, String yColumn, String valueColumn, String title) {
+        List<String> xs = new ArrayList<>(), ys = new ArrayList<>();
+        for (Row r : table) {
+            String x = String.valueOf(r.getObject(xColumn)), y = String.valueOf(r.getObject(yColumn));
+            if (!xs.contains(x)) xs.add(x);
+            if (!ys.contains(y)) ys.add(y);
+        }
+        List<Number[]> cells = new ArrayList<>();
+        for (Row r : table) {
+            cells.add(new Number[] {xs.indexOf(String.valueOf(r.getObject(xColumn))), ys.indexOf(String.valueOf(r.getObject(yColumn))),
+                    r.getDouble(valueColumn)});
+        }
+        HeatMapChart chart = new HeatMapChartBuilder().width(720).height(420).title(title).xAxisTitle(xColumn).yAxisTitle(yColumn).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setRangeColors(new Color[] {new Color(0x1f, 0x77, 0xb4), new Color(0xf7, 0xf7, 0xf7), new Color(0xd6, 0x27, 0x28)});
+        chart.addSeries(valueColumn, xs, ys, cells);
+        return chart;
+    }
+
+    /**
+     * Grouped bars with 95% intervals as error bars: one bar group per value of {@code category}, one colour per
+     * value of {@code group}; {@code mean}, {@code lo}, {@code hi} are column names.
+     */
+    public static CategoryChart bars(Table table, String category, String group, String mean, String lo, String hi, String title) {
+        CategoryChart chart = new CategoryChartBuilder().width(720).height(420).title(title).xAxisTitle(category).yAxisTitle(mean).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setErrorBarsColor(Color.BLACK);
+        Map<String, Map<String, double[]>> byGroup = new LinkedHashMap<>();
+        List<String> categories = new ArrayList<>();
+        for (Row r : table) {
+            String c = String.valueOf(r.getObject(category));
+            if (!categories.contains(c)) categories.add(c);
+            byGroup.computeIfAbsent(String.valueOf(r.getObject(group)), k -> new LinkedHashMap<>())
+                    .put(c, new double[] {r.getDouble(mean), r.getDouble(lo), r.getDouble(hi)});
+        }
+        int index = 0;
+        for (var g : byGroup.entrySet()) {
+            List<Double> ys = new ArrayList<>(), err = new ArrayList<>();
+            for (String c : categories) {
+                double[] v = g.getValue().getOrDefault(c, new double[] {Double.NaN, Double.NaN, Double.NaN});
+                ys.add(Double.isNaN(v[0]) ? 0 : v[0]);
+                err.add(Double.isFinite(v[2] - v[0]) ? v[2] - v[0] : 0);  // symmetric t interval: half-width
+            }
+            CategorySeries s = chart.addSeries(g.getKey(), categories, ys, err);
+            s.setFillColor(colorOf(g.getKey(), index++));
+        }
+        return chart;
+    }
+
+    /** Points in the plane, one colour per named set (e.g. GAN samples against the true modes). */
+    public static XYChart scatter(String title, Map<String, double[][]> sets) {
+        XYChart chart = xy(title, "x", "y");
+        chart.getStyler().setMarkerSize(4);
+        int index = 0;
+        for (var set : sets.entrySet()) {
+            double[][] xy = set.getValue();
+            XYSeries s = chart.addSeries(set.getKey(), xy[0], xy[1]);
+            s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setMarkerColor(colorOf(set.getKey(), index++));
         }
         return chart;
     }

@@ -2,7 +2,6 @@ package org.normlab.study;
 
 import org.normlab.data.Dataset;
 import org.normlab.model.Models;
-import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.nn.Sequential;
 import org.normlab.optim.Sgd;
@@ -17,14 +16,26 @@ public final class Experiment {
 
     private Experiment() {}
 
+    /** The initialized model a config describes (seeded by the config's seed). */
+    public static Sequential model(RunConfig config, Rng initRng) {
+        Init init = new Init(config.init(), config.initScale());
+        return switch (config.model()) {
+            case "mlp" -> Models.mlp(config.widths(), config.activation(), config.norm(), config.placement(), init, initRng);
+            default -> throw new IllegalArgumentException("Experiment: unknown model '" + config.model() + "' (known: mlp)");
+        };
+    }
+
     public static RunLog run(RunConfig config, Dataset train, Dataset test, Trainer.Listener listener) {
+        if (!config.dataset().equals("fashion-mnist")) {
+            throw new IllegalArgumentException("Experiment: unknown dataset '" + config.dataset() + "' (known: fashion-mnist)");
+        }
         Rng root = new Rng(config.seed());
         Rng initRng = root.split(), orderRng = root.split();
-        Init init = config.activation() == Activation.Kind.RELU ? Init.he() : Init.xavier();
-        Sequential model = Models.mlp(config.widths(), config.activation(), config.norm(), config.placement(), init, initRng);
-        Sgd sgd = new Sgd(model.params(), config.lr(), config.momentum(), 0, false);
+        Sequential model = model(config, initRng);
+        Sgd sgd = new Sgd(model.params(), config.lr(), config.momentum(), config.weightDecay(), false);
         Dataset trainPart = config.trainSize() < train.size() ? train.head(config.trainSize()) : train;
+        Dataset testPart = config.testSize() == 0 ? null : config.testSize() < test.size() ? test.head(config.testSize()) : test;
         Trainer.Options options = new Trainer.Options(config.batchSize(), config.epochs(), config.maxSteps(), config.logEvery(), DIVERGENCE_LOSS);
-        return Trainer.train(model, sgd, trainPart, test, options, orderRng, listener);
+        return Trainer.train(model, sgd, trainPart, testPart, options, orderRng, listener);
     }
 }

@@ -1,147 +1,127 @@
 package org.normlab.study;
 
-import java.io.PrintStream;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
-import org.normlab.data.FashionMnist;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
-import org.normlab.plot.Charts;
-import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
  * The first look: the same sigmoid MLP on Fashion-MNIST trained with and without BatchNorm, a few seeds each.
  *
  * <p>Budget per scale: smoke = 2 048 images, 1 epoch, 2 seeds (CI); default = all 60 000 images, 2 epochs,
- * 3 seeds; full = 10 epochs, 5 seeds.
+ * 3 seeds; full = 10 epochs, 5 seeds. Its verdict is only a first hint at claim C2 (one learning rate, one net).
  */
-public final class Quickstart {
+public final class Quickstart implements Study {
     /** The train accuracy whose first crossing counts as "converged" in the summary. */
     public static final double TARGET_TRAIN_ACC = 0.80;
     public static final List<Norm> NORMS = List.of(Norm.NONE, Norm.BN);
 
-    private Quickstart() {}
+    @Override public String name() { return "quickstart"; }
+
+    @Override public String title() { return "a sigmoid MLP on Fashion-MNIST with and without BatchNorm"; }
 
     /** The config of seed 0 without normalization at this scale; the study varies norm and seed. */
     public static RunConfig baseConfig(Scale scale) {
-        return new RunConfig(Norm.NONE, Placement.BEFORE, Activation.Kind.SIGMOID, scale.pick(List.of(128, 128), List.of(256, 256, 256), List.of(256, 256, 256)),
-                0.1, 0.0, 64, scale.pick(1, 2, 10), 0, scale.pick(2048, 60_000, 60_000), scale.pick(4, 47, 94), 0);
+        return RunConfig.mlp(scale.pick(List.of(128, 128), List.of(256, 256, 256), List.of(256, 256, 256)), Activation.Kind.SIGMOID)
+                .with("epochs", scale.pick(1, 2, 10))
+                .with("trainSize", scale.pick(2048, 60_000, 60_000))
+                .with("testSize", scale.pick(1000, 10_000, 10_000))
+                .with("logEvery", scale.pick(4, 47, 94));
     }
 
     public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
 
-    /** Runs the study at the scale this JVM was asked for ({@link Scale#current()}). */
-    public static Result run() { return run(Scale.current()); }
-
-    public static Result run(Scale scale) {
-        Dataset train = FashionMnist.train();
-        Dataset test = scale == Scale.SMOKE ? FashionMnist.test().head(1000) : FashionMnist.test();
-        return run(scale, train, test, System.out);
+    public static Sweep sweep(Scale scale) {
+        return Sweep.of("quickstart-" + scale, baseConfig(scale)).vary("norm", NORMS).seeds(seeds(scale));
     }
 
-    /** Runs every norm × seed on the given data, printing one line per finished run to {@code out} (may be null). */
-    public static Result run(Scale scale, Dataset train, Dataset test, PrintStream out) {
+    @Override
+    public List<Verdict.Criterion> criteria(Scale scale) {
+        return List.of(Verdict.Criterion.above("C2 (first hint)", "final train loss (none) − final train loss (BN), paired by seed", 0));
+    }
+
+    /** Runs at the current scale (see {@link Scale#current()}) and returns the quickstart's view of the report. */
+    public static Result compare() { return new Result(new Quickstart().run(Scale.current())); }
+
+    /** Runs on the given data without storing results (tests). */
+    public static Result compare(Scale scale, Dataset train, Dataset test, Progress progress) {
+        return new Result(new Quickstart().run(scale, train, test, ResultStore.none(), progress, Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Override
+    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        SweepResult sweep = sweep(scale).run(train, test, store, progress, threads);
+        Summary lossGap = sweep.pairedDifference(c -> c.norm() == Norm.NONE, c -> c.norm() == Norm.BN,
+                r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS));
+        Map<String, Table> tables = new LinkedHashMap<>();
+        tables.put("summary", summary(scale, sweep));
+        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
         RunConfig base = baseConfig(scale);
-        List<Results.Run> runs = new ArrayList<>();
-        int total = NORMS.size() * seeds(scale), done = 0;
-        for (Norm norm : NORMS) {
-            for (int seed = 0; seed < seeds(scale); seed++) {
-                RunConfig config = base.withNorm(norm).withSeed(seed);
-                RunLog log = Experiment.run(config, train, test, null);
-                runs.add(new Results.Run(config, log));
-                done++;
-                if (out != null) {
-                    // One println per line: the kernel sends each write as its own output message.
-                    out.println(String.format(Locale.ROOT, "[%d/%d] %-4s seed %d: train acc %.3f, test acc %.3f%s (%.1f s)", done, total, norm.label(), seed,
-                            log.last(Trainer.TRAIN_ACC), log.last(Trainer.TEST_ACC),
-                            log.diverged() ? ", DIVERGED at step " + log.divergedAtStep() : "", log.wallSeconds()));
-                }
-            }
+        String setup = " — sigmoid MLP " + base.hidden() + ", Fashion-MNIST, lr " + base.lr() + ", batch " + base.batchSize();
+        for (String metric : List.of(Trainer.TRAIN_LOSS, Trainer.TEST_ACC)) {
+            XYChart chart = sweep.curves(metric);
+            chart.setTitle(metric + setup);
+            figures.put(metric, chart);
         }
-        return new Result(scale, base, Results.tidy("quickstart (" + scale + ")", runs), Results.runs("runs", runs));
+        return new StudyReport(name(), scale, sweep, tables, figures, List.of(criteria(scale).get(0).judge(lossGap)));
     }
 
     /**
-     * What the quickstart measured.
-     *
-     * @param table tidy: norm, lr, batch, seed, step, epoch, metric, value
-     * @param runs  one row per run (diverged?, wall time)
+     * Per norm, means over seeds: final train loss and accuracy, final test accuracy, and the first logged step at
+     * which train accuracy reached {@link #TARGET_TRAIN_ACC} (missing when a seed never did).
      */
-    public record Result(Scale scale, RunConfig base, Table table, Table runs) {
+    static Table summary(Scale scale, SweepResult sweep) {
+        Table t = Table.create("quickstart summary (" + scale + ")");
+        Table loss = sweep.finalSummary(Trainer.TRAIN_LOSS), acc = sweep.finalSummary(Trainer.TRAIN_ACC),
+                test = sweep.finalSummary(Trainer.TEST_ACC), steps = sweep.stepsToSummary(Trainer.TRAIN_ACC, TARGET_TRAIN_ACC);
+        t.addColumns(loss.column("norm").copy(), loss.column("n").copy().setName("seeds"),
+                round(loss.doubleColumn("final " + Trainer.TRAIN_LOSS).copy().setName("final train loss")),
+                round(acc.doubleColumn("final " + Trainer.TRAIN_ACC).copy().setName("final train acc")),
+                round(test.doubleColumn("final " + Trainer.TEST_ACC).copy().setName("final test acc")),
+                steps.doubleColumn(steps.columnCount() - 3).copy().setName("steps to train acc " + TARGET_TRAIN_ACC));
+        return t;
+    }
+
+    private static tech.tablesaw.api.DoubleColumn round(tech.tablesaw.api.DoubleColumn c) {
+        return c.map(v -> Math.round(v * 10_000) / 10_000.0);
+    }
+
+    /** The quickstart's report with the short names the notebook uses. */
+    public record Result(StudyReport report) {
+        public Scale scale() { return report.scale(); }
+        public RunConfig base() { return baseConfig(report.scale()); }
+        /** Tidy: key, norm, seed, step, epoch, metric, value. */
+        public Table table() { return report.results(); }
+        public Table runs() { return report.runs(); }
+        public Table summary() { return report.table("summary"); }
+        public Verdict verdict() { return report.verdicts().get(0); }
 
         /** Learning curves of {@code metric} (train_loss, train_acc, test_loss, test_acc) per norm. */
         public XYChart curves(String metric) {
-            return Charts.learningCurves(table, metric, "norm",
-                    metric + " — sigmoid MLP " + base.hidden() + ", Fashion-MNIST, lr " + base.lr() + ", batch " + base.batchSize());
-        }
-
-        /**
-         * Per norm, means over seeds: final train loss and accuracy, final test accuracy, and the first logged step at
-         * which train accuracy reached {@link #TARGET_TRAIN_ACC} (missing when a seed never did).
-         */
-        public Table summary() {
-            StringColumn norm = StringColumn.create("norm");
-            IntColumn seeds = IntColumn.create("seeds");
-            DoubleColumn trainLoss = DoubleColumn.create("final train loss"), trainAcc = DoubleColumn.create("final train acc"),
-                    testAcc = DoubleColumn.create("final test acc"), toTarget = DoubleColumn.create("steps to train acc " + TARGET_TRAIN_ACC);
-            for (String label : table.stringColumn("norm").unique().asList()) {
-                Table mine = table.where(table.stringColumn("norm").isEqualTo(label));
-                List<Long> seedList = mine.longColumn("seed").unique().asList();
-                double tl = 0, ta = 0, te = 0, steps = 0;
-                boolean allReached = true;
-                for (long seed : seedList) {
-                    Table run = mine.where(mine.longColumn("seed").isEqualTo(seed));
-                    tl += last(run, Trainer.TRAIN_LOSS);
-                    ta += last(run, Trainer.TRAIN_ACC);
-                    te += last(run, Trainer.TEST_ACC);
-                    int reached = firstStepAtLeast(run, Trainer.TRAIN_ACC, TARGET_TRAIN_ACC);
-                    if (reached < 0) allReached = false; else steps += reached;
-                }
-                int k = seedList.size();
-                norm.append(label);
-                seeds.append(k);
-                trainLoss.append(round(tl / k));
-                trainAcc.append(round(ta / k));
-                testAcc.append(round(te / k));
-                if (allReached) toTarget.append(steps / k); else toTarget.appendMissing();
-            }
-            return Table.create("quickstart summary (" + scale + ")", norm, seeds, trainLoss, trainAcc, testAcc, toTarget);
+            return metric.equals(Trainer.TRAIN_LOSS) || metric.equals(Trainer.TEST_ACC) ? (XYChart) report.figure(metric)
+                    : report.sweep().curves(metric);
         }
 
         /** One sentence comparing the norms' final numbers, written from {@link #summary()}. */
         public String headline() {
             Table s = summary();
-            StringBuilder sb = new StringBuilder("After " + base.epochs() + " epoch(s) at " + scale + " scale (mean of "
+            StringBuilder sb = new StringBuilder("After " + base().epochs() + " epoch(s) at " + scale() + " scale (mean of "
                     + s.intColumn("seeds").get(0) + " seeds): ");
             for (int i = 0; i < s.rowCount(); i++) {
                 sb.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s — train loss %.3f, train acc %.3f, test acc %.3f",
-                        s.stringColumn("norm").get(i), s.doubleColumn(2).get(i), s.doubleColumn(3).get(i), s.doubleColumn(4).get(i)));
+                        s.stringColumn("norm").get(i), s.doubleColumn("final train loss").get(i), s.doubleColumn("final train acc").get(i),
+                        s.doubleColumn("final test acc").get(i)));
             }
             int best = 0;
-            for (int i = 1; i < s.rowCount(); i++) if (s.doubleColumn(2).get(i) < s.doubleColumn(2).get(best)) best = i;
+            for (int i = 1; i < s.rowCount(); i++) if (s.doubleColumn("final train loss").get(i) < s.doubleColumn("final train loss").get(best)) best = i;
             return sb.append(". Lowest final train loss: ").append(s.stringColumn("norm").get(best)).append('.').toString();
         }
-
-        private static double last(Table run, String metric) {
-            Table m = run.where(run.stringColumn("metric").isEqualTo(metric));
-            return m.rowCount() == 0 ? Double.NaN : m.doubleColumn("value").get(m.rowCount() - 1);
-        }
-
-        private static int firstStepAtLeast(Table run, String metric, double target) {
-            Table m = run.where(run.stringColumn("metric").isEqualTo(metric));
-            for (int i = 0; i < m.rowCount(); i++) if (m.doubleColumn("value").get(i) >= target) return m.intColumn("step").get(i);
-            return -1;
-        }
-
-        private static double round(double v) { return Math.round(v * 10_000) / 10_000.0; }
     }
 }

@@ -1,35 +1,139 @@
 package org.normlab.study;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.normlab.nn.Activation;
+import org.normlab.nn.Init;
 import org.normlab.norm.Norm;
 import org.normlab.norm.Placement;
 
 /**
- * Everything that determines one training run of an MLP classifier on Fashion-MNIST. Two equal configs give
- * identical results: the seed fixes initialization and data order.
+ * Everything that determines one training run. Two equal configs give identical results: the seed fixes
+ * initialization and data order, and nothing else (thread count, run order) enters.
  *
- * @param hidden    hidden-layer widths (input 784 and output 10 are implied)
- * @param trainSize how many training images to use (the first ones; 60 000 = all)
- * @param maxSteps  stop after this many steps (0: run all epochs)
- * @param logEvery  log metrics every this many steps
+ * @param dataset     "fashion-mnist"
+ * @param model       "mlp" (Flatten → [Linear → Norm → act]×hidden → Linear)
+ * @param hidden      hidden-layer widths of the MLP (input 784 and output 10 are implied)
+ * @param init        weight initializer; {@code initScale} multiplies its standard deviation
+ * @param trainSize   how many training images to use (the first ones; 60 000 = all)
+ * @param testSize    how many test images to evaluate on (the first ones; 10 000 = all)
+ * @param maxSteps    stop after this many steps (0: run all epochs)
+ * @param logEvery    log metrics every this many steps
  */
-public record RunConfig(Norm norm, Placement placement, Activation.Kind activation, List<Integer> hidden,
-                        double lr, double momentum, int batchSize, int epochs, int maxSteps,
-                        int trainSize, int logEvery, long seed) {
+public record RunConfig(String dataset, String model, List<Integer> hidden, Activation.Kind activation,
+                        Norm norm, Placement placement, Init.Kind init, double initScale,
+                        double lr, double momentum, double weightDecay,
+                        int batchSize, int epochs, int maxSteps, int trainSize, int testSize, int logEvery, long seed) {
+
     public RunConfig {
         hidden = List.copyOf(hidden);
+        if (!(lr > 0)) throw new IllegalArgumentException("RunConfig: lr must be positive, got " + lr);
+        if (batchSize <= 0 || epochs <= 0 || logEvery <= 0 || trainSize <= 0 || testSize < 0) {
+            throw new IllegalArgumentException("RunConfig: batchSize, epochs, logEvery, trainSize must be positive and testSize ≥ 0, got "
+                    + batchSize + ", " + epochs + ", " + logEvery + ", " + trainSize + ", " + testSize);
+        }
     }
 
-    public RunConfig withNorm(Norm n) {
-        return new RunConfig(n, placement, activation, hidden, lr, momentum, batchSize, epochs, maxSteps, trainSize, logEvery, seed);
+    /** An MLP on Fashion-MNIST with textbook defaults: no norm, He/Xavier init, SGD lr 0.1, batch 64, 1 epoch. */
+    public static RunConfig mlp(List<Integer> hidden, Activation.Kind activation) {
+        return new RunConfig("fashion-mnist", "mlp", hidden, activation, Norm.NONE, Placement.BEFORE,
+                activation == Activation.Kind.RELU ? Init.Kind.HE : Init.Kind.XAVIER, 1.0,
+                0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, 0);
     }
 
-    public RunConfig withSeed(long s) {
-        return new RunConfig(norm, placement, activation, hidden, lr, momentum, batchSize, epochs, maxSteps, trainSize, logEvery, s);
+    /** Names of the fields a sweep can vary, in declaration order. */
+    public static List<String> fields() {
+        return Arrays.stream(RunConfig.class.getRecordComponents()).map(RecordComponent::getName).toList();
     }
 
-    /** Layer widths of the network: 784, hidden…, 10. */
+    /**
+     * This config with one field replaced. Numbers convert to the field's type; strings parse into norms and
+     * enums ("BN", "relu", "after"). Unknown fields and unconvertible values name the field in the error.
+     */
+    public RunConfig with(String field, Object value) {
+        RecordComponent[] components = RunConfig.class.getRecordComponents();
+        Object[] args = new Object[components.length];
+        boolean found = false;
+        try {
+            for (int i = 0; i < components.length; i++) {
+                RecordComponent c = components[i];
+                if (c.getName().equals(field)) {
+                    args[i] = convert(field, c.getType(), value);
+                    found = true;
+                } else {
+                    args[i] = c.getAccessor().invoke(this);
+                }
+            }
+            if (!found) throw new IllegalArgumentException("RunConfig: no field '" + field + "'; fields are " + fields());
+            Constructor<RunConfig> canonical = RunConfig.class.getDeclaredConstructor(
+                    Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+            return canonical.newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object convert(String field, Class<?> type, Object value) {
+        try {
+            if (type == double.class) return ((Number) value).doubleValue();
+            if (type == int.class) return ((Number) value).intValue();
+            if (type == long.class) return ((Number) value).longValue();
+            if (type == Norm.class) return value instanceof Norm n ? n : Norm.parse(value.toString());
+            if (type.isEnum() && value instanceof String s) {
+                for (Object constant : type.getEnumConstants()) {
+                    if (((Enum<?>) constant).name().equalsIgnoreCase(s)) return constant;
+                }
+                throw new IllegalArgumentException("no " + type.getSimpleName() + " named " + s);
+            }
+            if (type == List.class && value instanceof List<?> list) return List.copyOf(list);
+            return type.cast(value);
+        } catch (ClassCastException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("RunConfig: cannot set " + field + " (" + type.getSimpleName() + ") to " + value
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+    }
+
+    public RunConfig withNorm(Norm n) { return with("norm", n); }
+
+    public RunConfig withSeed(long s) { return with("seed", s); }
+
+    /** The value of a field as shown in result tables (norms by label, enums in lower case). */
+    public Object value(String field) {
+        for (RecordComponent c : RunConfig.class.getRecordComponents()) {
+            if (c.getName().equals(field)) {
+                try {
+                    Object v = c.getAccessor().invoke(this);
+                    if (v instanceof Norm n) return n.label();
+                    if (v instanceof Enum<?> e) return e.name().toLowerCase(Locale.ROOT);
+                    if (v instanceof List<?> l) return l.toString();
+                    return v;
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        throw new IllegalArgumentException("RunConfig: no field '" + field + "'; fields are " + fields());
+    }
+
+    /** A stable 16-hex-digit key of every field: the name of this run's stored results. */
+    public String key() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Layer widths of the MLP: 784, hidden…, 10. */
     public int[] widths() {
         int[] w = new int[hidden.size() + 2];
         w[0] = 28 * 28;

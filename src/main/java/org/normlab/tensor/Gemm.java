@@ -9,6 +9,7 @@ import smile.math.blas.Transpose;
  *
  * <p>Uses Smile's BLAS (OpenBLAS through JavaCPP) when its native library loads, and a plain Java loop
  * otherwise, so NormLab still runs where no native build exists. {@link #backend()} tells which one is active.
+ * OpenBLAS is pinned to one thread; parallelism comes from running several training runs at once.
  */
 public final class Gemm {
     private static final BLAS NATIVE = loadNative();
@@ -18,7 +19,11 @@ public final class Gemm {
     private static BLAS loadNative() {
         if (Boolean.getBoolean("normlab.pureJava") || "1".equals(System.getenv("NORMLAB_PURE_JAVA"))) return null;
         try {
-            return BLAS.engine;
+            BLAS engine = BLAS.engine;
+            // One BLAS thread: sweeps run whole training runs in parallel instead (no oversubscription), and a
+            // run's numbers then never depend on how many threads BLAS happened to use.
+            org.bytedeco.openblas.global.openblas.blas_set_num_threads(1);
+            return engine;
         } catch (Throwable nativeMissing) {  // UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError
             return null;
         }

@@ -15,7 +15,21 @@ public final class RunLog {
     private final List<Point> points = new ArrayList<>();
     private int divergedAtStep = -1;
     private String divergence;
+    private String error;
     private double wallSeconds;
+
+    public RunLog() {}
+
+    /** A log read back from storage. */
+    public static RunLog restore(List<Point> points, int divergedAtStep, String divergence, String error, double wallSeconds) {
+        RunLog log = new RunLog();
+        log.points.addAll(points);
+        log.divergedAtStep = divergedAtStep;
+        log.divergence = divergence;
+        log.error = error;
+        log.wallSeconds = wallSeconds;
+        return log;
+    }
 
     void add(int step, double epoch, String metric, double value) { points.add(new Point(step, epoch, metric, value)); }
 
@@ -26,6 +40,9 @@ public final class RunLog {
 
     void setWallSeconds(double seconds) { wallSeconds = seconds; }
 
+    /** Records that the run stopped on an error (a bug or bad input, not a divergence); what was logged is kept. */
+    public void markFailed(String message) { error = message; }
+
     public List<Point> points() { return Collections.unmodifiableList(points); }
     public boolean diverged() { return divergedAtStep >= 0; }
     /** Step at which the loss became non-finite or blew up, or -1. */
@@ -33,6 +50,9 @@ public final class RunLog {
     /** Why the run was stopped as diverged, or null. */
     public String divergence() { return divergence; }
     public double wallSeconds() { return wallSeconds; }
+    /** The error that stopped the run, or null. */
+    public String error() { return error; }
+    public boolean failed() { return error != null; }
 
     /** The last logged value of {@code metric}, or NaN. */
     public double last(String metric) {

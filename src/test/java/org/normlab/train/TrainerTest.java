@@ -10,7 +10,6 @@ import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
 import org.normlab.study.Experiment;
 import org.normlab.study.Quickstart;
 import org.normlab.study.Results;
@@ -28,17 +27,18 @@ class TrainerTest {
     }
 
     private static RunConfig config(Norm norm, double lr, long seed) {
-        return new RunConfig(norm, Placement.BEFORE, Activation.Kind.RELU, List.of(64, 64), lr, 0.0, 50, 2, 0, 2000, 10, seed);
+        return RunConfig.mlp(List.of(64, 64), Activation.Kind.RELU).withNorm(norm).with("lr", lr).with("batchSize", 50)
+                .with("epochs", 2).with("trainSize", 2000).with("logEvery", 10).withSeed(seed);
     }
 
     @Test
     void sameConfigAndSeedGiveTheSameTable() {
         RunConfig c = config(Norm.BN, 0.1, 3);
-        var first = Results.tidy("a", List.of(new Results.Run(c, Experiment.run(c, TRAIN, HELD_OUT, null))));
-        var second = Results.tidy("a", List.of(new Results.Run(c, Experiment.run(c, TRAIN, HELD_OUT, null))));
+        var first = Results.tidy("a", List.of(new Results.Run(c, Experiment.run(c, TRAIN, HELD_OUT, null))), List.of("norm"));
+        var second = Results.tidy("a", List.of(new Results.Run(c, Experiment.run(c, TRAIN, HELD_OUT, null))), List.of("norm"));
         assertEquals(first.rowCount(), second.rowCount());
         assertEquals(first.printAll(), second.printAll());
-        var otherSeed = Results.tidy("a", List.of(new Results.Run(c.withSeed(4), Experiment.run(c.withSeed(4), TRAIN, HELD_OUT, null))));
+        var otherSeed = Results.tidy("a", List.of(new Results.Run(c.withSeed(4), Experiment.run(c.withSeed(4), TRAIN, HELD_OUT, null))), List.of("norm"));
         assertFalse(first.doubleColumn("value").asList().equals(otherSeed.doubleColumn("value").asList()), "the seed matters");
     }
 
@@ -62,7 +62,7 @@ class TrainerTest {
 
     @Test
     void quickstartAtSmokeScaleComparesBothNorms() {
-        Quickstart.Result r = Quickstart.run(Scale.SMOKE, TEST, HELD_OUT, null);
+        Quickstart.Result r = Quickstart.compare(Scale.SMOKE, TEST, HELD_OUT, org.normlab.study.Progress.none());
         assertEquals(List.of("none", "BN"), r.summary().stringColumn("norm").asList());
         assertEquals(4, r.runs().rowCount());
         assertTrue(r.headline().startsWith("After 1 epoch(s) at smoke scale (mean of 2 seeds): none — train loss "), r.headline());

@@ -1,0 +1,24 @@
+package org.normlab.study;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The registry of studies the CLI and reports can run by name. */
+public final class Studies {
+    private static final Map<String, Study> ALL = new LinkedHashMap<>();
+
+    static {
+        for (Study s : List.<Study>of(new Quickstart(), new LrGridDemo())) ALL.put(s.name(), s);
+    }
+
+    private Studies() {}
+
+    public static List<Study> all() { return List.copyOf(ALL.values()); }
+
+    public static Study get(String name) {
+        Study s = ALL.get(name);
+        if (s == null) throw new IllegalArgumentException("no study '" + name + "'; known: " + ALL.keySet());
+        return s;
+    }
+}

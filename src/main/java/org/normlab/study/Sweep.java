@@ -1,0 +1,148 @@
+package org.normlab.study;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.normlab.data.Dataset;
+import org.normlab.data.FashionMnist;
+import org.normlab.train.RunLog;
+import org.normlab.train.Trainer;
+
+/**
+ * A grid of configs × seeds, run in parallel and stored run by run.
+ *
+ * <pre>
+ * Sweep.of("lr-demo", RunConfig.mlp(List.of(128), Activation.Kind.RELU))
+ *      .vary("norm", "none", "BN").vary("lr", 0.01, 0.1, 1.0).seeds(3).run();
+ * </pre>
+ * Runs go to a fixed pool of threads (one per core by default; BLAS itself is single-threaded, see
+ * {@code Gemm}); each run's numbers depend only on its config, so results are the same whatever the pool size or
+ * the order runs finish in, and tables list runs in grid order. A run that throws is recorded as failed with its
+ * message and the sweep goes on; finished runs are stored as they finish and skipped when the sweep is run again.
+ */
+public final class Sweep {
+    private final String name;
+    private final RunConfig base;
+    private final Map<String, List<Object>> axes = new LinkedHashMap<>();
+    private int seeds = 1;
+
+    private Sweep(String name, RunConfig base) {
+        if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("Sweep: name '" + name + "' must be a plain file name");
+        this.name = name;
+        this.base = base;
+    }
+
+    public static Sweep of(String name, RunConfig base) { return new Sweep(name, base); }
+
+    /** Varies one config field over {@code values} (converted as {@link RunConfig#with} does). */
+    public Sweep vary(String field, Object... values) { return vary(field, List.of(values)); }
+
+    public Sweep vary(String field, List<?> values) {
+        if (values.isEmpty()) throw new IllegalArgumentException("Sweep " + name + ": no values for " + field);
+        if (field.equals("seed")) throw new IllegalArgumentException("Sweep " + name + ": use seeds(n) for seeds");
+        base.with(field, values.get(0));  // fail now, not mid-sweep, on an unknown field or a bad value
+        axes.put(field, List.copyOf(values));
+        return this;
+    }
+
+    /** Seeds 0 … n−1 for every grid point. */
+    public Sweep seeds(int n) {
+        if (n < 1) throw new IllegalArgumentException("Sweep " + name + ": needs at least one seed, got " + n);
+        seeds = n;
+        return this;
+    }
+
+    public String name() { return name; }
+    public RunConfig base() { return base; }
+    public List<String> variedFields() { return List.copyOf(axes.keySet()); }
+
+    /** Every config in grid order (first axis slowest, seeds fastest). */
+    public List<RunConfig> configs() {
+        List<RunConfig> out = new ArrayList<>(List.of(base));
+        for (var axis : axes.entrySet()) {
+            List<RunConfig> next = new ArrayList<>();
+            for (RunConfig c : out) for (Object v : axis.getValue()) next.add(c.with(axis.getKey(), v));
+            out = next;
+        }
+        List<RunConfig> withSeeds = new ArrayList<>();
+        for (RunConfig c : out) for (int s = 0; s < seeds; s++) withSeeds.add(c.withSeed(s));
+        return withSeeds;
+    }
+
+    /** Runs on Fashion-MNIST, storing under {@link ResultStore#defaultStore()}, one thread per core. */
+    public SweepResult run() {
+        return run(FashionMnist.train(), FashionMnist.test(), ResultStore.defaultStore(), Progress.auto(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    public SweepResult run(Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        List<RunConfig> configs = configs();
+        RunLog[] logs = new RunLog[configs.size()];
+        List<Integer> todo = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            logs[i] = store.load(name, configs.get(i)).orElse(null);
+            if (logs[i] == null) todo.add(i);
+        }
+        int cached = configs.size() - todo.size();
+        progress.start(name + (cached > 0 ? " (" + cached + " of " + configs.size() + " runs already stored)" : ""), todo.size());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(r, "normlab-sweep-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
+            for (int i : todo) {
+                done.submit(() -> {
+                    RunConfig c = configs.get(i);
+                    logs[i] = runOne(c, train, test);
+                    store.save(name, c, logs[i]);
+                    return i;
+                });
+            }
+            for (int k = 0; k < todo.size(); k++) {
+                Future<Integer> f = done.take();
+                int i = f.get();
+                progress.advance(describe(configs.get(i), logs[i]));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Sweep " + name + " interrupted; finished runs are stored and will be reused", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Sweep " + name + ": storing a run failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+            progress.finish();
+        }
+        List<Results.Run> runs = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) runs.add(new Results.Run(configs.get(i), logs[i]));
+        return new SweepResult(name, variedFields(), runs);
+    }
+
+    private static RunLog runOne(RunConfig c, Dataset train, Dataset test) {
+        try {
+            return Experiment.run(c, train, test, null);
+        } catch (RuntimeException e) {
+            RunLog failed = new RunLog();
+            failed.markFailed(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return failed;
+        }
+    }
+
+    private String describe(RunConfig c, RunLog log) {
+        StringBuilder sb = new StringBuilder();
+        for (String f : axes.keySet()) sb.append(f).append('=').append(c.value(f)).append(' ');
+        sb.append("seed ").append(c.seed()).append(": ");
+        if (log.failed()) return sb.append("FAILED (").append(log.error()).append(')').toString();
+        if (log.diverged()) return sb.append("diverged at step ").append(log.divergedAtStep()).toString();
+        return sb.append(String.format(Locale.ROOT, "train loss %.3f, test acc %.3f (%.1f s)", log.last(Trainer.TRAIN_LOSS),
+                log.last(Trainer.TEST_ACC), log.wallSeconds())).toString();
+    }
+}

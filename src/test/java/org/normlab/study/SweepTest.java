@@ -1,0 +1,109 @@
+package org.normlab.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.normlab.data.Dataset;
+import org.normlab.data.FashionMnist;
+import org.normlab.nn.Activation;
+import org.normlab.norm.Norm;
+import org.normlab.train.Trainer;
+
+class SweepTest {
+    private static final Dataset DATA = FashionMnist.fromEnvironment().load(FashionMnist.Split.TEST);
+    private static final Dataset TRAIN = DATA.head(600), TEST = DATA.head(800).select(java.util.stream.IntStream.range(600, 800).toArray());
+
+    private static Sweep sweep() {
+        RunConfig base = RunConfig.mlp(List.of(32), Activation.Kind.RELU).with("trainSize", 600).with("testSize", 200).with("logEvery", 5);
+        return Sweep.of("t", base).vary("norm", "none", "BN").vary("lr", 0.05, 0.5, 1e5).seeds(2);
+    }
+
+    @Test
+    void gridOrderAndConfigs() {
+        List<RunConfig> configs = sweep().configs();
+        assertEquals(12, configs.size());
+        assertEquals(Norm.NONE, configs.get(0).norm());
+        assertEquals(0.05, configs.get(0).lr());
+        assertEquals(1, configs.get(1).seed());
+        assertEquals(0.5, configs.get(2).lr());
+        assertEquals(Norm.BN, configs.get(6).norm());
+        assertEquals(12, configs.stream().map(RunConfig::key).distinct().count(), "every run has its own key");
+    }
+
+    @Test
+    void resultsDoNotDependOnThreadsOrOrderAndDivergenceIsRecorded() {
+        SweepResult one = sweep().run(TRAIN, TEST, ResultStore.none(), Progress.none(), 1);
+        SweepResult two = sweep().run(TRAIN, TEST, ResultStore.none(), Progress.none(), 2);
+        assertEquals(one.table().printAll(), two.table().printAll());
+        var runs = one.runsTable();
+        // lr 1e5 diverges for every run without BN; it is recorded with its step, not thrown.
+        for (int i = 0; i < runs.rowCount(); i++) {
+            if (runs.doubleColumn("lr").get(i) == 1e5 && runs.stringColumn("norm").get(i).equals("none")) {
+                assertTrue(runs.booleanColumn("diverged").get(i));
+                assertTrue(runs.intColumn("diverged_at_step").get(i) >= 1);
+            }
+        }
+        Summary s = one.summarize(c -> c.norm() == Norm.BN && c.lr() == 0.05, r -> SweepResult.finalValue(r, Trainer.TEST_ACC));
+        assertEquals(2, s.n());
+        assertTrue(s.mean() > 0.3, "BN at lr 0.05 learns something: " + s);
+        var stable = one.largestStableLr("norm", Trainer.TRAIN_LOSS, Math.log(10));
+        assertEquals(List.of("none", "BN"), stable.stringColumn("norm").asList());
+        assertTrue(stable.doubleColumn("largest stable lr").get(0) < 1e5);
+    }
+
+    @Test
+    void anInterruptedSweepResumesFromTheStoreAndEndsWithTheSameTable(@TempDir Path tmp) throws Exception {
+        ResultStore store = ResultStore.at(tmp);
+        Sweep full = sweep();
+        SweepResult uninterrupted = full.run(TRAIN, TEST, ResultStore.none(), Progress.none(), 2);
+        // "Interrupt" after the first grid point: store only the runs of norm=none, lr=0.05.
+        Sweep part = Sweep.of("t", full.base()).vary("norm", "none").vary("lr", 0.05).seeds(2);
+        part.run(TRAIN, TEST, store, Progress.none(), 1);
+        List<Path> stored = runFiles(tmp);
+        assertEquals(2, stored.size());
+        long before = Files.getLastModifiedTime(stored.get(0)).toMillis();
+        Thread.sleep(20);
+        SweepResult resumed = full.run(TRAIN, TEST, store, Progress.none(), 2);
+        assertEquals(before, Files.getLastModifiedTime(stored.get(0)).toMillis(), "a stored run is not recomputed");
+        assertEquals(12, runFiles(tmp).size());
+        assertEquals(uninterrupted.table().printAll(), resumed.table().printAll());
+        assertEquals(uninterrupted.runsTable().column("diverged_at_step").asList(), resumed.runsTable().column("diverged_at_step").asList());
+    }
+
+    private static List<Path> runFiles(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> p.toString().endsWith(".run.csv")).sorted().toList();
+        }
+    }
+
+    @Test
+    void aRunThatThrowsIsRecordedAsFailedAndTheSweepGoesOn() {
+        // Batch size 1 with BN: "expected more than 1 value per channel when training".
+        RunConfig base = RunConfig.mlp(List.of(8), Activation.Kind.RELU).with("trainSize", 20).with("testSize", 10).with("batchSize", 1);
+        SweepResult r = Sweep.of("f", base).vary("norm", "none", "BN").run(TRAIN, TEST, ResultStore.none(), Progress.none(), 2);
+        assertFalse(r.runs().get(0).log().failed());
+        assertTrue(r.runs().get(1).log().error().contains("expected more than 1 value per channel when training"), r.runs().get(1).log().error());
+        assertEquals(1, r.finalSummary(Trainer.TRAIN_LOSS).intColumn("failed").get(1));
+    }
+
+    @Test
+    void badSweepsFailBeforeRunning() {
+        RunConfig base = RunConfig.mlp(List.of(8), Activation.Kind.RELU);
+        assertEquals("RunConfig: no field 'learningRate'; fields are " + RunConfig.fields(),
+                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary("learningRate", 0.1)).getMessage());
+        assertEquals("RunConfig: cannot set norm (Norm) to XN: Norm: unknown normalization 'XN' (known: none, BN)",
+                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary("norm", "XN")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Sweep.of("a/b", base));
+        assertNotEquals(base.key(), base.with("lr", 0.2).key());
+        assertEquals(base.key(), RunConfig.mlp(List.of(8), Activation.Kind.RELU).key(), "the key is a pure function of the config");
+    }
+}
