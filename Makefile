@@ -25,7 +25,8 @@ test: bootstrap
 	@scripts/test.sh
 
 notebooks: bootstrap
-	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" NORMLAB_SCALE=$${NORMLAB_SCALE:-default} \
+	rm -rf build/notebook-results
+	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" NORMLAB_SCALE=$${NORMLAB_SCALE:-default} NORMLAB_RESULTS="$(CURDIR)/build/notebook-results" \
 	  $(VENV)/bin/python scripts/run_notebooks.py --out notebooks notebooks/*.ipynb
 
 build:

@@ -1,5 +1,6 @@
 """Every notebook under notebooks/ executed headless with the real JJava kernel (scale from NORMLAB_SCALE)."""
 import json
+import os
 import re
 import subprocess
 import sys
@@ -87,3 +88,64 @@ def test_kernel_runs_on_jdk_21_or_newer_with_normlab_on_its_classpath():
     feature, version = results[0].strip('"').split()
     assert int(feature) >= 21
     assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+
+
+def test_sweep_notebook_shows_progress_and_figures_by_auto_display():
+    path = next(p for p in NOTEBOOKS if p.name.startswith("90-"))
+    nb, error = executed(path)
+    assert error is None, error
+    displays = [o for o in outputs(nb) if o.get("output_type") == "display_data"]
+    progress = [o for o in displays if "normlab-progress" in str(o.get("transient", {})) or "<progress" in o["data"].get("text/html", "")]
+    assert progress, "no progress display"
+    assert "runs" in progress[0]["data"]["text/plain"] and "done in" in progress[0]["data"]["text/plain"], progress[0]["data"]
+    results = [o.get("data", {}) for o in outputs(nb) if o.get("output_type") == "execute_result"]
+    assert sum("image/png" in d for d in results) >= 2
+    verdicts = [d["text/html"] for d in results if "criterion (declared before the runs)" in d.get("text/html", "")]
+    assert verdicts and re.search(r"SUPPORTED|NOT SUPPORTED|INCONCLUSIVE", verdicts[0])
+
+
+def run_cli(*args, **kwargs):
+    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
+    return subprocess.Popen([java, "--enable-native-access=ALL-UNNAMED", "-jar", str(ROOT / "target" / "normlab.jar"), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
+
+
+def test_cli_gives_the_same_table_as_the_notebook(tmp_path):
+    """The notebook 90 saved its report under build/studies/lr-grid-demo-<scale>; the CLI must produce the same table."""
+    path = next(p for p in NOTEBOOKS if p.name.startswith("90-"))
+    executed(path)
+    scale = os.environ.get("NORMLAB_SCALE", "default")
+    notebook_csv = ROOT / "build" / "studies" / f"lr-grid-demo-{scale}" / "results.csv"
+    proc = run_cli("study", "lr-grid-demo", "--scale", scale, "--out", str(tmp_path / "cli"))
+    out, _ = proc.communicate(timeout=900)
+    assert proc.returncode == 0, out
+    assert (tmp_path / "cli" / "results.csv").read_text() == notebook_csv.read_text()
+    assert (tmp_path / "cli" / "train-loss-vs-lr.svg").exists() and (tmp_path / "cli" / "train-loss-vs-lr.png").exists()
+
+
+def test_a_killed_cli_sweep_resumes_without_recomputing(tmp_path):
+    """Kill `normlab study` after a few runs are stored, rerun it: stored runs are kept, the table equals an uninterrupted run's."""
+    import time
+    args = ["study", "lr-grid-demo", "--scale", "default", "--threads", "1"]
+    runs = tmp_path / "killed" / "runs"
+    proc = run_cli(*args, "--out", str(tmp_path / "killed"))
+    deadline = time.monotonic() + 600
+    stored = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        stored = sorted(runs.rglob("*.run.csv")) if runs.exists() else []
+        if len(stored) >= 3:
+            break
+        time.sleep(0.05)
+    proc.kill()
+    proc.communicate()
+    assert 3 <= len(stored) < 18, f"{len(stored)} runs stored when killed"
+    before = {p: p.stat().st_mtime_ns for p in stored}
+    resumed = run_cli(*args, "--out", str(tmp_path / "killed"))
+    out, _ = resumed.communicate(timeout=900)
+    assert resumed.returncode == 0, out
+    assert f"{len(stored)} of 18 runs already stored" in out or "already stored" in out, out
+    assert all(p.stat().st_mtime_ns == t for p, t in before.items()), "a stored run was recomputed"
+    fresh = run_cli(*args, "--out", str(tmp_path / "fresh"))
+    out2, _ = fresh.communicate(timeout=900)
+    assert fresh.returncode == 0, out2
+    assert (tmp_path / "killed" / "results.csv").read_text() == (tmp_path / "fresh" / "results.csv").read_text()

@@ -22,7 +22,8 @@ final class NotebookProgress implements Progress {
         title = sweepTitle;
         eta.start(total);
         DisplayData d = render(false);
-        d.setDisplayId(displayId);
+        // The protocol's transient display_id (DisplayData.setDisplayId changed its signature between JJava alphas).
+        d.putTransientData("display_id", displayId);
         kernel.display(d);
     }
 
