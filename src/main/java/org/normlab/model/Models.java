@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.normlab.nn.Activation;
+import org.normlab.nn.AvgPool2d;
+import org.normlab.nn.Conv2d;
 import org.normlab.nn.Flatten;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
@@ -40,5 +42,42 @@ public final class Models {
         Sequential model = new Sequential(layers);
         init.apply(model, rng);
         return model;
+    }
+
+    /**
+     * LeNet-5 as in d2l.ai's "LeNet with batch normalization" (§8.5), for (N, 1, 28, 28) images and 10 classes:
+     * <pre>
+     * Conv(1→6, 5×5) → [Norm(6)] → act → AvgPool(2, 2)         28×28 → 24×24 → 12×12
+     * Conv(6→16, 5×5) → [Norm(16)] → act → AvgPool(2, 2)       12×12 → 8×8 → 4×4
+     * Flatten (16·4·4 = 256) → Linear(256→120) → [Norm(120)] → act → Linear(120→84) → [Norm(84)] → act → Linear(84→10)
+     * </pre>
+     * With {@link Norm#NONE} the bracketed layers are left out. A conv or linear layer followed by a norm gets no bias.
+     */
+    public static Sequential lenet(Norm norm, Activation.Kind activation, Init init, Rng rng) {
+        List<Layer> layers = new ArrayList<>();
+        convBlock(layers, 1, 6, norm, activation);
+        convBlock(layers, 6, 16, norm, activation);
+        layers.add(new Flatten());
+        linearBlock(layers, 16 * 4 * 4, 120, norm, activation);
+        linearBlock(layers, 120, 84, norm, activation);
+        layers.add(new Linear(84, 10, true));
+        Sequential model = new Sequential(layers);
+        init.apply(model, rng);
+        return model;
+    }
+
+    private static void convBlock(List<Layer> layers, int in, int out, Norm norm, Activation.Kind activation) {
+        Layer normLayer = norm.create(out);
+        layers.add(new Conv2d(in, out, 5, normLayer == null));
+        if (normLayer != null) layers.add(normLayer);
+        layers.add(new Activation(activation));
+        layers.add(new AvgPool2d(2, 2));
+    }
+
+    private static void linearBlock(List<Layer> layers, int in, int out, Norm norm, Activation.Kind activation) {
+        Layer normLayer = norm.create(out);
+        layers.add(new Linear(in, out, normLayer == null));
+        if (normLayer != null) layers.add(normLayer);
+        layers.add(new Activation(activation));
     }
 }

@@ -11,7 +11,8 @@ import org.normlab.tensor.Tensor;
  * XAVIER:  W ~ N(0, (scale·√(2 / (fanIn + fanOut)))²)  for sigmoid/tanh nets (Glorot &amp; Bengio 2010)
  * NORMAL:  W ~ N(0, scale²)                           a fixed σ, independent of width
  * </pre>
- * Biases start at zero.
+ * Biases start at zero. For a {@link Linear}, fanIn = in and fanOut = out; for a {@link Conv2d},
+ * fanIn = in·kH·kW and fanOut = out·kH·kW (PyTorch's {@code _calculate_fan_in_and_fan_out}).
  */
 public record Init(Kind kind, double scale) {
     public enum Kind { HE, XAVIER, NORMAL }
@@ -32,15 +33,22 @@ public record Init(Kind kind, double scale) {
         };
     }
 
-    /** Fills every {@link Linear} in {@code model} (weights drawn, biases zeroed). */
+    /** Fills every {@link Linear} and {@link Conv2d} in {@code model} (weights drawn, biases zeroed), in layer order. */
     public void apply(Layer model, Rng rng) {
         if (model instanceof Sequential seq) {
             for (Layer layer : seq.layers()) apply(layer, rng);
         } else if (model instanceof Linear linear) {
-            float std = (float) std(linear.inFeatures(), linear.outFeatures());
-            float[] w = linear.weight().value().data();
-            for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextGaussian() * std);
-            if (linear.bias() != null) java.util.Arrays.fill(linear.bias().value().data(), 0f);
+            fill(linear.weight(), linear.bias(), linear.inFeatures(), linear.outFeatures(), rng);
+        } else if (model instanceof Conv2d conv) {
+            int receptiveField = conv.kernelH() * conv.kernelW();
+            fill(conv.weight(), conv.bias(), conv.inChannels() * receptiveField, conv.outChannels() * receptiveField, rng);
         }
+    }
+
+    private void fill(Param weight, Param bias, int fanIn, int fanOut, Rng rng) {
+        float std = (float) std(fanIn, fanOut);
+        float[] w = weight.value().data();
+        for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextGaussian() * std);
+        if (bias != null) java.util.Arrays.fill(bias.value().data(), 0f);
     }
 }

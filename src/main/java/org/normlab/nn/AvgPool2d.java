@@ -1,0 +1,86 @@
+package org.normlab.nn;
+
+import java.util.Arrays;
+import org.normlab.tensor.Tensor;
+
+/**
+ * 2-d average pooling, PyTorch's {@code AvgPool2d(kernel, stride)} without padding (so every window holds k² values).
+ *
+ * <pre>
+ * forward:   y[n,c,r,q] = (1/k²) Σ_{0≤i,j&lt;k} x[n, c, r·s + i, q·s + j]   x: (N, C, H, W),  y: (N, C, Ho, Wo)
+ *            Ho = ⌊(H − k) / s⌋ + 1,   Wo = ⌊(W − k) / s⌋ + 1
+ * backward:  dx[n, c, r·s + i, q·s + j] += dy[n,c,r,q] / k²             (overlapping windows add up)
+ * </pre>
+ */
+public final class AvgPool2d implements Layer {
+    private final int kernel, stride;
+    private int[] inputShape;
+
+    /** Stride equal to the kernel (PyTorch's default): non-overlapping windows. */
+    public AvgPool2d(int kernel) { this(kernel, kernel); }
+
+    public AvgPool2d(int kernel, int stride) {
+        if (kernel <= 0 || stride <= 0) {
+            throw new IllegalArgumentException("AvgPool2d: kernel and stride must be positive, got kernel=" + kernel + ", stride=" + stride);
+        }
+        this.kernel = kernel;
+        this.stride = stride;
+    }
+
+    public int kernel() { return kernel; }
+    public int stride() { return stride; }
+
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        Pooling.checkInput(describe(), x, kernel);
+        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
+        int oh = (h - kernel) / stride + 1, ow = (w - kernel) / stride + 1;
+        Tensor y = Tensor.zeros(n, c, oh, ow);
+        float[] in = x.data(), outData = y.data();
+        float inverseArea = 1f / (kernel * kernel);
+        for (int plane = 0; plane < n * c; plane++) {
+            int image = plane * h * w, outOff = plane * oh * ow;
+            for (int r = 0; r < oh; r++) {
+                for (int q = 0; q < ow; q++) {
+                    float sum = 0;
+                    for (int i = 0; i < kernel; i++) {
+                        int rowOff = image + (r * stride + i) * w + q * stride;
+                        for (int j = 0; j < kernel; j++) sum += in[rowOff + j];
+                    }
+                    outData[outOff + r * ow + q] = sum * inverseArea;
+                }
+            }
+        }
+        inputShape = x.shape();
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        int[] expected = Pooling.outputShape(inputShape, kernel, stride);
+        if (!Arrays.equals(dy.shape(), expected)) {
+            throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(expected) + ", got " + dy.shapeString());
+        }
+        int h = inputShape[2], w = inputShape[3], oh = expected[2], ow = expected[3];
+        Tensor dx = Tensor.zeros(inputShape);
+        float[] g = dy.data(), dxd = dx.data();
+        float inverseArea = 1f / (kernel * kernel);
+        for (int plane = 0; plane < inputShape[0] * inputShape[1]; plane++) {
+            int image = plane * h * w, outOff = plane * oh * ow;
+            for (int r = 0; r < oh; r++) {
+                for (int q = 0; q < ow; q++) {
+                    float share = g[outOff + r * ow + q] * inverseArea;
+                    for (int i = 0; i < kernel; i++) {
+                        int rowOff = image + (r * stride + i) * w + q * stride;
+                        for (int j = 0; j < kernel; j++) dxd[rowOff + j] += share;
+                    }
+                }
+            }
+        }
+        return dx;
+    }
+
+    @Override
+    public String describe() { return "AvgPool2d(" + kernel + "×" + kernel + (stride != kernel ? ", stride " + stride : "") + ")"; }
+}
