@@ -21,7 +21,8 @@ public final class Experiment {
         Init init = new Init(config.init(), config.initScale());
         return switch (config.model()) {
             case "mlp" -> Models.mlp(config.widths(), config.activation(), config.norm(), config.placement(), init, initRng);
-            default -> throw new IllegalArgumentException("Experiment: unknown model '" + config.model() + "' (known: mlp)");
+            case "lenet" -> Models.lenet(config.norm(), config.activation(), init, initRng);
+            default -> throw new IllegalArgumentException("Experiment: unknown model '" + config.model() + "' (known: mlp, lenet)");
         };
     }
 

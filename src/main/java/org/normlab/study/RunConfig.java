@@ -19,7 +19,7 @@ import org.normlab.norm.Placement;
  * initialization and data order, and nothing else (thread count, run order) enters.
  *
  * @param dataset     "fashion-mnist"
- * @param model       "mlp" (Flatten → [Linear → Norm → act]×hidden → Linear)
+ * @param model       "mlp" (Flatten → [Linear → Norm → act]×hidden → Linear) or "lenet" (d2l's LeNet; hidden is ignored)
  * @param hidden      hidden-layer widths of the MLP (input 784 and output 10 are implied)
  * @param init        weight initializer; {@code initScale} multiplies its standard deviation
  * @param trainSize   how many training images to use (the first ones; 60 000 = all)
@@ -46,6 +46,11 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
         return new RunConfig("fashion-mnist", "mlp", hidden, activation, Norm.NONE, Placement.BEFORE,
                 activation == Activation.Kind.RELU ? Init.Kind.HE : Init.Kind.XAVIER, 1.0,
                 0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, 0);
+    }
+
+    /** LeNet (d2l.ai's, with the norm after each conv and linear layer) on Fashion-MNIST; otherwise as {@link #mlp}. */
+    public static RunConfig lenet(Activation.Kind activation) {
+        return mlp(List.of(), activation).with("model", "lenet");
     }
 
     /** Names of the fields a sweep can vary, in declaration order. */
