@@ -220,4 +220,37 @@ public final class Charts {
         }
         return chart;
     }
+
+    /**
+     * The 15th, 50th and 85th percentiles of a probed unit over training (Ioffe &amp; Szegedy's Fig. 1(b, c)): one
+     * colour per group, the median solid and the outer percentiles thin, averaged over seeds.
+     *
+     * @param tidy results with metrics {@code probe/<probe>/p15}, {@code …/p50}, {@code …/p85}
+     */
+    public static XYChart percentileBands(Table tidy, String probe, String groupColumn, String title) {
+        XYChart chart = xy(title, "step", "value of " + probe);
+        int index = 0;
+        List<String> groups = tidy.stringColumn(groupColumn).unique().asList();
+        for (String group : groups) {
+            Color color = colorOf(group, index++);
+            for (String q : List.of("p15", "p50", "p85")) {
+                TreeMap<Integer, double[]> sums = new TreeMap<>();
+                for (Row row : tidy) {
+                    if (!row.getString(groupColumn).equals(group) || !row.getString("metric").equals("probe/" + probe + "/" + q)) continue;
+                    double[] acc = sums.computeIfAbsent(row.getInt("step"), k -> new double[2]);
+                    acc[0] += row.getDouble("value");
+                    acc[1]++;
+                }
+                if (sums.isEmpty()) continue;
+                XYSeries s = chart.addSeries(group + " " + q, new ArrayList<>(sums.keySet()), sums.values().stream().map(a -> a[0] / a[1]).toList());
+                s.setLineColor(color);
+                s.setMarker(SeriesMarkers.NONE);
+                s.setLineStyle(q.equals("p50") ? new BasicStroke(2.5f)
+                        : new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+                s.setShowInLegend(q.equals("p50") || index == 1);
+            }
+        }
+        if (chart.getSeriesMap().isEmpty()) throw new IllegalArgumentException("Charts.percentileBands: no metrics probe/" + probe + "/p15|p50|p85");
+        return chart;
+    }
 }

@@ -2,7 +2,12 @@ package org.normlab.study;
 
 import org.normlab.data.Dataset;
 import org.normlab.model.Models;
+import java.util.ArrayList;
+import java.util.List;
+import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
+import org.normlab.nn.Layer;
+import org.normlab.nn.Probe;
 import org.normlab.nn.Sequential;
 import org.normlab.optim.Sgd;
 import org.normlab.tensor.Rng;
@@ -19,11 +24,24 @@ public final class Experiment {
     /** The initialized model a config describes (seeded by the config's seed). */
     public static Sequential model(RunConfig config, Rng initRng) {
         Init init = new Init(config.init(), config.initScale());
-        return switch (config.model()) {
+        Sequential model = switch (config.model()) {
             case "mlp" -> Models.mlp(config.widths(), config.activation(), config.norm(), config.placement(), init, initRng);
             case "lenet" -> Models.lenet(config.norm(), config.activation(), init, initRng);
             default -> throw new IllegalArgumentException("Experiment: unknown model '" + config.model() + "' (known: mlp, lenet)");
         };
+        return config.probeUnit() < 0 ? model : withProbeBeforeLastActivation(model, config.probeUnit());
+    }
+
+    /** The model with a {@link Probe} on the input of its last activation (the last hidden layer's nonlinearity). */
+    static Sequential withProbeBeforeLastActivation(Sequential model, int unit) {
+        List<Layer> layers = new ArrayList<>(model.layers());
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (layers.get(i) instanceof Activation) {
+                layers.add(i, new Probe("last-hidden-" + unit, unit));
+                return new Sequential(layers);
+            }
+        }
+        throw new IllegalArgumentException("Experiment: " + model.describe() + " has no activation to probe");
     }
 
     public static RunLog run(RunConfig config, Dataset train, Dataset test, Trainer.Listener listener) {

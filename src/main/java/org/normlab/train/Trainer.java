@@ -3,7 +3,12 @@ package org.normlab.train;
 import org.normlab.data.Batches;
 import org.normlab.data.Dataset;
 import org.normlab.nn.Layer;
+import java.util.ArrayList;
+import java.util.List;
 import org.normlab.nn.Mode;
+import org.normlab.nn.Param;
+import org.normlab.nn.Probe;
+import org.normlab.nn.Sequential;
 import org.normlab.nn.SoftmaxCrossEntropy;
 import org.normlab.optim.Sgd;
 import org.normlab.tensor.Rng;
@@ -15,10 +20,16 @@ import org.normlab.tensor.Tensor;
  * <p>Every {@code logEvery} steps (and at the end) it logs the mean training loss and accuracy over the steps since
  * the last log ({@code train_loss}, {@code train_acc}, measured in TRAIN mode on the batches as they were trained),
  * and the loss and accuracy on the test set in EVAL mode ({@code test_loss}, {@code test_acc}).
+ * Wall time is kept per run ({@link RunLog#wallSeconds()}), not among the metrics, so equal configs give equal tables.
  * A non-finite loss, or one above {@code divergenceLoss}, stops the run and marks it diverged at that step.
  */
 public final class Trainer {
-    public static final String TRAIN_LOSS = "train_loss", TRAIN_ACC = "train_acc", TEST_LOSS = "test_loss", TEST_ACC = "test_acc";
+    public static final String TRAIN_LOSS = "train_loss", TRAIN_ACC = "train_acc", TEST_LOSS = "test_loss", TEST_ACC = "test_acc",
+            GRAD_NORM = "grad_norm", WEIGHT_NORM = "weight_norm";
+    /** Percentiles logged for every {@link Probe} in the model, as metrics {@code probe/<name>/p15} etc. */
+    public static final double[] PROBE_PERCENTILES = {15, 50, 85};
+    /** How many held-out examples the probes look at. */
+    public static final int PROBE_BATCH = 1000;
 
     /**
      * @param maxSteps       stop after this many steps even within an epoch (0: no limit)
@@ -50,6 +61,8 @@ public final class Trainer {
         int perEpoch = new Batches(train, options.batchSize(), null, false).count();
         int total = perEpoch * options.epochs();
         if (options.maxSteps() > 0) total = Math.min(total, options.maxSteps());
+        List<Probe> probes = probes(model, new ArrayList<>());
+        Dataset probeBatch = test == null ? null : test.head(PROBE_BATCH);
         int step = 0;
         double lossSum = 0;
         long correct = 0, seen = 0;
@@ -66,14 +79,18 @@ public final class Trainer {
                     break training;
                 }
                 model.backward(r.gradLogits());
+                boolean logNow = step % options.logEvery() == 0 || step == total;
+                double gradNorm = logNow ? norm(params(model), true) : 0;
                 optimizer.step();
                 lossSum += r.loss() * batch.size();
                 correct += r.correct();
                 seen += batch.size();
-                if (step % options.logEvery() == 0 || step == total) {
+                if (logNow) {
                     double ep = (double) step / perEpoch;
                     log.add(step, ep, TRAIN_LOSS, lossSum / seen);
                     log.add(step, ep, TRAIN_ACC, (double) correct / seen);
+                    log.add(step, ep, GRAD_NORM, gradNorm);
+                    log.add(step, ep, WEIGHT_NORM, norm(params(model), false));
                     lossSum = 0;
                     correct = seen = 0;
                     if (test != null) {
@@ -81,12 +98,35 @@ public final class Trainer {
                         log.add(step, ep, TEST_LOSS, e.loss());
                         log.add(step, ep, TEST_ACC, e.accuracy());
                     }
+                    if (test != null && !probes.isEmpty()) {
+                        for (Probe p : probes) p.arm();
+                        model.forward(probeBatch.inputs(), Mode.EVAL);
+                        for (Probe p : probes) {
+                            for (double q : PROBE_PERCENTILES) log.add(step, ep, "probe/" + p.name() + "/p" + (int) q, p.percentile(q));
+                        }
+                    }
                     if (listener != null) listener.logged(step, total, log);
                 }
             }
         }
         log.setWallSeconds((System.nanoTime() - start) / 1e9);
         return log;
+    }
+
+    private static List<Param> params(Layer model) { return model.params(); }
+
+    /** L2 norm over all parameters' values (or gradients), accumulated in double. */
+    static double norm(List<Param> params, boolean gradients) {
+        double sq = 0;
+        for (Param p : params) for (float v : (gradients ? p.grad() : p.value()).data()) sq += (double) v * v;
+        return Math.sqrt(sq);
+    }
+
+    /** Every {@link Probe} inside the model, in order. */
+    static List<Probe> probes(Layer layer, List<Probe> found) {
+        if (layer instanceof Probe p) found.add(p);
+        if (layer instanceof Sequential seq) for (Layer l : seq.layers()) probes(l, found);
+        return found;
     }
 
     /** Mean loss and accuracy in EVAL mode, in batches of {@code batchSize} (no parameter or statistic changes). */

@@ -67,4 +67,29 @@ class TrainerTest {
         assertEquals(4, r.runs().rowCount());
         assertTrue(r.headline().startsWith("After 1 epoch(s) at smoke scale (mean of 2 seeds): none — train loss "), r.headline());
     }
+
+    @Test
+    void logsNormsWallTimeAndProbePercentiles() {
+        RunConfig c = config(Norm.BN, 0.1, 1).with("probeUnit", 3).with("epochs", 1);
+        RunLog log = Experiment.run(c, TRAIN, HELD_OUT, null);
+        for (String m : List.of(Trainer.GRAD_NORM, Trainer.WEIGHT_NORM, "probe/last-hidden-3/p15", "probe/last-hidden-3/p50",
+                "probe/last-hidden-3/p85")) {
+            assertEquals(4, log.points().stream().filter(p -> p.metric().equals(m)).count(), m);
+            assertTrue(Double.isFinite(log.last(m)), m);
+        }
+        assertTrue(log.last("probe/last-hidden-3/p15") <= log.last("probe/last-hidden-3/p50"));
+        assertTrue(log.last("probe/last-hidden-3/p50") <= log.last("probe/last-hidden-3/p85"));
+        assertTrue(log.last(Trainer.GRAD_NORM) > 0 && log.last(Trainer.WEIGHT_NORM) > 0);
+    }
+
+    @Test
+    void probePercentilesInterpolateLikeNumpy() {
+        var probe = new org.normlab.nn.Probe("p", 1);
+        probe.arm();
+        // unit 1 of five samples: 10, 20, 30, 40, 50
+        probe.forward(org.normlab.tensor.Tensor.of(new float[] {0, 10, 0, 20, 0, 30, 0, 40, 0, 50}, 5, 2), org.normlab.nn.Mode.EVAL);
+        assertEquals(30, probe.percentile(50), 1e-9);
+        assertEquals(16, probe.percentile(15), 1e-9);  // numpy.percentile([10,20,30,40,50], 15) = 16.0
+        assertEquals(44, probe.percentile(85), 1e-9);
+    }
 }
