@@ -33,7 +33,7 @@ import org.normlab.tensor.Tensor;
 public final class BatchNorm implements Layer {
     private final int channels;
     private final double eps;
-    private final Double momentum;
+    private Double momentum;
     private final boolean affine, trackRunningStats;
     private final Param gamma, beta;
     private final Tensor runningMean, runningVar;
@@ -82,6 +82,22 @@ public final class BatchNorm implements Layer {
     /** Running unbiased variance (null when running statistics are off). */
     public Tensor runningVar() { return runningVar; }
     public long batchesTracked() { return batchesTracked; }
+
+    /** Running mean 0, running variance 1, no batches seen (PyTorch's {@code reset_running_stats}). */
+    public void resetRunningStats() {
+        if (!trackRunningStats) return;
+        java.util.Arrays.fill(runningMean.data(), 0f);
+        java.util.Arrays.fill(runningVar.data(), 1f);
+        batchesTracked = 0;
+    }
+
+    /** Changes the momentum of the running statistics (null: cumulative average), e.g. for {@link PreciseBn}. */
+    public void setMomentum(Double newMomentum) {
+        if (newMomentum != null && !(newMomentum >= 0 && newMomentum <= 1)) {
+            throw new IllegalArgumentException(describe() + ": momentum must be in [0,1] or null (cumulative), got " + newMomentum);
+        }
+        momentum = newMomentum;
+    }
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {

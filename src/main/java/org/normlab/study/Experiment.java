@@ -8,6 +8,7 @@ import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Probe;
+import org.normlab.norm.PreciseBn;
 import org.normlab.nn.Sequential;
 import org.normlab.optim.Sgd;
 import org.normlab.tensor.Rng;
@@ -55,6 +56,22 @@ public final class Experiment {
         Dataset trainPart = config.trainSize() < train.size() ? train.head(config.trainSize()) : train;
         Dataset testPart = config.testSize() == 0 ? null : config.testSize() < test.size() ? test.head(config.testSize()) : test;
         Trainer.Options options = new Trainer.Options(config.batchSize(), config.epochs(), config.maxSteps(), config.logEvery(), DIVERGENCE_LOSS);
-        return Trainer.train(model, sgd, trainPart, testPart, options, orderRng, listener);
+        List<Trainer.Hook> hooks = new ArrayList<>();
+        if (config.preciseBnBatches() > 0 && testPart != null) hooks.add(preciseBnHook(trainPart, testPart, config));
+        return Trainer.train(model, sgd, trainPart, testPart, options, orderRng, listener, hooks);
+    }
+
+    public static final String TEST_ACC_PRECISE = "test_acc_precise_bn", TEST_LOSS_PRECISE = "test_loss_precise_bn";
+
+    /** Test metrics with BN statistics recomputed over k training batches; the EMA statistics are put back after. */
+    static Trainer.Hook preciseBnHook(Dataset train, Dataset test, RunConfig config) {
+        return (step, epoch, model, log) -> {
+            var saved = PreciseBn.snapshot(model);
+            PreciseBn.recompute(model, train, config.preciseBnBatches(), config.batchSize());
+            Trainer.Evaluation e = Trainer.evaluate(model, test, 1000);
+            PreciseBn.restore(model, saved);
+            log.add(step, epoch, TEST_LOSS_PRECISE, e.loss());
+            log.add(step, epoch, TEST_ACC_PRECISE, e.accuracy());
+        };
     }
 }

@@ -31,7 +31,8 @@ public final class RunLog {
         return log;
     }
 
-    void add(int step, double epoch, String metric, double value) { points.add(new Point(step, epoch, metric, value)); }
+    /** Logs one value (the trainer's own metrics, and those of {@link Trainer.Hook}s). */
+    public void add(int step, double epoch, String metric, double value) { points.add(new Point(step, epoch, metric, value)); }
 
     void markDiverged(int step, String why) {
         divergedAtStep = step;

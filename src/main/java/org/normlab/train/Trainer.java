@@ -50,12 +50,24 @@ public final class Trainer {
         void logged(int step, int totalSteps, RunLog log);
     }
 
+    /** Extra measurements at every log point (e.g. test accuracy with recomputed BN statistics). */
+    @FunctionalInterface
+    public interface Hook {
+        /** Called after the trainer's own metrics; may add metrics to {@code log}, must leave the model as it found it. */
+        void atLog(int step, double epoch, Layer model, RunLog log);
+    }
+
     /** Loss and accuracy of a model on a dataset. */
     public record Evaluation(double loss, double accuracy) {}
 
     private Trainer() {}
 
     public static RunLog train(Layer model, Sgd optimizer, Dataset train, Dataset test, Options options, Rng dataOrder, Listener listener) {
+        return train(model, optimizer, train, test, options, dataOrder, listener, java.util.List.of());
+    }
+
+    public static RunLog train(Layer model, Sgd optimizer, Dataset train, Dataset test, Options options, Rng dataOrder, Listener listener,
+                               List<Hook> hooks) {
         RunLog log = new RunLog();
         long start = System.nanoTime();
         int perEpoch = new Batches(train, options.batchSize(), null, false).count();
@@ -105,6 +117,7 @@ public final class Trainer {
                             for (double q : PROBE_PERCENTILES) log.add(step, ep, "probe/" + p.name() + "/p" + (int) q, p.percentile(q));
                         }
                     }
+                    for (Hook hook : hooks) hook.atLog(step, ep, model, log);
                     if (listener != null) listener.logged(step, total, log);
                 }
             }

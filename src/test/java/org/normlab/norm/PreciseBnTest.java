@@ -1,0 +1,65 @@
+package org.normlab.norm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.normlab.data.Dataset;
+import org.normlab.data.FashionMnist;
+import org.normlab.nn.Activation;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Sequential;
+import org.normlab.study.Experiment;
+import org.normlab.study.RunConfig;
+import org.normlab.tensor.Rng;
+import org.normlab.tensor.Tensor;
+import org.normlab.train.RunLog;
+
+class PreciseBnTest {
+    @Test
+    void recomputedStatisticsAreTheEqualWeightAverageOfBatchStatistics() {
+        BatchNorm bn = new BatchNorm(2);
+        Sequential model = new Sequential(bn);
+        Tensor x = Tensor.randn(new Rng(1), 3f, 12, 2);
+        for (int i = 0; i < 5; i++) bn.forward(Tensor.randn(new Rng(10 + i), 1f, 4, 2), Mode.TRAIN);  // some EMA history
+        PreciseBn.recompute(model, new Dataset("x", x, new int[12], 1), 3, 4);
+        for (int c = 0; c < 2; c++) {
+            double meanOfMeans = 0, meanOfVars = 0;
+            for (int b = 0; b < 3; b++) {
+                double m = 0, v = 0;
+                for (int n = 0; n < 4; n++) m += x.get(4 * b + n, c) / 4.0;
+                for (int n = 0; n < 4; n++) v += Math.pow(x.get(4 * b + n, c) - m, 2) / 3.0;  // unbiased
+                meanOfMeans += m / 3;
+                meanOfVars += v / 3;
+            }
+            assertEquals(meanOfMeans, bn.runningMean().get(c), 1e-5);
+            assertEquals(meanOfVars, bn.runningVar().get(c), 1e-4);
+        }
+        assertEquals(0.1, bn.momentum(), "momentum is restored");
+    }
+
+    @Test
+    void snapshotAndRestoreRoundTrip() {
+        BatchNorm bn = new BatchNorm(3);
+        bn.forward(Tensor.randn(new Rng(2), 1f, 8, 3), Mode.TRAIN);
+        var saved = PreciseBn.snapshot(bn);
+        float[] before = bn.runningVar().data().clone();
+        bn.forward(Tensor.randn(new Rng(3), 5f, 8, 3), Mode.TRAIN);
+        PreciseBn.restore(bn, saved);
+        assertArrayEquals(before, bn.runningVar().data());
+    }
+
+    @Test
+    void thePreciseBnMetricLeavesTheRunItselfUntouched() {
+        Dataset test = FashionMnist.fromEnvironment().load(FashionMnist.Split.TEST);
+        Dataset train = test.head(1000), held = test.head(1200).select(java.util.stream.IntStream.range(1000, 1200).toArray());
+        RunConfig c = RunConfig.mlp(List.of(32), Activation.Kind.SIGMOID).withNorm(Norm.BN).with("trainSize", 1000).with("logEvery", 5);
+        RunLog plain = Experiment.run(c, train, held, null);
+        RunLog precise = Experiment.run(c.with("preciseBnBatches", 4), train, held, null);
+        List<RunLog.Point> withoutExtra = precise.points().stream().filter(p -> !p.metric().endsWith("precise_bn")).toList();
+        assertEquals(plain.points(), withoutExtra);
+        assertTrue(precise.last(Experiment.TEST_ACC_PRECISE) > 0.3);
+    }
+}
