@@ -28,7 +28,8 @@ import org.normlab.tensor.Tensor;
  *   dx = a_c·dy,        dγ_c += Σ dy·(x − running_mean_c)/√(running_var_c + ε),   dβ_c += Σ dy
  * </pre>
  * Without running statistics ({@code trackRunningStats = false}) EVAL uses batch statistics, as PyTorch does.
- * Sums accumulate in double (two passes: mean, then centred squares).
+ * Sums accumulate in double (two passes: mean, then centred squares). An input holding NaN or Inf is an error
+ * (it would otherwise poison the running statistics for good).
  */
 public final class BatchNorm implements Layer {
     private final int channels;
@@ -211,6 +212,7 @@ public final class BatchNorm implements Layer {
                     + channels + ",H,W], got " + x.shapeString());
         }
         if (x.dim(0) == 0) throw new IllegalArgumentException(describe() + ": got an empty batch " + x.shapeString());
+        if (!x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
     }
 
     @Override

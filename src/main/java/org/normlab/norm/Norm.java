@@ -1,28 +1,50 @@
 package org.normlab.norm;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.normlab.nn.Layer;
 
 /**
  * Which normalization a network uses, as one value that swaps it throughout the network.
  * {@link #create(int)} builds the layer for a given channel/feature count; {@code NONE} builds nothing.
+ *
+ * <ul>
+ *   <li>{@code BN}: {@link BatchNorm} over (N, spatial) per channel.</li>
+ *   <li>{@code LN}: {@link LayerNorm} over the last dim (the features of an MLP's (N, F) activations). For
+ *       convolutional (N,C,H,W) activations, the GroupNorm paper's LN (over C,H,W, per-channel affine) is
+ *       {@code GN(1)}.</li>
+ *   <li>{@code GN(g)}: {@link GroupNorm} with g groups (g must divide the channel count).</li>
+ *   <li>{@code IN}: {@link InstanceNorm} with PyTorch's InstanceNorm2d defaults (no affine, no running
+ *       statistics); it needs spatial dims, so it has no meaning in an MLP.</li>
+ * </ul>
  */
 public sealed interface Norm {
     Norm NONE = new None();
     Norm BN = new Batch();
+    Norm LN = new LayerWise();
+    Norm IN = new Instance();
+
+    /** Group normalization with {@code groups} groups, e.g. {@code GN(32)}; label "GN(32)". */
+    static Norm GN(int groups) { return new Grouped(groups); }
 
     /** The layer for {@code channels} channels (features), or null for {@link #NONE}. */
     Layer create(int channels);
 
-    /** Short label used in tables and legends ("none", "BN"). */
+    /** Short label used in tables and legends ("none", "BN", "LN", "GN(4)", "IN"). */
     String label();
 
-    /** Parses a label as written by {@link #label()} (case-insensitive). */
+    /** Parses a label as written by {@link #label()} (case-insensitive; also "batchnorm", "groupnorm(4)", …). */
     static Norm parse(String text) {
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        Matcher group = Pattern.compile("(?:gn|groupnorm)\\s*\\(\\s*(\\d{1,9})\\s*\\)").matcher(t);
+        if (group.matches()) return GN(Integer.parseInt(group.group(1)));
+        return switch (t) {
             case "none" -> NONE;
             case "bn", "batchnorm" -> BN;
-            default -> throw new IllegalArgumentException("Norm: unknown normalization '" + text + "' (known: none, BN)");
+            case "ln", "layernorm" -> LN;
+            case "in", "instancenorm" -> IN;
+            default -> throw new IllegalArgumentException("Norm: unknown normalization '" + text + "' (known: none, BN, LN, GN(g), IN)");
         };
     }
 
@@ -35,6 +57,30 @@ public sealed interface Norm {
     record Batch() implements Norm {
         @Override public Layer create(int channels) { return new BatchNorm(channels); }
         @Override public String label() { return "BN"; }
+        @Override public String toString() { return label(); }
+    }
+
+    /** Layer normalization over the feature dim: {@code LayerNorm(features)}. */
+    record LayerWise() implements Norm {
+        @Override public Layer create(int features) { return new LayerNorm(features); }
+        @Override public String label() { return "LN"; }
+        @Override public String toString() { return label(); }
+    }
+
+    /** Group normalization with a fixed number of groups. */
+    record Grouped(int groups) implements Norm {
+        public Grouped {
+            if (groups <= 0) throw new IllegalArgumentException("Norm: GN needs a positive number of groups, got " + groups);
+        }
+        @Override public Layer create(int channels) { return new GroupNorm(groups, channels); }
+        @Override public String label() { return "GN(" + groups + ")"; }
+        @Override public String toString() { return label(); }
+    }
+
+    /** Instance normalization with PyTorch's InstanceNorm2d defaults. */
+    record Instance() implements Norm {
+        @Override public Layer create(int channels) { return new InstanceNorm(channels); }
+        @Override public String label() { return "IN"; }
         @Override public String toString() { return label(); }
     }
 }

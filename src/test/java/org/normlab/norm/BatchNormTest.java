@@ -144,6 +144,21 @@ class BatchNormTest {
     }
 
     @Test
+    void nanOrInfInputIsRejectedAndLeavesRunningStatisticsAlone() {
+        BatchNorm bn = new BatchNorm(2);
+        Tensor x = Tensor.zeros(4, 2);
+        x.data()[3] = Float.NaN;
+        assertEquals("BatchNorm(C=2): input contains NaN or Inf",
+                assertThrows(IllegalArgumentException.class, () -> bn.forward(x, Mode.TRAIN)).getMessage());
+        x.data()[3] = Float.POSITIVE_INFINITY;
+        assertEquals("BatchNorm(C=2): input contains NaN or Inf",
+                assertThrows(IllegalArgumentException.class, () -> bn.forward(x, Mode.EVAL)).getMessage());
+        assertArrayEquals(new float[] {0, 0}, bn.runningMean().data());
+        assertArrayEquals(new float[] {1, 1}, bn.runningVar().data());
+        assertEquals(0, bn.batchesTracked());
+    }
+
+    @Test
     void invalidHyperParametersAreRejected() {
         assertEquals("BatchNorm(C=3): momentum must be in [0,1] or null (cumulative), got 1.5",
                 assertThrows(IllegalArgumentException.class, () -> new BatchNorm(3, 1e-5, 1.5, true, true)).getMessage());
