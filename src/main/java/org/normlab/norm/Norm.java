@@ -11,9 +11,10 @@ import org.normlab.nn.Layer;
  *
  * <ul>
  *   <li>{@code BN}: {@link BatchNorm} over (N, spatial) per channel.</li>
- *   <li>{@code LN}: {@link LayerNorm} over the last dim (the features of an MLP's (N, F) activations). For
- *       convolutional (N,C,H,W) activations, the GroupNorm paper's LN (over C,H,W, per-channel affine) is
- *       {@code GN(1)}.</li>
+ *   <li>{@code LN}: layer normalization over all of a sample's features with per-channel affine — on an MLP's
+ *       (N, F) activations exactly {@link LayerNorm}{@code (F)}, on convolutional (N,C,H,W) activations the GroupNorm
+ *       paper's LN over (C,H,W). One value thus serves both kinds of network; it is built as {@code GroupNorm(1, C)},
+ *       whose equality with LayerNorm is tested.</li>
  *   <li>{@code GN(g)}: {@link GroupNorm} with g groups (g must divide the channel count).</li>
  *   <li>{@code IN}: {@link InstanceNorm} with PyTorch's InstanceNorm2d defaults (no affine, no running
  *       statistics); it needs spatial dims, so it has no meaning in an MLP.</li>
@@ -60,9 +61,9 @@ public sealed interface Norm {
         @Override public String toString() { return label(); }
     }
 
-    /** Layer normalization over the feature dim: {@code LayerNorm(features)}. */
+    /** Layer normalization over all features of a sample (C or C,H,W), per-channel affine: {@code GroupNorm(1, C)}. */
     record LayerWise() implements Norm {
-        @Override public Layer create(int features) { return new LayerNorm(features); }
+        @Override public Layer create(int channels) { return new GroupNorm(1, channels); }
         @Override public String label() { return "LN"; }
         @Override public String toString() { return label(); }
     }
