@@ -70,7 +70,12 @@ public final class Trainer {
                                List<Hook> hooks) {
         RunLog log = new RunLog();
         long start = System.nanoTime();
-        int perEpoch = new Batches(train, options.batchSize(), null, false).count();
+        // The last incomplete batch of an epoch is dropped: a batch of one example would make BatchNorm fail, and a
+        // few-example batch gives noisy statistics (PyTorch's DataLoader(drop_last=True)).
+        int perEpoch = new Batches(train, options.batchSize(), null, true).count();
+        if (perEpoch == 0) {
+            throw new IllegalArgumentException("Trainer: " + train.size() + " training examples make no full batch of " + options.batchSize());
+        }
         int total = perEpoch * options.epochs();
         if (options.maxSteps() > 0) total = Math.min(total, options.maxSteps());
         List<Probe> probes = probes(model, new ArrayList<>());
@@ -80,7 +85,7 @@ public final class Trainer {
         long correct = 0, seen = 0;
         training:
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
-            for (Dataset batch : new Batches(train, options.batchSize(), dataOrder, false)) {
+            for (Dataset batch : new Batches(train, options.batchSize(), dataOrder, true)) {
                 if (step >= total) break training;
                 optimizer.zeroGrad();
                 Tensor logits = model.forward(batch.inputs(), Mode.TRAIN);
