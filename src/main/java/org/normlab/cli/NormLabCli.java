@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 
 /** {@code normlab} on the command line: headless access to what the notebooks do. */
 @Command(name = "normlab", mixinStandardHelpOptions = true, version = "NormLab 0.1.0",
-        description = {"See what normalization does to neural-network training.", "Studies: quickstart, lr-grid-demo (see `normlab list`)."},
+        description = {"See what normalization does to neural-network training.", "Studies: see `normlab list`."},
         subcommands = {StudyCommand.class, NormLabCli.ListStudies.class, NormLabCli.Data.class, NormLabCli.Info.class})
 public final class NormLabCli implements Runnable {
 

@@ -30,6 +30,7 @@ public final class Experiment {
             case "lenet" -> Models.lenet(config.norm(), config.activation(), init, initRng);
             default -> throw new IllegalArgumentException("Experiment: unknown model '" + config.model() + "' (known: mlp, lenet)");
         };
+        if (config.bnMomentum() != 0.1) for (var bn : PreciseBn.batchNorms(model)) bn.setMomentum(config.bnMomentum());
         return config.probeUnit() < 0 ? model : withProbeBeforeLastActivation(model, config.probeUnit());
     }
 
@@ -45,7 +46,15 @@ public final class Experiment {
         throw new IllegalArgumentException("Experiment: " + model.describe() + " has no activation to probe");
     }
 
+    /** A trained model and the log of its training. */
+    public record Trained(Sequential model, RunLog log) {}
+
     public static RunLog run(RunConfig config, Dataset train, Dataset test, Trainer.Listener listener) {
+        return train(config, train, test, listener).log();
+    }
+
+    /** Like {@link #run}, also returning the trained model (for diagnostics; models are not stored). */
+    public static Trained train(RunConfig config, Dataset train, Dataset test, Trainer.Listener listener) {
         if (!config.dataset().equals("fashion-mnist")) {
             throw new IllegalArgumentException("Experiment: unknown dataset '" + config.dataset() + "' (known: fashion-mnist)");
         }
@@ -58,7 +67,7 @@ public final class Experiment {
         Trainer.Options options = new Trainer.Options(config.batchSize(), config.epochs(), config.maxSteps(), config.logEvery(), DIVERGENCE_LOSS);
         List<Trainer.Hook> hooks = new ArrayList<>();
         if (config.preciseBnBatches() > 0 && testPart != null) hooks.add(preciseBnHook(trainPart, testPart, config));
-        return Trainer.train(model, sgd, trainPart, testPart, options, orderRng, listener, hooks);
+        return new Trained(model, Trainer.train(model, sgd, trainPart, testPart, options, orderRng, listener, hooks));
     }
 
     public static final String TEST_ACC_PRECISE = "test_acc_precise_bn", TEST_LOSS_PRECISE = "test_loss_precise_bn";

@@ -29,11 +29,12 @@ import org.normlab.norm.Placement;
  * @param probeUnit   unit of the last hidden layer whose pre-activation percentiles are logged (−1: none)
  * @param preciseBnBatches if positive, also log test loss/accuracy with BN statistics recomputed over this many
  *                    training batches ({@code test_acc_precise_bn}), next to the usual EMA statistics
+ * @param bnMomentum  momentum of every BatchNorm's running statistics (PyTorch's default 0.1)
  */
 public record RunConfig(String dataset, String model, List<Integer> hidden, Activation.Kind activation,
                         Norm norm, Placement placement, Init.Kind init, double initScale,
                         double lr, double momentum, double weightDecay,
-                        int batchSize, int epochs, int maxSteps, int trainSize, int testSize, int logEvery, int probeUnit, int preciseBnBatches, long seed) {
+                        int batchSize, int epochs, int maxSteps, int trainSize, int testSize, int logEvery, int probeUnit, int preciseBnBatches, double bnMomentum, long seed) {
 
     public RunConfig {
         hidden = List.copyOf(hidden);
@@ -48,7 +49,7 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
     public static RunConfig mlp(List<Integer> hidden, Activation.Kind activation) {
         return new RunConfig("fashion-mnist", "mlp", hidden, activation, Norm.NONE, Placement.BEFORE,
                 activation == Activation.Kind.RELU ? Init.Kind.HE : Init.Kind.XAVIER, 1.0,
-                0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0);
+                0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0);
     }
 
     /** LeNet (d2l.ai's, with the norm after each conv and linear layer) on Fashion-MNIST; otherwise as {@link #mlp}. */

@@ -9,7 +9,8 @@ public final class Studies {
     private static final Map<String, Study> ALL = new LinkedHashMap<>();
 
     static {
-        for (Study s : List.<Study>of(new Quickstart(), new LrGridDemo())) ALL.put(s.name(), s);
+        for (Study s : List.<Study>of(new Quickstart(), new ConvergenceStudy(), new LrToleranceStudy(), new InitSensitivityStudy(),
+                new TrainVsInferenceStudy(), new LrGridDemo())) ALL.put(s.name(), s);
     }
 
     private Studies() {}

@@ -1,0 +1,202 @@
+package org.normlab.study;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.normlab.data.Dataset;
+import org.normlab.nn.Activation;
+import org.normlab.nn.Mode;
+import org.normlab.norm.Norm;
+import org.normlab.plot.Charts;
+import org.normlab.train.Diagnostics;
+import org.normlab.train.RunLog;
+import org.normlab.train.Trainer;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Claims C9 (BN behaves differently at training and inference; LN does not), C1 (γ, β can recover the identity)
+ * and C16 (sanity checks of a BN implementation).
+ *
+ * <p>The d2l set-up — LeNet with BN, sigmoid, SGD lr 1.0, batch 256 — is trained while test accuracy is measured
+ * twice at every log point: with the EMA running statistics BN keeps (what inference uses), and with precise
+ * statistics recomputed over 20 training batches with the weights frozen ({@link org.normlab.norm.PreciseBn}).
+ * d2l reports the EMA test accuracy swinging between 0.57 and 0.89 from run to run while training accuracy stays
+ * near 0.90; the momentum sweep shows how the EMA's memory sets that noise. A LayerNorm LeNet is the control.
+ */
+public final class TrainVsInferenceStudy implements Study {
+    public static final List<Double> MOMENTA = List.of(0.01, 0.1, 0.5);
+    public static final int PRECISE_BATCHES = 20;
+
+    @Override public String name() { return "train-vs-inference"; }
+
+    @Override public String title() { return "C9/C1/C16: EMA vs precise BN statistics, momentum, batch-1 inference, eval mode, sanity checks"; }
+
+    public static int seeds(Scale scale) { return scale.pick(2, 2, 5); }
+
+    static RunConfig d2l(Scale scale) {
+        return RunConfig.lenet(Activation.Kind.SIGMOID).withNorm(Norm.BN).with("lr", 1.0).with("batchSize", 256)
+                .with("trainSize", scale.pick(2048, 60_000, 60_000)).with("testSize", scale.pick(1000, 10_000, 10_000))
+                .with("epochs", scale.pick(1, 3, 10)).with("logEvery", scale.pick(2, 47, 47))
+                .with("preciseBnBatches", scale.pick(4, PRECISE_BATCHES, PRECISE_BATCHES));
+    }
+
+    public static Sweep bnSweep(Scale scale) {
+        return Sweep.of("train-vs-inference-bn-" + scale, d2l(scale)).vary("bnMomentum", MOMENTA).seeds(seeds(scale));
+    }
+
+    public static Sweep lnSweep(Scale scale) {
+        return Sweep.of("train-vs-inference-ln-" + scale, d2l(scale).withNorm(Norm.LN).with("preciseBnBatches", 0)).vary("norm", Norm.LN)
+                .seeds(seeds(scale));
+    }
+
+    @Override
+    public List<Verdict.Criterion> criteria(Scale scale) {
+        return List.of(
+                Verdict.Criterion.above("C9", "std of test accuracy over the second half of training: EMA statistics − precise statistics (momentum 0.1), per seed", 0),
+                Verdict.Criterion.below("C9 (LN control)", "max |TRAIN-mode − EVAL-mode output| of the trained LN model, per seed", 1e-6),
+                Verdict.Criterion.below("C1", "max |BN(x) − x| with γ = √(σ²+ε), β = μ, over 5 random inputs", 1e-4));
+    }
+
+    /** Standard deviation of a metric over the second half of a run's logged points (NaN if the run has none). */
+    static double secondHalfStd(RunLog log, String metric) {
+        List<Double> v = new ArrayList<>();
+        for (RunLog.Point p : log.points()) if (p.metric().equals(metric)) v.add(p.value());
+        List<Double> half = v.subList(v.size() / 2, v.size());
+        return half.size() < 2 ? Double.NaN : Summary.of(half.stream().mapToDouble(d -> d).toArray()).sd();
+    }
+
+    @Override
+    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        SweepResult bn = bnSweep(scale).run(train, test, store, progress, threads);
+        SweepResult ln = lnSweep(scale).run(train, test, store, progress, threads);
+        List<Verdict.Criterion> c = criteria(scale);
+        Summary emaNoise = bn.summarize(r -> r.bnMomentum() == 0.1,
+                r -> secondHalfStd(r.log(), Trainer.TEST_ACC) - secondHalfStd(r.log(), Experiment.TEST_ACC_PRECISE));
+
+        Map<String, Table> tables = new LinkedHashMap<>();
+        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
+        tables.put("final", finalTable(bn, ln));
+        tables.put("test-acc-noise", bn.summary("std of EMA test acc, 2nd half", r -> secondHalfStd(r.log(), Trainer.TEST_ACC)));
+        tables.put("test-acc-noise-precise", bn.summary("std of precise-BN test acc, 2nd half",
+                r -> secondHalfStd(r.log(), Experiment.TEST_ACC_PRECISE)));
+        figures.put("ema-vs-precise", emaVersusPrecise(bn));
+        figures.put("train-acc", bn.curves(Trainer.TRAIN_ACC));
+
+        // Trained models for the inference checks: one BN and one LN LeNet, seed 0, a short budget of their own.
+        RunConfig shortBudget = d2l(scale).with("epochs", 1).with("trainSize", scale.pick(1024, 12_800, 60_000)).with("preciseBnBatches", 0);
+        Dataset probe = test.head(scale.pick(512, 2_000, 10_000));
+        var bnModel = Experiment.train(shortBudget, train, probe, null).model();
+        var lnModel = Experiment.train(shortBudget.withNorm(Norm.LN), train, probe, null).model();
+        tables.put("inference-modes", inferenceModes(bnModel, lnModel, probe));
+        Table sanityBn = Diagnostics.sanityChecks(bnModel, probe);
+        sanityBn.setName("sanity checks: LeNet with BN (trained 1 epoch)");
+        tables.put("sanity-bn", sanityBn);
+        Table sanityLn = Diagnostics.sanityChecks(lnModel, probe);
+        sanityLn.setName("sanity checks: LeNet with LN (trained 1 epoch)");
+        tables.put("sanity-ln", sanityLn);
+
+        List<Double> lnGaps = new ArrayList<>();
+        for (long seed = 0; seed < seeds(scale); seed++) {
+            var m = Experiment.train(shortBudget.withNorm(Norm.LN).withSeed(seed).with("trainSize", scale.pick(512, 2_560, 6_400)), train, probe, null).model();
+            lnGaps.add(maxModeDifference(m, probe));
+        }
+        double[] identity = new double[5];
+        for (int i = 0; i < 5; i++) identity[i] = Diagnostics.identityRecoveryError(16, 100 + i);
+        List<Verdict> verdicts = List.of(c.get(0).judge(emaNoise),
+                c.get(1).judge(Summary.of(lnGaps.stream().mapToDouble(d -> d).toArray())), c.get(2).judge(Summary.of(identity)));
+        List<Results.Run> all = new ArrayList<>(bn.runs());
+        all.addAll(ln.runs());
+        return new StudyReport(name(), scale, new SweepResult(name(), List.of("norm", "bnMomentum"), all), tables, figures, verdicts);
+    }
+
+    /** Final train accuracy and test accuracy with EMA and with precise statistics, per momentum (and for LN). */
+    static Table finalTable(SweepResult bn, SweepResult ln) {
+        Table t = bn.finalSummary(Trainer.TRAIN_ACC).copy();
+        t.setName("final accuracies (mean and 95% interval over seeds)");
+        Table ema = bn.finalSummary(Trainer.TEST_ACC), precise = bn.finalSummary(Experiment.TEST_ACC_PRECISE);
+        t.addColumns(ema.doubleColumn("final " + Trainer.TEST_ACC).copy().setName("test acc (EMA)"),
+                ema.doubleColumn("ci95_lo").copy().setName("EMA lo"), ema.doubleColumn("ci95_hi").copy().setName("EMA hi"),
+                precise.doubleColumn("final " + Experiment.TEST_ACC_PRECISE).copy().setName("test acc (precise BN)"),
+                precise.doubleColumn("ci95_lo").copy().setName("precise lo"), precise.doubleColumn("ci95_hi").copy().setName("precise hi"));
+        Table l = ln.finalSummary(Trainer.TRAIN_ACC), lt = ln.finalSummary(Trainer.TEST_ACC);
+        StringColumn note = StringColumn.create("model");
+        for (int i = 0; i < t.rowCount(); i++) note.append("BN, momentum " + t.doubleColumn("bnMomentum").get(i));
+        Table out = Table.create(t.name(), note, t.intColumn("n").copy().setName("seeds"), t.doubleColumn("final " + Trainer.TRAIN_ACC).copy(),
+                t.doubleColumn("test acc (EMA)"), t.doubleColumn("test acc (precise BN)"));
+        out.stringColumn("model").append("LN (no running statistics)");
+        out.intColumn("seeds").append(l.intColumn("n").get(0));
+        out.doubleColumn("final " + Trainer.TRAIN_ACC).append(l.doubleColumn("final " + Trainer.TRAIN_ACC).get(0));
+        out.doubleColumn("test acc (EMA)").append(lt.doubleColumn("final " + Trainer.TEST_ACC).get(0));
+        out.doubleColumn("test acc (precise BN)").appendMissing();
+        return out;
+    }
+
+    /** Test accuracy over training with EMA statistics (solid) and precise statistics (dashed), momentum 0.1. */
+    static XYChart emaVersusPrecise(SweepResult bn) {
+        XYChart chart = Charts.xy("LeNet-BN, lr 1.0: test accuracy with EMA vs precise BN statistics (momentum 0.1)", "step", "test accuracy");
+        int index = 0;
+        for (Results.Run r : bn.where(c -> c.bnMomentum() == 0.1)) {
+            java.awt.Color color = Charts.colorOf("seed" + r.config().seed(), index++);
+            for (String metric : List.of(Trainer.TEST_ACC, Experiment.TEST_ACC_PRECISE)) {
+                List<Integer> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                for (RunLog.Point p : r.log().points()) if (p.metric().equals(metric)) { x.add(p.step()); y.add(p.value()); }
+                if (x.isEmpty()) continue;
+                var s = chart.addSeries("seed " + r.config().seed() + (metric.equals(Trainer.TEST_ACC) ? ", EMA" : ", precise"), x, y);
+                s.setLineColor(color);
+                s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                s.setLineStyle(metric.equals(Trainer.TEST_ACC) ? new java.awt.BasicStroke(2f)
+                        : new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            }
+        }
+        return chart;
+    }
+
+    /** Max |TRAIN-mode − EVAL-mode output| over a batch: 0 for a model without batch statistics. */
+    static double maxModeDifference(org.normlab.nn.Sequential model, Dataset data) {
+        var saved = org.normlab.norm.PreciseBn.snapshot(model);
+        float[] tr = model.forward(data.head(64).inputs(), Mode.TRAIN).data(), ev = model.forward(data.head(64).inputs(), Mode.EVAL).data();
+        org.normlab.norm.PreciseBn.restore(model, saved);
+        double max = 0;
+        for (int i = 0; i < tr.length; i++) max = Math.max(max, Math.abs(tr[i] - ev[i]));
+        return max;
+    }
+
+    /**
+     * Test accuracy of the BN and LN models in EVAL mode and (wrongly) in TRAIN mode at several batch sizes, and how
+     * much one example's output depends on its batch in each mode.
+     */
+    static Table inferenceModes(org.normlab.nn.Sequential bnModel, org.normlab.nn.Sequential lnModel, Dataset data) {
+        StringColumn model = StringColumn.create("model"), mode = StringColumn.create("mode");
+        IntColumn batch = IntColumn.create("batch");
+        DoubleColumn acc = DoubleColumn.create("test acc");
+        for (var e : List.of(Map.entry("BN", bnModel), Map.entry("LN", lnModel))) {
+            model.append(e.getKey()); mode.append("EVAL"); batch.append(1000);
+            acc.append(Trainer.evaluate(e.getValue(), data, 1000).accuracy());
+            for (int b : List.of(1000, 32, 8, 2, 1)) {
+                model.append(e.getKey()); mode.append("TRAIN (eval mode forgotten)"); batch.append(b);
+                acc.append(Diagnostics.accuracyInTrainMode(e.getValue(), data, b));
+            }
+        }
+        Table t = Table.create("test accuracy by mode and batch size (NaN: BN cannot run in TRAIN mode on one example)", model, mode, batch, acc);
+        StringColumn dep = StringColumn.create("one example's output depends on its batch (max difference)");
+        for (int i = 0; i < t.rowCount(); i++) dep.append("");
+        t.addColumns(dep);
+        for (var e : List.of(Map.entry("BN", bnModel), Map.entry("LN", lnModel))) {
+            for (Mode m : Mode.values()) {
+                t.stringColumn("model").append(e.getKey());
+                t.stringColumn("mode").append(m.name() + " (batch dependence)");
+                t.intColumn("batch").append(32);
+                t.doubleColumn("test acc").appendMissing();
+                dep.append(String.format(java.util.Locale.ROOT, "%.3g", Diagnostics.batchDependence(e.getValue(), data, m)));
+            }
+        }
+        return t;
+    }
+}
