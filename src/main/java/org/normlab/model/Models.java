@@ -11,6 +11,7 @@ import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
 import org.normlab.nn.Sequential;
+import org.normlab.norm.BatchNorm;
 import org.normlab.norm.Norm;
 import org.normlab.norm.Placement;
 import org.normlab.tensor.Rng;
@@ -22,7 +23,8 @@ public final class Models {
     /**
      * A multilayer perceptron: Flatten, then for each hidden width a block Linear → [Norm] → activation
      * (or Linear → activation → [Norm] with {@link Placement#AFTER}), then a Linear output layer.
-     * A layer followed by BatchNorm gets no bias (BN's β replaces it, as is customary).
+     * A layer directly followed by BatchNorm gets no bias (BN subtracts the batch mean, which cancels it, and β
+     * replaces it); before LN or GN a bias is not cancelled, so it stays.
      *
      * @param widths input size, hidden widths…, output size (e.g. 784, 256, 256, 10)
      */
@@ -32,7 +34,7 @@ public final class Models {
         layers.add(new Flatten());
         for (int i = 1; i < widths.length - 1; i++) {
             Layer normLayer = norm.create(widths[i]);
-            boolean biasRedundant = normLayer != null && placement == Placement.BEFORE;
+            boolean biasRedundant = normLayer instanceof BatchNorm && placement == Placement.BEFORE;
             layers.add(new Linear(widths[i - 1], widths[i], !biasRedundant));
             if (normLayer != null && placement == Placement.BEFORE) layers.add(normLayer);
             layers.add(new Activation(activation));
@@ -51,7 +53,8 @@ public final class Models {
      * Conv(6→16, 5×5) → [Norm(16)] → act → AvgPool(2, 2)       12×12 → 8×8 → 4×4
      * Flatten (16·4·4 = 256) → Linear(256→120) → [Norm(120)] → act → Linear(120→84) → [Norm(84)] → act → Linear(84→10)
      * </pre>
-     * With {@link Norm#NONE} the bracketed layers are left out. A conv or linear layer followed by a norm gets no bias.
+     * With {@link Norm#NONE} the bracketed layers are left out. A conv or linear layer followed by BatchNorm gets no bias
+     * (it would be cancelled by the batch-mean subtraction); before other norms it keeps one.
      */
     public static Sequential lenet(Norm norm, Activation.Kind activation, Init init, Rng rng) {
         List<Layer> layers = new ArrayList<>();
@@ -68,7 +71,7 @@ public final class Models {
 
     private static void convBlock(List<Layer> layers, int in, int out, Norm norm, Activation.Kind activation) {
         Layer normLayer = norm.create(out);
-        layers.add(new Conv2d(in, out, 5, normLayer == null));
+        layers.add(new Conv2d(in, out, 5, !(normLayer instanceof BatchNorm)));
         if (normLayer != null) layers.add(normLayer);
         layers.add(new Activation(activation));
         layers.add(new AvgPool2d(2, 2));
@@ -76,7 +79,7 @@ public final class Models {
 
     private static void linearBlock(List<Layer> layers, int in, int out, Norm norm, Activation.Kind activation) {
         Layer normLayer = norm.create(out);
-        layers.add(new Linear(in, out, normLayer == null));
+        layers.add(new Linear(in, out, !(normLayer instanceof BatchNorm)));
         if (normLayer != null) layers.add(normLayer);
         layers.add(new Activation(activation));
     }

@@ -79,8 +79,8 @@ public final class LrToleranceStudy implements Study {
         Map<Long, Double> bn = new LinkedHashMap<>(), none = new LinkedHashMap<>();
         for (int i = 0; i < perSeed.rowCount(); i++) {
             String n = perSeed.stringColumn("norm").get(i);
-            if (n.equals("BN")) bn.put(perSeed.longColumn("seed").get(i), perSeed.doubleColumn(2).get(i));
-            if (n.equals("none")) none.put(perSeed.longColumn("seed").get(i), perSeed.doubleColumn(2).get(i));
+            if (n.equals("BN")) bn.put(perSeed.longColumn("seed").get(i), perSeed.doubleColumn(2).getDouble(i));
+            if (n.equals("none")) none.put(perSeed.longColumn("seed").get(i), perSeed.doubleColumn(2).getDouble(i));
         }
         return Summary.of(bn.keySet().stream().filter(none::containsKey).mapToDouble(s -> Math.log10(bn.get(s) / none.get(s))).toArray());
     }

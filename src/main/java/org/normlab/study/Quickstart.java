@@ -116,11 +116,11 @@ public final class Quickstart implements Study {
                     + s.intColumn("seeds").get(0) + " seeds): ");
             for (int i = 0; i < s.rowCount(); i++) {
                 sb.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s — train loss %.3f, train acc %.3f, test acc %.3f",
-                        s.stringColumn("norm").get(i), s.doubleColumn("final train loss").get(i), s.doubleColumn("final train acc").get(i),
-                        s.doubleColumn("final test acc").get(i)));
+                        s.stringColumn("norm").get(i), s.doubleColumn("final train loss").getDouble(i), s.doubleColumn("final train acc").getDouble(i),
+                        s.doubleColumn("final test acc").getDouble(i)));
             }
             int best = 0;
-            for (int i = 1; i < s.rowCount(); i++) if (s.doubleColumn("final train loss").get(i) < s.doubleColumn("final train loss").get(best)) best = i;
+            for (int i = 1; i < s.rowCount(); i++) if (s.doubleColumn("final train loss").getDouble(i) < s.doubleColumn("final train loss").getDouble(best)) best = i;
             return sb.append(". Lowest final train loss: ").append(s.stringColumn("norm").get(best)).append('.').toString();
         }
     }

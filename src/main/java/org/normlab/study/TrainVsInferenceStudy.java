@@ -126,13 +126,13 @@ public final class TrainVsInferenceStudy implements Study {
                 precise.doubleColumn("ci95_lo").copy().setName("precise lo"), precise.doubleColumn("ci95_hi").copy().setName("precise hi"));
         Table l = ln.finalSummary(Trainer.TRAIN_ACC), lt = ln.finalSummary(Trainer.TEST_ACC);
         StringColumn note = StringColumn.create("model");
-        for (int i = 0; i < t.rowCount(); i++) note.append("BN, momentum " + t.doubleColumn("bnMomentum").get(i));
+        for (int i = 0; i < t.rowCount(); i++) note.append("BN, momentum " + t.doubleColumn("bnMomentum").getDouble(i));
         Table out = Table.create(t.name(), note, t.intColumn("n").copy().setName("seeds"), t.doubleColumn("final " + Trainer.TRAIN_ACC).copy(),
                 t.doubleColumn("test acc (EMA)"), t.doubleColumn("test acc (precise BN)"));
         out.stringColumn("model").append("LN (no running statistics)");
         out.intColumn("seeds").append(l.intColumn("n").get(0));
-        out.doubleColumn("final " + Trainer.TRAIN_ACC).append(l.doubleColumn("final " + Trainer.TRAIN_ACC).get(0));
-        out.doubleColumn("test acc (EMA)").append(lt.doubleColumn("final " + Trainer.TEST_ACC).get(0));
+        out.doubleColumn("final " + Trainer.TRAIN_ACC).append(l.doubleColumn("final " + Trainer.TRAIN_ACC).getDouble(0));
+        out.doubleColumn("test acc (EMA)").append(lt.doubleColumn("final " + Trainer.TEST_ACC).getDouble(0));
         out.doubleColumn("test acc (precise BN)").appendMissing();
         return out;
     }

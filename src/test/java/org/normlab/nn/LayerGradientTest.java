@@ -91,4 +91,15 @@ class LayerGradientTest {
         assertEquals("Linear(784→100): backward called before forward",
                 assertThrows(IllegalStateException.class, () -> l.backward(Tensor.zeros(1, 100))).getMessage());
     }
+
+    @Test
+    void onlyBatchNormMakesTheBiasBeforeItRedundant() {
+        int[] widths = {6, 5, 3};
+        long none = org.normlab.model.Models.mlp(widths, Activation.Kind.RELU, Norm.NONE, Placement.BEFORE, Init.he(), new Rng(1)).parameterCount();
+        long bn = org.normlab.model.Models.mlp(widths, Activation.Kind.RELU, Norm.BN, Placement.BEFORE, Init.he(), new Rng(1)).parameterCount();
+        long ln = org.normlab.model.Models.mlp(widths, Activation.Kind.RELU, Norm.LN, Placement.BEFORE, Init.he(), new Rng(1)).parameterCount();
+        assertEquals(6 * 5 + 5 + 5 * 3 + 3, none);
+        assertEquals(none - 5 + 2 * 5, bn, "BN drops the hidden bias and adds γ, β");
+        assertEquals(none + 2 * 5, ln, "LN keeps the bias: it is not cancelled by normalizing over features");
+    }
 }
