@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a notebook skeleton for the `java` kernel from a plain-text description (used to author notebooks).
 
-Usage: new_notebook.py SOURCE.txt OUT.ipynb
+Usage: new_notebook.py SOURCE.txt OUT.ipynb   (sources of the committed notebooks: scripts/notebook-src/)
 SOURCE: cells separated by lines `%% md` or `%% java`.
 """
 import sys

@@ -19,11 +19,33 @@ from nbclient.exceptions import CellExecutionError
 KERNEL = "java"
 
 
-def execute(path, out_dir, timeout=900):
-    """Runs one notebook; returns (executed notebook, error message or None, seconds)."""
+def kernel_peak_mib(client):
+    """Peak resident memory of the kernel process so far (Linux /proc VmHWM), in MiB; None where unknown."""
+    try:
+        pid = client.km.provisioner.pid
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (AttributeError, OSError, ValueError):
+        pass
+    return None
+
+
+def execute(path, out_dir, timeout=900, stats=None):
+    """Runs one notebook; returns (executed notebook, error message or None, seconds).
+
+    If `stats` is a dict, it receives the kernel's peak memory ("peak_mib", read after every cell).
+    """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, kernel_name=KERNEL, timeout=timeout, resources={"metadata": {"path": str(path.parent)}})
+    if stats is not None:
+        def after_cell(**_):
+            peak = kernel_peak_mib(client)
+            if peak is not None:
+                stats["peak_mib"] = max(stats.get("peak_mib", 0), peak)
+        client.on_cell_complete = after_cell
     start = time.monotonic()
     error = None
     try:
@@ -47,13 +69,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     passed = failed = 0
     for nb_path in args.notebooks:
-        _, error, seconds = execute(nb_path, args.out, args.timeout)
+        stats = {}
+        _, error, seconds = execute(nb_path, args.out, args.timeout, stats)
+        peak = f", kernel peak {stats['peak_mib']:.0f} MiB" if "peak_mib" in stats else ""
         if error:
             failed += 1
-            print(f"FAILED {nb_path} ({seconds:.1f} s)\n{error}", flush=True)
+            print(f"FAILED {nb_path} ({seconds:.1f} s{peak})\n{error}", flush=True)
         else:
             passed += 1
-            print(f"ok     {nb_path} ({seconds:.1f} s)", flush=True)
+            print(f"ok     {nb_path} ({seconds:.1f} s{peak})", flush=True)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
