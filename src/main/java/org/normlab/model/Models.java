@@ -11,7 +11,7 @@ import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
 import org.normlab.nn.Sequential;
-import org.normlab.norm.BatchNorm;
+import org.normlab.norm.WeightStandardization;
 import org.normlab.norm.Norm;
 import org.normlab.norm.Placement;
 import org.normlab.tensor.Rng;
@@ -34,8 +34,8 @@ public final class Models {
         layers.add(new Flatten());
         for (int i = 1; i < widths.length - 1; i++) {
             Layer normLayer = norm.create(widths[i]);
-            boolean biasRedundant = normLayer instanceof BatchNorm && placement == Placement.BEFORE;
-            layers.add(new Linear(widths[i - 1], widths[i], !biasRedundant));
+            boolean biasRedundant = norm.cancelsBias() && placement == Placement.BEFORE;
+            layers.add(weights(new Linear(widths[i - 1], widths[i], !biasRedundant), norm));
             if (normLayer != null && placement == Placement.BEFORE) layers.add(normLayer);
             layers.add(new Activation(activation));
             if (normLayer != null && placement == Placement.AFTER) layers.add(normLayer);
@@ -71,7 +71,7 @@ public final class Models {
 
     private static void convBlock(List<Layer> layers, int in, int out, Norm norm, Activation.Kind activation) {
         Layer normLayer = norm.create(out);
-        layers.add(new Conv2d(in, out, 5, !(normLayer instanceof BatchNorm)));
+        layers.add(weights(new Conv2d(in, out, 5, !norm.cancelsBias()), norm));
         if (normLayer != null) layers.add(normLayer);
         layers.add(new Activation(activation));
         layers.add(new AvgPool2d(2, 2));
@@ -79,8 +79,13 @@ public final class Models {
 
     private static void linearBlock(List<Layer> layers, int in, int out, Norm norm, Activation.Kind activation) {
         Layer normLayer = norm.create(out);
-        layers.add(new Linear(in, out, !(normLayer instanceof BatchNorm)));
+        layers.add(weights(new Linear(in, out, !norm.cancelsBias()), norm));
         if (normLayer != null) layers.add(normLayer);
         layers.add(new Activation(activation));
+    }
+
+    /** The layer as is, or wrapped in {@link WeightStandardization} when the norm asks for it (GN+WS). */
+    private static Layer weights(Layer convOrLinear, Norm norm) {
+        return norm.standardizesWeights() ? new WeightStandardization(convOrLinear) : convOrLinear;
     }
 }

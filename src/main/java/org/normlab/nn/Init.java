@@ -35,6 +35,11 @@ public record Init(Kind kind, double scale) {
 
     /** Fills every {@link Linear} and {@link Conv2d} in {@code model} (weights drawn, biases zeroed), in layer order. */
     public void apply(Layer model, Rng rng) {
+        if (model instanceof Wrapper wrapper) {
+            apply(wrapper.inner(), rng);
+            wrapper.afterInit();
+            return;
+        }
         if (model instanceof Sequential seq) {
             for (Layer layer : seq.layers()) apply(layer, rng);
         } else if (model instanceof Linear linear) {

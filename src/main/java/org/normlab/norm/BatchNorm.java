@@ -84,6 +84,19 @@ public final class BatchNorm implements Layer {
     public Tensor runningVar() { return runningVar; }
     public long batchesTracked() { return batchesTracked; }
 
+    /** What {@link #backward} needs from one forward; lets {@link GhostBatchNorm} run several forwards per step. */
+    record State(Tensor input, int[] inputShape, boolean usedBatchStats, double[] mean, double[] invStd) {}
+
+    State state() { return new State(input, inputShape, usedBatchStats, mean.clone(), invStd.clone()); }
+
+    void restore(State s) {
+        input = s.input();
+        inputShape = s.inputShape();
+        usedBatchStats = s.usedBatchStats();
+        System.arraycopy(s.mean(), 0, mean, 0, channels);
+        System.arraycopy(s.invStd(), 0, invStd, 0, channels);
+    }
+
     /** Running mean 0, running variance 1, no batches seen (PyTorch's {@code reset_running_stats}). */
     public void resetRunningStats() {
         if (!trackRunningStats) return;

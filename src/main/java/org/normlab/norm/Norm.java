@@ -29,6 +29,23 @@ public sealed interface Norm {
     /** Group normalization with {@code groups} groups, e.g. {@code GN(32)}; label "GN(32)". */
     static Norm GN(int groups) { return new Grouped(groups); }
 
+    /** Batch Renormalization with its default r_max/d_max schedule: "BRN". */
+    Norm BRN = new Renorm();
+    /** Local response normalization, AlexNet's hyper-parameters (n = 5, α = 1e-4, β = 0.75, k = 2): "LRN". */
+    Norm LRN = new LocalResponse();
+
+    /** Ghost BatchNorm with virtual batches of {@code size}: "GHOST(16)". */
+    static Norm GHOST(int size) { return new Ghost(size); }
+
+    /** GroupNorm with {@code groups} groups after weight-standardized convs/linears: "GN+WS(2)". */
+    static Norm GN_WS(int groups) { return new GroupedWs(groups); }
+
+    /** Whether this norm subtracts a per-channel batch mean, which cancels a bias of the layer before it (BN and kin). */
+    default boolean cancelsBias() { return false; }
+
+    /** Whether the conv/linear layer before this norm uses {@link WeightStandardization}. */
+    default boolean standardizesWeights() { return false; }
+
     /** The layer for {@code channels} channels (features), or null for {@link #NONE}. */
     Layer create(int channels);
 
@@ -40,12 +57,18 @@ public sealed interface Norm {
         String t = text.trim().toLowerCase(Locale.ROOT);
         Matcher group = Pattern.compile("(?:gn|groupnorm)\\s*\\(\\s*(\\d{1,9})\\s*\\)").matcher(t);
         if (group.matches()) return GN(Integer.parseInt(group.group(1)));
+        Matcher groupWs = Pattern.compile("gn\\s*\\+\\s*ws\\s*\\(\\s*(\\d{1,9})\\s*\\)").matcher(t);
+        if (groupWs.matches()) return GN_WS(Integer.parseInt(groupWs.group(1)));
+        Matcher ghost = Pattern.compile("ghost\\s*\\(\\s*(\\d{1,9})\\s*\\)").matcher(t);
+        if (ghost.matches()) return GHOST(Integer.parseInt(ghost.group(1)));
         return switch (t) {
             case "none" -> NONE;
             case "bn", "batchnorm" -> BN;
             case "ln", "layernorm" -> LN;
             case "in", "instancenorm" -> IN;
-            default -> throw new IllegalArgumentException("Norm: unknown normalization '" + text + "' (known: none, BN, LN, GN(g), IN)");
+            case "brn", "batchrenorm" -> BRN;
+            case "lrn" -> LRN;
+            default -> throw new IllegalArgumentException("Norm: unknown normalization '" + text + "' (known: none, BN, LN, GN(g), IN, BRN, GHOST(v), GN+WS(g), LRN)");
         };
     }
 
@@ -56,6 +79,7 @@ public sealed interface Norm {
     }
 
     record Batch() implements Norm {
+        @Override public boolean cancelsBias() { return true; }
         @Override public Layer create(int channels) { return new BatchNorm(channels); }
         @Override public String label() { return "BN"; }
         @Override public String toString() { return label(); }
@@ -82,6 +106,39 @@ public sealed interface Norm {
     record Instance() implements Norm {
         @Override public Layer create(int channels) { return new InstanceNorm(channels); }
         @Override public String label() { return "IN"; }
+        @Override public String toString() { return label(); }
+    }
+
+    record Renorm() implements Norm {
+        @Override public boolean cancelsBias() { return true; }
+        @Override public Layer create(int channels) { return new BatchRenorm(channels); }
+        @Override public String label() { return "BRN"; }
+        @Override public String toString() { return label(); }
+    }
+
+    record LocalResponse() implements Norm {
+        @Override public Layer create(int channels) { return new LocalResponseNorm(5, 1e-4, 0.75, 2); }
+        @Override public String label() { return "LRN"; }
+        @Override public String toString() { return label(); }
+    }
+
+    record Ghost(int size) implements Norm {
+        @Override public boolean cancelsBias() { return true; }
+        public Ghost {
+            if (size < 2) throw new IllegalArgumentException("Norm: GHOST needs a virtual batch size ≥ 2, got " + size);
+        }
+        @Override public Layer create(int channels) { return new GhostBatchNorm(channels, size); }
+        @Override public String label() { return "GHOST(" + size + ")"; }
+        @Override public String toString() { return label(); }
+    }
+
+    record GroupedWs(int groups) implements Norm {
+        public GroupedWs {
+            if (groups <= 0) throw new IllegalArgumentException("Norm: GN+WS needs a positive number of groups, got " + groups);
+        }
+        @Override public Layer create(int channels) { return new GroupNorm(groups, channels); }
+        @Override public boolean standardizesWeights() { return true; }
+        @Override public String label() { return "GN+WS(" + groups + ")"; }
         @Override public String toString() { return label(); }
     }
 }

@@ -1,0 +1,9 @@
+package org.normlab.nn;
+
+/** A layer that wraps another (e.g. Weight Standardization around a conv), so initializers can reach the inner one. */
+public interface Wrapper extends Layer {
+    Layer inner();
+
+    /** Called after the inner layer was initialized, to derive the wrapper's own parameters from it. */
+    default void afterInit() {}
+}
