@@ -6,12 +6,13 @@ VENV ?= $(or $(NORMLAB_VENV),.venv)
 LAB_ARGS ?=
 export NORMLAB_VENV := $(VENV)
 
-.PHONY: lab test bootstrap build notebooks clean help
+.PHONY: lab test bootstrap build notebooks bench clean help
 
 help:
 	@echo "make lab   - set everything up and open JupyterLab on notebooks/"
 	@echo "make test  - set everything up, run the unit tests and execute every notebook at smoke scale"
 	@echo "make notebooks - re-execute notebooks/ in place at NORMLAB_SCALE (default: default) to refresh committed outputs"
+	@echo "make bench - time BN/LN/GN forward+backward and a LeNet-BN training step on this machine"
 	@echo "make clean - remove target/ and build/ (keeps .venv and the data cache)"
 
 bootstrap:
@@ -28,6 +29,9 @@ notebooks: bootstrap
 	rm -rf build/notebook-results
 	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" NORMLAB_SCALE=$${NORMLAB_SCALE:-default} NORMLAB_RESULTS="$(CURDIR)/build/notebook-results" \
 	  $(VENV)/bin/python scripts/run_notebooks.py --out notebooks notebooks/*.ipynb
+
+bench:
+	@scripts/bench.sh
 
 build:
 	JAVA_HOME="$$(scripts/find-jdk.sh)" mvn -B -ntp -q package -DskipTests
