@@ -15,7 +15,9 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.study.Progress;
 import org.normlab.study.Verdict;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 import tech.tablesaw.io.html.HtmlWriteOptions;
 import tech.tablesaw.io.html.HtmlWriter;
 
@@ -53,7 +55,7 @@ public final class NormLabExtension implements Extension {
                 .supporting(MIMEType.TEXT_PLAIN)
                 .register((table, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(table));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> table.print(MAX_ROWS));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> forDisplay(table.copy()).print(MAX_ROWS));
                 });
     }
 
@@ -73,14 +75,30 @@ public final class NormLabExtension implements Extension {
 
     /** The table as HTML (Tablesaw's writer), with its name as caption; long tables are cut in the middle. */
     public static String html(Table table) {
-        Table shown = table.rowCount() <= MAX_ROWS ? table
-                : table.first(MAX_ROWS / 2).append(table.last(MAX_ROWS / 2));
+        Table shown = forDisplay(table.rowCount() <= MAX_ROWS ? table.copy() : table.first(MAX_ROWS / 2).append(table.last(MAX_ROWS / 2)));
         StringWriter out = new StringWriter();
         new HtmlWriter().write(shown, HtmlWriteOptions.builder(out).build());
         String caption = "<p><b>" + escape(table.name()) + "</b> — " + table.rowCount() + " rows × " + table.columnCount() + " columns"
-                + (shown == table ? "" : ", first and last " + MAX_ROWS / 2 + " shown") + "</p>";
+                + (table.rowCount() <= MAX_ROWS ? "" : ", first and last " + MAX_ROWS / 2 + " shown") + "</p>";
         return caption + out;
     }
+
+    /** Doubles shown with 4 significant digits (the table itself, and its CSV, keep full precision). */
+    static Table forDisplay(Table shown) {
+        for (var column : shown.columns()) {
+            if (column instanceof DoubleColumn d) d.setPrintFormatter(SIGNIFICANT);
+        }
+        return shown;
+    }
+
+    private static final NumberColumnFormatter SIGNIFICANT = new NumberColumnFormatter() {
+        @Override
+        public String format(double v) {
+            if (Double.isNaN(v)) return "";
+            if (v == Math.rint(v) && Math.abs(v) < 1e9) return String.valueOf((long) v);
+            return String.format(java.util.Locale.ROOT, "%.4g", v);
+        }
+    };
 
     private static String escape(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
