@@ -36,7 +36,8 @@ public final class Charts {
     private Charts() {}
 
     public static Color colorOf(String group, int index) {
-        return NORM_COLORS.getOrDefault(group, FALLBACK[Math.floorMod(index, FALLBACK.length)]);
+        String family = group.startsWith("GN(") ? "GN" : group;  // GN(2), GN(4)… share GroupNorm's colour
+        return NORM_COLORS.getOrDefault(family, FALLBACK[Math.floorMod(index, FALLBACK.length)]);
     }
 
     /** An empty chart in the house style. */
