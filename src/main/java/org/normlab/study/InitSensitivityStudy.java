@@ -27,6 +27,7 @@ import tech.tablesaw.api.Table;
 public final class InitSensitivityStudy implements Study {
     public static final List<Double> SCALES = List.of(0.01, 0.1, 1.0, 10.0);
     public static final List<Integer> DEPTHS = List.of(3, 10, 20);
+    public static final double TRAINS_BELOW = 1.0;
 
     @Override public String name() { return "initialization-sensitivity"; }
 
@@ -51,7 +52,7 @@ public final class InitSensitivityStudy implements Study {
 
     @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
-        return List.of(Verdict.Criterion.above("C7", "spread of final train loss over init scale × depth (none) − (BN), paired by seed", 0));
+        return List.of(Verdict.Criterion.above("C7", "share of init scale × depth cells that train (BN) − (none), paired by seed", 0));
     }
 
     static double finalLossOrChance(Results.Run r) {
@@ -62,17 +63,17 @@ public final class InitSensitivityStudy implements Study {
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult sweep = sweep(scale).run(train, test, store, progress, threads);
-        // Per seed and norm: the standard deviation of the final loss over the grid.
-        Map<String, Map<Long, List<Double>>> cells = new LinkedHashMap<>();
+        // Per seed and norm: the share of grid cells in which the network trained.
+        Map<String, Map<Long, double[]>> cells = new LinkedHashMap<>();  // norm → seed → {trained, cells}
         for (Results.Run r : sweep.runs()) {
-            cells.computeIfAbsent(r.config().norm().label(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(r.config().seed(), k -> new ArrayList<>()).add(finalLossOrChance(r));
+            double[] count = cells.computeIfAbsent(r.config().norm().label(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.config().seed(), k -> new double[2]);
+            double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
+            if (!Double.isNaN(v) && v <= TRAINS_BELOW) count[0]++;
+            count[1]++;
         }
-        Map<Long, Double> noneSpread = new LinkedHashMap<>(), bnSpread = new LinkedHashMap<>();
-        cells.get("none").forEach((s, v) -> noneSpread.put(s, Summary.of(v.stream().mapToDouble(d -> d).toArray()).sd()));
-        cells.get("BN").forEach((s, v) -> bnSpread.put(s, Summary.of(v.stream().mapToDouble(d -> d).toArray()).sd()));
-        Summary gap = Summary.of(noneSpread.keySet().stream().mapToDouble(s -> noneSpread.get(s) - bnSpread.get(s)).toArray());
-
+        Map<Long, double[]> none = cells.get("none"), bn = cells.get("BN");
+        Summary gap = Summary.of(none.keySet().stream().mapToDouble(s -> bn.get(s)[0] / bn.get(s)[1] - none.get(s)[0] / none.get(s)[1]).toArray());
         Map<String, Table> tables = new LinkedHashMap<>();
         Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
         Table summary = sweep.summary("final train loss (diverged = ln 10)", InitSensitivityStudy::finalLossOrChance);
@@ -81,11 +82,10 @@ public final class InitSensitivityStudy implements Study {
         summary.replaceColumn("hidden", depth);
         tables.put("final-loss", summary);
         StringColumn norm = StringColumn.create("norm"), seed = StringColumn.create("seed");
-        DoubleColumn spread = DoubleColumn.create("spread");
-        Table spreads = Table.create("spread of final loss over the grid, per seed", norm, seed, spread);
-        noneSpread.forEach((s, v) -> { norm.append("none"); seed.append(String.valueOf(s)); spread.append(v); });
-        bnSpread.forEach((s, v) -> { norm.append("BN"); seed.append(String.valueOf(s)); spread.append(v); });
-        tables.put("spread-per-seed", spreads);
+        DoubleColumn share = DoubleColumn.create("share of cells that train");
+        Table shares = Table.create("share of the init scale × depth grid that trains (final loss ≤ " + TRAINS_BELOW + "), per seed", norm, seed, share);
+        cells.forEach((n, bySeed) -> bySeed.forEach((s, c) -> { norm.append(n); seed.append(String.valueOf(s)); share.append(c[0] / c[1]); }));
+        tables.put("share-that-trains", shares);
         for (String n : List.of("none", "BN")) {
             Table mine = summary.where(summary.stringColumn("norm").isEqualTo(n));
             figures.put("heatmap-" + n, Charts.heatmap(mine, "initScale", "depth", "final train loss (diverged = ln 10)",
