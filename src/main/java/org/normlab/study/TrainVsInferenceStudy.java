@@ -89,7 +89,7 @@ public final class TrainVsInferenceStudy implements Study {
         figures.put("train-acc", bn.curves(Trainer.TRAIN_ACC));
 
         // Trained models for the inference checks: one BN and one LN LeNet, seed 0, a short budget of their own.
-        RunConfig shortBudget = d2l(scale).with("epochs", 1).with("trainSize", scale.pick(1024, 12_800, 60_000)).with("preciseBnBatches", 0);
+        RunConfig shortBudget = d2l(scale).with("epochs", 1).with("trainSize", scale.pick(1024, 60_000, 60_000)).with("preciseBnBatches", 0);
         Dataset probe = test.head(scale.pick(512, 2_000, 10_000));
         var bnModel = Experiment.train(shortBudget, train, probe, null).model();
         var lnModel = Experiment.train(shortBudget.withNorm(Norm.LN), train, probe, null).model();
