@@ -12,6 +12,7 @@ help:
 	@echo "make lab   - set everything up and open JupyterLab on notebooks/"
 	@echo "make test  - set everything up, run the unit tests and execute every notebook at smoke scale"
 	@echo "make notebooks - re-execute notebooks/ in place at NORMLAB_SCALE (default: default) to refresh committed outputs"
+	@echo "                 (NOTEBOOKS=notebooks/02-*.ipynb for some of them)"
 	@echo "make bench - time BN/LN/GN forward+backward and a LeNet-BN training step on this machine"
 	@echo "make clean - remove target/ and build/ (keeps .venv and the data cache)"
 
@@ -28,7 +29,7 @@ test: bootstrap
 notebooks: bootstrap
 	rm -rf build/notebook-results
 	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" NORMLAB_SCALE=$${NORMLAB_SCALE:-default} NORMLAB_RESULTS="$(CURDIR)/build/notebook-results" \
-	  $(VENV)/bin/python scripts/run_notebooks.py --out notebooks notebooks/*.ipynb
+	  $(VENV)/bin/python scripts/run_notebooks.py --out notebooks $(or $(NOTEBOOKS),notebooks/*.ipynb)
 
 bench:
 	@scripts/bench.sh

@@ -95,8 +95,12 @@ public final class NormLabExtension implements Extension {
         @Override
         public String format(double v) {
             if (Double.isNaN(v)) return "";
-            if (v == Math.rint(v) && Math.abs(v) < 1e9) return String.valueOf((long) v);
-            return String.format(java.util.Locale.ROOT, "%.4g", v);
+            if (Double.isInfinite(v)) return v > 0 ? "∞" : "−∞";
+            double a = Math.abs(v);
+            if (a == 0 || (a >= 1e-4 && a < 1e7)) {
+                return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+            }
+            return String.format(java.util.Locale.ROOT, "%.3e", v);
         }
     };
 

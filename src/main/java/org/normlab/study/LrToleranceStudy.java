@@ -41,8 +41,8 @@ public final class LrToleranceStudy implements Study {
         // ReLU: the sigmoid LeNet without normalization needs epochs to leave chance level (see notebook 01), far more
         // than this grid's budget allows, so no learning rate would "train" and the comparison would say nothing.
         RunConfig base = RunConfig.lenet(Activation.Kind.RELU)
-                .with("batchSize", 128).with("trainSize", scale.pick(1024, 6_400, 60_000)).with("testSize", scale.pick(500, 2_000, 10_000))
-                .with("epochs", 1).with("logEvery", scale.pick(2, 10, 50));
+                .with("batchSize", 128).with("trainSize", scale.pick(1024, 19_200, 60_000)).with("testSize", scale.pick(500, 2_000, 10_000))
+                .with("epochs", 1).with("logEvery", scale.pick(2, 25, 50));
         return Sweep.of("lr-tolerance-lenet-" + scale, base).vary("norm", Norm.NONE, Norm.BN)
                 .vary("lr", scale == Scale.SMOKE ? List.of(0.01, 0.3, 10.0) : LEARNING_RATES).seeds(seeds(scale));
     }
