@@ -44,4 +44,15 @@ class NormLabExtensionTest {
         assertTrue(cut.startsWith("<p><b>&lt;big&gt;</b> — 100 rows × 1 columns, first and last 20 shown</p>"), cut);
         assertTrue(cut.contains("<td>19</td>") && cut.contains("<td>80</td>") && !cut.contains("<td>50</td>"));
     }
+
+    @Test
+    void numbersShowWithFourSignificantDigitsButTablesKeepThem() {
+        var column = tech.tablesaw.api.DoubleColumn.create("v", 0.1, 188.0, 1.0229622255511341, 9.90582116333627e-9, Double.NaN, 2.0e8);
+        Table table = Table.create("t", column);
+        Table shown = NormLabExtension.forDisplay(table.copy());
+        var d = shown.doubleColumn("v");
+        assertEquals(java.util.List.of("0.1", "188", "1.023", "9.906e-09", "", "2.000e+08"),
+                java.util.stream.IntStream.range(0, 6).mapToObj(d::getString).toList());
+        assertEquals(1.0229622255511341, table.doubleColumn("v").getDouble(2), "the original keeps full precision");
+    }
 }
