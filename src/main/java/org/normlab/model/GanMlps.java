@@ -21,7 +21,7 @@ import org.normlab.tensor.Rng;
  * discriminator  point → Linear → LeakyReLU(0.2) → [Linear → [Norm] → LeakyReLU(0.2)] per further hidden width → Linear → logit
  * </pre>
  * The generator's output is linear, not DCGAN's tanh: the points of a toy distribution are not confined to [−1, 1].
- * A linear layer followed by a norm has no bias. Each builder returns an initialized model.
+ * A linear layer followed by a BN-like norm has no bias (before LN/GN it keeps one). Each builder returns an initialized model.
  */
 public final class GanMlps {
     /** NormLab's defaults for the ring study: 16-d noise, two hidden layers of 128 in each network. */
@@ -42,7 +42,7 @@ public final class GanMlps {
         List<Layer> layers = new ArrayList<>();
         for (int i = 1; i < widths.length - 1; i++) {
             Layer normLayer = norm.create(widths[i]);
-            layers.add(new Linear(widths[i - 1], widths[i], normLayer == null));
+            layers.add(new Linear(widths[i - 1], widths[i], normLayer == null || !norm.cancelsBias()));
             if (normLayer != null) layers.add(normLayer);
             layers.add(Activation.relu());
         }
@@ -62,7 +62,7 @@ public final class GanMlps {
         List<Layer> layers = new ArrayList<>();
         for (int i = 1; i < widths.length - 1; i++) {
             Layer normLayer = i == 1 ? null : norm.create(widths[i]);   // the input layer is never normalized
-            layers.add(new Linear(widths[i - 1], widths[i], normLayer == null));
+            layers.add(new Linear(widths[i - 1], widths[i], normLayer == null || !norm.cancelsBias()));
             if (normLayer != null) layers.add(normLayer);
             layers.add(new LeakyRelu(LEAKY_SLOPE));
         }

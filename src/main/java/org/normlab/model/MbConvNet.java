@@ -36,7 +36,7 @@ public final class MbConvNet {
     public static Sequential build(Norm norm, Init init, Rng rng) {
         List<Layer> layers = new ArrayList<>();
         Layer stemNorm = norm.create(STEM_CHANNELS);
-        layers.add(new Conv2d(1, STEM_CHANNELS, 3, 2, 1, stemNorm == null));
+        layers.add(new Conv2d(1, STEM_CHANNELS, 3, 2, 1, stemNorm == null || !norm.cancelsBias()));
         if (stemNorm != null) layers.add(stemNorm);
         layers.add(new Silu());
         layers.add(new MBConv(16, 16, 1, 1, norm));

@@ -19,7 +19,8 @@ import org.normlab.tensor.Tensor;
  *            y = body(x)          otherwise
  * backward:  dx = body'(dy) + dy  (residual),   dx = body'(dy)  otherwise
  * </pre>
- * A convolution followed by a norm has no bias (the norm's shift replaces it). EfficientNet's drop-connect
+ * A convolution followed by a BN-like norm has no bias (the batch-mean subtraction cancels it, β replaces it);
+ * before LN/GN it keeps its bias. EfficientNet's drop-connect
  * (stochastic depth) is left out.
  */
 public final class MBConv implements Layer, Initializable {
@@ -50,17 +51,17 @@ public final class MBConv implements Layer, Initializable {
         List<Layer> layers = new ArrayList<>();
         if (expandRatio != 1) {
             Layer expandNorm = norm.create(hidden);
-            layers.add(new Conv2d(in, hidden, 1, expandNorm == null));
+            layers.add(new Conv2d(in, hidden, 1, expandNorm == null || !norm.cancelsBias()));
             if (expandNorm != null) layers.add(expandNorm);
             layers.add(new Silu());
         }
         Layer depthwiseNorm = norm.create(hidden);
-        layers.add(new DepthwiseConv2d(hidden, kernel, stride, kernel / 2, depthwiseNorm == null));
+        layers.add(new DepthwiseConv2d(hidden, kernel, stride, kernel / 2, depthwiseNorm == null || !norm.cancelsBias()));
         if (depthwiseNorm != null) layers.add(depthwiseNorm);
         layers.add(new Silu());
         layers.add(new SqueezeExcite(hidden, Math.max(1, in / 4), new Silu()));
         Layer projectNorm = norm.create(out);
-        layers.add(new Conv2d(hidden, out, 1, projectNorm == null));
+        layers.add(new Conv2d(hidden, out, 1, projectNorm == null || !norm.cancelsBias()));
         if (projectNorm != null) layers.add(projectNorm);
         this.body = new Sequential(layers);
     }
