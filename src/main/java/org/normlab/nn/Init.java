@@ -13,6 +13,7 @@ import org.normlab.tensor.Tensor;
  * </pre>
  * Biases start at zero. For a {@link Linear}, fanIn = in and fanOut = out; for a {@link Conv2d},
  * fanIn = in·kH·kW and fanOut = out·kH·kW (PyTorch's {@code _calculate_fan_in_and_fan_out}).
+ * An {@link Initializable} layer (recurrent cells, depthwise convolutions, MBConv blocks…) fills itself with this rule.
  */
 public record Init(Kind kind, double scale) {
     public enum Kind { HE, XAVIER, NORMAL }
@@ -47,10 +48,13 @@ public record Init(Kind kind, double scale) {
         } else if (model instanceof Conv2d conv) {
             int receptiveField = conv.kernelH() * conv.kernelW();
             fill(conv.weight(), conv.bias(), conv.inChannels() * receptiveField, conv.outChannels() * receptiveField, rng);
+        } else if (model instanceof Initializable layer) {
+            layer.initialize(this, rng);
         }
     }
 
-    private void fill(Param weight, Param bias, int fanIn, int fanOut, Rng rng) {
+    /** Draws {@code weight} from N(0, std(fanIn, fanOut)²) and zeroes {@code bias} (if not null). */
+    public void fill(Param weight, Param bias, int fanIn, int fanOut, Rng rng) {
         float std = (float) std(fanIn, fanOut);
         float[] w = weight.value().data();
         for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextGaussian() * std);

@@ -37,12 +37,12 @@ public final class TrainVsInferenceStudy implements Study {
 
     @Override public String title() { return "C9/C1/C16: EMA vs precise BN statistics, momentum, batch-1 inference, eval mode, sanity checks"; }
 
-    public static int seeds(Scale scale) { return scale.pick(2, 2, 5); }
+    public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
 
     static RunConfig d2l(Scale scale) {
         return RunConfig.lenet(Activation.Kind.SIGMOID).withNorm(Norm.BN).with("lr", 1.0).with("batchSize", 256)
                 .with("trainSize", scale.pick(2048, 60_000, 60_000)).with("testSize", scale.pick(1000, 10_000, 10_000))
-                .with("epochs", scale.pick(1, 3, 10)).with("logEvery", scale.pick(2, 47, 47))
+                .with("epochs", scale.pick(1, 2, 10)).with("logEvery", scale.pick(2, 47, 47))
                 .with("preciseBnBatches", scale.pick(4, PRECISE_BATCHES, PRECISE_BATCHES));
     }
 
