@@ -6,24 +6,49 @@ import org.normlab.tensor.Tensor;
  * Elementwise nonlinearities. Each keeps what its derivative needs from the forward pass.
  *
  * <pre>
- * ReLU:     y = max(0, x)          dy/dx = [x > 0]
- * Sigmoid:  y = 1 / (1 + e^(−x))    dy/dx = y(1 − y)
- * Tanh:     y = tanh x             dy/dx = 1 − y²
+ * ReLU:       y = max(0, x)                  dy/dx = [x > 0]
+ * Sigmoid:    y = σ(x) = 1 / (1 + e^(−x))     dy/dx = y(1 − y)
+ * Tanh:       y = tanh x                     dy/dx = 1 − y²
+ * LeakyReLU:  y = x if x > 0, else a·x       dy/dx = 1 if x > 0, else a      (a = negative slope, 0.01 by default)
+ * SiLU:       y = x·σ(x)   (a.k.a. Swish)    dy/dx = σ(x)·(1 + x·(1 − σ(x)))
  * </pre>
+ * At x = 0 the derivatives follow PyTorch: 0 for ReLU, a for LeakyReLU.
  */
 public final class Activation implements Layer {
-    public enum Kind { RELU, SIGMOID, TANH }
+    public enum Kind { RELU, SIGMOID, TANH, LEAKY_RELU, SILU }
+
+    /** PyTorch's default negative slope for {@code nn.LeakyReLU}. */
+    public static final double DEFAULT_NEGATIVE_SLOPE = 0.01;
 
     private final Kind kind;
-    private Tensor saved;  // input for ReLU, output for sigmoid/tanh
+    private final double negativeSlope;  // used by LEAKY_RELU only
+    private Tensor saved;  // input for ReLU, LeakyReLU and SiLU; output for sigmoid/tanh
 
-    public Activation(Kind kind) { this.kind = kind; }
+    /** An activation of the given kind; LEAKY_RELU gets the default slope 0.01. */
+    public Activation(Kind kind) { this(kind, DEFAULT_NEGATIVE_SLOPE); }
+
+    private Activation(Kind kind, double negativeSlope) {
+        if (kind == null) throw new IllegalArgumentException("Activation: kind must not be null");
+        if (!Double.isFinite(negativeSlope)) {
+            throw new IllegalArgumentException("LeakyReLU: negative slope must be finite, got " + negativeSlope);
+        }
+        this.kind = kind;
+        this.negativeSlope = negativeSlope;
+    }
 
     public static Activation relu() { return new Activation(Kind.RELU); }
     public static Activation sigmoid() { return new Activation(Kind.SIGMOID); }
     public static Activation tanh() { return new Activation(Kind.TANH); }
+    public static Activation leakyRelu() { return new Activation(Kind.LEAKY_RELU); }
+    public static Activation leakyRelu(double negativeSlope) { return new Activation(Kind.LEAKY_RELU, negativeSlope); }
+    public static Activation silu() { return new Activation(Kind.SILU); }
 
     public Kind kind() { return kind; }
+
+    /** The slope a for x ≤ 0 of LeakyReLU (meaningless for the other kinds). */
+    public double negativeSlope() { return negativeSlope; }
+
+    private static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
@@ -31,8 +56,14 @@ public final class Activation implements Layer {
         float[] in = x.data(), out = y.data();
         switch (kind) {
             case RELU -> { for (int i = 0; i < in.length; i++) out[i] = in[i] > 0 ? in[i] : 0f; saved = x; }
-            case SIGMOID -> { for (int i = 0; i < in.length; i++) out[i] = (float) (1 / (1 + Math.exp(-in[i]))); saved = y; }
+            case SIGMOID -> { for (int i = 0; i < in.length; i++) out[i] = (float) sigmoid(in[i]); saved = y; }
             case TANH -> { for (int i = 0; i < in.length; i++) out[i] = (float) Math.tanh(in[i]); saved = y; }
+            case LEAKY_RELU -> {
+                float a = (float) negativeSlope;
+                for (int i = 0; i < in.length; i++) out[i] = in[i] > 0 ? in[i] : a * in[i];
+                saved = x;
+            }
+            case SILU -> { for (int i = 0; i < in.length; i++) out[i] = (float) (in[i] * sigmoid(in[i])); saved = x; }
         }
         return y;
     }
@@ -49,12 +80,28 @@ public final class Activation implements Layer {
             case RELU -> { for (int i = 0; i < g.length; i++) out[i] = s[i] > 0 ? g[i] : 0f; }
             case SIGMOID -> { for (int i = 0; i < g.length; i++) out[i] = g[i] * s[i] * (1 - s[i]); }
             case TANH -> { for (int i = 0; i < g.length; i++) out[i] = g[i] * (1 - s[i] * s[i]); }
+            case LEAKY_RELU -> {
+                float a = (float) negativeSlope;
+                for (int i = 0; i < g.length; i++) out[i] = s[i] > 0 ? g[i] : a * g[i];
+            }
+            case SILU -> {
+                for (int i = 0; i < g.length; i++) {
+                    double sig = sigmoid(s[i]);
+                    out[i] = (float) (g[i] * sig * (1 + s[i] * (1 - sig)));
+                }
+            }
         }
         return dx;
     }
 
     @Override
     public String describe() {
-        return switch (kind) { case RELU -> "ReLU"; case SIGMOID -> "Sigmoid"; case TANH -> "Tanh"; };
+        return switch (kind) {
+            case RELU -> "ReLU";
+            case SIGMOID -> "Sigmoid";
+            case TANH -> "Tanh";
+            case LEAKY_RELU -> "LeakyReLU(" + negativeSlope + ")";
+            case SILU -> "SiLU";
+        };
     }
 }

@@ -34,7 +34,10 @@ public record Init(Kind kind, double scale) {
         };
     }
 
-    /** Fills every {@link Linear} and {@link Conv2d} in {@code model} (weights drawn, biases zeroed), in layer order. */
+    /**
+     * Fills every {@link Linear} and {@link Conv2d} in {@code model} (weights drawn, biases zeroed), in layer order,
+     * looking inside {@link Sequential} and {@link Residual}.
+     */
     public void apply(Layer model, Rng rng) {
         if (model instanceof Wrapper wrapper) {
             apply(wrapper.inner(), rng);
@@ -43,6 +46,8 @@ public record Init(Kind kind, double scale) {
         }
         if (model instanceof Sequential seq) {
             for (Layer layer : seq.layers()) apply(layer, rng);
+        } else if (model instanceof Residual residual) {
+            apply(residual.inner(), rng);
         } else if (model instanceof Linear linear) {
             fill(linear.weight(), linear.bias(), linear.inFeatures(), linear.outFeatures(), rng);
         } else if (model instanceof Conv2d conv) {
