@@ -10,6 +10,9 @@ import org.normlab.nn.Layer;
 import org.normlab.nn.Probe;
 import org.normlab.norm.PreciseBn;
 import org.normlab.nn.Sequential;
+import org.normlab.optim.Adam;
+import org.normlab.optim.LrSchedule;
+import org.normlab.optim.Optimizer;
 import org.normlab.optim.Sgd;
 import org.normlab.tensor.Rng;
 import org.normlab.train.RunLog;
@@ -61,13 +64,40 @@ public final class Experiment {
         Rng root = new Rng(config.seed());
         Rng initRng = root.split(), orderRng = root.split();
         Sequential model = model(config, initRng);
-        Sgd sgd = new Sgd(model.params(), config.lr(), config.momentum(), config.weightDecay(), false);
+        Optimizer optimizer = optimizer(config, model);
         Dataset trainPart = config.trainSize() < train.size() ? train.head(config.trainSize()) : train;
         Dataset testPart = config.testSize() == 0 ? null : config.testSize() < test.size() ? test.head(config.testSize()) : test;
-        Trainer.Options options = new Trainer.Options(config.batchSize(), config.epochs(), config.maxSteps(), config.logEvery(), DIVERGENCE_LOSS);
+        int perEpoch = trainPart.size() / config.batchSize();
+        int totalSteps = Math.max(1, config.maxSteps() > 0 ? Math.min(config.maxSteps(), perEpoch * config.epochs()) : perEpoch * config.epochs());
+        Trainer.Options options = new Trainer.Options(config.batchSize(), config.epochs(), config.maxSteps(), config.logEvery(), DIVERGENCE_LOSS,
+                schedule(config.schedule(), totalSteps));
         List<Trainer.Hook> hooks = new ArrayList<>();
         if (config.preciseBnBatches() > 0 && testPart != null) hooks.add(preciseBnHook(trainPart, testPart, config));
-        return new Trained(model, Trainer.train(model, sgd, trainPart, testPart, options, orderRng, listener, hooks));
+        return new Trained(model, Trainer.train(model, optimizer, trainPart, testPart, options, orderRng, listener, hooks));
+    }
+
+    /** The optimizer a config names, over the model's parameters. */
+    static Optimizer optimizer(RunConfig c, Sequential model) {
+        return switch (c.optimizer()) {
+            case "sgd" -> new Sgd(model.params(), c.lr(), c.momentum(), c.weightDecay(), false);
+            case "nesterov" -> new Sgd(model.params(), c.lr(), c.momentum(), c.weightDecay(), false, true);
+            case "adam" -> new Adam(model.params(), c.lr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPS, c.weightDecay(), false);
+            default -> throw new IllegalArgumentException("Experiment: unknown optimizer '" + c.optimizer() + "'");
+        };
+    }
+
+    /** The schedule a config names, spread over the run's {@code totalSteps}. */
+    static LrSchedule schedule(String name, int totalSteps) {
+        return switch (name) {
+            case "constant" -> LrSchedule.constant();
+            case "cosine" -> LrSchedule.cosine(totalSteps, 0);
+            case "step" -> LrSchedule.stepDecay(Math.max(1, totalSteps / 3), 0.1);
+            case "warmup-cosine" -> {
+                int warm = Math.max(1, totalSteps / 20);
+                yield LrSchedule.warmup(warm, LrSchedule.cosine(Math.max(1, totalSteps - warm), 0));
+            }
+            default -> throw new IllegalArgumentException("Experiment: unknown schedule '" + name + "'");
+        };
     }
 
     public static final String TEST_ACC_PRECISE = "test_acc_precise_bn", TEST_LOSS_PRECISE = "test_loss_precise_bn";

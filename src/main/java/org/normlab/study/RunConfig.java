@@ -22,6 +22,10 @@ import org.normlab.norm.Placement;
  * @param model       "mlp" (Flatten → [Linear → Norm → act]×hidden → Linear) or "lenet" (d2l's LeNet; hidden is ignored)
  * @param hidden      hidden-layer widths of the MLP (input 784 and output 10 are implied)
  * @param init        weight initializer; {@code initScale} multiplies its standard deviation
+ * @param optimizer   "sgd" (momentum {@code momentum}), "nesterov" (SGD with Nesterov momentum) or "adam" (PyTorch's
+ *                    defaults β = 0.9, 0.999); {@code weightDecay} is L2 for all three
+ * @param schedule    learning-rate schedule over the run: "constant", "cosine" (to 0), "step" (×0.1 after each third
+ *                    of the run) or "warmup-cosine" (linear warm-up over the first 5%, then cosine to 0)
  * @param trainSize   how many training images to use (the first ones; 60 000 = all)
  * @param testSize    how many test images to evaluate on (the first ones; 10 000 = all)
  * @param maxSteps    stop after this many steps (0: run all epochs)
@@ -33,11 +37,17 @@ import org.normlab.norm.Placement;
  */
 public record RunConfig(String dataset, String model, List<Integer> hidden, Activation.Kind activation,
                         Norm norm, Placement placement, Init.Kind init, double initScale,
-                        double lr, double momentum, double weightDecay,
+                        String optimizer, String schedule, double lr, double momentum, double weightDecay,
                         int batchSize, int epochs, int maxSteps, int trainSize, int testSize, int logEvery, int probeUnit, int preciseBnBatches, double bnMomentum, long seed) {
 
     public RunConfig {
         hidden = List.copyOf(hidden);
+        if (!List.of("sgd", "nesterov", "adam").contains(optimizer)) {
+            throw new IllegalArgumentException("RunConfig: unknown optimizer '" + optimizer + "' (known: sgd, nesterov, adam)");
+        }
+        if (!List.of("constant", "cosine", "step", "warmup-cosine").contains(schedule)) {
+            throw new IllegalArgumentException("RunConfig: unknown schedule '" + schedule + "' (known: constant, cosine, step, warmup-cosine)");
+        }
         if (!(lr > 0)) throw new IllegalArgumentException("RunConfig: lr must be positive, got " + lr);
         if (batchSize <= 0 || epochs <= 0 || logEvery <= 0 || trainSize <= 0 || testSize < 0) {
             throw new IllegalArgumentException("RunConfig: batchSize, epochs, logEvery, trainSize must be positive and testSize ≥ 0, got "
@@ -49,7 +59,7 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
     public static RunConfig mlp(List<Integer> hidden, Activation.Kind activation) {
         return new RunConfig("fashion-mnist", "mlp", hidden, activation, Norm.NONE, Placement.BEFORE,
                 activation == Activation.Kind.RELU ? Init.Kind.HE : Init.Kind.XAVIER, 1.0,
-                0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0);
+                "sgd", "constant", 0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0);
     }
 
     /** LeNet (d2l.ai's, with the norm after each conv and linear layer) on Fashion-MNIST; otherwise as {@link #mlp}. */

@@ -10,7 +10,8 @@ import org.normlab.nn.Param;
 import org.normlab.nn.Probe;
 import org.normlab.nn.Sequential;
 import org.normlab.nn.SoftmaxCrossEntropy;
-import org.normlab.optim.Sgd;
+import org.normlab.optim.LrSchedule;
+import org.normlab.optim.Optimizer;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 
@@ -25,7 +26,7 @@ import org.normlab.tensor.Tensor;
  */
 public final class Trainer {
     public static final String TRAIN_LOSS = "train_loss", TRAIN_ACC = "train_acc", TEST_LOSS = "test_loss", TEST_ACC = "test_acc",
-            GRAD_NORM = "grad_norm", WEIGHT_NORM = "weight_norm";
+            GRAD_NORM = "grad_norm", WEIGHT_NORM = "weight_norm", LR = "lr";
     /** Percentiles logged for every {@link Probe} in the model, as metrics {@code probe/<name>/p15} etc. */
     public static final double[] PROBE_PERCENTILES = {15, 50, 85};
     /** How many held-out examples the probes look at. */
@@ -35,7 +36,12 @@ public final class Trainer {
      * @param maxSteps       stop after this many steps even within an epoch (0: no limit)
      * @param divergenceLoss a training loss above this counts as diverged (for 10 classes, ln 10 ≈ 2.3 is chance)
      */
-    public record Options(int batchSize, int epochs, int maxSteps, int logEvery, double divergenceLoss) {
+    public record Options(int batchSize, int epochs, int maxSteps, int logEvery, double divergenceLoss, LrSchedule schedule) {
+        /** A constant learning rate. */
+        public Options(int batchSize, int epochs, int maxSteps, int logEvery, double divergenceLoss) {
+            this(batchSize, epochs, maxSteps, logEvery, divergenceLoss, LrSchedule.constant());
+        }
+
         public Options {
             if (batchSize <= 0 || epochs <= 0 || maxSteps < 0 || logEvery <= 0) {
                 throw new IllegalArgumentException("Trainer.Options: batchSize, epochs, logEvery must be positive and maxSteps ≥ 0, got "
@@ -62,11 +68,11 @@ public final class Trainer {
 
     private Trainer() {}
 
-    public static RunLog train(Layer model, Sgd optimizer, Dataset train, Dataset test, Options options, Rng dataOrder, Listener listener) {
+    public static RunLog train(Layer model, Optimizer optimizer, Dataset train, Dataset test, Options options, Rng dataOrder, Listener listener) {
         return train(model, optimizer, train, test, options, dataOrder, listener, java.util.List.of());
     }
 
-    public static RunLog train(Layer model, Sgd optimizer, Dataset train, Dataset test, Options options, Rng dataOrder, Listener listener,
+    public static RunLog train(Layer model, Optimizer optimizer, Dataset train, Dataset test, Options options, Rng dataOrder, Listener listener,
                                List<Hook> hooks) {
         RunLog log = new RunLog();
         long start = System.nanoTime();
@@ -78,6 +84,7 @@ public final class Trainer {
         }
         int total = perEpoch * options.epochs();
         if (options.maxSteps() > 0) total = Math.min(total, options.maxSteps());
+        double baseLr = optimizer.lr();
         List<Probe> probes = probes(model, new ArrayList<>());
         Dataset probeBatch = test == null ? null : test.head(PROBE_BATCH);
         int step = 0;
@@ -98,6 +105,7 @@ public final class Trainer {
                 model.backward(r.gradLogits());
                 boolean logNow = step % options.logEvery() == 0 || step == total;
                 double gradNorm = logNow ? norm(params(model), true) : 0;
+                optimizer.setLr(options.schedule().lr(step - 1, baseLr));  // step counts from 0 for the schedule
                 optimizer.step();
                 lossSum += r.loss() * batch.size();
                 correct += r.correct();
@@ -108,6 +116,7 @@ public final class Trainer {
                     log.add(step, ep, TRAIN_ACC, (double) correct / seen);
                     log.add(step, ep, GRAD_NORM, gradNorm);
                     log.add(step, ep, WEIGHT_NORM, norm(params(model), false));
+                    log.add(step, ep, LR, optimizer.lr());
                     lossSum = 0;
                     correct = seen = 0;
                     if (test != null) {
