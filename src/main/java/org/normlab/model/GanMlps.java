@@ -6,7 +6,7 @@ import java.util.List;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
-import org.normlab.nn.LeakyRelu;
+import org.normlab.nn.Activation;
 import org.normlab.nn.Linear;
 import org.normlab.nn.Sequential;
 import org.normlab.norm.Norm;
@@ -64,7 +64,7 @@ public final class GanMlps {
             Layer normLayer = i == 1 ? null : norm.create(widths[i]);   // the input layer is never normalized
             layers.add(new Linear(widths[i - 1], widths[i], normLayer == null || !norm.cancelsBias()));
             if (normLayer != null) layers.add(normLayer);
-            layers.add(new LeakyRelu(LEAKY_SLOPE));
+            layers.add(Activation.leakyRelu(LEAKY_SLOPE));
         }
         layers.add(new Linear(widths[widths.length - 2], 1, true));
         Sequential model = new Sequential(layers);

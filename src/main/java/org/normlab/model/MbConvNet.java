@@ -9,7 +9,7 @@ import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
 import org.normlab.nn.MBConv;
 import org.normlab.nn.Sequential;
-import org.normlab.nn.Silu;
+import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.tensor.Rng;
 
@@ -38,7 +38,7 @@ public final class MbConvNet {
         Layer stemNorm = norm.create(STEM_CHANNELS);
         layers.add(new Conv2d(1, STEM_CHANNELS, 3, 2, 1, stemNorm == null || !norm.cancelsBias()));
         if (stemNorm != null) layers.add(stemNorm);
-        layers.add(new Silu());
+        layers.add(Activation.silu());
         layers.add(new MBConv(16, 16, 1, 1, norm));
         layers.add(new MBConv(16, 24, 4, 2, norm));
         layers.add(new MBConv(24, 24, 4, 1, norm));

@@ -3,48 +3,29 @@ package org.normlab.nn;
 import org.normlab.tensor.Tensor;
 
 /**
- * Leaky ReLU, PyTorch's {@code LeakyReLU(negative_slope)}; DCGAN's discriminator uses slope 0.2.
- *
- * <pre>
- * forward:   y = x for x &gt; 0,  a·x otherwise
- * backward:  dx = dy for x &gt; 0,  a·dy otherwise
- * </pre>
+ * Leaky ReLU, PyTorch's {@code LeakyReLU(negative_slope)}, as a layer of its own (DCGAN's discriminator uses slope
+ * 0.2): {@link Activation#leakyRelu(double)} under the PyTorch class name, restricted to non-negative slopes. The math
+ * (y = x for x > 0, else a·x) lives in {@link Activation}.
  */
 public final class LeakyRelu implements Layer {
     private final double negativeSlope;
-    private final float slope;
-    private Tensor input;
+    private final Activation leaky;
 
     public LeakyRelu(double negativeSlope) {
         if (!(negativeSlope >= 0) || !Double.isFinite(negativeSlope)) {
             throw new IllegalArgumentException("LeakyReLU: negative slope must be non-negative and finite, got " + negativeSlope);
         }
         this.negativeSlope = negativeSlope;
-        this.slope = (float) negativeSlope;
+        this.leaky = Activation.leakyRelu(negativeSlope);
     }
 
     public double negativeSlope() { return negativeSlope; }
 
     @Override
-    public Tensor forward(Tensor x, Mode mode) {
-        Tensor y = Tensor.zeros(x.shape());
-        float[] in = x.data(), out = y.data();
-        for (int i = 0; i < in.length; i++) out[i] = in[i] > 0 ? in[i] : slope * in[i];
-        input = x;
-        return y;
-    }
+    public Tensor forward(Tensor x, Mode mode) { return leaky.forward(x, mode); }
 
     @Override
-    public Tensor backward(Tensor dy) {
-        if (input == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        if (!dy.sameShape(input)) {
-            throw new IllegalArgumentException(describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
-        }
-        Tensor dx = Tensor.zeros(dy.shape());
-        float[] in = input.data(), g = dy.data(), out = dx.data();
-        for (int i = 0; i < in.length; i++) out[i] = in[i] > 0 ? g[i] : slope * g[i];
-        return dx;
-    }
+    public Tensor backward(Tensor dy) { return leaky.backward(dy); }
 
     @Override
     public String describe() { return "LeakyReLU(" + java.math.BigDecimal.valueOf(negativeSlope).stripTrailingZeros().toPlainString() + ")"; }

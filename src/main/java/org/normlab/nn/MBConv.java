@@ -53,13 +53,13 @@ public final class MBConv implements Layer, Initializable {
             Layer expandNorm = norm.create(hidden);
             layers.add(new Conv2d(in, hidden, 1, expandNorm == null || !norm.cancelsBias()));
             if (expandNorm != null) layers.add(expandNorm);
-            layers.add(new Silu());
+            layers.add(Activation.silu());
         }
         Layer depthwiseNorm = norm.create(hidden);
         layers.add(new DepthwiseConv2d(hidden, kernel, stride, kernel / 2, depthwiseNorm == null || !norm.cancelsBias()));
         if (depthwiseNorm != null) layers.add(depthwiseNorm);
-        layers.add(new Silu());
-        layers.add(new SqueezeExcite(hidden, Math.max(1, in / 4), new Silu()));
+        layers.add(Activation.silu());
+        layers.add(new SqueezeExcite(hidden, Math.max(1, in / 4), Activation.silu()));
         Layer projectNorm = norm.create(out);
         layers.add(new Conv2d(hidden, out, 1, projectNorm == null || !norm.cancelsBias()));
         if (projectNorm != null) layers.add(projectNorm);

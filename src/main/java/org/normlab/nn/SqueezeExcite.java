@@ -32,11 +32,11 @@ public final class SqueezeExcite implements Layer, Initializable {
     private Tensor input, scale;
 
     /** SiLU between the two layers, as in EfficientNet. */
-    public SqueezeExcite(int channels, int reduced) { this(channels, reduced, new Silu()); }
+    public SqueezeExcite(int channels, int reduced) { this(channels, reduced, Activation.silu()); }
 
     /**
      * @param reduced    R, the width of the bottleneck (EfficientNet: a quarter of the block's input channels)
-     * @param activation a fresh activation layer for between the two linear layers (e.g. {@link Silu}, {@link Activation#relu()})
+     * @param activation a fresh activation layer for between the two linear layers (e.g. {@link Activation#silu()}, {@link Activation#relu()})
      */
     public SqueezeExcite(int channels, int reduced, Layer activation) {
         if (channels <= 0 || reduced <= 0) {
