@@ -6,6 +6,7 @@ import java.util.List;
 import org.normlab.nn.Activation;
 import org.normlab.nn.AvgPool2d;
 import org.normlab.nn.Conv2d;
+import org.normlab.nn.Dropout;
 import org.normlab.nn.Flatten;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
@@ -29,6 +30,17 @@ public final class Models {
      * @param widths input size, hidden widths…, output size (e.g. 784, 256, 256, 10)
      */
     public static Sequential mlp(int[] widths, Activation.Kind activation, Norm norm, Placement placement, Init init, Rng rng) {
+        return mlp(widths, activation, norm, placement, init, rng, 0, null);
+    }
+
+    /**
+     * The MLP above with {@link Dropout}(p) closing every hidden block (after the activation, and after the norm when
+     * it is placed after the activation), as in Srivastava et al. Weights are drawn from {@code rng} exactly as without
+     * dropout; the masks come from {@code dropoutRng}, one split stream per dropout layer. p = 0 adds no layers.
+     */
+    public static Sequential mlp(int[] widths, Activation.Kind activation, Norm norm, Placement placement, Init init, Rng rng,
+                                 double dropout, Rng dropoutRng) {
+        if (dropout > 0 && dropoutRng == null) throw new IllegalArgumentException("MLP: dropout p=" + dropout + " needs an Rng for its masks");
         if (widths.length < 2) throw new IllegalArgumentException("MLP: needs at least input and output widths, got " + Arrays.toString(widths));
         List<Layer> layers = new ArrayList<>();
         layers.add(new Flatten());
@@ -39,6 +51,7 @@ public final class Models {
             if (normLayer != null && placement == Placement.BEFORE) layers.add(normLayer);
             layers.add(new Activation(activation));
             if (normLayer != null && placement == Placement.AFTER) layers.add(normLayer);
+            if (dropout > 0) layers.add(new Dropout(dropout, dropoutRng.split()));
         }
         layers.add(new Linear(widths[widths.length - 2], widths[widths.length - 1], true));
         Sequential model = new Sequential(layers);

@@ -1,7 +1,12 @@
 package org.normlab.study;
 
 import org.normlab.data.Dataset;
+import org.normlab.model.MbConvNet;
 import org.normlab.model.Models;
+import org.normlab.model.RecurrentModels;
+import org.normlab.nn.Param;
+import org.normlab.nn.RecurrentNorm;
+import org.normlab.norm.Norm;
 import java.util.ArrayList;
 import java.util.List;
 import org.normlab.nn.Activation;
@@ -25,14 +30,29 @@ public final class Experiment {
 
     private Experiment() {}
 
-    /** The initialized model a config describes (seeded by the config's seed). */
+    /** The initialized model a config describes; dropout masks (if any) come from a stream of the config's own seed. */
     public static Sequential model(RunConfig config, Rng initRng) {
+        return model(config, initRng, new Rng(config.seed()).split().split());
+    }
+
+    /**
+     * The initialized model a config describes: weights drawn from {@code initRng}, dropout masks from
+     * {@code dropoutRng} (a separate stream, so a model with dropout starts from the same weights as one without).
+     */
+    public static Sequential model(RunConfig config, Rng initRng, Rng dropoutRng) {
         Init init = new Init(config.init(), config.initScale());
         Sequential model = switch (config.model()) {
-            case "mlp" -> Models.mlp(config.widths(), config.activation(), config.norm(), config.placement(), init, initRng);
+            case "mlp" -> Models.mlp(config.widths(), config.activation(), config.norm(), config.placement(), init, initRng,
+                    config.dropout(), dropoutRng);
             case "lenet" -> Models.lenet(config.norm(), config.activation(), init, initRng);
-            default -> throw new IllegalArgumentException("Experiment: unknown model '" + config.model() + "' (known: mlp, lenet)");
+            case "rnn" -> RecurrentModels.rowRnnClassifier(singleHidden(config), recurrentNorm(config), init, initRng);
+            case "lstm" -> RecurrentModels.rowLstmClassifier(singleHidden(config), recurrentNorm(config), true, init, initRng);
+            case "mbconv" -> MbConvNet.build(config.norm(), init, initRng);
+            default -> throw new IllegalArgumentException("Experiment: unknown model '" + config.model() + "' (known: mlp, lenet, rnn, lstm, mbconv)");
         };
+        if (config.gamma0() != 1 && !config.model().equals("rnn") && !config.model().equals("lstm")) {
+            for (Param p : model.params()) if (p.isNormAffine() && p.name().equals("gamma")) java.util.Arrays.fill(p.value().data(), (float) config.gamma0());
+        }
         if (config.bnMomentum() != 0.1) for (var bn : PreciseBn.batchNorms(model)) bn.setMomentum(config.bnMomentum());
         return config.probeUnit() < 0 ? model : withProbeBeforeLastActivation(model, config.probeUnit());
     }
@@ -49,6 +69,21 @@ public final class Experiment {
         throw new IllegalArgumentException("Experiment: " + model.describe() + " has no activation to probe");
     }
 
+    private static int singleHidden(RunConfig c) {
+        if (c.hidden().size() != 1) {
+            throw new IllegalArgumentException("Experiment: model '" + c.model() + "' needs one hidden size, e.g. hidden=[128], got " + c.hidden());
+        }
+        return c.hidden().get(0);
+    }
+
+    /** NONE, LN or BN of the config as the recurrent cells' per-step normalization, with γ₀ = {@code gamma0}. */
+    static RecurrentNorm recurrentNorm(RunConfig c) {
+        if (c.norm().equals(Norm.NONE)) return RecurrentNorm.NONE;
+        if (c.norm().equals(Norm.LN)) return RecurrentNorm.layer(c.gamma0());
+        if (c.norm().equals(Norm.BN)) return RecurrentNorm.batchPerStep(c.gamma0());
+        throw new IllegalArgumentException("Experiment: recurrent model '" + c.model() + "' takes norm none, LN or BN (per time step), got " + c.norm().label());
+    }
+
     /** A trained model and the log of its training. */
     public record Trained(Sequential model, RunLog log) {}
 
@@ -62,8 +97,8 @@ public final class Experiment {
             throw new IllegalArgumentException("Experiment: unknown dataset '" + config.dataset() + "' (known: fashion-mnist)");
         }
         Rng root = new Rng(config.seed());
-        Rng initRng = root.split(), orderRng = root.split();
-        Sequential model = model(config, initRng);
+        Rng initRng = root.split(), orderRng = root.split(), dropoutRng = root.split();
+        Sequential model = model(config, initRng, dropoutRng);
         Optimizer optimizer = optimizer(config, model);
         Dataset trainPart = config.trainSize() < train.size() ? train.head(config.trainSize()) : train;
         Dataset testPart = config.testSize() == 0 ? null : config.testSize() < test.size() ? test.head(config.testSize()) : test;
@@ -79,9 +114,9 @@ public final class Experiment {
     /** The optimizer a config names, over the model's parameters. */
     static Optimizer optimizer(RunConfig c, Sequential model) {
         return switch (c.optimizer()) {
-            case "sgd" -> new Sgd(model.params(), c.lr(), c.momentum(), c.weightDecay(), false);
-            case "nesterov" -> new Sgd(model.params(), c.lr(), c.momentum(), c.weightDecay(), false, true);
-            case "adam" -> new Adam(model.params(), c.lr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPS, c.weightDecay(), false);
+            case "sgd" -> new Sgd(model.params(), c.lr(), c.momentum(), c.weightDecay(), c.decayNormParams());
+            case "nesterov" -> new Sgd(model.params(), c.lr(), c.momentum(), c.weightDecay(), c.decayNormParams(), true);
+            case "adam" -> new Adam(model.params(), c.lr(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPS, c.weightDecay(), c.decayNormParams());
             default -> throw new IllegalArgumentException("Experiment: unknown optimizer '" + c.optimizer() + "'");
         };
     }

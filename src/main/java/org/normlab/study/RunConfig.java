@@ -19,7 +19,9 @@ import org.normlab.norm.Placement;
  * initialization and data order, and nothing else (thread count, run order) enters.
  *
  * @param dataset     "fashion-mnist"
- * @param model       "mlp" (Flatten → [Linear → Norm → act]×hidden → Linear) or "lenet" (d2l's LeNet; hidden is ignored)
+ * @param model       "mlp" (Flatten → [Linear → Norm → act]×hidden → Linear), "lenet" (d2l's LeNet; hidden is ignored),
+ *                    "rnn" / "lstm" (row-by-row classifiers, hidden = [H]; norm NONE, LN or BN per time step),
+ *                    "mbconv" (the small EfficientNet-style {@code MbConvNet}; hidden and activation are ignored)
  * @param hidden      hidden-layer widths of the MLP (input 784 and output 10 are implied)
  * @param init        weight initializer; {@code initScale} multiplies its standard deviation
  * @param optimizer   "sgd" (momentum {@code momentum}), "nesterov" (SGD with Nesterov momentum) or "adam" (PyTorch's
@@ -34,11 +36,17 @@ import org.normlab.norm.Placement;
  * @param preciseBnBatches if positive, also log test loss/accuracy with BN statistics recomputed over this many
  *                    training batches ({@code test_acc_precise_bn}), next to the usual EMA statistics
  * @param bnMomentum  momentum of every BatchNorm's running statistics (PyTorch's default 0.1)
+ * @param dropout     MLP only: dropout probability after each hidden block (0: no dropout layers)
+ * @param decayNormParams whether weight decay also applies to the γ/β of normalization layers (PyTorch applies it to
+ *                    every parameter; many recipes exempt γ/β)
+ * @param gamma0      starting value of every normalization gain γ (1 is PyTorch's; 0.1 is Cooijmans et al.'s for
+ *                    recurrent BN)
  */
 public record RunConfig(String dataset, String model, List<Integer> hidden, Activation.Kind activation,
                         Norm norm, Placement placement, Init.Kind init, double initScale,
                         String optimizer, String schedule, double lr, double momentum, double weightDecay,
-                        int batchSize, int epochs, int maxSteps, int trainSize, int testSize, int logEvery, int probeUnit, int preciseBnBatches, double bnMomentum, long seed) {
+                        int batchSize, int epochs, int maxSteps, int trainSize, int testSize, int logEvery, int probeUnit, int preciseBnBatches, double bnMomentum,
+                        double dropout, boolean decayNormParams, double gamma0, long seed) {
 
     public RunConfig {
         hidden = List.copyOf(hidden);
@@ -49,6 +57,8 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
             throw new IllegalArgumentException("RunConfig: unknown schedule '" + schedule + "' (known: constant, cosine, step, warmup-cosine)");
         }
         if (!(lr > 0)) throw new IllegalArgumentException("RunConfig: lr must be positive, got " + lr);
+        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("RunConfig: dropout must be in [0,1), got " + dropout);
+        if (!(gamma0 > 0) || !Double.isFinite(gamma0)) throw new IllegalArgumentException("RunConfig: gamma0 must be positive and finite, got " + gamma0);
         if (batchSize <= 0 || epochs <= 0 || logEvery <= 0 || trainSize <= 0 || testSize < 0) {
             throw new IllegalArgumentException("RunConfig: batchSize, epochs, logEvery, trainSize must be positive and testSize ≥ 0, got "
                     + batchSize + ", " + epochs + ", " + logEvery + ", " + trainSize + ", " + testSize);
@@ -59,7 +69,7 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
     public static RunConfig mlp(List<Integer> hidden, Activation.Kind activation) {
         return new RunConfig("fashion-mnist", "mlp", hidden, activation, Norm.NONE, Placement.BEFORE,
                 activation == Activation.Kind.RELU ? Init.Kind.HE : Init.Kind.XAVIER, 1.0,
-                "sgd", "constant", 0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0);
+                "sgd", "constant", 0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0.0, true, 1.0, 0);
     }
 
     /** LeNet (d2l.ai's, with the norm after each conv and linear layer) on Fashion-MNIST; otherwise as {@link #mlp}. */
@@ -105,6 +115,7 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
             if (type == double.class) return ((Number) value).doubleValue();
             if (type == int.class) return ((Number) value).intValue();
             if (type == long.class) return ((Number) value).longValue();
+            if (type == boolean.class) return value instanceof String b ? parseBoolean(b) : (Boolean) value;
             if (type == Norm.class) return value instanceof Norm n ? n : Norm.parse(value.toString());
             if (type.isEnum() && value instanceof String s) {
                 for (Object constant : type.getEnumConstants()) {
@@ -118,6 +129,14 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
             throw new IllegalArgumentException("RunConfig: cannot set " + field + " (" + type.getSimpleName() + ") to " + value
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
+    }
+
+    private static boolean parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("not a boolean: " + text);
+        };
     }
 
     public RunConfig withNorm(Norm n) { return with("norm", n); }
