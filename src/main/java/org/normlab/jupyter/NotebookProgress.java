@@ -11,7 +11,7 @@ import org.normlab.study.Progress;
  */
 final class NotebookProgress implements Progress {
     private final BaseKernel kernel;
-    private final String displayId = "normlab-progress-" + UUID.randomUUID();
+    private String displayId;
     private final Eta eta = new Eta();
     private String title = "", last = "";
 
@@ -20,6 +20,10 @@ final class NotebookProgress implements Progress {
     @Override
     public void start(String sweepTitle, int total) {
         title = sweepTitle;
+        last = "";
+        // A fresh id per sweep: a study that runs two sweeps through one Progress gets two outputs, each kept at its
+        // own final state (one shared id would make the second sweep overwrite the first's output).
+        displayId = "normlab-progress-" + UUID.randomUUID();
         eta.start(total);
         DisplayData d = render(false);
         // The protocol's transient display_id (DisplayData.setDisplayId changed its signature between JJava alphas).
