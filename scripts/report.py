@@ -74,6 +74,11 @@ def page(nb, stem, facts):
     return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + header, body, count=1)
 
 
+def shown(path):
+    path = Path(path).resolve()
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def mib(v):
     return "n/a" if v is None else f"{v:.0f} MiB"
 
@@ -81,13 +86,13 @@ def mib(v):
 def index_html(scale, facts, rows, budget_applies):
     style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
              "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #d0d7de;padding:4px 10px;text-align:left}"
-             ".SUPPORTED{color:#1a7f37}.NOT.SUPPORTED,.over,.FAILED{color:#cf222e}.INCONCLUSIVE{color:#9a6700}")
+             ".SUPPORTED{color:#1a7f37}.NOT-SUPPORTED,.over,.FAILED{color:#cf222e}.INCONCLUSIVE{color:#9a6700}")
     out = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>NormLab report ({html.escape(scale)})</title>"
            f"<style>{style}</style></head><body><h1>NormLab report</h1>",
            f"<p>Scale <code>{html.escape(scale)}</code>, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
            f"Each notebook ran top to bottom in a fresh JJava kernel; peak memory is the kernel's resident high-water "
-           f"mark (VmHWM). Budget per notebook: {PEAK_BUDGET_MIB} MiB at default scale"
-           f"{'' if budget_applies else ' (not applied at this scale)'}. Figures as PNG and SVG: "
+           f"mark (VmHWM). Budget per notebook: {PEAK_BUDGET_MIB} MiB, the limit at default scale "
+           f"{'(checked here)' if budget_applies else '(not checked at this scale)'}. Figures as PNG and SVG: "
            f"<a href='figures/'>figures/</a>.</p>",
            "<h2>Notebooks</h2><table><tr><th>notebook</th><th>status</th><th>wall time</th><th>kernel peak</th>"
            "<th>figures</th><th>verdicts</th></tr>"]
@@ -103,7 +108,7 @@ def index_html(scale, facts, rows, budget_applies):
                    "<th>mean [95% interval] (n)</th></tr>")
         for stem, v in rows:
             out.append(f"<tr><td>{html.escape(str(v['claim']))}</td><td><a href='{stem}.html'>{stem}</a></td>"
-                       f"<td class='{html.escape(v['verdict'])}'><b>{html.escape(v['verdict'])}</b></td>"
+                       f"<td class='{slug(v['verdict']).upper()}'><b>{html.escape(v['verdict'])}</b></td>"
                        f"<td>{html.escape(v['statistic'])}</td><td>{html.escape(claims.value(v))}</td></tr>")
         out.append("</table>")
     else:
@@ -139,7 +144,7 @@ def main(argv=None):
     os.environ.update(NORMLAB_SCALE=args.scale, NORMLAB_RESULTS=str(results.resolve()), NORMLAB_FIGURE_SVG="1")
     os.environ.setdefault("JUPYTER_PATH", str(Path(sys.prefix) / "share" / "jupyter"))
     budget_applies = args.scale in ("smoke", "default")
-    print(f"report: {len(paths)} notebooks at scale {args.scale}, results in {results}, output in {out}", flush=True)
+    print(f"report: {len(paths)} notebooks at scale {args.scale}, results in {shown(results)}, output in {shown(out)}", flush=True)
 
     facts, executed, failed, over = [], {}, 0, []
     for path in paths:
@@ -162,7 +167,7 @@ def main(argv=None):
         executed[str(path)] = nb
         if budget_applies and peak is not None and peak > PEAK_BUDGET_MIB:
             over.append(path.stem)
-        print(f"{'ok    ' if not error else 'FAILED'} {path} ({seconds:.1f} s, kernel peak {mib(peak)}"
+        print(f"{'ok    ' if not error else 'FAILED'} {shown(path)} ({seconds:.1f} s, kernel peak {mib(peak)}"
               f"{', OVER BUDGET' if path.stem in over else ''}; {len(figs)} figures, {f['verdicts']} verdicts)", flush=True)
         if error:
             failed += 1
@@ -189,7 +194,7 @@ def main(argv=None):
               "no failure; --readme always overrides)")
 
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    print(f"report: {out / 'index.html'} ({size / 1e6:.1f} MB in {out}); "
+    print(f"report: {shown(out / 'index.html')} ({size / 1e6:.1f} MB in {shown(out)}/); "
           f"{sum(f['figures'] for f in facts)} figures, {len(rows)} verdicts")
     print(f"{len(paths) - failed} passed, {failed} failed")
     if over:
