@@ -27,8 +27,8 @@ import tech.tablesaw.io.html.HtmlWriter;
 /**
  * Loaded by the JJava kernel through {@link java.util.ServiceLoader} when our jar is on its classpath: makes
  * XChart charts show as PNG images and Tablesaw tables as HTML tables when they are a cell's value, so notebooks
- * carry no display code. Verdicts show as a coloured HTML block, and sweeps report progress in an output that updates
- * in place.
+ * carry no display code. Verdicts show as a coloured HTML block with their numbers as data beside it (for `make report`
+ * and the README claims table), and sweeps report progress in an output that updates in place.
  */
 public final class NormLabExtension implements Extension {
     /** A verdict as data next to its HTML (see {@link Verdict#data()}): what `make report` and the README table read. */
