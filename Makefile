@@ -6,13 +6,16 @@ VENV ?= $(or $(NORMLAB_VENV),.venv)
 LAB_ARGS ?=
 export NORMLAB_VENV := $(VENV)
 
-.PHONY: lab test bootstrap build notebooks bench clean help
+.PHONY: lab test bootstrap build notebooks report bench clean help
 
 help:
 	@echo "make lab   - set everything up and open JupyterLab on notebooks/"
 	@echo "make test  - set everything up, run the unit tests and execute every notebook at smoke scale"
-	@echo "make notebooks - re-execute notebooks/ in place at NORMLAB_SCALE (default: default) to refresh committed outputs"
-	@echo "                 (NOTEBOOKS=notebooks/02-*.ipynb for some of them)"
+	@echo "make report - execute every notebook at NORMLAB_SCALE (default: default) into build/report/index.html:"
+	@echo "              one page per notebook, figures as PNG and SVG, wall time and kernel peak memory, the claims table"
+	@echo "              (REPORT_RESULTS=dir reuses a results cache; NOTEBOOKS=... for some of them)"
+	@echo "make notebooks - the same run, also writing the executed notebooks back into notebooks/ and the README"
+	@echo "                 claims table: committed outputs and the README come from one run"
 	@echo "make bench - time BN/LN/GN forward+backward and a LeNet-BN training step on this machine"
 	@echo "make clean - remove target/ and build/ (keeps .venv and the data cache)"
 
@@ -26,10 +29,15 @@ lab: bootstrap
 test: bootstrap
 	@scripts/test.sh
 
+# One runner for both (scripts/report.py): fresh results unless REPORT_RESULTS, SVG figures for papers, README block.
+REPORT = JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(VENV)/bin/python scripts/report.py \
+  --scale $${NORMLAB_SCALE:-default} $(if $(REPORT_RESULTS),--results "$(REPORT_RESULTS)") $(NOTEBOOKS)
+
+report: bootstrap
+	$(REPORT)
+
 notebooks: bootstrap
-	rm -rf build/notebook-results
-	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" NORMLAB_SCALE=$${NORMLAB_SCALE:-default} NORMLAB_RESULTS="$(CURDIR)/build/notebook-results" \
-	  $(VENV)/bin/python scripts/run_notebooks.py --out notebooks $(or $(NOTEBOOKS),notebooks/*.ipynb)
+	$(REPORT) --write-back notebooks
 
 bench:
 	@scripts/bench.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make test` after the bootstrap: the JUnit suite (mvn verify), then every notebook executed headless with the
-# real JJava kernel at smoke scale. Executed copies land in build/notebooks; committed notebooks stay untouched.
+# `make test` after the bootstrap: the JUnit suite (mvn verify), then pytest: every notebook executed headless with the
+# real JJava kernel at smoke scale (executed copies land in build/notebooks; committed notebooks stay untouched), the
+# Binder config check (tests/config) and the quickstart in JupyterLab in headless Chromium (tests/browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk-env.sh
@@ -9,6 +10,11 @@ export JUPYTER_PATH="$PWD/${NORMLAB_VENV:-.venv}/share/jupyter" NORMLAB_SCALE=${
 # Notebooks and CLI tests compute every run afresh: no results stored by an earlier session are reused.
 export NORMLAB_RESULTS="$PWD/build/test-results"
 rm -rf "$NORMLAB_RESULTS" build/studies
+
+# Debian tools the checks need: shellcheck (Binder scripts) and chromium (the browser test; Playwright never
+# downloads a browser of its own). Installed only when missing; where that cannot be done, the tests that need them
+# fail with a message saying so, and the others still run.
+scripts/ensure-apt.sh shellcheck=shellcheck chromium=chromium || echo "test: continuing without them" >&2
 
 mvn -B -ntp verify
 # mvn verify rebuilt the jar the kernel loads; the kernelspec points at it, so the notebooks test this build.

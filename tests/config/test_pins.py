@@ -1,4 +1,6 @@
-"""One source of truth for versions: requirements.txt, and environment.yml (Binder and conda) must agree."""
+"""One source of truth for versions: requirements.txt. environment.yml (local conda users, and Binder through the
+binder/environment.yml link) must carry the same pip pins, and `make lab` / `make test` must install exactly that file."""
+import re
 from pathlib import Path
 
 import yaml
@@ -6,23 +8,55 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def requirement_lines():
+    return [l for l in (x.strip() for x in (ROOT / "requirements.txt").read_text().splitlines()) if l and not l.startswith("#")]
+
+
 def pins_from_requirements():
-    lines = (ROOT / "requirements.txt").read_text().splitlines()
-    return {l.split("==")[0].lower(): l.split("==")[1] for l in (x.strip() for x in lines) if l and not l.startswith("#")}
+    return {l.split("==")[0].lower(): l.split("==")[1] for l in requirement_lines()}
+
+
+def environment():
+    return yaml.safe_load((ROOT / "environment.yml").read_text())
+
+
+def conda_dependencies():
+    return [d for d in environment()["dependencies"] if isinstance(d, str)]
+
+
+def test_every_requirement_is_pinned_to_one_version():
+    for line in requirement_lines():
+        assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.\-]+", line), f"requirements.txt: '{line}' is not pinned with =="
 
 
 def test_environment_yml_pins_equal_requirements_txt():
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    pip = next(d["pip"] for d in environment()["dependencies"] if isinstance(d, dict) and "pip" in d)
     assert {p.split("==")[0].lower(): p.split("==")[1] for p in pip} == pins_from_requirements()
 
 
+def test_what_the_tools_import_is_pinned():
+    # PyYAML: this test; nbconvert: make report; playwright: the browser test; jjava: the kernel itself.
+    assert {"pyyaml", "nbconvert", "playwright", "jjava", "jupyterlab", "nbclient", "pytest"} <= set(pins_from_requirements())
+
+
+def test_make_lab_and_make_test_install_exactly_requirements_txt():
+    venv = (ROOT / "scripts" / "venv.sh").read_text()
+    assert "pip install" in venv and "-r requirements.txt" in venv
+    assert "scripts/venv.sh" in (ROOT / "scripts" / "bootstrap.sh").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^lab: bootstrap", makefile, re.M) and re.search(r"^test: bootstrap", makefile, re.M)
+
+
 def test_binder_uses_the_same_environment_file():
-    assert (ROOT / "binder" / "environment.yml").resolve() == (ROOT / "environment.yml").resolve()
+    link = ROOT / "binder" / "environment.yml"
+    assert link.is_symlink() and link.resolve() == (ROOT / "environment.yml").resolve()
     assert "dataset-fashion-mnist" in (ROOT / "binder" / "apt.txt").read_text().split()
 
 
-def test_conda_jdk_meets_the_minimum():
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    openjdk = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("openjdk"))
-    assert int(openjdk.split("=")[1]) >= 21
+def test_conda_environment_has_the_jdk_maven_and_python_normlab_needs():
+    env = environment()
+    assert env["channels"] == ["conda-forge"]
+    deps = {d.split("=")[0]: d.split("=", 1)[1] if "=" in d else None for d in conda_dependencies()}
+    assert int(deps["openjdk"]) >= 21, deps
+    assert "maven" in deps and "pip" in deps
+    assert tuple(int(x) for x in deps["python"].split(".")[:2]) >= (3, 10), deps

@@ -1,8 +1,10 @@
 package org.normlab.jupyter;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -11,6 +13,7 @@ import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.study.Progress;
@@ -24,10 +27,17 @@ import tech.tablesaw.io.html.HtmlWriter;
 /**
  * Loaded by the JJava kernel through {@link java.util.ServiceLoader} when our jar is on its classpath: makes
  * XChart charts show as PNG images and Tablesaw tables as HTML tables when they are a cell's value, so notebooks
- * carry no display code. Verdicts show as a coloured HTML block, and sweeps report progress in an output that updates
- * in place.
+ * carry no display code. Verdicts show as a coloured HTML block with their numbers as data beside it (for `make report`
+ * and the README claims table), and sweeps report progress in an output that updates in place.
  */
 public final class NormLabExtension implements Extension {
+    /** A verdict as data next to its HTML (see {@link Verdict#data()}): what `make report` and the README table read. */
+    static final MIMEType VERDICT_DATA = MIMEType.parse(Verdict.MIME_TYPE);
+    /**
+     * Set (to 1) by `make report` so that charts also carry {@code image/svg+xml} for papers. Off by default: an SVG of
+     * a learning curve is several times the size of its PNG, and committed notebooks and Binder sessions need only PNG.
+     */
+    static final String SVG_ENV = "NORMLAB_FIGURE_SVG";
     /** Tables longer than this show their first and last rows only, like pandas. */
     static final int MAX_ROWS = 40;
 
@@ -36,18 +46,21 @@ public final class NormLabExtension implements Extension {
         Progress.Defaults.install(() -> new NotebookProgress(kernel));
         Renderer renderer = kernel.getRenderer();
         renderer.createRegistration(Verdict.class)
-                .preferring(MIMEType.TEXT_HTML)
+                .preferring(MIMEType.TEXT_HTML, VERDICT_DATA) // JJava renders the preferred types (and text/plain) by default
                 .supporting(MIMEType.TEXT_PLAIN)
                 .register((verdict, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, verdict::toHtml);
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, verdict::toString);
+                    ctx.renderIfRequested(VERDICT_DATA, verdict::data);
                 });
+        boolean svg = svgRequested(System.getenv(SVG_ENV));
         renderer.createRegistration(Chart.class)
                 .onType(XYChart.class).onType(CategoryChart.class).onType(HeatMapChart.class)
-                .preferring(MIMEType.IMAGE_PNG)
+                .preferring(svg ? new MIMEType[] {MIMEType.IMAGE_PNG, MIMEType.IMAGE_SVG} : new MIMEType[] {MIMEType.IMAGE_PNG})
                 .supporting(MIMEType.TEXT_PLAIN)
                 .register((chart, ctx) -> {
                     ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> png(chart));
+                    if (svg) ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> svg(chart));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> describe(chart));
                 });
         renderer.createRegistration(Table.class)
@@ -67,6 +80,21 @@ public final class NormLabExtension implements Extension {
         } catch (IOException e) {
             throw new UncheckedIOException("NormLab: could not encode chart '" + chart.getTitle() + "' as PNG", e);
         }
+    }
+
+    /** The chart as an SVG document (XChart's vector encoder), for {@code image/svg+xml}. */
+    public static String svg(Chart<?, ?> chart) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("NormLab: could not encode chart '" + chart.getTitle() + "' as SVG", e);
+        }
+    }
+
+    static boolean svgRequested(String value) {
+        return value != null && !value.isBlank() && !value.equals("0") && !value.equalsIgnoreCase("false");
     }
 
     static String describe(Chart<?, ?> chart) {

@@ -1,6 +1,9 @@
 package org.normlab.study;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -67,6 +70,31 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
                 + "<div><code>" + esc(criterion.statistic()) + "</code> = " + esc(statistic.format(3)) + "</div>"
                 + "<div style=\"color:#57606a\">criterion (declared before the runs): " + esc(criterion.describe()) + "</div></div>";
     }
+
+    /** The MIME type under which notebooks carry a verdict as data, so reports and README tables read it, never the prose. */
+    public static final String MIME_TYPE = "application/vnd.normlab.verdict+json";
+
+    /**
+     * The verdict as plain data (for {@link #MIME_TYPE}): claim, statistic, mean, ci [lo, hi], n, verdict, criterion.
+     * Non-finite numbers (no value, or the unbounded interval of one seed) become null, since JSON has no NaN or ∞.
+     */
+    public Map<String, Object> data() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("claim", claim);
+        m.put("statistic", criterion.statistic());
+        m.put("mean", finite(statistic.mean()));
+        m.put("ci", Arrays.asList(finite(statistic.lo()), finite(statistic.hi())));
+        m.put("n", statistic.n());
+        m.put("missing", statistic.missing());
+        m.put("verdict", outcome.toString());
+        Map<String, Object> rule = new LinkedHashMap<>(); // ordered, so re-executed notebooks do not churn
+        rule.put("direction", criterion.direction().name().toLowerCase(Locale.ROOT));
+        rule.put("threshold", criterion.threshold());
+        m.put("criterion", rule);
+        return m;
+    }
+
+    private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
 
     private static String esc(String s) { return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"); }
 

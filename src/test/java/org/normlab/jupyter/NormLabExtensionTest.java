@@ -55,4 +55,15 @@ class NormLabExtensionTest {
                 java.util.stream.IntStream.range(0, 6).mapToObj(d::getString).toList());
         assertEquals(1.0229622255511341, table.doubleColumn("v").getDouble(2), "the original keeps full precision");
     }
+
+    @Test
+    void chartsBecomeSvgDocumentsOnlyWhenAsked() {
+        var chart = Charts.xy("t", "x", "y");
+        chart.addSeries("s", new double[] {1, 2, 3}, new double[] {3, 1, 2});
+        String svg = NormLabExtension.svg(chart);
+        assertTrue(svg.contains("<svg") && svg.trim().endsWith("</svg>"), svg.substring(0, Math.min(200, svg.length())));
+        assertTrue(NormLabExtension.svgRequested("1") && NormLabExtension.svgRequested("true"));
+        assertTrue(!NormLabExtension.svgRequested(null) && !NormLabExtension.svgRequested("") && !NormLabExtension.svgRequested("0")
+                && !NormLabExtension.svgRequested("false"));
+    }
 }

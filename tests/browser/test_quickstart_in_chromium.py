@@ -1,0 +1,133 @@
+"""The real client: JupyterLab from the project venv on localhost, driven by headless Chromium (Debian's `chromium`,
+through Playwright for Python; Playwright's own browser downloads are never used). Opens 00-quickstart, runs all cells,
+and checks that the XChart figure shows as an image and the Tablesaw table as an HTML table. Screenshot:
+build/browser/quickstart.png. The scale comes from NORMLAB_SCALE (smoke in `make test`)."""
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "build" / "browser"
+CHROMIUM = os.environ.get("NORMLAB_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync"]
+TIMEOUT_MS = 600_000  # a busy 2-core machine: kernel start plus a smoke-scale run can take minutes
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def settings(directory):
+    """User settings for a clean, quiet lab: every cell kept in the page (no windowing), no news or update checks."""
+    for plugin, values in {"@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+                           "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False}}.items():
+        package, name = plugin.rsplit("/", 1)
+        path = directory / package / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """JupyterLab on 127.0.0.1 with a token, serving a copy of the quickstart without its committed outputs (so what
+    the test sees was computed now, and autosave never touches notebooks/)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    nb = json.loads((ROOT / "notebooks" / "00-quickstart.ipynb").read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    (work / "00-quickstart.ipynb").write_text(json.dumps(nb))
+    settings(tmp_path / "settings")
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    env.setdefault("JUPYTER_PATH", str(Path(sys.prefix) / "share" / "jupyter"))
+    args = [str(Path(sys.prefix) / "bin" / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"]
+    if os.geteuid() == 0:
+        args.append("--allow-root")
+    log = open(tmp_path / "lab.log", "w")
+    proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text())
+                time.sleep(0.5)
+        yield base, token, tmp_path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_quickstart_runs_in_jupyterlab_in_headless_chromium(lab):
+    from playwright.sync_api import sync_playwright
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium (scripts/ensure-apt.sh)"
+    base, token, tmp = lab
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(str(tmp / "chromium-profile"), executable_path=CHROMIUM, headless=True,
+                                                        args=FLAGS, viewport={"width": 1400, "height": 1000})
+        try:
+            page = browser.pages[0] if browser.pages else browser.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(f"{base}/lab/tree/00-quickstart.ipynb?reset&token={token}")
+            notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+            notebook.locator(".jp-Notebook .jp-Cell").first.wait_for()
+            indicator = page.locator(".jp-Notebook-ExecutionIndicator")
+            # The kernel named in the notebook (java) has started and is idle.
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()  # Run ▸ Run All Cells
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            # Lab renders long notebooks progressively: wait until every code cell of the file is on the page.
+            n = sum(c["cell_type"] == "code" for c in json.loads((ROOT / "notebooks" / "00-quickstart.ipynb").read_text())["cells"])
+            page.wait_for_function(
+                "(n) => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell').length === n", arg=n)
+            # Every code cell has run (an execution count in its prompt) and the kernel is idle again.
+            page.wait_for_function(
+                """(n) => {
+                    const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
+                    const done = prompts.filter(p => /\\[\\d+\\]/.test(p.textContent)).length;
+                    const idle = document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle';
+                    return prompts.length === n && done === n && idle;
+                }""", arg=n, polling=500)
+            error_cells = notebook.locator(".jp-Cell-outputArea .jp-OutputArea-output pre:has-text('Exception')")
+            assert error_cells.count() == 0, error_cells.first.inner_text()
+            image = notebook.locator(".jp-OutputArea-output img[src^='data:image/png']").first
+            image.wait_for()
+            image.scroll_into_view_if_needed()
+            width = image.evaluate("img => img.complete ? img.naturalWidth : 0")
+            assert width >= 400, f"the XChart PNG did not render (naturalWidth {width})"
+            table = notebook.locator(".jp-OutputArea-output.jp-RenderedHTMLCommon table").first
+            table.wait_for()
+            assert table.locator("td").count() >= 4, "the Tablesaw table has no cells"
+            page.screenshot(path=str(OUT / "quickstart.png"))
+            assert indicator.get_attribute("data-status") == "idle"
+        except Exception:
+            page.screenshot(path=str(OUT / "quickstart-failure.png"))
+            raise
+        finally:
+            browser.close()
+    assert (OUT / "quickstart.png").stat().st_size > 20_000
