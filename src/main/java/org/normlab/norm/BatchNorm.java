@@ -2,9 +2,11 @@ package org.normlab.norm;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -28,8 +30,11 @@ import org.normlab.tensor.Tensor;
  *   dx = a_c·dy,        dγ_c += Σ dy·(x − running_mean_c)/√(running_var_c + ε),   dβ_c += Σ dy
  * </pre>
  * Without running statistics ({@code trackRunningStats = false}) EVAL uses batch statistics, as PyTorch does.
- * Sums accumulate in double (two passes: mean, then centred squares). An input holding NaN or Inf is an error
- * (it would otherwise poison the running statistics for good).
+ * Kernels: forward and backward each make two passes over memory (statistics, then the elementwise map), sums
+ * in double, channels split over {@link Parallelism#threads()} threads; each channel is reduced by one thread in a
+ * fixed order, so results do not depend on the thread count. Output and input-gradient buffers are reused while
+ * the shape repeats: a returned tensor stays valid until this layer's next forward (backward).
+ * An input holding NaN or Inf is an error (it would otherwise poison the running statistics for good).
  */
 public final class BatchNorm implements Layer {
     private final int channels;
@@ -45,6 +50,18 @@ public final class BatchNorm implements Layer {
     private int[] inputShape;
     private boolean usedBatchStats;
     private final double[] mean, invStd;
+    private final double[] batchVar;
+
+    // Buffers reused across steps while the shape repeats: the returned output (and input gradient) belongs to
+    // the layer and stays valid until its next forward (backward).
+    private Tensor output, gradInput;
+    // Kernel arguments, set before Parallelism.forEach calls the per-channel kernels below.
+    private float[] kIn, kOut, kDy;
+    private int kN, kInner;
+    private boolean kUpdateRunning;
+    private volatile boolean nonFinite;
+    private final IntConsumer batchStatsForward = this::batchStatsForward, runningStatsForward = this::runningStatsForward,
+            backwardChannel = this::backwardChannel;
 
     /** PyTorch defaults: eps 1e-5, momentum 0.1, affine, tracking running statistics. */
     public BatchNorm(int channels) { this(channels, 1e-5, 0.1, true, true); }
@@ -69,6 +86,7 @@ public final class BatchNorm implements Layer {
         this.runningVar = trackRunningStats ? Tensor.full(1f, channels) : null;
         this.mean = new double[channels];
         this.invStd = new double[channels];
+        this.batchVar = new double[channels];
     }
 
     public int channels() { return channels; }
@@ -115,7 +133,7 @@ public final class BatchNorm implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        checkInput(x);
+        checkShape(x);
         int n = x.dim(0), inner = x.size() / (n * channels);
         int m = n * inner;
         usedBatchStats = mode == Mode.TRAIN || !trackRunningStats;
@@ -123,46 +141,71 @@ public final class BatchNorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when training, got input "
                     + x.shapeString());
         }
-        float[] in = x.data();
-        if (usedBatchStats) {
-            for (int c = 0; c < channels; c++) {
-                double sum = 0;
-                for (int s = 0; s < n; s++) {
-                    int off = (s * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) sum += in[off + i];
-                }
-                double mu = sum / m, sq = 0;
-                for (int s = 0; s < n; s++) {
-                    int off = (s * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) { double d = in[off + i] - mu; sq += d * d; }
-                }
-                double var = sq / m;
-                mean[c] = mu;
-                invStd[c] = 1 / Math.sqrt(var + eps);
-                if (mode == Mode.TRAIN && trackRunningStats) updateRunning(c, mu, var, m);
-            }
-            if (mode == Mode.TRAIN && trackRunningStats) batchesTracked++;
-        } else {
-            float[] rm = runningMean.data(), rv = runningVar.data();
-            for (int c = 0; c < channels; c++) {
-                mean[c] = rm[c];
-                invStd[c] = 1 / Math.sqrt(rv[c] + eps);
-            }
-        }
-        Tensor y = Tensor.zeros(x.shape());
-        float[] out = y.data();
-        for (int c = 0; c < channels; c++) {
-            double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
-            // y = a·x + shift with a = γ/σ, shift = β − a·μ: the same affine map in train and eval.
-            float a = (float) (g * invStd[c]), shift = (float) (b - g * invStd[c] * mean[c]);
-            for (int s = 0; s < n; s++) {
-                int off = (s * channels + c) * inner;
-                for (int i = 0; i < inner; i++) out[off + i] = a * in[off + i] + shift;
-            }
+        if (!usedBatchStats && !x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
+        output = reuse(output, x);
+        kIn = x.data();
+        kOut = output.data();
+        kN = n;
+        kInner = inner;
+        kUpdateRunning = mode == Mode.TRAIN && trackRunningStats;
+        nonFinite = false;
+        Parallelism.forEach(channels, 2L * x.size(), usedBatchStats ? batchStatsForward : runningStatsForward);
+        kIn = kOut = null;
+        if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
+        if (kUpdateRunning) {  // after the whole input passed the finiteness check
+            for (int c = 0; c < channels; c++) updateRunning(c, mean[c], batchVar[c], n * inner);
+            batchesTracked++;
         }
         input = x;
         inputShape = x.shape();
-        return y;
+        return output;
+    }
+
+    /**
+     * Channel c with batch statistics, two passes over its values: (1) Σd and Σd² of d = x − x₀ (x₀ the channel's
+     * first value; shifting keeps Σd² − (Σd)²/m accurate when |μ| ≫ σ), in double; (2) y = a·x + shift.
+     * A NaN or Inf anywhere in the channel makes the sums non-finite, so pass 1 also checks the input.
+     */
+    private void batchStatsForward(int c) {
+        float[] in = kIn;
+        int n = kN, inner = kInner, m = n * inner;
+        double shiftValue = in[c * inner], s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        for (int s = 0; s < n; s++) {
+            int off = (s * channels + c) * inner, i = 0;
+            for (; i + 3 < inner; i += 4) {
+                double d0 = in[off + i] - shiftValue, d1 = in[off + i + 1] - shiftValue;
+                double d2 = in[off + i + 2] - shiftValue, d3 = in[off + i + 3] - shiftValue;
+                s0 += d0; s1 += d1; s2 += d2; s3 += d3;
+                q0 += d0 * d0; q1 += d1 * d1; q2 += d2 * d2; q3 += d3 * d3;
+            }
+            for (; i < inner; i++) { double d = in[off + i] - shiftValue; s0 += d; q0 += d * d; }
+        }
+        double sum = (s0 + s1) + (s2 + s3), sq = (q0 + q1) + (q2 + q3);
+        if (!Double.isFinite(sum) || !Double.isFinite(sq)) { nonFinite = true; return; }
+        double var = Math.max(0, (sq - sum * sum / m) / m);
+        double mu = shiftValue + sum / m;
+        mean[c] = mu;
+        invStd[c] = 1 / Math.sqrt(var + eps);
+        batchVar[c] = var;
+        normalizeChannel(c);
+    }
+
+    private void runningStatsForward(int c) {
+        mean[c] = runningMean.data()[c];
+        invStd[c] = 1 / Math.sqrt(runningVar.data()[c] + eps);
+        normalizeChannel(c);
+    }
+
+    /** y = a·x + shift with a = γ/σ, shift = β − a·μ: the same affine map in train and eval. */
+    private void normalizeChannel(int c) {
+        float[] in = kIn, out = kOut;
+        int n = kN, inner = kInner;
+        double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
+        float a = (float) (g * invStd[c]), shift = (float) (b - g * invStd[c] * mean[c]);
+        for (int s = 0; s < n; s++) {
+            int off = (s * channels + c) * inner;
+            for (int i = 0; i < inner; i++) out[off + i] = a * in[off + i] + shift;
+        }
     }
 
     private void updateRunning(int c, double mu, double biasedVar, int m) {
@@ -179,53 +222,69 @@ public final class BatchNorm implements Layer {
         if (!Arrays.equals(dy.shape(), inputShape)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(inputShape) + ", got " + dy.shapeString());
         }
-        int n = inputShape[0], inner = input.size() / (n * channels), m = n * inner;
-        float[] in = input.data(), g = dy.data();
-        Tensor dx = Tensor.zeros(inputShape);
-        float[] out = dx.data();
-        for (int c = 0; c < channels; c++) {
-            double mu = mean[c], is = invStd[c];
-            double sumDy = 0, sumDyXhat = 0;
-            for (int s = 0; s < n; s++) {
-                int off = (s * channels + c) * inner;
-                for (int i = 0; i < inner; i++) {
-                    sumDy += g[off + i];
-                    sumDyXhat += g[off + i] * (in[off + i] - mu) * is;
-                }
-            }
-            double gammaC = affine ? gamma.value().data()[c] : 1;
-            if (affine) {
-                gamma.grad().data()[c] += (float) sumDyXhat;
-                beta.grad().data()[c] += (float) sumDy;
-            }
-            if (usedBatchStats) {
-                double meanDy = sumDy / m, meanDyXhat = sumDyXhat / m, scale = gammaC * is;
-                for (int s = 0; s < n; s++) {
-                    int off = (s * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) {
-                        double xhat = (in[off + i] - mu) * is;
-                        out[off + i] = (float) (scale * (g[off + i] - meanDy - xhat * meanDyXhat));
-                    }
-                }
-            } else {
-                float a = (float) (gammaC * is);
-                for (int s = 0; s < n; s++) {
-                    int off = (s * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) out[off + i] = a * g[off + i];
-                }
-            }
-        }
-        return dx;
+        gradInput = reuse(gradInput, input);
+        kIn = input.data();
+        kDy = dy.data();
+        kOut = gradInput.data();
+        kN = inputShape[0];
+        kInner = input.size() / (kN * channels);
+        Parallelism.forEach(channels, 3L * input.size(), backwardChannel);
+        kIn = kDy = kOut = null;
+        return gradInput;
     }
 
-    private void checkInput(Tensor x) {
+    /**
+     * Channel c, two passes: (1) Σdy and Σdy·(x − μ) in double; (2) dx = k·(dy − mean(dy)) − k·x̂_scale·(x − μ)
+     * with k = γ/σ and x̂_scale = mean(dy·x̂)/σ, in float (the JIT vectorizes it).
+     */
+    private void backwardChannel(int c) {
+        float[] in = kIn, g = kDy, out = kOut;
+        int n = kN, inner = kInner, m = n * inner;
+        double mu = mean[c], is = invStd[c];
+        double a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+        for (int s = 0; s < n; s++) {
+            int off = (s * channels + c) * inner, i = 0;
+            for (; i + 1 < inner; i += 2) {
+                double g0 = g[off + i], g1 = g[off + i + 1];
+                a0 += g0; a1 += g1;
+                b0 += g0 * (in[off + i] - mu); b1 += g1 * (in[off + i + 1] - mu);
+            }
+            if (i < inner) { double g0 = g[off + i]; a0 += g0; b0 += g0 * (in[off + i] - mu); }
+        }
+        double sumDy = a0 + a1, sumDyXhat = (b0 + b1) * is;
+        double gammaC = affine ? gamma.value().data()[c] : 1;
+        if (affine) {
+            gamma.grad().data()[c] += (float) sumDyXhat;
+            beta.grad().data()[c] += (float) sumDy;
+        }
+        if (usedBatchStats) {
+            float k = (float) (gammaC * is), meanDy = (float) (sumDy / m), kx = (float) (gammaC * is * is * sumDyXhat / m);
+            float muF = (float) mu;
+            for (int s = 0; s < n; s++) {
+                int off = (s * channels + c) * inner;
+                for (int i = 0; i < inner; i++) out[off + i] = k * (g[off + i] - meanDy) - kx * (in[off + i] - muF);
+            }
+        } else {
+            float a = (float) (gammaC * is);
+            for (int s = 0; s < n; s++) {
+                int off = (s * channels + c) * inner;
+                for (int i = 0; i < inner; i++) out[off + i] = a * g[off + i];
+            }
+        }
+    }
+
+    /** The layer's own buffer when its shape still fits, else a new one: no allocation in steady state. */
+    private static Tensor reuse(Tensor buffer, Tensor like) {
+        return buffer != null && buffer.sameShape(like) ? buffer : Tensor.zeros(like.shape());
+    }
+
+    private void checkShape(Tensor x) {
         int r = x.rank();
         if (r < 2 || r > 4 || x.dim(1) != channels) {
             throw new IllegalArgumentException(describe() + ": expected input [N," + channels + "], [N," + channels + ",L] or [N,"
                     + channels + ",H,W], got " + x.shapeString());
         }
         if (x.dim(0) == 0) throw new IllegalArgumentException(describe() + ": got an empty batch " + x.shapeString());
-        if (!x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
     }
 
     @Override
