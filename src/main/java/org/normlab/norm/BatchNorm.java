@@ -30,8 +30,8 @@ import org.normlab.tensor.Tensor;
  *   dx = a_c·dy,        dγ_c += Σ dy·(x − running_mean_c)/√(running_var_c + ε),   dβ_c += Σ dy
  * </pre>
  * Without running statistics ({@code trackRunningStats = false}) EVAL uses batch statistics, as PyTorch does.
- * Kernels: forward and backward each make two passes over memory (statistics, then the elementwise map), sums
- * in double, channels split over {@link Parallelism#threads()} threads; each channel is reduced by one thread in a
+ * Kernels ({@link Moments}): forward and backward each make two passes over memory (statistics, then the
+ * elementwise map), sums in double, channels split over {@link Parallelism#threads()} threads; each channel is reduced by one thread in a
  * fixed order, so results do not depend on the thread count. Output and input-gradient buffers are reused while
  * the shape repeats: a returned tensor stays valid until this layer's next forward (backward).
  * An input holding NaN or Inf is an error (it would otherwise poison the running statistics for good).
@@ -50,7 +50,7 @@ public final class BatchNorm implements Layer {
     private int[] inputShape;
     private boolean usedBatchStats;
     private final double[] mean, invStd;
-    private final double[] batchVar;
+    private final double[] batchVar, sums;
 
     // Buffers reused across steps while the shape repeats: the returned output (and input gradient) belongs to
     // the layer and stays valid until its next forward (backward).
@@ -87,6 +87,7 @@ public final class BatchNorm implements Layer {
         this.mean = new double[channels];
         this.invStd = new double[channels];
         this.batchVar = new double[channels];
+        this.sums = new double[2 * channels];
     }
 
     public int channels() { return channels; }
@@ -142,7 +143,7 @@ public final class BatchNorm implements Layer {
                     + x.shapeString());
         }
         if (!usedBatchStats && !x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
-        output = reuse(output, x);
+        output = Moments.reuse(output, x);
         kIn = x.data();
         kOut = output.data();
         kN = n;
@@ -161,32 +162,18 @@ public final class BatchNorm implements Layer {
         return output;
     }
 
-    /**
-     * Channel c with batch statistics, two passes over its values: (1) Σd and Σd² of d = x − x₀ (x₀ the channel's
-     * first value; shifting keeps Σd² − (Σd)²/m accurate when |μ| ≫ σ), in double; (2) y = a·x + shift.
-     * A NaN or Inf anywhere in the channel makes the sums non-finite, so pass 1 also checks the input.
-     */
+    /** Channel c with batch statistics: pass 1 (moments, also the finiteness check), pass 2 (normalize). */
     private void batchStatsForward(int c) {
         float[] in = kIn;
         int n = kN, inner = kInner, m = n * inner;
-        double shiftValue = in[c * inner], s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-        for (int s = 0; s < n; s++) {
-            int off = (s * channels + c) * inner, i = 0;
-            for (; i + 3 < inner; i += 4) {
-                double d0 = in[off + i] - shiftValue, d1 = in[off + i + 1] - shiftValue;
-                double d2 = in[off + i + 2] - shiftValue, d3 = in[off + i + 3] - shiftValue;
-                s0 += d0; s1 += d1; s2 += d2; s3 += d3;
-                q0 += d0 * d0; q1 += d1 * d1; q2 += d2 * d2; q3 += d3 * d3;
-            }
-            for (; i < inner; i++) { double d = in[off + i] - shiftValue; s0 += d; q0 += d * d; }
-        }
-        double sum = (s0 + s1) + (s2 + s3), sq = (q0 + q1) + (q2 + q3);
-        if (!Double.isFinite(sum) || !Double.isFinite(sq)) { nonFinite = true; return; }
-        double var = Math.max(0, (sq - sum * sum / m) / m);
-        double mu = shiftValue + sum / m;
-        mean[c] = mu;
-        invStd[c] = 1 / Math.sqrt(var + eps);
-        batchVar[c] = var;
+        double shift = in[c * inner];
+        sums[2 * c] = 0;
+        sums[2 * c + 1] = 0;
+        for (int s = 0; s < n; s++) Moments.addShifted(in, (s * channels + c) * inner, inner, shift, sums, 2 * c);
+        if (!Double.isFinite(sums[2 * c]) || !Double.isFinite(sums[2 * c + 1])) { nonFinite = true; return; }
+        mean[c] = Moments.mean(shift, sums[2 * c], m);
+        batchVar[c] = Moments.variance(sums[2 * c], sums[2 * c + 1], m);
+        invStd[c] = 1 / Math.sqrt(batchVar[c] + eps);
         normalizeChannel(c);
     }
 
@@ -198,14 +185,10 @@ public final class BatchNorm implements Layer {
 
     /** y = a·x + shift with a = γ/σ, shift = β − a·μ: the same affine map in train and eval. */
     private void normalizeChannel(int c) {
-        float[] in = kIn, out = kOut;
         int n = kN, inner = kInner;
         double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
         float a = (float) (g * invStd[c]), shift = (float) (b - g * invStd[c] * mean[c]);
-        for (int s = 0; s < n; s++) {
-            int off = (s * channels + c) * inner;
-            for (int i = 0; i < inner; i++) out[off + i] = a * in[off + i] + shift;
-        }
+        for (int s = 0; s < n; s++) Moments.affine(kIn, kOut, (s * channels + c) * inner, inner, a, shift);
     }
 
     private void updateRunning(int c, double mu, double biasedVar, int m) {
@@ -222,7 +205,7 @@ public final class BatchNorm implements Layer {
         if (!Arrays.equals(dy.shape(), inputShape)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(inputShape) + ", got " + dy.shapeString());
         }
-        gradInput = reuse(gradInput, input);
+        gradInput = Moments.reuse(gradInput, input);
         kIn = input.data();
         kDy = dy.data();
         kOut = gradInput.data();
@@ -233,49 +216,27 @@ public final class BatchNorm implements Layer {
         return gradInput;
     }
 
-    /**
-     * Channel c, two passes: (1) Σdy and Σdy·(x − μ) in double; (2) dx = k·(dy − mean(dy)) − k·x̂_scale·(x − μ)
-     * with k = γ/σ and x̂_scale = mean(dy·x̂)/σ, in float (the JIT vectorizes it).
-     */
+    /** Channel c: pass 1 (Σdy, Σdy·(x − μ)), pass 2 (dx); see {@link Moments}. */
     private void backwardChannel(int c) {
         float[] in = kIn, g = kDy, out = kOut;
         int n = kN, inner = kInner, m = n * inner;
         double mu = mean[c], is = invStd[c];
-        double a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-        for (int s = 0; s < n; s++) {
-            int off = (s * channels + c) * inner, i = 0;
-            for (; i + 1 < inner; i += 2) {
-                double g0 = g[off + i], g1 = g[off + i + 1];
-                a0 += g0; a1 += g1;
-                b0 += g0 * (in[off + i] - mu); b1 += g1 * (in[off + i + 1] - mu);
-            }
-            if (i < inner) { double g0 = g[off + i]; a0 += g0; b0 += g0 * (in[off + i] - mu); }
-        }
-        double sumDy = a0 + a1, sumDyXhat = (b0 + b1) * is;
+        sums[2 * c] = 0;
+        sums[2 * c + 1] = 0;
+        for (int s = 0; s < n; s++) Moments.addGradientSums(g, in, (s * channels + c) * inner, inner, mu, sums, 2 * c);
+        double sumDy = sums[2 * c], sumDyXhat = sums[2 * c + 1] * is;
         double gammaC = affine ? gamma.value().data()[c] : 1;
         if (affine) {
             gamma.grad().data()[c] += (float) sumDyXhat;
             beta.grad().data()[c] += (float) sumDy;
         }
+        float k = (float) (gammaC * is);
         if (usedBatchStats) {
-            float k = (float) (gammaC * is), meanDy = (float) (sumDy / m), kx = (float) (gammaC * is * is * sumDyXhat / m);
-            float muF = (float) mu;
-            for (int s = 0; s < n; s++) {
-                int off = (s * channels + c) * inner;
-                for (int i = 0; i < inner; i++) out[off + i] = k * (g[off + i] - meanDy) - kx * (in[off + i] - muF);
-            }
+            float kx = (float) (gammaC * is * is * sumDyXhat / m), muF = (float) mu, c0 = (float) (-gammaC * is * sumDy / m);
+            for (int s = 0; s < n; s++) Moments.inputGradient(g, in, out, (s * channels + c) * inner, inner, k, kx, muF, c0);
         } else {
-            float a = (float) (gammaC * is);
-            for (int s = 0; s < n; s++) {
-                int off = (s * channels + c) * inner;
-                for (int i = 0; i < inner; i++) out[off + i] = a * g[off + i];
-            }
+            for (int s = 0; s < n; s++) Moments.scale(g, out, (s * channels + c) * inner, inner, k);
         }
-    }
-
-    /** The layer's own buffer when its shape still fits, else a new one: no allocation in steady state. */
-    private static Tensor reuse(Tensor buffer, Tensor like) {
-        return buffer != null && buffer.sameShape(like) ? buffer : Tensor.zeros(like.shape());
     }
 
     private void checkShape(Tensor x) {

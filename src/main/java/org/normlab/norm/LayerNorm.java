@@ -2,9 +2,11 @@ package org.normlab.norm;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -22,7 +24,9 @@ import org.normlab.tensor.Tensor;
  *   g_ri  = γ_i·dy_ri
  *   dx_ri = 1/√(σ²_r + ε) · (g_ri − mean_i(g_r) − x̂_ri·mean_i(g_r·x̂_r))
  * </pre>
- * Sums accumulate in double (two passes: mean, then centred squares).
+ * Rows run on {@link Parallelism#threads()} threads through the shared {@link Moments} kernel (two passes over
+ * memory each way, sums in double); dγ, dβ are summed per column over rows in order, so results do not depend on
+ * the thread count.
  *
  * <p>For convolutional features (N,C,H,W) the LN of the GroupNorm paper normalizes over (C,H,W) with a
  * per-channel affine: that is {@code GroupNorm(1, C)}; {@code LayerNorm(C, H, W)} normalizes the same values
@@ -38,6 +42,15 @@ public final class LayerNorm implements Layer {
     // What backward needs from the last forward.
     private Tensor input;
     private double[] mean, invStd;
+
+    // Buffers reused while the shape repeats (a returned tensor is valid until this layer's next forward/backward),
+    // and the kernel arguments Parallelism.forEach hands to the per-row kernels.
+    private Tensor output, gradInput;
+    private double[] sums, columnSums;
+    private float[] kIn, kOut, kDy;
+    private volatile boolean nonFinite;
+    private final IntConsumer forwardRow = this::forwardRow, backwardRow = this::backwardRow,
+            affineGradientColumns = this::affineGradientColumns;
 
     /** PyTorch defaults: eps 1e-5, elementwise affine (γ = 1, β = 0). */
     public LayerNorm(int... normalizedShape) { this(normalizedShape, 1e-5, true); }
@@ -78,28 +91,42 @@ public final class LayerNorm implements Layer {
     public Tensor forward(Tensor x, Mode mode) {
         checkInput(x);
         int rows = x.size() / rowSize;
-        float[] in = x.data();
-        mean = new double[rows];
-        invStd = new double[rows];
-        Tensor y = Tensor.zeros(x.shape());
-        float[] out = y.data();
-        float[] g = elementwiseAffine ? gamma.value().data() : null, b = elementwiseAffine ? beta.value().data() : null;
-        for (int r = 0; r < rows; r++) {
-            int off = r * rowSize;
-            double sum = 0;
-            for (int i = 0; i < rowSize; i++) sum += in[off + i];
-            double mu = sum / rowSize, sq = 0;
-            for (int i = 0; i < rowSize; i++) { double d = in[off + i] - mu; sq += d * d; }
-            double is = 1 / Math.sqrt(sq / rowSize + eps);
-            mean[r] = mu;
-            invStd[r] = is;
-            for (int i = 0; i < rowSize; i++) {
-                double xhat = (in[off + i] - mu) * is;
-                out[off + i] = (float) (elementwiseAffine ? g[i] * xhat + b[i] : xhat);
-            }
+        if (mean == null || mean.length != rows) {
+            mean = new double[rows];
+            invStd = new double[rows];
         }
+        sums = Moments.scratch(sums, 2 * rows);
+        output = Moments.reuse(output, x);
+        kIn = x.data();
+        kOut = output.data();
+        nonFinite = false;
+        Parallelism.forEach(rows, 2L * x.size(), forwardRow);
+        kIn = kOut = null;
+        if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
         input = x;
-        return y;
+        return output;
+    }
+
+    /** Row r: moments (pass 1, also the finiteness check), then y = γ·(x − μ)/σ + β (pass 2). */
+    private void forwardRow(int r) {
+        float[] in = kIn, out = kOut;
+        int off = r * rowSize;
+        double shift = in[off];
+        sums[2 * r] = 0;
+        sums[2 * r + 1] = 0;
+        Moments.addShifted(in, off, rowSize, shift, sums, 2 * r);
+        if (!Double.isFinite(sums[2 * r]) || !Double.isFinite(sums[2 * r + 1])) { nonFinite = true; return; }
+        double mu = Moments.mean(shift, sums[2 * r], rowSize);
+        double is = 1 / Math.sqrt(Moments.variance(sums[2 * r], sums[2 * r + 1], rowSize) + eps);
+        mean[r] = mu;
+        invStd[r] = is;
+        float a = (float) is, b = (float) (-mu * is);
+        if (!elementwiseAffine) {
+            Moments.affine(in, out, off, rowSize, a, b);
+            return;
+        }
+        float[] g = gamma.value().data(), be = beta.value().data();
+        for (int i = 0; i < rowSize; i++) out[off + i] = g[i] * (a * in[off + i] + b) + be[i];
     }
 
     @Override
@@ -109,38 +136,70 @@ public final class LayerNorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
         }
         int rows = input.size() / rowSize;
-        float[] in = input.data(), grad = dy.data();
-        float[] g = elementwiseAffine ? gamma.value().data() : null;
-        double[] dGamma = new double[rowSize], dBeta = new double[rowSize];
-        Tensor dx = Tensor.zeros(input.shape());
-        float[] out = dx.data();
+        gradInput = Moments.reuse(gradInput, input);
+        kIn = input.data();
+        kDy = dy.data();
+        kOut = gradInput.data();
+        Parallelism.forEach(rows, 3L * input.size(), backwardRow);
+        // dγ_i, dβ_i sum over rows: split by column, each column summed over rows in order.
+        if (elementwiseAffine) columnSums = Moments.scratch(columnSums, 2 * rowSize);
+        if (elementwiseAffine) Parallelism.forEach(columnBlocks(), 2L * input.size(), affineGradientColumns);
+        kIn = kDy = kOut = null;
+        return gradInput;
+    }
+
+    /**
+     * Row r with g = γ·dy: pass 1 Σg, Σg·(x − μ); pass 2 dx = (1/σ)·(g − mean(g)) − (Σg·(x − μ)/(D·σ³))·(x − μ).
+     */
+    private void backwardRow(int r) {
+        float[] in = kIn, grad = kDy, out = kOut;
+        int off = r * rowSize;
+        double mu = mean[r], is = invStd[r];
+        float muF = (float) mu;
+        if (!elementwiseAffine) {
+            sums[2 * r] = 0;
+            sums[2 * r + 1] = 0;
+            Moments.addGradientSums(grad, in, off, rowSize, mu, sums, 2 * r);
+            float k = (float) is, kx = (float) (is * is * is * sums[2 * r + 1] / rowSize), c0 = (float) (-is * sums[2 * r] / rowSize);
+            Moments.inputGradient(grad, in, out, off, rowSize, k, kx, muF, c0);
+            return;
+        }
+        float[] g = gamma.value().data();
+        double s0 = 0, s1 = 0, h0 = 0, h1 = 0;
+        int i = 0;
+        for (; i + 1 < rowSize; i += 2) {
+            double g0 = g[i] * grad[off + i], g1 = g[i + 1] * grad[off + i + 1];
+            s0 += g0; s1 += g1;
+            h0 += g0 * (in[off + i] - mu); h1 += g1 * (in[off + i + 1] - mu);
+        }
+        if (i < rowSize) { double g0 = g[i] * grad[off + i]; s0 += g0; h0 += g0 * (in[off + i] - mu); }
+        float k = (float) is, meanG = (float) ((s0 + s1) / rowSize), kx = (float) (is * is * is * (h0 + h1) / rowSize);
+        for (int j = 0; j < rowSize; j++) out[off + j] = k * (g[j] * grad[off + j] - meanG) - kx * (in[off + j] - muF);
+    }
+
+    private static final int COLUMN_BLOCK = 256;
+
+    private int columnBlocks() { return (rowSize + COLUMN_BLOCK - 1) / COLUMN_BLOCK; }
+
+    /** Columns [b·256, (b+1)·256): dγ_i += Σ_r dy_ri·x̂_ri, dβ_i += Σ_r dy_ri, rows in order, in double. */
+    private void affineGradientColumns(int block) {
+        float[] in = kIn, grad = kDy, dg = gamma.grad().data(), db = beta.grad().data();
+        int from = block * COLUMN_BLOCK, to = Math.min(rowSize, from + COLUMN_BLOCK), rows = input.size() / rowSize;
+        double[] sg = columnSums;  // [0, rowSize): Σ dy·x̂; [rowSize, 2·rowSize): Σ dy
+        java.util.Arrays.fill(sg, from, to, 0);
+        java.util.Arrays.fill(sg, rowSize + from, rowSize + to, 0);
         for (int r = 0; r < rows; r++) {
             int off = r * rowSize;
             double mu = mean[r], is = invStd[r];
-            double sumG = 0, sumGXhat = 0;
-            for (int i = 0; i < rowSize; i++) {
-                double xhat = (in[off + i] - mu) * is;
-                double gi = elementwiseAffine ? g[i] * grad[off + i] : grad[off + i];
-                sumG += gi;
-                sumGXhat += gi * xhat;
-                dGamma[i] += grad[off + i] * xhat;
-                dBeta[i] += grad[off + i];
-            }
-            double meanG = sumG / rowSize, meanGXhat = sumGXhat / rowSize;
-            for (int i = 0; i < rowSize; i++) {
-                double xhat = (in[off + i] - mu) * is;
-                double gi = elementwiseAffine ? g[i] * grad[off + i] : grad[off + i];
-                out[off + i] = (float) (is * (gi - meanG - xhat * meanGXhat));
+            for (int i = from; i < to; i++) {
+                sg[i] += grad[off + i] * ((in[off + i] - mu) * is);
+                sg[rowSize + i] += grad[off + i];
             }
         }
-        if (elementwiseAffine) {
-            float[] dg = gamma.grad().data(), db = beta.grad().data();
-            for (int i = 0; i < rowSize; i++) {
-                dg[i] += (float) dGamma[i];
-                db[i] += (float) dBeta[i];
-            }
+        for (int i = from; i < to; i++) {
+            dg[i] += (float) sg[i];
+            db[i] += (float) sg[rowSize + i];
         }
-        return dx;
     }
 
     private void checkInput(Tensor x) {
@@ -153,7 +212,6 @@ public final class LayerNorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected input " + expected + "] (at least one leading dim), got " + x.shapeString());
         }
         if (x.size() == 0) throw new IllegalArgumentException(describe() + ": got an empty input " + x.shapeString());
-        if (!x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
     }
 
     @Override
