@@ -50,7 +50,8 @@ public final class BatchNorm implements Layer {
     private int[] inputShape;
     private boolean usedBatchStats;
     private final double[] mean, invStd;
-    private final double[] batchVar, sums;
+    private final double[] batchVar, sums, columnSum, columnSquares;
+    private final float[] shiftValue, columnScale, columnShift, columnOffset;
 
     // Buffers reused across steps while the shape repeats: the returned output (and input gradient) belongs to
     // the layer and stays valid until its next forward (backward).
@@ -61,7 +62,8 @@ public final class BatchNorm implements Layer {
     private boolean kUpdateRunning;
     private volatile boolean nonFinite;
     private final IntConsumer batchStatsForward = this::batchStatsForward, runningStatsForward = this::runningStatsForward,
-            backwardChannel = this::backwardChannel;
+            backwardChannel = this::backwardChannel, columnsBatchStatsForward = this::columnsBatchStatsForward,
+            columnsRunningStatsForward = this::columnsRunningStatsForward, columnsBackward = this::columnsBackward;
 
     /** PyTorch defaults: eps 1e-5, momentum 0.1, affine, tracking running statistics. */
     public BatchNorm(int channels) { this(channels, 1e-5, 0.1, true, true); }
@@ -88,6 +90,12 @@ public final class BatchNorm implements Layer {
         this.invStd = new double[channels];
         this.batchVar = new double[channels];
         this.sums = new double[2 * channels];
+        this.columnSum = new double[channels];
+        this.columnSquares = new double[channels];
+        this.shiftValue = new float[channels];
+        this.columnScale = new float[channels];
+        this.columnShift = new float[channels];
+        this.columnOffset = new float[channels];
     }
 
     public int channels() { return channels; }
@@ -150,7 +158,11 @@ public final class BatchNorm implements Layer {
         kInner = inner;
         kUpdateRunning = mode == Mode.TRAIN && trackRunningStats;
         nonFinite = false;
-        Parallelism.forEach(channels, 2L * x.size(), usedBatchStats ? batchStatsForward : runningStatsForward);
+        if (inner == 1) {  // (N, C): channels are columns; blocks of columns walk the rows in order
+            Parallelism.forEach(columnBlocks(), 2L * x.size(), usedBatchStats ? columnsBatchStatsForward : columnsRunningStatsForward);
+        } else {
+            Parallelism.forEach(channels, 2L * x.size(), usedBatchStats ? batchStatsForward : runningStatsForward);
+        }
         kIn = kOut = null;
         if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
         if (kUpdateRunning) {  // after the whole input passed the finiteness check
@@ -175,6 +187,89 @@ public final class BatchNorm implements Layer {
         batchVar[c] = Moments.variance(sums[2 * c], sums[2 * c + 1], m);
         invStd[c] = 1 / Math.sqrt(batchVar[c] + eps);
         normalizeChannel(c);
+    }
+
+    // ---- (N, C) input: a channel is a column with stride C, so per-channel loops would jump through memory.
+    // Instead a block of COLUMN_BLOCK channels walks the rows in order; each channel still sums its values in row
+    // order, so the results equal the per-channel kernels' whatever the thread count.
+
+    private static final int COLUMN_BLOCK = 64;
+
+    private int columnBlocks() { return (channels + COLUMN_BLOCK - 1) / COLUMN_BLOCK; }
+
+    private void columnsBatchStatsForward(int block) {
+        float[] in = kIn;
+        int from = block * COLUMN_BLOCK, to = Math.min(channels, from + COLUMN_BLOCK), n = kN;
+        double[] s1 = columnSum, s2 = columnSquares;
+        for (int c = from; c < to; c++) { s1[c] = 0; s2[c] = 0; shiftValue[c] = in[c]; }
+        for (int s = 0; s < n; s++) {
+            int off = s * channels;
+            for (int c = from; c < to; c++) {
+                double d = in[off + c] - (double) shiftValue[c];
+                s1[c] += d;
+                s2[c] += d * d;
+            }
+        }
+        for (int c = from; c < to; c++) {
+            if (!Double.isFinite(s1[c]) || !Double.isFinite(s2[c])) { nonFinite = true; return; }
+            mean[c] = Moments.mean(shiftValue[c], s1[c], n);
+            batchVar[c] = Moments.variance(s1[c], s2[c], n);
+            invStd[c] = 1 / Math.sqrt(batchVar[c] + eps);
+        }
+        normalizeColumns(from, to);
+    }
+
+    private void columnsRunningStatsForward(int block) {
+        int from = block * COLUMN_BLOCK, to = Math.min(channels, from + COLUMN_BLOCK);
+        for (int c = from; c < to; c++) {
+            mean[c] = runningMean.data()[c];
+            invStd[c] = 1 / Math.sqrt(runningVar.data()[c] + eps);
+        }
+        normalizeColumns(from, to);
+    }
+
+    private void normalizeColumns(int from, int to) {
+        float[] in = kIn, out = kOut, a = columnScale, b = columnShift;
+        for (int c = from; c < to; c++) {
+            double g = affine ? gamma.value().data()[c] : 1, be = affine ? beta.value().data()[c] : 0;
+            a[c] = (float) (g * invStd[c]);
+            b[c] = (float) (be - g * invStd[c] * mean[c]);
+        }
+        for (int s = 0, n = kN; s < n; s++) {
+            int off = s * channels;
+            for (int c = from; c < to; c++) out[off + c] = a[c] * in[off + c] + b[c];
+        }
+    }
+
+    private void columnsBackward(int block) {
+        float[] in = kIn, g = kDy, out = kOut;
+        int from = block * COLUMN_BLOCK, to = Math.min(channels, from + COLUMN_BLOCK), n = kN;
+        double[] sumDy = columnSum, sumDyXmu = columnSquares;
+        for (int c = from; c < to; c++) { sumDy[c] = 0; sumDyXmu[c] = 0; }
+        for (int s = 0; s < n; s++) {
+            int off = s * channels;
+            for (int c = from; c < to; c++) {
+                double d = g[off + c];
+                sumDy[c] += d;
+                sumDyXmu[c] += d * (in[off + c] - mean[c]);
+            }
+        }
+        float[] k = columnScale, kx = columnShift, c0 = columnOffset, mu = shiftValue;
+        for (int c = from; c < to; c++) {
+            double is = invStd[c], gammaC = affine ? gamma.value().data()[c] : 1, sumDyXhat = sumDyXmu[c] * is;
+            if (affine) {
+                gamma.grad().data()[c] += (float) sumDyXhat;
+                beta.grad().data()[c] += (float) sumDy[c];
+            }
+            k[c] = (float) (gammaC * is);
+            kx[c] = usedBatchStats ? (float) (gammaC * is * is * sumDyXhat / n) : 0f;
+            c0[c] = usedBatchStats ? (float) (-gammaC * is * sumDy[c] / n) : 0f;
+            mu[c] = (float) mean[c];
+        }
+        for (int s = 0; s < n; s++) {
+            int off = s * channels;
+            for (int c = from; c < to; c++) out[off + c] = k[c] * g[off + c] - kx[c] * (in[off + c] - mu[c]) + c0[c];
+        }
     }
 
     private void runningStatsForward(int c) {
@@ -211,7 +306,11 @@ public final class BatchNorm implements Layer {
         kOut = gradInput.data();
         kN = inputShape[0];
         kInner = input.size() / (kN * channels);
-        Parallelism.forEach(channels, 3L * input.size(), backwardChannel);
+        if (kInner == 1) {
+            Parallelism.forEach(columnBlocks(), 3L * input.size(), columnsBackward);
+        } else {
+            Parallelism.forEach(channels, 3L * input.size(), backwardChannel);
+        }
         kIn = kDy = kOut = null;
         return gradInput;
     }
