@@ -13,7 +13,7 @@ help:
 	@echo "make test  - set everything up, run the unit tests and execute every notebook at smoke scale"
 	@echo "make notebooks - re-execute notebooks/ in place at NORMLAB_SCALE (default: default) to refresh committed outputs"
 	@echo "                 (NOTEBOOKS=notebooks/02-*.ipynb for some of them)"
-	@echo "make bench - time BN/LN/GN forward+backward and a LeNet-BN training step on this machine"
+	@echo "make bench - NormLab vs PyTorch (CPU, 2 threads): BN/LN/GN kernels, a LeNet-BN epoch, memory bandwidth; writes BENCHMARKS.md"
 	@echo "make clean - remove target/ and build/ (keeps .venv and the data cache)"
 
 bootstrap:
