@@ -24,9 +24,9 @@ import org.normlab.tensor.Tensor;
  *   g_ri  = γ_i·dy_ri
  *   dx_ri = 1/√(σ²_r + ε) · (g_ri − mean_i(g_r) − x̂_ri·mean_i(g_r·x̂_r))
  * </pre>
- * Rows run on {@link Parallelism#threads()} threads through the shared {@link Moments} kernel (two passes over
- * memory each way, sums in double); dγ, dβ are summed per column over rows in order, so results do not depend on
- * the thread count.
+ * Kernels: two passes over memory each way, sums in double, on {@link Parallelism#threads()} threads. Forward and
+ * backward pass 1 split the rows (the shared {@link Moments} kernel); backward pass 2 splits the columns, so dx and
+ * dγ, dβ (summed over rows in order) come from one pass. Results do not depend on the thread count.
  *
  * <p>For convolutional features (N,C,H,W) the LN of the GroupNorm paper normalizes over (C,H,W) with a
  * per-channel affine: that is {@code GroupNorm(1, C)}; {@code LayerNorm(C, H, W)} normalizes the same values
@@ -49,8 +49,9 @@ public final class LayerNorm implements Layer {
     private double[] sums, columnSums;
     private float[] kIn, kOut, kDy;
     private volatile boolean nonFinite;
-    private final IntConsumer forwardRow = this::forwardRow, backwardRow = this::backwardRow,
-            affineGradientColumns = this::affineGradientColumns;
+    private float[] rowK, rowKx, rowC0, rowMu;
+    private final IntConsumer forwardRow = this::forwardRow, rowGradientSums = this::rowGradientSums,
+            inputAndAffineGradients = this::inputAndAffineGradients;
 
     /** PyTorch defaults: eps 1e-5, elementwise affine (γ = 1, β = 0). */
     public LayerNorm(int... normalizedShape) { this(normalizedShape, 1e-5, true); }
@@ -137,31 +138,40 @@ public final class LayerNorm implements Layer {
         }
         int rows = input.size() / rowSize;
         gradInput = Moments.reuse(gradInput, input);
+        if (rowK == null || rowK.length != rows) {
+            rowK = new float[rows];
+            rowKx = new float[rows];
+            rowC0 = new float[rows];
+            rowMu = new float[rows];
+        }
+        if (elementwiseAffine) columnSums = Moments.scratch(columnSums, 2 * rowSize);
         kIn = input.data();
         kDy = dy.data();
         kOut = gradInput.data();
-        Parallelism.forEach(rows, 3L * input.size(), backwardRow);
-        // dγ_i, dβ_i sum over rows: split by column, each column summed over rows in order.
-        if (elementwiseAffine) columnSums = Moments.scratch(columnSums, 2 * rowSize);
-        if (elementwiseAffine) Parallelism.forEach(columnBlocks(), 2L * input.size(), affineGradientColumns);
+        // Pass 1 by rows: Σg and Σg·(x − μ) per row (g = γ·dy).
+        Parallelism.forEach(rows, 2L * input.size(), rowGradientSums);
+        for (int r = 0; r < rows; r++) {
+            double is = invStd[r];
+            rowK[r] = (float) is;
+            rowKx[r] = (float) (is * is * is * sums[2 * r + 1] / rowSize);
+            rowC0[r] = (float) (-is * sums[2 * r] / rowSize);
+            rowMu[r] = (float) mean[r];
+        }
+        // Pass 2 by blocks of columns: dx, and dγ_i, dβ_i summed over the rows in order.
+        Parallelism.forEach(columnBlocks(), 3L * input.size(), inputAndAffineGradients);
         kIn = kDy = kOut = null;
         return gradInput;
     }
 
-    /**
-     * Row r with g = γ·dy: pass 1 Σg, Σg·(x − μ); pass 2 dx = (1/σ)·(g − mean(g)) − (Σg·(x − μ)/(D·σ³))·(x − μ).
-     */
-    private void backwardRow(int r) {
-        float[] in = kIn, grad = kDy, out = kOut;
+    /** Row r: Σg, Σg·(x − μ) with g = γ·dy, in double. */
+    private void rowGradientSums(int r) {
+        float[] in = kIn, grad = kDy;
         int off = r * rowSize;
-        double mu = mean[r], is = invStd[r];
-        float muF = (float) mu;
+        double mu = mean[r];
+        sums[2 * r] = 0;
+        sums[2 * r + 1] = 0;
         if (!elementwiseAffine) {
-            sums[2 * r] = 0;
-            sums[2 * r + 1] = 0;
             Moments.addGradientSums(grad, in, off, rowSize, mu, sums, 2 * r);
-            float k = (float) is, kx = (float) (is * is * is * sums[2 * r + 1] / rowSize), c0 = (float) (-is * sums[2 * r] / rowSize);
-            Moments.inputGradient(grad, in, out, off, rowSize, k, kx, muF, c0);
             return;
         }
         float[] g = gamma.value().data();
@@ -173,29 +183,40 @@ public final class LayerNorm implements Layer {
             h0 += g0 * (in[off + i] - mu); h1 += g1 * (in[off + i + 1] - mu);
         }
         if (i < rowSize) { double g0 = g[i] * grad[off + i]; s0 += g0; h0 += g0 * (in[off + i] - mu); }
-        float k = (float) is, meanG = (float) ((s0 + s1) / rowSize), kx = (float) (is * is * is * (h0 + h1) / rowSize);
-        for (int j = 0; j < rowSize; j++) out[off + j] = k * (g[j] * grad[off + j] - meanG) - kx * (in[off + j] - muF);
+        sums[2 * r] = s0 + s1;
+        sums[2 * r + 1] = h0 + h1;
     }
 
-    private static final int COLUMN_BLOCK = 256;
+    private static final int COLUMN_BLOCK = 512;
 
     private int columnBlocks() { return (rowSize + COLUMN_BLOCK - 1) / COLUMN_BLOCK; }
 
-    /** Columns [b·256, (b+1)·256): dγ_i += Σ_r dy_ri·x̂_ri, dβ_i += Σ_r dy_ri, rows in order, in double. */
-    private void affineGradientColumns(int block) {
-        float[] in = kIn, grad = kDy, dg = gamma.grad().data(), db = beta.grad().data();
+    /**
+     * Columns [b·512, (b+1)·512) of every row: dx = (1/σ)·g − (Σg·(x − μ)/(D·σ³))·(x − μ) − Σg/(D·σ), and
+     * dγ_i += Σ_r dy_ri·x̂_ri, dβ_i += Σ_r dy_ri (rows in order, in double).
+     */
+    private void inputAndAffineGradients(int block) {
+        float[] in = kIn, grad = kDy, out = kOut;
         int from = block * COLUMN_BLOCK, to = Math.min(rowSize, from + COLUMN_BLOCK), rows = input.size() / rowSize;
+        if (!elementwiseAffine) {
+            for (int r = 0; r < rows; r++) Moments.inputGradient(grad, in, out, r * rowSize + from, to - from, rowK[r], rowKx[r], rowMu[r], rowC0[r]);
+            return;
+        }
+        float[] g = gamma.value().data();
         double[] sg = columnSums;  // [0, rowSize): Σ dy·x̂; [rowSize, 2·rowSize): Σ dy
         java.util.Arrays.fill(sg, from, to, 0);
         java.util.Arrays.fill(sg, rowSize + from, rowSize + to, 0);
         for (int r = 0; r < rows; r++) {
             int off = r * rowSize;
-            double mu = mean[r], is = invStd[r];
+            float k = rowK[r], kx = rowKx[r], c0 = rowC0[r], mu = rowMu[r];
+            double muD = mean[r], is = invStd[r];
+            for (int i = from; i < to; i++) out[off + i] = k * (g[i] * grad[off + i]) - kx * (in[off + i] - mu) + c0;
             for (int i = from; i < to; i++) {
-                sg[i] += grad[off + i] * ((in[off + i] - mu) * is);
+                sg[i] += grad[off + i] * ((in[off + i] - muD) * is);
                 sg[rowSize + i] += grad[off + i];
             }
         }
+        float[] dg = gamma.grad().data(), db = beta.grad().data();
         for (int i = from; i < to; i++) {
             dg[i] += (float) sg[i];
             db[i] += (float) sg[rowSize + i];
