@@ -150,7 +150,6 @@ public final class BatchNorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when training, got input "
                     + x.shapeString());
         }
-        if (!usedBatchStats && !x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
         output = Moments.reuse(output, x);
         kIn = x.data();
         kOut = output.data();
@@ -201,11 +200,12 @@ public final class BatchNorm implements Layer {
         float[] in = kIn;
         int from = block * COLUMN_BLOCK, to = Math.min(channels, from + COLUMN_BLOCK), n = kN;
         double[] s1 = columnSum, s2 = columnSquares;
-        for (int c = from; c < to; c++) { s1[c] = 0; s2[c] = 0; shiftValue[c] = in[c]; }
+        float[] shift = shiftValue;
+        for (int c = from; c < to; c++) { s1[c] = 0; s2[c] = 0; shift[c] = in[c]; }
         for (int s = 0; s < n; s++) {
             int off = s * channels;
             for (int c = from; c < to; c++) {
-                double d = in[off + c] - (double) shiftValue[c];
+                double d = in[off + c] - (double) shift[c];
                 s1[c] += d;
                 s2[c] += d * d;
             }
@@ -225,6 +225,7 @@ public final class BatchNorm implements Layer {
             mean[c] = runningMean.data()[c];
             invStd[c] = 1 / Math.sqrt(runningVar.data()[c] + eps);
         }
+        for (int s = 0, n = kN; s < n; s++) if (!Moments.allFinite(kIn, s * channels + from, to - from)) nonFinite = true;
         normalizeColumns(from, to);
     }
 
@@ -245,6 +246,7 @@ public final class BatchNorm implements Layer {
         float[] in = kIn, g = kDy, out = kOut;
         int from = block * COLUMN_BLOCK, to = Math.min(channels, from + COLUMN_BLOCK), n = kN;
         double[] sumDy = columnSum, sumDyXmu = columnSquares;
+        float[] k = columnScale, kx = columnShift, c0 = columnOffset, mu = shiftValue;
         for (int c = from; c < to; c++) { sumDy[c] = 0; sumDyXmu[c] = 0; }
         for (int s = 0; s < n; s++) {
             int off = s * channels;
@@ -254,7 +256,6 @@ public final class BatchNorm implements Layer {
                 sumDyXmu[c] += d * (in[off + c] - mean[c]);
             }
         }
-        float[] k = columnScale, kx = columnShift, c0 = columnOffset, mu = shiftValue;
         for (int c = from; c < to; c++) {
             double is = invStd[c], gammaC = affine ? gamma.value().data()[c] : 1, sumDyXhat = sumDyXmu[c] * is;
             if (affine) {
@@ -272,9 +273,12 @@ public final class BatchNorm implements Layer {
         }
     }
 
+    /** Channel c with running statistics: one pass, checking each run of the input for NaN/Inf as it goes. */
     private void runningStatsForward(int c) {
         mean[c] = runningMean.data()[c];
         invStd[c] = 1 / Math.sqrt(runningVar.data()[c] + eps);
+        int n = kN, inner = kInner;
+        for (int s = 0; s < n; s++) if (!Moments.allFinite(kIn, (s * channels + c) * inner, inner)) nonFinite = true;
         normalizeChannel(c);
     }
 

@@ -49,7 +49,7 @@ public final class LayerNorm implements Layer {
     private double[] sums, columnSums;
     private float[] kIn, kOut, kDy;
     private volatile boolean nonFinite;
-    private float[] rowK, rowKx, rowC0, rowMu;
+    private float[] rowK, rowKx, rowC0, rowMu, columnPartials;
     private final IntConsumer forwardRow = this::forwardRow, rowGradientSums = this::rowGradientSums,
             inputAndAffineGradients = this::inputAndAffineGradients;
 
@@ -144,7 +144,10 @@ public final class LayerNorm implements Layer {
             rowC0 = new float[rows];
             rowMu = new float[rows];
         }
-        if (elementwiseAffine) columnSums = Moments.scratch(columnSums, 2 * rowSize);
+        if (elementwiseAffine) {
+            columnSums = Moments.scratch(columnSums, 2 * rowSize);
+            if (columnPartials == null || columnPartials.length < 2 * rowSize) columnPartials = new float[2 * rowSize];
+        }
         kIn = input.data();
         kDy = dy.data();
         kOut = gradInput.data();
@@ -174,26 +177,19 @@ public final class LayerNorm implements Layer {
             Moments.addGradientSums(grad, in, off, rowSize, mu, sums, 2 * r);
             return;
         }
-        float[] g = gamma.value().data();
-        double s0 = 0, s1 = 0, h0 = 0, h1 = 0;
-        int i = 0;
-        for (; i + 1 < rowSize; i += 2) {
-            double g0 = g[i] * grad[off + i], g1 = g[i + 1] * grad[off + i + 1];
-            s0 += g0; s1 += g1;
-            h0 += g0 * (in[off + i] - mu); h1 += g1 * (in[off + i + 1] - mu);
-        }
-        if (i < rowSize) { double g0 = g[i] * grad[off + i]; s0 += g0; h0 += g0 * (in[off + i] - mu); }
-        sums[2 * r] = s0 + s1;
-        sums[2 * r + 1] = h0 + h1;
+        // g = γ·dy goes into this row of the dx buffer (pass 2 overwrites it), then the shared sums kernel.
+        float[] g = gamma.value().data(), gRow = kOut;
+        for (int i = 0; i < rowSize; i++) gRow[off + i] = g[i] * grad[off + i];
+        Moments.addGradientSums(gRow, in, off, rowSize, mu, sums, 2 * r);
     }
 
-    private static final int COLUMN_BLOCK = 512;
+    private static final int COLUMN_BLOCK = 512, FLUSH = 32;
 
     private int columnBlocks() { return (rowSize + COLUMN_BLOCK - 1) / COLUMN_BLOCK; }
 
     /**
      * Columns [b·512, (b+1)·512) of every row: dx = (1/σ)·g − (Σg·(x − μ)/(D·σ³))·(x − μ) − Σg/(D·σ), and
-     * dγ_i += Σ_r dy_ri·x̂_ri, dβ_i += Σ_r dy_ri (rows in order, in double).
+     * dγ_i += Σ_r dy_ri·x̂_ri, dβ_i += Σ_r dy_ri (rows in order: float over 32 rows, then double).
      */
     private void inputAndAffineGradients(int block) {
         float[] in = kIn, grad = kDy, out = kOut;
@@ -202,18 +198,26 @@ public final class LayerNorm implements Layer {
             for (int r = 0; r < rows; r++) Moments.inputGradient(grad, in, out, r * rowSize + from, to - from, rowK[r], rowKx[r], rowMu[r], rowC0[r]);
             return;
         }
-        float[] g = gamma.value().data();
+        float[] g = gamma.value().data(), pg = columnPartials;
         double[] sg = columnSums;  // [0, rowSize): Σ dy·x̂; [rowSize, 2·rowSize): Σ dy
         java.util.Arrays.fill(sg, from, to, 0);
         java.util.Arrays.fill(sg, rowSize + from, rowSize + to, 0);
+        java.util.Arrays.fill(pg, from, to, 0f);
+        java.util.Arrays.fill(pg, rowSize + from, rowSize + to, 0f);
         for (int r = 0; r < rows; r++) {
             int off = r * rowSize;
-            float k = rowK[r], kx = rowKx[r], c0 = rowC0[r], mu = rowMu[r];
-            double muD = mean[r], is = invStd[r];
+            float k = rowK[r], kx = rowKx[r], c0 = rowC0[r], mu = rowMu[r], is = (float) invStd[r];
             for (int i = from; i < to; i++) out[off + i] = k * (g[i] * grad[off + i]) - kx * (in[off + i] - mu) + c0;
-            for (int i = from; i < to; i++) {
-                sg[i] += grad[off + i] * ((in[off + i] - muD) * is);
-                sg[rowSize + i] += grad[off + i];
+            // Float partial sums over at most FLUSH rows (the JIT vectorizes these loops), then added in double.
+            for (int i = from; i < to; i++) pg[i] += grad[off + i] * ((in[off + i] - mu) * is);
+            for (int i = from; i < to; i++) pg[rowSize + i] += grad[off + i];
+            if ((r + 1) % FLUSH == 0 || r == rows - 1) {
+                for (int i = from; i < to; i++) {
+                    sg[i] += pg[i];
+                    sg[rowSize + i] += pg[rowSize + i];
+                    pg[i] = 0f;
+                    pg[rowSize + i] = 0f;
+                }
             }
         }
         float[] dg = gamma.grad().data(), db = beta.grad().data();

@@ -15,14 +15,29 @@ package org.normlab.norm;
  * A block is a set of contiguous runs, so each method works on one run {@code [off, off + len)} and adds into
  * {@code acc[at]}, {@code acc[at + 1]}; callers give every block its own slot, so blocks can run on different
  * threads and each block's sums always add in the same order. A NaN or Inf in the input makes S or Q non-finite:
- * pass 1 doubles as the input check. The float loops are plain so the JIT vectorizes them; the double sums use
- * four independent accumulators.
+ * pass 1 doubles as the input check. The elementwise float loops are plain so the JIT vectorizes them; the
+ * sums (which the JIT does not vectorize) use {@link VectorMoments} when the Vector API module is present, else
+ * double accumulators in plain loops.
  */
-final class Moments {
+public final class Moments {
     private Moments() {}
+
+    /**
+     * Whether the reductions run on the Vector API ({@link VectorMoments}): the JVM must resolve
+     * jdk.incubator.vector ({@code --add-modules jdk.incubator.vector}); {@code -Dnormlab.vector=false} turns it off.
+     */
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("normlab.vector"));
+
+    /** "Vector API" or "plain loops": what {@code make bench} reports. */
+    public static String backend() { return VECTOR ? "Vector API" : "plain loops"; }
 
     /** acc[at] += Σ (x − shift), acc[at + 1] += Σ (x − shift)² over x[off, off + len). */
     static void addShifted(float[] x, int off, int len, double shift, double[] acc, int at) {
+        if (VECTOR && len >= 64) {
+            VectorMoments.addShifted(x, off, len, shift, acc, at);
+            return;
+        }
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
         int i = off, end = off + len;
         for (; i + 3 < end; i += 4) {
@@ -45,6 +60,10 @@ final class Moments {
 
     /** acc[at] += Σ dy, acc[at + 1] += Σ dy·(x − mu) over [off, off + len). */
     static void addGradientSums(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
+        if (VECTOR && len >= 64) {
+            VectorMoments.addGradientSums(dy, x, off, len, mu, acc, at);
+            return;
+        }
         double g0 = 0, g1 = 0, h0 = 0, h1 = 0;
         int i = off, end = off + len;
         for (; i + 1 < end; i += 2) {
@@ -55,6 +74,13 @@ final class Moments {
         if (i < end) { double a = dy[i]; g0 += a; h0 += a * (x[i] - mu); }
         acc[at] += g0 + g1;
         acc[at + 1] += h0 + h1;
+    }
+
+    /** True when x[off, off + len) holds no NaN or Inf. */
+    static boolean allFinite(float[] x, int off, int len) {
+        if (VECTOR && len >= 64) return VectorMoments.allFinite(x, off, len);
+        for (int i = off, end = off + len; i < end; i++) if (!Float.isFinite(x[i])) return false;
+        return true;
     }
 
     /** y = a·x + b over [off, off + len). */
