@@ -27,7 +27,7 @@ echo "bench: PyTorch $("$PY" -c 'import torch; print(torch.__version__)') from $
 mvn -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 mkdir -p build/bench
 echo "bench: NormLab ($THREADS kernel threads)"
-java --enable-native-access=ALL-UNNAMED -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
+java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   org.normlab.bench.NormBench build/bench/normlab.tsv "$THREADS" "$BUDGET"
 DATA_DIR="$(sed -n 's/^#data\t//p' build/bench/normlab.tsv)"
 echo "bench: PyTorch ($THREADS threads)"

@@ -110,7 +110,7 @@ def main():
           f"Measured {now} on: {cpu}, {cores} logical cores, {mem} memory, {platform.system()} {platform.release()}; "
           f"load average at the end of the run: {load}.", "",
           f"- NormLab: {jmeta.get('java', '?')}, GEMM {jmeta.get('gemm', '?')}, "
-          f"kernel threads {jmeta.get('threads', '?')}",
+          f"kernel threads {jmeta.get('threads', '?')}, norm reductions: {jmeta.get('reductions', '?')}",
           f"- PyTorch: {tmeta.get('torch', '?')} (Python {platform.python_version()}), threads {tmeta.get('threads', '?')}, "
           f"BLAS_INFO {torch_blas}, CPU capability {torch_cpu}, Debian BLAS packages: {debian_blas()}", "",
           "Times are medians over repeated calls after warm-up (the LeNet row: one timed epoch after 20 warm-up steps), "

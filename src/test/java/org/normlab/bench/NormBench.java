@@ -45,7 +45,7 @@ import org.normlab.tensor.Tensor;
  * minimal time is their own best case.
  *
  * <pre>
- * java -cp … org.normlab.bench.NormBench out.tsv [threads] [budgetSeconds]
+ * java --add-modules jdk.incubator.vector -cp … org.normlab.bench.NormBench out.tsv [threads] [budgetSeconds] [--no-lenet]
  * </pre>
  */
 public final class NormBench {
@@ -60,11 +60,13 @@ public final class NormBench {
         Path out = Path.of(args.length > 0 ? args[0] : "target/bench-normlab.tsv");
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         double budget = args.length > 2 ? Double.parseDouble(args[2]) : 0.6;
+        boolean withLenet = args.length <= 3 || !"--no-lenet".equals(args[3]);
         Parallelism.setThreads(threads);
         List<String> rows = new ArrayList<>();
         rows.add("#java\t" + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         rows.add("#gemm\t" + Gemm.backend() + openBlasConfig());
         rows.add("#threads\t" + threads);
+        rows.add("#reductions\t" + org.normlab.norm.Moments.backend());
 
         double copy1 = copyMillis(1, budget), copy2 = copyMillis(2, budget);
         long copyBytes = 8L * COPY_FLOATS;
@@ -79,21 +81,23 @@ public final class NormBench {
         }
         bench(rows, "BN", () -> new BatchNorm(1024), new int[] {256, 1024}, budget);
 
-        Dataset train = FashionMnist.train();
-        double epoch = lenetEpochMillis(train, rows);
-        rows.add(row("lenet", "LeNet-BN", "[256,1,28,28]", "train epoch", epoch, 0));
-        rows.add("#data\t" + FashionMnist.fromEnvironment().prepareAll());
+        if (withLenet) {
+            Dataset train = FashionMnist.train();
+            double epoch = lenetEpochMillis(train, rows);
+            rows.add(row("lenet", "LeNet-BN", "[256,1,28,28]", "train epoch", epoch, 0));
+            rows.add("#data\t" + FashionMnist.fromEnvironment().prepareAll());
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
             rows.forEach(w::println);
         }
     }
 
-    /** ", OpenBLAS 0.3.x …" from the native library Smile loads (bytedeco's build), or "" without it. */
+    /** ", OpenBLAS 0.3.x" of the native library Smile loads (bytedeco's build), or "" without it. */
     private static String openBlasConfig() {
         if (!Gemm.backend().startsWith("OpenBLAS")) return "";
         try {
-            return ", " + org.bytedeco.openblas.global.openblas.openblas_get_config().getString().trim();
+            return ", " + org.bytedeco.openblas.global.openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco build)";
         } catch (Throwable e) {
             return "";
         }
