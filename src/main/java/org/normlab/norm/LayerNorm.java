@@ -183,17 +183,27 @@ public final class LayerNorm implements Layer {
         Moments.addGradientSums(gRow, in, off, rowSize, mu, sums, 2 * r);
     }
 
-    private static final int COLUMN_BLOCK = 512, FLUSH = 32;
+    private static final int FLUSH = 32;
+    /**
+     * Columns per block of backward pass 2: long runs per row (few restarts of the hardware prefetcher), at least
+     * about four blocks per thread. Every column is summed over the rows in the same order whatever the block
+     * size, so this may depend on the thread count without changing any result.
+     */
+    private int columnBlock;
 
-    private int columnBlocks() { return (rowSize + COLUMN_BLOCK - 1) / COLUMN_BLOCK; }
+    private int columnBlocks() {
+        int wanted = (rowSize + 4 * Parallelism.threads() - 1) / (4 * Parallelism.threads());
+        columnBlock = Math.max(512, Math.min(8192, (wanted + 63) / 64 * 64));
+        return (rowSize + columnBlock - 1) / columnBlock;
+    }
 
     /**
-     * Columns [b·512, (b+1)·512) of every row: dx = (1/σ)·g − (Σg·(x − μ)/(D·σ³))·(x − μ) − Σg/(D·σ), and
+     * Columns [b·B, (b+1)·B) of every row (B = {@link #columnBlock}): dx = (1/σ)·g − (Σg·(x − μ)/(D·σ³))·(x − μ) − Σg/(D·σ), and
      * dγ_i += Σ_r dy_ri·x̂_ri, dβ_i += Σ_r dy_ri (rows in order: float over 32 rows, then double).
      */
     private void inputAndAffineGradients(int block) {
         float[] in = kIn, grad = kDy, out = kOut;
-        int from = block * COLUMN_BLOCK, to = Math.min(rowSize, from + COLUMN_BLOCK), rows = input.size() / rowSize;
+        int from = block * columnBlock, to = Math.min(rowSize, from + columnBlock), rows = input.size() / rowSize;
         if (!elementwiseAffine) {
             for (int r = 0; r < rows; r++) Moments.inputGradient(grad, in, out, r * rowSize + from, to - from, rowK[r], rowKx[r], rowMu[r], rowC0[r]);
             return;
