@@ -161,10 +161,17 @@ def lenet_epoch(rows, data_dir):
     row(rows, "lenet", "LeNet-BN", "[256,1,28,28]", "train epoch", millis, 0)
 
 
+def load():
+    try:
+        return " ".join(open("/proc/loadavg").read().split()[:3])
+    except OSError:
+        return ""
+
+
 def main():
     out, threads, budget, data_dir = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
     torch.set_num_threads(threads)
-    rows = [f"#torch\t{torch.__version__}", f"#threads\t{torch.get_num_threads()}",
+    rows = [f"#load-start\t{load()}", f"#torch\t{torch.__version__}", f"#threads\t{torch.get_num_threads()}",
             f"#torch-config\t{' '.join(torch.__config__.show().split())}"]
     ms, n = copy_millis(budget)
     row(rows, "copy", "tensor.copy_", f"[{n}]", f"copy {threads} threads", ms, 8 * n)
@@ -175,6 +182,7 @@ def main():
         bench(rows, "GN", nn.GroupNorm(groups(c), c), shape, budget)
     bench(rows, "BN", nn.BatchNorm1d(1024), (256, 1024), budget)
     lenet_epoch(rows, data_dir)
+    rows.append(f"#load-end\t{load()}")
     with open(out, "w") as f:
         f.write("\n".join(rows) + "\n")
 

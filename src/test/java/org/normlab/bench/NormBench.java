@@ -63,6 +63,7 @@ public final class NormBench {
         boolean withLenet = args.length <= 3 || !"--no-lenet".equals(args[3]);
         Parallelism.setThreads(threads);
         List<String> rows = new ArrayList<>();
+        rows.add("#load-start\t" + load());
         rows.add("#java\t" + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         rows.add("#gemm\t" + Gemm.backend() + openBlasConfig());
         rows.add("#threads\t" + threads);
@@ -87,6 +88,7 @@ public final class NormBench {
             rows.add(row("lenet", "LeNet-BN", "[256,1,28,28]", "train epoch", epoch, 0));
             rows.add("#data\t" + FashionMnist.fromEnvironment().prepareAll());
         }
+        rows.add("#load-end\t" + load());
         Files.createDirectories(out.toAbsolutePath().getParent());
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
             rows.forEach(w::println);
@@ -99,6 +101,16 @@ public final class NormBench {
         try {
             return ", " + org.bytedeco.openblas.global.openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco build)";
         } catch (Throwable e) {
+            return "";
+        }
+    }
+
+    /** The 1-, 5- and 15-minute load averages (Linux), or "" elsewhere. */
+    private static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
             return "";
         }
     }
