@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Moments' plain loops run. Lanes sum in float over chunks of at most {@value #CHUNK} values, and each chunk's lane
  * total is added in double, so a sum's relative error stays near CHUNK/lanes float roundings (about 1e-6). A chunk
  * whose float sums overflow (|x − shift| beyond ~1e18) is summed again in double, so finite input never reads as
- * Inf. The order of every addition is fixed by the data's length alone: results do not depend on thread count.
+ * Inf. The order of every addition is fixed by the data's length alone (lane-wise add and fma are exact IEEE
+ * operations; lanes are totalled in order, never with reduceLanes): results do not depend on thread count or JIT.
  */
 final class VectorMoments {
     private VectorMoments() {}
@@ -32,7 +33,7 @@ final class VectorMoments {
                 q0 = d0.fma(d0, q0);
                 q1 = d1.fma(d1, q1);
             }
-            double cs = s0.add(s1).reduceLanes(VectorOperators.ADD), cq = q0.add(q1).reduceLanes(VectorOperators.ADD);
+            double cs = sumInOrder(s0.add(s1)), cq = sumInOrder(q0.add(q1));
             for (; i < stop; i++) { double d = x[i] - shift; cs += d; cq += d * d; }
             if (!Double.isFinite(cs) || !Double.isFinite(cq)) {  // float overflow (or NaN/Inf input): redo in double
                 cs = 0;
@@ -60,7 +61,7 @@ final class VectorMoments {
                 h0 = a0.fma(FloatVector.fromArray(F, x, i).sub(muF), h0);
                 h1 = a1.fma(FloatVector.fromArray(F, x, i + F.length()).sub(muF), h1);
             }
-            double cg = g0.add(g1).reduceLanes(VectorOperators.ADD), ch = h0.add(h1).reduceLanes(VectorOperators.ADD);
+            double cg = sumInOrder(g0.add(g1)), ch = sumInOrder(h0.add(h1));
             for (; i < stop; i++) { double a = dy[i]; cg += a; ch += a * (x[i] - mu); }
             if (!Double.isFinite(cg) || !Double.isFinite(ch)) {
                 cg = 0;
@@ -74,6 +75,17 @@ final class VectorMoments {
         acc[at + 1] += h;
     }
 
+    /**
+     * The lanes added one by one, lane 0 first, in double. Not {@code reduceLanes(ADD)}: its order is unspecified
+     * for floats and differs between the JIT's intrinsic and the interpreter, which would make results depend on
+     * when a method got compiled.
+     */
+    private static double sumInOrder(FloatVector v) {
+        double sum = 0;
+        for (int lane = 0; lane < F.length(); lane++) sum += v.lane(lane);
+        return sum;
+    }
+
     /** True when x[off, off + len) holds no NaN or Inf (x − x is 0 for finite x, NaN otherwise). */
     static boolean allFinite(float[] x, int off, int len) {
         FloatVector acc = FloatVector.zero(F);
@@ -84,6 +96,7 @@ final class VectorMoments {
         }
         float rest = 0;
         for (; i < end; i++) rest += x[i] - x[i];
+        // Any order of adding exact zeros is zero, and a NaN survives any order: reduceLanes is safe here.
         return acc.reduceLanes(VectorOperators.ADD) + rest == 0f;
     }
 }
