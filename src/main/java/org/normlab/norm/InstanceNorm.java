@@ -108,7 +108,6 @@ public final class InstanceNorm implements Layer {
             blockVar = new double[blocks];
         }
         sums = Moments.scratch(sums, 2 * blocks);
-        if (!useInstanceStats && !x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
         output = Moments.reuse(output, x);
         kIn = x.data();
         kOut = output.data();
@@ -148,7 +147,9 @@ public final class InstanceNorm implements Layer {
         normalizeBlock(block);
     }
 
+    /** Block with running statistics: one pass, checking the block for NaN/Inf as it goes. */
     private void runningStatsForward(int block) {
+        if (!Moments.allFinite(kIn, block * kInner, kInner)) nonFinite = true;
         int c = block % numFeatures;
         mean[block] = runningMean.data()[c];
         invStd[block] = 1 / Math.sqrt(runningVar.data()[c] + eps);
