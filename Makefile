@@ -16,7 +16,7 @@ help:
 	@echo "              (REPORT_RESULTS=dir reuses a results cache; NOTEBOOKS=... for some of them)"
 	@echo "make notebooks - the same run, also writing the executed notebooks back into notebooks/ and the README"
 	@echo "                 claims table: committed outputs and the README come from one run"
-	@echo "make bench - time BN/LN/GN forward+backward and a LeNet-BN training step on this machine"
+	@echo "make bench - NormLab vs PyTorch (CPU, 2 threads): BN/LN/GN kernels, a LeNet-BN epoch, memory bandwidth; writes BENCHMARKS.md"
 	@echo "make clean - remove target/ and build/ (keeps .venv and the data cache)"
 
 bootstrap:

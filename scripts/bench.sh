@@ -1,7 +1,36 @@
 #!/usr/bin/env bash
-# `make bench`: NormLab's layer and training-step timings on this machine (a measurement, not a test).
+# `make bench`: NormLab and PyTorch (CPU) side by side on this machine, same shapes, float32, same thread count,
+# in one run; writes BENCHMARKS.md (generated: never edit it by hand). A measurement, not a test.
+#   scripts/bench.sh [threads=2] [seconds per case=0.6]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+THREADS="${1:-2}"
+BUDGET="${2:-0.6}"
+
+# PyTorch: Debian's python3-torch (CPU only, small), else pip's torch in build/bench-venv as a fallback.
+PY=/usr/bin/python3
+if ! "$PY" -c 'import torch, numpy' 2>/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" -eq 0 ]; then
+    echo "bench: installing Debian's python3-torch" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-numpy >/dev/null || true
+  fi
+fi
+if ! "$PY" -c 'import torch, numpy' 2>/dev/null; then
+  echo "bench: no Debian torch; installing pip's torch into build/bench-venv" >&2
+  [ -x build/bench-venv/bin/python ] || python3 -m venv build/bench-venv
+  build/bench-venv/bin/python -c 'import torch, numpy' 2>/dev/null || build/bench-venv/bin/pip install -q torch numpy
+  PY=build/bench-venv/bin/python
+fi
+echo "bench: PyTorch $("$PY" -c 'import torch; print(torch.__version__)') from $("$PY" -c 'import torch, os; print(os.path.dirname(torch.__file__))')"
+
 . scripts/jdk-env.sh
 mvn -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-java --enable-native-access=ALL-UNNAMED -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" org.normlab.bench.NormBench "$@"
+mkdir -p build/bench
+echo "bench: NormLab ($THREADS kernel threads)"
+java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
+  org.normlab.bench.NormBench build/bench/normlab.tsv "$THREADS" "$BUDGET"
+DATA_DIR="$(sed -n 's/^#data\t//p' build/bench/normlab.tsv)"
+echo "bench: PyTorch ($THREADS threads)"
+"$PY" scripts/bench/torch_bench.py build/bench/torch.tsv "$THREADS" "$BUDGET" "$DATA_DIR"
+"$PY" scripts/bench/report.py build/bench/normlab.tsv build/bench/torch.tsv BENCHMARKS.md
+echo "bench: wrote BENCHMARKS.md"

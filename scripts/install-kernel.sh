@@ -29,7 +29,8 @@ feature = int(m.group(1)) if m else 0
 if feature < 21:
     sys.exit(f"install-kernel: {java} is JDK {feature}; the kernel needs 21+")
 classpath = [os.path.join(root, "target", "normlab.jar")] + sorted(glob.glob(os.path.join(root, "target", "lib", "*.jar")))
-opts = [f"-Xmx{heap}", "-Djava.awt.headless=true", "--enable-native-access=ALL-UNNAMED"]
+# jdk.incubator.vector: the normalization kernels' reductions use the Vector API (plain loops without it).
+opts = [f"-Xmx{heap}", "-Djava.awt.headless=true", "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"]
 if feature >= 24:
     # Tablesaw's classgraph and JavaCPP still use sun.misc.Unsafe; keep the notebook free of JDK warnings.
     opts.append("--sun-misc-unsafe-memory-access=allow")

@@ -2,9 +2,11 @@ package org.normlab.norm;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -28,8 +30,11 @@ import org.normlab.tensor.Tensor;
  *   dx = a_c·dy,        dγ_c += Σ dy·(x − running_mean_c)/√(running_var_c + ε),   dβ_c += Σ dy
  * </pre>
  * Without running statistics ({@code trackRunningStats = false}) EVAL uses batch statistics, as PyTorch does.
- * Sums accumulate in double (two passes: mean, then centred squares). An input holding NaN or Inf is an error
- * (it would otherwise poison the running statistics for good).
+ * Kernels ({@link Moments}): forward and backward each make two passes over memory (statistics, then the
+ * elementwise map), sums in double, channels split over {@link Parallelism#threads()} threads; each channel is reduced by one thread in a
+ * fixed order, so results do not depend on the thread count. Output and input-gradient buffers are reused while
+ * the shape repeats: a returned tensor stays valid until this layer's next forward (backward).
+ * An input holding NaN or Inf is an error (it would otherwise poison the running statistics for good).
  */
 public final class BatchNorm implements Layer {
     private final int channels;
@@ -45,6 +50,20 @@ public final class BatchNorm implements Layer {
     private int[] inputShape;
     private boolean usedBatchStats;
     private final double[] mean, invStd;
+    private final double[] batchVar, sums, columnSum, columnSquares;
+    private final float[] shiftValue, columnScale, columnShift, columnOffset;
+
+    // Buffers reused across steps while the shape repeats: the returned output (and input gradient) belongs to
+    // the layer and stays valid until its next forward (backward).
+    private Tensor output, gradInput;
+    // Kernel arguments, set before Parallelism.forEach calls the per-channel kernels below.
+    private float[] kIn, kOut, kDy;
+    private int kN, kInner;
+    private boolean kUpdateRunning;
+    private volatile boolean nonFinite;
+    private final IntConsumer batchStatsForward = this::batchStatsForward, runningStatsForward = this::runningStatsForward,
+            backwardChannel = this::backwardChannel, columnsBatchStatsForward = this::columnsBatchStatsForward,
+            columnsRunningStatsForward = this::columnsRunningStatsForward, columnsBackward = this::columnsBackward;
 
     /** PyTorch defaults: eps 1e-5, momentum 0.1, affine, tracking running statistics. */
     public BatchNorm(int channels) { this(channels, 1e-5, 0.1, true, true); }
@@ -69,6 +88,14 @@ public final class BatchNorm implements Layer {
         this.runningVar = trackRunningStats ? Tensor.full(1f, channels) : null;
         this.mean = new double[channels];
         this.invStd = new double[channels];
+        this.batchVar = new double[channels];
+        this.sums = new double[2 * channels];
+        this.columnSum = new double[channels];
+        this.columnSquares = new double[channels];
+        this.shiftValue = new float[channels];
+        this.columnScale = new float[channels];
+        this.columnShift = new float[channels];
+        this.columnOffset = new float[channels];
     }
 
     public int channels() { return channels; }
@@ -115,7 +142,7 @@ public final class BatchNorm implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        checkInput(x);
+        checkShape(x);
         int n = x.dim(0), inner = x.size() / (n * channels);
         int m = n * inner;
         usedBatchStats = mode == Mode.TRAIN || !trackRunningStats;
@@ -123,46 +150,144 @@ public final class BatchNorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when training, got input "
                     + x.shapeString());
         }
-        float[] in = x.data();
-        if (usedBatchStats) {
-            for (int c = 0; c < channels; c++) {
-                double sum = 0;
-                for (int s = 0; s < n; s++) {
-                    int off = (s * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) sum += in[off + i];
-                }
-                double mu = sum / m, sq = 0;
-                for (int s = 0; s < n; s++) {
-                    int off = (s * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) { double d = in[off + i] - mu; sq += d * d; }
-                }
-                double var = sq / m;
-                mean[c] = mu;
-                invStd[c] = 1 / Math.sqrt(var + eps);
-                if (mode == Mode.TRAIN && trackRunningStats) updateRunning(c, mu, var, m);
-            }
-            if (mode == Mode.TRAIN && trackRunningStats) batchesTracked++;
+        output = Moments.reuse(output, x);
+        kIn = x.data();
+        kOut = output.data();
+        kN = n;
+        kInner = inner;
+        kUpdateRunning = mode == Mode.TRAIN && trackRunningStats;
+        nonFinite = false;
+        if (inner == 1) {  // (N, C): channels are columns; blocks of columns walk the rows in order
+            Parallelism.forEach(columnBlocks(), 2L * x.size(), usedBatchStats ? columnsBatchStatsForward : columnsRunningStatsForward);
         } else {
-            float[] rm = runningMean.data(), rv = runningVar.data();
-            for (int c = 0; c < channels; c++) {
-                mean[c] = rm[c];
-                invStd[c] = 1 / Math.sqrt(rv[c] + eps);
-            }
+            Parallelism.forEach(channels, 2L * x.size(), usedBatchStats ? batchStatsForward : runningStatsForward);
         }
-        Tensor y = Tensor.zeros(x.shape());
-        float[] out = y.data();
-        for (int c = 0; c < channels; c++) {
-            double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
-            // y = a·x + shift with a = γ/σ, shift = β − a·μ: the same affine map in train and eval.
-            float a = (float) (g * invStd[c]), shift = (float) (b - g * invStd[c] * mean[c]);
-            for (int s = 0; s < n; s++) {
-                int off = (s * channels + c) * inner;
-                for (int i = 0; i < inner; i++) out[off + i] = a * in[off + i] + shift;
-            }
+        kIn = kOut = null;
+        if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
+        if (kUpdateRunning) {  // after the whole input passed the finiteness check
+            for (int c = 0; c < channels; c++) updateRunning(c, mean[c], batchVar[c], n * inner);
+            batchesTracked++;
         }
         input = x;
         inputShape = x.shape();
-        return y;
+        return output;
+    }
+
+    /** Channel c with batch statistics: pass 1 (moments, also the finiteness check), pass 2 (normalize). */
+    private void batchStatsForward(int c) {
+        float[] in = kIn;
+        int n = kN, inner = kInner, m = n * inner;
+        double shift = in[c * inner];
+        sums[2 * c] = 0;
+        sums[2 * c + 1] = 0;
+        for (int s = 0; s < n; s++) Moments.addShifted(in, (s * channels + c) * inner, inner, shift, sums, 2 * c);
+        if (!Double.isFinite(sums[2 * c]) || !Double.isFinite(sums[2 * c + 1])) { nonFinite = true; return; }
+        mean[c] = Moments.mean(shift, sums[2 * c], m);
+        batchVar[c] = Moments.variance(sums[2 * c], sums[2 * c + 1], m);
+        invStd[c] = 1 / Math.sqrt(batchVar[c] + eps);
+        normalizeChannel(c);
+    }
+
+    // ---- (N, C) input: a channel is a column with stride C, so per-channel loops would jump through memory.
+    // Instead a block of COLUMN_BLOCK channels walks the rows in order; each channel still sums its values in row
+    // order, so the results equal the per-channel kernels' whatever the thread count.
+
+    private static final int COLUMN_BLOCK = 64;
+
+    private int columnBlocks() { return (channels + COLUMN_BLOCK - 1) / COLUMN_BLOCK; }
+
+    private void columnsBatchStatsForward(int block) {
+        float[] in = kIn;
+        int from = block * COLUMN_BLOCK, to = Math.min(channels, from + COLUMN_BLOCK), n = kN;
+        double[] s1 = columnSum, s2 = columnSquares;
+        float[] shift = shiftValue;
+        for (int c = from; c < to; c++) { s1[c] = 0; s2[c] = 0; shift[c] = in[c]; }
+        for (int s = 0; s < n; s++) {
+            int off = s * channels;
+            for (int c = from; c < to; c++) {
+                double d = in[off + c] - (double) shift[c];
+                s1[c] += d;
+                s2[c] += d * d;
+            }
+        }
+        for (int c = from; c < to; c++) {
+            if (!Double.isFinite(s1[c]) || !Double.isFinite(s2[c])) { nonFinite = true; return; }
+            mean[c] = Moments.mean(shiftValue[c], s1[c], n);
+            batchVar[c] = Moments.variance(s1[c], s2[c], n);
+            invStd[c] = 1 / Math.sqrt(batchVar[c] + eps);
+        }
+        normalizeColumns(from, to);
+    }
+
+    private void columnsRunningStatsForward(int block) {
+        int from = block * COLUMN_BLOCK, to = Math.min(channels, from + COLUMN_BLOCK);
+        for (int c = from; c < to; c++) {
+            mean[c] = runningMean.data()[c];
+            invStd[c] = 1 / Math.sqrt(runningVar.data()[c] + eps);
+        }
+        for (int s = 0, n = kN; s < n; s++) if (!Moments.allFinite(kIn, s * channels + from, to - from)) nonFinite = true;
+        normalizeColumns(from, to);
+    }
+
+    private void normalizeColumns(int from, int to) {
+        float[] in = kIn, out = kOut, a = columnScale, b = columnShift;
+        for (int c = from; c < to; c++) {
+            double g = affine ? gamma.value().data()[c] : 1, be = affine ? beta.value().data()[c] : 0;
+            a[c] = (float) (g * invStd[c]);
+            b[c] = (float) (be - g * invStd[c] * mean[c]);
+        }
+        for (int s = 0, n = kN; s < n; s++) {
+            int off = s * channels;
+            for (int c = from; c < to; c++) out[off + c] = a[c] * in[off + c] + b[c];
+        }
+    }
+
+    private void columnsBackward(int block) {
+        float[] in = kIn, g = kDy, out = kOut;
+        int from = block * COLUMN_BLOCK, to = Math.min(channels, from + COLUMN_BLOCK), n = kN;
+        double[] sumDy = columnSum, sumDyXmu = columnSquares;
+        float[] k = columnScale, kx = columnShift, c0 = columnOffset, mu = shiftValue;
+        for (int c = from; c < to; c++) { sumDy[c] = 0; sumDyXmu[c] = 0; }
+        for (int s = 0; s < n; s++) {
+            int off = s * channels;
+            for (int c = from; c < to; c++) {
+                double d = g[off + c];
+                sumDy[c] += d;
+                sumDyXmu[c] += d * (in[off + c] - mean[c]);
+            }
+        }
+        for (int c = from; c < to; c++) {
+            double is = invStd[c], gammaC = affine ? gamma.value().data()[c] : 1, sumDyXhat = sumDyXmu[c] * is;
+            if (affine) {
+                gamma.grad().data()[c] += (float) sumDyXhat;
+                beta.grad().data()[c] += (float) sumDy[c];
+            }
+            k[c] = (float) (gammaC * is);
+            kx[c] = usedBatchStats ? (float) (gammaC * is * is * sumDyXhat / n) : 0f;
+            c0[c] = usedBatchStats ? (float) (-gammaC * is * sumDy[c] / n) : 0f;
+            mu[c] = (float) mean[c];
+        }
+        for (int s = 0; s < n; s++) {
+            int off = s * channels;
+            for (int c = from; c < to; c++) out[off + c] = k[c] * g[off + c] - kx[c] * (in[off + c] - mu[c]) + c0[c];
+        }
+    }
+
+    /** Channel c with running statistics: one pass, checking each run of the input for NaN/Inf as it goes. */
+    private void runningStatsForward(int c) {
+        mean[c] = runningMean.data()[c];
+        invStd[c] = 1 / Math.sqrt(runningVar.data()[c] + eps);
+        int n = kN, inner = kInner;
+        for (int s = 0; s < n; s++) if (!Moments.allFinite(kIn, (s * channels + c) * inner, inner)) nonFinite = true;
+        normalizeChannel(c);
+    }
+
+    /** y = a·x + shift with a = γ/σ, shift = β − a·μ: the same affine map in train and eval. */
+    private void normalizeChannel(int c) {
+        int n = kN, inner = kInner;
+        double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
+        float a = (float) (g * invStd[c]), shift = (float) (b - g * invStd[c] * mean[c]);
+        for (int s = 0; s < n; s++) Moments.affine(kIn, kOut, (s * channels + c) * inner, inner, a, shift);
     }
 
     private void updateRunning(int c, double mu, double biasedVar, int m) {
@@ -179,53 +304,51 @@ public final class BatchNorm implements Layer {
         if (!Arrays.equals(dy.shape(), inputShape)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(inputShape) + ", got " + dy.shapeString());
         }
-        int n = inputShape[0], inner = input.size() / (n * channels), m = n * inner;
-        float[] in = input.data(), g = dy.data();
-        Tensor dx = Tensor.zeros(inputShape);
-        float[] out = dx.data();
-        for (int c = 0; c < channels; c++) {
-            double mu = mean[c], is = invStd[c];
-            double sumDy = 0, sumDyXhat = 0;
-            for (int s = 0; s < n; s++) {
-                int off = (s * channels + c) * inner;
-                for (int i = 0; i < inner; i++) {
-                    sumDy += g[off + i];
-                    sumDyXhat += g[off + i] * (in[off + i] - mu) * is;
-                }
-            }
-            double gammaC = affine ? gamma.value().data()[c] : 1;
-            if (affine) {
-                gamma.grad().data()[c] += (float) sumDyXhat;
-                beta.grad().data()[c] += (float) sumDy;
-            }
-            if (usedBatchStats) {
-                double meanDy = sumDy / m, meanDyXhat = sumDyXhat / m, scale = gammaC * is;
-                for (int s = 0; s < n; s++) {
-                    int off = (s * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) {
-                        double xhat = (in[off + i] - mu) * is;
-                        out[off + i] = (float) (scale * (g[off + i] - meanDy - xhat * meanDyXhat));
-                    }
-                }
-            } else {
-                float a = (float) (gammaC * is);
-                for (int s = 0; s < n; s++) {
-                    int off = (s * channels + c) * inner;
-                    for (int i = 0; i < inner; i++) out[off + i] = a * g[off + i];
-                }
-            }
+        gradInput = Moments.reuse(gradInput, input);
+        kIn = input.data();
+        kDy = dy.data();
+        kOut = gradInput.data();
+        kN = inputShape[0];
+        kInner = input.size() / (kN * channels);
+        if (kInner == 1) {
+            Parallelism.forEach(columnBlocks(), 3L * input.size(), columnsBackward);
+        } else {
+            Parallelism.forEach(channels, 3L * input.size(), backwardChannel);
         }
-        return dx;
+        kIn = kDy = kOut = null;
+        return gradInput;
     }
 
-    private void checkInput(Tensor x) {
+    /** Channel c: pass 1 (Σdy, Σdy·(x − μ)), pass 2 (dx); see {@link Moments}. */
+    private void backwardChannel(int c) {
+        float[] in = kIn, g = kDy, out = kOut;
+        int n = kN, inner = kInner, m = n * inner;
+        double mu = mean[c], is = invStd[c];
+        sums[2 * c] = 0;
+        sums[2 * c + 1] = 0;
+        for (int s = 0; s < n; s++) Moments.addGradientSums(g, in, (s * channels + c) * inner, inner, mu, sums, 2 * c);
+        double sumDy = sums[2 * c], sumDyXhat = sums[2 * c + 1] * is;
+        double gammaC = affine ? gamma.value().data()[c] : 1;
+        if (affine) {
+            gamma.grad().data()[c] += (float) sumDyXhat;
+            beta.grad().data()[c] += (float) sumDy;
+        }
+        float k = (float) (gammaC * is);
+        if (usedBatchStats) {
+            float kx = (float) (gammaC * is * is * sumDyXhat / m), muF = (float) mu, c0 = (float) (-gammaC * is * sumDy / m);
+            for (int s = 0; s < n; s++) Moments.inputGradient(g, in, out, (s * channels + c) * inner, inner, k, kx, muF, c0);
+        } else {
+            for (int s = 0; s < n; s++) Moments.scale(g, out, (s * channels + c) * inner, inner, k);
+        }
+    }
+
+    private void checkShape(Tensor x) {
         int r = x.rank();
         if (r < 2 || r > 4 || x.dim(1) != channels) {
             throw new IllegalArgumentException(describe() + ": expected input [N," + channels + "], [N," + channels + ",L] or [N,"
                     + channels + ",H,W], got " + x.shapeString());
         }
         if (x.dim(0) == 0) throw new IllegalArgumentException(describe() + ": got an empty batch " + x.shapeString());
-        if (!x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
     }
 
     @Override

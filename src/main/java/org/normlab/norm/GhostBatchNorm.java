@@ -38,7 +38,11 @@ public final class GhostBatchNorm implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        if (mode == Mode.EVAL || x.rank() < 2) {  // EVAL: running statistics; bad ranks: BN's own error
+        if (x.rank() < 2 || x.rank() > 4 || x.dim(1) != bn.channels()) {
+            throw new IllegalArgumentException(describe() + ": expected input [N," + bn.channels() + "], [N," + bn.channels() + ",L] or [N,"
+                    + bn.channels() + ",H,W], got " + x.shapeString());
+        }
+        if (mode == Mode.EVAL) {  // EVAL: running statistics
             states.clear();
             return bn.forward(x, mode);
         }

@@ -1,9 +1,11 @@
 package org.normlab.norm;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -23,7 +25,9 @@ import org.normlab.tensor.Tensor;
  *   dx    = 1/√(σ²_ng + ε) · (g − mean(g) − x̂·mean(g·x̂))                       (means over the group's m values)
  * </pre>
  * G = 1 normalizes each sample over (C, spatial), as the GroupNorm paper's LayerNorm does; G = C normalizes each
- * channel of each sample alone, as InstanceNorm does. Sums accumulate in double.
+ * channel of each sample alone, as InstanceNorm does. (Sample, group) blocks run on {@link Parallelism#threads()}
+ * threads through the shared {@link Moments} kernel (two passes over memory each way, sums in double); dγ, dβ add
+ * the blocks' per-channel sums over samples in order, so results do not depend on the thread count.
  *
  * <p>Unlike PyTorch, which raises "Expected more than 1 value per channel when training" only when N·C/G·(spatial)
  * is 1, a group with a single value is accepted here; it normalizes to x̂ = 0 (y = β), which is what PyTorch
@@ -38,6 +42,15 @@ public final class GroupNorm implements Layer {
     // What backward needs from the last forward: per (sample, group) statistics.
     private Tensor input;
     private double[] mean, invStd;
+
+    // Buffers reused while the shape repeats (a returned tensor is valid until this layer's next forward/backward),
+    // and the kernel arguments Parallelism.forEach hands to the per-block kernels.
+    private Tensor output, gradInput;
+    private double[] sums;
+    private float[] kIn, kOut, kDy;
+    private int kInner;
+    private volatile boolean nonFinite;
+    private final IntConsumer forwardBlock = this::forwardBlock, backwardBlock = this::backwardBlock;
 
     /** PyTorch defaults: eps 1e-5, affine (γ = 1, β = 0). */
     public GroupNorm(int numGroups, int numChannels) { this(numGroups, numChannels, 1e-5, true); }
@@ -69,32 +82,42 @@ public final class GroupNorm implements Layer {
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         checkInput(x);
-        int n = x.dim(0), inner = x.size() / (n * numChannels);
-        int channelsPerGroup = numChannels / numGroups, groupSize = channelsPerGroup * inner;
-        float[] in = x.data();
-        mean = new double[n * numGroups];
-        invStd = new double[n * numGroups];
-        Tensor y = Tensor.zeros(x.shape());
-        float[] out = y.data();
-        for (int s = 0; s < n; s++) {
-            for (int grp = 0; grp < numGroups; grp++) {
-                int block = s * numGroups + grp, off = block * groupSize;
-                double sum = 0;
-                for (int i = 0; i < groupSize; i++) sum += in[off + i];
-                double mu = sum / groupSize, sq = 0;
-                for (int i = 0; i < groupSize; i++) { double d = in[off + i] - mu; sq += d * d; }
-                double is = 1 / Math.sqrt(sq / groupSize + eps);
-                mean[block] = mu;
-                invStd[block] = is;
-                for (int cg = 0; cg < channelsPerGroup; cg++) {
-                    int c = grp * channelsPerGroup + cg, cOff = off + cg * inner;
-                    double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
-                    for (int i = 0; i < inner; i++) out[cOff + i] = (float) (g * (in[cOff + i] - mu) * is + b);
-                }
-            }
+        int n = x.dim(0), blocks = n * numGroups;
+        kInner = x.size() / (n * numChannels);
+        if (mean == null || mean.length != blocks) {
+            mean = new double[blocks];
+            invStd = new double[blocks];
         }
+        sums = Moments.scratch(sums, 2 * n * numChannels);
+        output = Moments.reuse(output, x);
+        kIn = x.data();
+        kOut = output.data();
+        nonFinite = false;
+        Parallelism.forEach(blocks, 2L * x.size(), forwardBlock);
+        kIn = kOut = null;
+        if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
         input = x;
-        return y;
+        return output;
+    }
+
+    /** Block = (sample, group), contiguous: moments (pass 1, also the finiteness check), then y = a_c·x + b_c. */
+    private void forwardBlock(int block) {
+        int inner = kInner, channelsPerGroup = numChannels / numGroups, groupSize = channelsPerGroup * inner;
+        int off = block * groupSize, grp = block % numGroups;
+        double shift = kIn[off];
+        sums[2 * block] = 0;
+        sums[2 * block + 1] = 0;
+        Moments.addShifted(kIn, off, groupSize, shift, sums, 2 * block);
+        if (!Double.isFinite(sums[2 * block]) || !Double.isFinite(sums[2 * block + 1])) { nonFinite = true; return; }
+        double mu = Moments.mean(shift, sums[2 * block], groupSize);
+        double is = 1 / Math.sqrt(Moments.variance(sums[2 * block], sums[2 * block + 1], groupSize) + eps);
+        mean[block] = mu;
+        invStd[block] = is;
+        for (int cg = 0; cg < channelsPerGroup; cg++) {
+            int c = grp * channelsPerGroup + cg;
+            double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
+            Moments.affine(kIn, kOut, off + cg * inner, inner, (float) (g * is), (float) (b - g * is * mu));
+        }
     }
 
     @Override
@@ -103,50 +126,54 @@ public final class GroupNorm implements Layer {
         if (!dy.sameShape(input)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
         }
-        int n = input.dim(0), inner = input.size() / (n * numChannels);
-        int channelsPerGroup = numChannels / numGroups, groupSize = channelsPerGroup * inner;
-        float[] in = input.data(), grad = dy.data();
-        double[] dGamma = new double[numChannels], dBeta = new double[numChannels];
-        Tensor dx = Tensor.zeros(input.shape());
-        float[] out = dx.data();
-        for (int s = 0; s < n; s++) {
-            for (int grp = 0; grp < numGroups; grp++) {
-                int block = s * numGroups + grp, off = block * groupSize;
-                double mu = mean[block], is = invStd[block];
-                double sumG = 0, sumGXhat = 0;
-                for (int cg = 0; cg < channelsPerGroup; cg++) {
-                    int c = grp * channelsPerGroup + cg, cOff = off + cg * inner;
-                    double g = affine ? gamma.value().data()[c] : 1;
-                    double sumDy = 0, sumDyXhat = 0;
-                    for (int i = 0; i < inner; i++) {
-                        double xhat = (in[cOff + i] - mu) * is;
-                        sumDy += grad[cOff + i];
-                        sumDyXhat += grad[cOff + i] * xhat;
-                    }
-                    dBeta[c] += sumDy;
-                    dGamma[c] += sumDyXhat;
-                    sumG += g * sumDy;
-                    sumGXhat += g * sumDyXhat;
-                }
-                double meanG = sumG / groupSize, meanGXhat = sumGXhat / groupSize;
-                for (int cg = 0; cg < channelsPerGroup; cg++) {
-                    int c = grp * channelsPerGroup + cg, cOff = off + cg * inner;
-                    double g = affine ? gamma.value().data()[c] : 1;
-                    for (int i = 0; i < inner; i++) {
-                        double xhat = (in[cOff + i] - mu) * is;
-                        out[cOff + i] = (float) (is * (g * grad[cOff + i] - meanG - xhat * meanGXhat));
-                    }
-                }
-            }
-        }
-        if (affine) {
+        int n = input.dim(0);
+        kInner = input.size() / (n * numChannels);
+        gradInput = Moments.reuse(gradInput, input);
+        kIn = input.data();
+        kDy = dy.data();
+        kOut = gradInput.data();
+        Parallelism.forEach(n * numGroups, 3L * input.size(), backwardBlock);
+        kIn = kDy = kOut = null;
+        if (affine) {  // per (sample, channel) sums from the blocks, added over samples in order
             float[] dg = gamma.grad().data(), db = beta.grad().data();
             for (int c = 0; c < numChannels; c++) {
-                dg[c] += (float) dGamma[c];
-                db[c] += (float) dBeta[c];
+                double sumDy = 0, sumDyXhat = 0;
+                for (int s = 0; s < n; s++) {
+                    sumDy += sums[2 * (s * numChannels + c)];
+                    sumDyXhat += sums[2 * (s * numChannels + c) + 1];
+                }
+                dg[c] += (float) sumDyXhat;
+                db[c] += (float) sumDy;
             }
         }
-        return dx;
+        return gradInput;
+    }
+
+    /**
+     * Block (sample s, group): per channel Σdy and Σdy·x̂ (kept for dγ, dβ), the group's Σg and Σg·(x − μ) with
+     * g = γ_c·dy, then dx = γ_c/σ·dy − (Σg·(x − μ)/(m·σ³))·(x − μ) − Σg/(m·σ).
+     */
+    private void backwardBlock(int block) {
+        int inner = kInner, channelsPerGroup = numChannels / numGroups, groupSize = channelsPerGroup * inner;
+        int off = block * groupSize, s = block / numGroups, grp = block % numGroups;
+        double mu = mean[block], is = invStd[block];
+        double sumG = 0, sumGXmu = 0;
+        for (int cg = 0; cg < channelsPerGroup; cg++) {
+            int c = grp * channelsPerGroup + cg, slot = 2 * (s * numChannels + c);
+            sums[slot] = 0;
+            sums[slot + 1] = 0;
+            Moments.addGradientSums(kDy, kIn, off + cg * inner, inner, mu, sums, slot);
+            double g = affine ? gamma.value().data()[c] : 1;
+            sumG += g * sums[slot];
+            sumGXmu += g * sums[slot + 1];
+            sums[slot + 1] *= is;  // Σ dy·x̂ for dγ
+        }
+        float kx = (float) (is * is * is * sumGXmu / groupSize), c0 = (float) (-is * sumG / groupSize), muF = (float) mu;
+        for (int cg = 0; cg < channelsPerGroup; cg++) {
+            int c = grp * channelsPerGroup + cg;
+            double g = affine ? gamma.value().data()[c] : 1;
+            Moments.inputGradient(kDy, kIn, kOut, off + cg * inner, inner, (float) (g * is), kx, muF, c0);
+        }
     }
 
     private void checkInput(Tensor x) {
@@ -154,7 +181,6 @@ public final class GroupNorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected input [N," + numChannels + ",*], got " + x.shapeString());
         }
         if (x.size() == 0) throw new IllegalArgumentException(describe() + ": got an empty input " + x.shapeString());
-        if (!x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
     }
 
     @Override

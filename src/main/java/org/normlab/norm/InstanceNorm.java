@@ -1,9 +1,11 @@
 package org.normlab.norm;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -31,7 +33,9 @@ import org.normlab.tensor.Tensor;
  * does not accept None). Instance statistics need more than one spatial value ("expected more than 1 spatial
  * element"), as in PyTorch. Unlike PyTorch, which only warns when the channel count differs and affine is off,
  * a wrong channel count is always an error here; unbatched (C,H,W) input is not accepted.
- * Sums accumulate in double.
+ * (Sample, channel) blocks run on {@link Parallelism#threads()} threads through the shared {@link Moments} kernel
+ * (two passes over memory each way, sums in double); per-channel sums are added over samples in order, so results
+ * do not depend on the thread count.
  */
 public final class InstanceNorm implements Layer {
     private final int numFeatures;
@@ -43,7 +47,17 @@ public final class InstanceNorm implements Layer {
     // What backward needs from the last forward: per (sample, channel) mean and 1/σ.
     private Tensor input;
     private boolean usedInstanceStats;
-    private double[] mean, invStd;
+    private double[] mean, invStd, blockVar;
+
+    // Buffers reused while the shape repeats (a returned tensor is valid until this layer's next forward/backward),
+    // and the kernel arguments Parallelism.forEach hands to the per-block kernels.
+    private Tensor output, gradInput;
+    private double[] sums;
+    private float[] kIn, kOut, kDy;
+    private int kInner;
+    private volatile boolean nonFinite;
+    private final IntConsumer instanceStatsForward = this::instanceStatsForward, runningStatsForward = this::runningStatsForward,
+            backwardBlock = this::backwardBlock;
 
     /** PyTorch InstanceNorm2d defaults: eps 1e-5, momentum 0.1, no affine, no running statistics. */
     public InstanceNorm(int numFeatures) { this(numFeatures, 1e-5, 0.1, false, false); }
@@ -87,53 +101,66 @@ public final class InstanceNorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected more than 1 spatial element when using instance statistics, got input "
                     + x.shapeString());
         }
-        float[] in = x.data();
-        mean = new double[n * numFeatures];
-        invStd = new double[n * numFeatures];
-        if (useInstanceStats) {
-            double[] batchMean = new double[numFeatures], batchUnbiasedVar = new double[numFeatures];
-            for (int s = 0; s < n; s++) {
-                for (int c = 0; c < numFeatures; c++) {
-                    int block = s * numFeatures + c, off = block * inner;
-                    double sum = 0;
-                    for (int i = 0; i < inner; i++) sum += in[off + i];
-                    double mu = sum / inner, sq = 0;
-                    for (int i = 0; i < inner; i++) { double d = in[off + i] - mu; sq += d * d; }
-                    mean[block] = mu;
-                    invStd[block] = 1 / Math.sqrt(sq / inner + eps);
-                    batchMean[c] += mu / n;
-                    batchUnbiasedVar[c] += sq / (inner - 1) / n;
-                }
-            }
-            if (mode == Mode.TRAIN && trackRunningStats) {
-                float[] rm = runningMean.data(), rv = runningVar.data();
-                for (int c = 0; c < numFeatures; c++) {
-                    rm[c] = (float) ((1 - momentum) * rm[c] + momentum * batchMean[c]);
-                    rv[c] = (float) ((1 - momentum) * rv[c] + momentum * batchUnbiasedVar[c]);
-                }
-            }
-        } else {
-            float[] rm = runningMean.data(), rv = runningVar.data();
-            for (int s = 0; s < n; s++) {
-                for (int c = 0; c < numFeatures; c++) {
-                    mean[s * numFeatures + c] = rm[c];
-                    invStd[s * numFeatures + c] = 1 / Math.sqrt(rv[c] + eps);
-                }
-            }
+        int blocks = n * numFeatures;
+        if (mean == null || mean.length != blocks) {
+            mean = new double[blocks];
+            invStd = new double[blocks];
+            blockVar = new double[blocks];
         }
-        Tensor y = Tensor.zeros(x.shape());
-        float[] out = y.data();
-        for (int s = 0; s < n; s++) {
+        sums = Moments.scratch(sums, 2 * blocks);
+        output = Moments.reuse(output, x);
+        kIn = x.data();
+        kOut = output.data();
+        kInner = inner;
+        nonFinite = false;
+        Parallelism.forEach(blocks, 2L * x.size(), useInstanceStats ? instanceStatsForward : runningStatsForward);
+        kIn = kOut = null;
+        if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
+        if (mode == Mode.TRAIN && trackRunningStats) {  // PyTorch: a BN update per (n, c), averaged over n
+            float[] rm = runningMean.data(), rv = runningVar.data();
             for (int c = 0; c < numFeatures; c++) {
-                int block = s * numFeatures + c, off = block * inner;
-                double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
-                double mu = mean[block], is = invStd[block];
-                for (int i = 0; i < inner; i++) out[off + i] = (float) (g * (in[off + i] - mu) * is + b);
+                double batchMean = 0, batchUnbiasedVar = 0;
+                for (int s = 0; s < n; s++) {
+                    batchMean += mean[s * numFeatures + c] / n;
+                    batchUnbiasedVar += blockVar[s * numFeatures + c] * inner / (inner - 1) / n;
+                }
+                rm[c] = (float) ((1 - momentum) * rm[c] + momentum * batchMean);
+                rv[c] = (float) ((1 - momentum) * rv[c] + momentum * batchUnbiasedVar);
             }
         }
         input = x;
         usedInstanceStats = useInstanceStats;
-        return y;
+        return output;
+    }
+
+    /** Block = (sample, channel), contiguous: moments (pass 1, also the finiteness check), then y = a·x + b. */
+    private void instanceStatsForward(int block) {
+        int inner = kInner, off = block * inner;
+        double shift = kIn[off];
+        sums[2 * block] = 0;
+        sums[2 * block + 1] = 0;
+        Moments.addShifted(kIn, off, inner, shift, sums, 2 * block);
+        if (!Double.isFinite(sums[2 * block]) || !Double.isFinite(sums[2 * block + 1])) { nonFinite = true; return; }
+        mean[block] = Moments.mean(shift, sums[2 * block], inner);
+        blockVar[block] = Moments.variance(sums[2 * block], sums[2 * block + 1], inner);
+        invStd[block] = 1 / Math.sqrt(blockVar[block] + eps);
+        normalizeBlock(block);
+    }
+
+    /** Block with running statistics: one pass, checking the block for NaN/Inf as it goes. */
+    private void runningStatsForward(int block) {
+        if (!Moments.allFinite(kIn, block * kInner, kInner)) nonFinite = true;
+        int c = block % numFeatures;
+        mean[block] = runningMean.data()[c];
+        invStd[block] = 1 / Math.sqrt(runningVar.data()[c] + eps);
+        normalizeBlock(block);
+    }
+
+    private void normalizeBlock(int block) {
+        int c = block % numFeatures;
+        double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
+        double mu = mean[block], is = invStd[block];
+        Moments.affine(kIn, kOut, block * kInner, kInner, (float) (g * is), (float) (b - g * is * mu));
     }
 
     @Override
@@ -142,42 +169,44 @@ public final class InstanceNorm implements Layer {
         if (!dy.sameShape(input)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
         }
-        int n = input.dim(0), inner = input.size() / (n * numFeatures);
-        float[] in = input.data(), grad = dy.data();
-        double[] dGamma = new double[numFeatures], dBeta = new double[numFeatures];
-        Tensor dx = Tensor.zeros(input.shape());
-        float[] out = dx.data();
-        for (int s = 0; s < n; s++) {
-            for (int c = 0; c < numFeatures; c++) {
-                int block = s * numFeatures + c, off = block * inner;
-                double mu = mean[block], is = invStd[block];
-                double sumDy = 0, sumDyXhat = 0;
-                for (int i = 0; i < inner; i++) {
-                    sumDy += grad[off + i];
-                    sumDyXhat += grad[off + i] * (in[off + i] - mu) * is;
-                }
-                dBeta[c] += sumDy;
-                dGamma[c] += sumDyXhat;
-                double scale = (affine ? gamma.value().data()[c] : 1) * is;
-                if (usedInstanceStats) {
-                    double meanDy = sumDy / inner, meanDyXhat = sumDyXhat / inner;
-                    for (int i = 0; i < inner; i++) {
-                        double xhat = (in[off + i] - mu) * is;
-                        out[off + i] = (float) (scale * (grad[off + i] - meanDy - xhat * meanDyXhat));
-                    }
-                } else {
-                    for (int i = 0; i < inner; i++) out[off + i] = (float) (scale * grad[off + i]);
-                }
-            }
-        }
-        if (affine) {
+        int n = input.dim(0);
+        kInner = input.size() / (n * numFeatures);
+        gradInput = Moments.reuse(gradInput, input);
+        kIn = input.data();
+        kDy = dy.data();
+        kOut = gradInput.data();
+        Parallelism.forEach(n * numFeatures, 3L * input.size(), backwardBlock);
+        kIn = kDy = kOut = null;
+        if (affine) {  // the blocks' sums added over samples in order
             float[] dg = gamma.grad().data(), db = beta.grad().data();
             for (int c = 0; c < numFeatures; c++) {
-                dg[c] += (float) dGamma[c];
-                db[c] += (float) dBeta[c];
+                double sumDy = 0, sumDyXhat = 0;
+                for (int s = 0; s < n; s++) {
+                    sumDy += sums[2 * (s * numFeatures + c)];
+                    sumDyXhat += sums[2 * (s * numFeatures + c) + 1];
+                }
+                dg[c] += (float) sumDyXhat;
+                db[c] += (float) sumDy;
             }
         }
-        return dx;
+        return gradInput;
+    }
+
+    /** Block (sample, channel): Σdy, Σdy·x̂ (kept for dγ, dβ), then dx (see {@link Moments}). */
+    private void backwardBlock(int block) {
+        int inner = kInner, off = block * inner, c = block % numFeatures;
+        double mu = mean[block], is = invStd[block];
+        sums[2 * block] = 0;
+        sums[2 * block + 1] = 0;
+        Moments.addGradientSums(kDy, kIn, off, inner, mu, sums, 2 * block);
+        sums[2 * block + 1] *= is;
+        double scale = (affine ? gamma.value().data()[c] : 1) * is;
+        if (usedInstanceStats) {
+            float kx = (float) (scale * is * sums[2 * block + 1] / inner), c0 = (float) (-scale * sums[2 * block] / inner);
+            Moments.inputGradient(kDy, kIn, kOut, off, inner, (float) scale, kx, (float) mu, c0);
+        } else {
+            Moments.scale(kDy, kOut, off, inner, (float) scale);
+        }
     }
 
     private void checkInput(Tensor x) {
@@ -187,7 +216,6 @@ public final class InstanceNorm implements Layer {
                     + x.shapeString());
         }
         if (x.size() == 0) throw new IllegalArgumentException(describe() + ": got an empty input " + x.shapeString());
-        if (!x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
     }
 
     @Override

@@ -2,9 +2,11 @@ package org.normlab.norm;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -22,7 +24,9 @@ import org.normlab.tensor.Tensor;
  *   g_ri  = γ_i·dy_ri
  *   dx_ri = 1/√(σ²_r + ε) · (g_ri − mean_i(g_r) − x̂_ri·mean_i(g_r·x̂_r))
  * </pre>
- * Sums accumulate in double (two passes: mean, then centred squares).
+ * Kernels: two passes over memory each way, sums in double, on {@link Parallelism#threads()} threads. Forward and
+ * backward pass 1 split the rows (the shared {@link Moments} kernel); backward pass 2 splits the columns, so dx and
+ * dγ, dβ (summed over rows in order) come from one pass. Results do not depend on the thread count.
  *
  * <p>For convolutional features (N,C,H,W) the LN of the GroupNorm paper normalizes over (C,H,W) with a
  * per-channel affine: that is {@code GroupNorm(1, C)}; {@code LayerNorm(C, H, W)} normalizes the same values
@@ -38,6 +42,16 @@ public final class LayerNorm implements Layer {
     // What backward needs from the last forward.
     private Tensor input;
     private double[] mean, invStd;
+
+    // Buffers reused while the shape repeats (a returned tensor is valid until this layer's next forward/backward),
+    // and the kernel arguments Parallelism.forEach hands to the per-row kernels.
+    private Tensor output, gradInput;
+    private double[] sums, columnSums;
+    private float[] kIn, kOut, kDy;
+    private volatile boolean nonFinite;
+    private float[] rowK, rowKx, rowC0, rowMu, columnPartials;
+    private final IntConsumer forwardRow = this::forwardRow, rowGradientSums = this::rowGradientSums,
+            inputAndAffineGradients = this::inputAndAffineGradients;
 
     /** PyTorch defaults: eps 1e-5, elementwise affine (γ = 1, β = 0). */
     public LayerNorm(int... normalizedShape) { this(normalizedShape, 1e-5, true); }
@@ -78,28 +92,42 @@ public final class LayerNorm implements Layer {
     public Tensor forward(Tensor x, Mode mode) {
         checkInput(x);
         int rows = x.size() / rowSize;
-        float[] in = x.data();
-        mean = new double[rows];
-        invStd = new double[rows];
-        Tensor y = Tensor.zeros(x.shape());
-        float[] out = y.data();
-        float[] g = elementwiseAffine ? gamma.value().data() : null, b = elementwiseAffine ? beta.value().data() : null;
-        for (int r = 0; r < rows; r++) {
-            int off = r * rowSize;
-            double sum = 0;
-            for (int i = 0; i < rowSize; i++) sum += in[off + i];
-            double mu = sum / rowSize, sq = 0;
-            for (int i = 0; i < rowSize; i++) { double d = in[off + i] - mu; sq += d * d; }
-            double is = 1 / Math.sqrt(sq / rowSize + eps);
-            mean[r] = mu;
-            invStd[r] = is;
-            for (int i = 0; i < rowSize; i++) {
-                double xhat = (in[off + i] - mu) * is;
-                out[off + i] = (float) (elementwiseAffine ? g[i] * xhat + b[i] : xhat);
-            }
+        if (mean == null || mean.length != rows) {
+            mean = new double[rows];
+            invStd = new double[rows];
         }
+        sums = Moments.scratch(sums, 2 * rows);
+        output = Moments.reuse(output, x);
+        kIn = x.data();
+        kOut = output.data();
+        nonFinite = false;
+        Parallelism.forEach(rows, 2L * x.size(), forwardRow);
+        kIn = kOut = null;
+        if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
         input = x;
-        return y;
+        return output;
+    }
+
+    /** Row r: moments (pass 1, also the finiteness check), then y = γ·(x − μ)/σ + β (pass 2). */
+    private void forwardRow(int r) {
+        float[] in = kIn, out = kOut;
+        int off = r * rowSize;
+        double shift = in[off];
+        sums[2 * r] = 0;
+        sums[2 * r + 1] = 0;
+        Moments.addShifted(in, off, rowSize, shift, sums, 2 * r);
+        if (!Double.isFinite(sums[2 * r]) || !Double.isFinite(sums[2 * r + 1])) { nonFinite = true; return; }
+        double mu = Moments.mean(shift, sums[2 * r], rowSize);
+        double is = 1 / Math.sqrt(Moments.variance(sums[2 * r], sums[2 * r + 1], rowSize) + eps);
+        mean[r] = mu;
+        invStd[r] = is;
+        float a = (float) is, b = (float) (-mu * is);
+        if (!elementwiseAffine) {
+            Moments.affine(in, out, off, rowSize, a, b);
+            return;
+        }
+        float[] g = gamma.value().data(), be = beta.value().data();
+        for (int i = 0; i < rowSize; i++) out[off + i] = g[i] * (a * in[off + i] + b) + be[i];
     }
 
     @Override
@@ -109,38 +137,104 @@ public final class LayerNorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
         }
         int rows = input.size() / rowSize;
-        float[] in = input.data(), grad = dy.data();
-        float[] g = elementwiseAffine ? gamma.value().data() : null;
-        double[] dGamma = new double[rowSize], dBeta = new double[rowSize];
-        Tensor dx = Tensor.zeros(input.shape());
-        float[] out = dx.data();
-        for (int r = 0; r < rows; r++) {
-            int off = r * rowSize;
-            double mu = mean[r], is = invStd[r];
-            double sumG = 0, sumGXhat = 0;
-            for (int i = 0; i < rowSize; i++) {
-                double xhat = (in[off + i] - mu) * is;
-                double gi = elementwiseAffine ? g[i] * grad[off + i] : grad[off + i];
-                sumG += gi;
-                sumGXhat += gi * xhat;
-                dGamma[i] += grad[off + i] * xhat;
-                dBeta[i] += grad[off + i];
-            }
-            double meanG = sumG / rowSize, meanGXhat = sumGXhat / rowSize;
-            for (int i = 0; i < rowSize; i++) {
-                double xhat = (in[off + i] - mu) * is;
-                double gi = elementwiseAffine ? g[i] * grad[off + i] : grad[off + i];
-                out[off + i] = (float) (is * (gi - meanG - xhat * meanGXhat));
-            }
+        gradInput = Moments.reuse(gradInput, input);
+        if (rowK == null || rowK.length != rows) {
+            rowK = new float[rows];
+            rowKx = new float[rows];
+            rowC0 = new float[rows];
+            rowMu = new float[rows];
         }
         if (elementwiseAffine) {
-            float[] dg = gamma.grad().data(), db = beta.grad().data();
-            for (int i = 0; i < rowSize; i++) {
-                dg[i] += (float) dGamma[i];
-                db[i] += (float) dBeta[i];
+            columnSums = Moments.scratch(columnSums, 2 * rowSize);
+            if (columnPartials == null || columnPartials.length < 2 * rowSize) columnPartials = new float[2 * rowSize];
+        }
+        kIn = input.data();
+        kDy = dy.data();
+        kOut = gradInput.data();
+        // Pass 1 by rows: Σg and Σg·(x − μ) per row (g = γ·dy).
+        Parallelism.forEach(rows, 2L * input.size(), rowGradientSums);
+        for (int r = 0; r < rows; r++) {
+            double is = invStd[r];
+            rowK[r] = (float) is;
+            rowKx[r] = (float) (is * is * is * sums[2 * r + 1] / rowSize);
+            rowC0[r] = (float) (-is * sums[2 * r] / rowSize);
+            rowMu[r] = (float) mean[r];
+        }
+        // Pass 2 by blocks of columns: dx, and dγ_i, dβ_i summed over the rows in order.
+        Parallelism.forEach(columnBlocks(), 3L * input.size(), inputAndAffineGradients);
+        kIn = kDy = kOut = null;
+        return gradInput;
+    }
+
+    /** Row r: Σg, Σg·(x − μ) with g = γ·dy, in double. */
+    private void rowGradientSums(int r) {
+        float[] in = kIn, grad = kDy;
+        int off = r * rowSize;
+        double mu = mean[r];
+        sums[2 * r] = 0;
+        sums[2 * r + 1] = 0;
+        if (!elementwiseAffine) {
+            Moments.addGradientSums(grad, in, off, rowSize, mu, sums, 2 * r);
+            return;
+        }
+        // g = γ·dy goes into this row of the dx buffer (pass 2 overwrites it), then the shared sums kernel.
+        float[] g = gamma.value().data(), gRow = kOut;
+        for (int i = 0; i < rowSize; i++) gRow[off + i] = g[i] * grad[off + i];
+        Moments.addGradientSums(gRow, in, off, rowSize, mu, sums, 2 * r);
+    }
+
+    private static final int FLUSH = 32;
+    /**
+     * Columns per block of backward pass 2: long runs per row (few restarts of the hardware prefetcher), at least
+     * about four blocks per thread. Every column is summed over the rows in the same order whatever the block
+     * size, so this may depend on the thread count without changing any result.
+     */
+    private int columnBlock;
+
+    private int columnBlocks() {
+        int wanted = (rowSize + 4 * Parallelism.threads() - 1) / (4 * Parallelism.threads());
+        columnBlock = Math.max(512, Math.min(8192, (wanted + 63) / 64 * 64));
+        return (rowSize + columnBlock - 1) / columnBlock;
+    }
+
+    /**
+     * Columns [b·B, (b+1)·B) of every row (B = {@link #columnBlock}): dx = (1/σ)·g − (Σg·(x − μ)/(D·σ³))·(x − μ) − Σg/(D·σ), and
+     * dγ_i += Σ_r dy_ri·x̂_ri, dβ_i += Σ_r dy_ri (rows in order: float over 32 rows, then double).
+     */
+    private void inputAndAffineGradients(int block) {
+        float[] in = kIn, grad = kDy, out = kOut;
+        int from = block * columnBlock, to = Math.min(rowSize, from + columnBlock), rows = input.size() / rowSize;
+        if (!elementwiseAffine) {
+            for (int r = 0; r < rows; r++) Moments.inputGradient(grad, in, out, r * rowSize + from, to - from, rowK[r], rowKx[r], rowMu[r], rowC0[r]);
+            return;
+        }
+        float[] g = gamma.value().data(), pg = columnPartials;
+        double[] sg = columnSums;  // [0, rowSize): Σ dy·x̂; [rowSize, 2·rowSize): Σ dy
+        java.util.Arrays.fill(sg, from, to, 0);
+        java.util.Arrays.fill(sg, rowSize + from, rowSize + to, 0);
+        java.util.Arrays.fill(pg, from, to, 0f);
+        java.util.Arrays.fill(pg, rowSize + from, rowSize + to, 0f);
+        for (int r = 0; r < rows; r++) {
+            int off = r * rowSize;
+            float k = rowK[r], kx = rowKx[r], c0 = rowC0[r], mu = rowMu[r], is = (float) invStd[r];
+            for (int i = from; i < to; i++) out[off + i] = k * (g[i] * grad[off + i]) - kx * (in[off + i] - mu) + c0;
+            // Float partial sums over at most FLUSH rows (the JIT vectorizes these loops), then added in double.
+            for (int i = from; i < to; i++) pg[i] += grad[off + i] * ((in[off + i] - mu) * is);
+            for (int i = from; i < to; i++) pg[rowSize + i] += grad[off + i];
+            if ((r + 1) % FLUSH == 0 || r == rows - 1) {
+                for (int i = from; i < to; i++) {
+                    sg[i] += pg[i];
+                    sg[rowSize + i] += pg[rowSize + i];
+                    pg[i] = 0f;
+                    pg[rowSize + i] = 0f;
+                }
             }
         }
-        return dx;
+        float[] dg = gamma.grad().data(), db = beta.grad().data();
+        for (int i = from; i < to; i++) {
+            dg[i] += (float) sg[i];
+            db[i] += (float) sg[rowSize + i];
+        }
     }
 
     private void checkInput(Tensor x) {
@@ -153,7 +247,6 @@ public final class LayerNorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected input " + expected + "] (at least one leading dim), got " + x.shapeString());
         }
         if (x.size() == 0) throw new IllegalArgumentException(describe() + ": got an empty input " + x.shapeString());
-        if (!x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
+import org.normlab.tensor.Parallelism;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
 
@@ -92,8 +93,13 @@ public final class Sweep {
         }
         int cached = configs.size() - todo.size();
         progress.start(name + (cached > 0 ? " (" + cached + " of " + configs.size() + " runs already stored)" : ""), todo.size());
+        // Runs already fill the cores when several train at once: their kernels then use one thread each.
+        int kernelThreads = threads > 1 ? 1 : Parallelism.threads();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "normlab-sweep-" + name);
+            Thread t = new Thread(() -> {
+                Parallelism.setThreadsForCurrentThread(kernelThreads);
+                r.run();
+            }, "normlab-sweep-" + name);
             t.setDaemon(true);
             return t;
         });

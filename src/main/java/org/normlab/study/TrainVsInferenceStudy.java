@@ -161,7 +161,7 @@ public final class TrainVsInferenceStudy implements Study {
     /** Max |TRAIN-mode − EVAL-mode output| over a batch: 0 for a model without batch statistics. */
     static double maxModeDifference(org.normlab.nn.Sequential model, Dataset data) {
         var saved = org.normlab.norm.PreciseBn.snapshot(model);
-        float[] tr = model.forward(data.head(64).inputs(), Mode.TRAIN).data(), ev = model.forward(data.head(64).inputs(), Mode.EVAL).data();
+        float[] tr = model.forward(data.head(64).inputs(), Mode.TRAIN).data().clone(), ev = model.forward(data.head(64).inputs(), Mode.EVAL).data();
         org.normlab.norm.PreciseBn.restore(model, saved);
         double max = 0;
         for (int i = 0; i < tr.length; i++) max = Math.max(max, Math.abs(tr[i] - ev[i]));

@@ -52,7 +52,7 @@ public final class Diagnostics {
         try {
             int[] a = java.util.stream.IntStream.range(0, 32).toArray();
             int[] b = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(0), java.util.stream.IntStream.range(32, 63)).toArray();
-            float[] ya = model.forward(data.select(a).inputs(), mode).data(), yb = model.forward(data.select(b).inputs(), mode).data();
+            float[] ya = model.forward(data.select(a).inputs(), mode).data().clone(), yb = model.forward(data.select(b).inputs(), mode).data();
             int classes = ya.length / 32;
             double max = 0;
             for (int k = 0; k < classes; k++) max = Math.max(max, Math.abs(ya[k] - yb[k]));

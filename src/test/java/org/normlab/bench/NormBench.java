@@ -1,60 +1,217 @@
 package org.normlab.bench;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
+import org.normlab.data.Batches;
+import org.normlab.data.Dataset;
+import org.normlab.data.FashionMnist;
+import org.normlab.model.Models;
+import org.normlab.nn.Activation;
+import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
+import org.normlab.nn.Sequential;
+import org.normlab.nn.SoftmaxCrossEntropy;
 import org.normlab.norm.BatchNorm;
 import org.normlab.norm.GroupNorm;
 import org.normlab.norm.LayerNorm;
+import org.normlab.norm.Norm;
+import org.normlab.optim.Sgd;
+import org.normlab.tensor.Gemm;
+import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 
 /**
- * A measurement, not a test: BN / LN / GN forward (TRAIN) + backward times at (256,16,10,10) and (128,64,32,32)
- * float32, with the effective bandwidth of the minimal memory traffic (forward reads x and writes y; backward reads
- * x and dy and writes dx: 20 bytes per element in all), then one LeNet-BN training step at batch 256. Run by
- * {@code make bench}.
+ * A measurement, not a test: NormLab's side of {@code make bench} (scripts/bench.sh runs it, then
+ * scripts/bench/torch_bench.py for PyTorch with the same cases, then scripts/bench/report.py joins both into
+ * BENCHMARKS.md). Writes one tab-separated line per measurement: {@code case  layer  shape  op  millis  bytes}.
+ *
+ * <p>Cases (float32, kernels at {@code threads} threads, default 2): BN / LN / GN forward TRAIN, forward EVAL and
+ * backward (after a TRAIN forward) at (256,16,10,10), (256,6,24,24), (128,64,32,32); BatchNorm on (256,1024); one
+ * LeNet-BN training epoch on Fashion-MNIST (batch 256, sigmoid, SGD lr 1.0, shuffled, last batch partial); and the
+ * memory-copy bandwidth of {@code System.arraycopy} on 64 MB (1 thread, and 2 threads on two halves).
+ *
+ * <p>Bytes moved are the minimal traffic of each operation, counted once per float: forward reads x and writes y
+ * (8 bytes per element), backward reads x and dy and writes dx (12 bytes); a copy reads and writes (8 bytes). Our
+ * kernels read x twice forward and x, dy twice backward (12 and 20 bytes actually touched), so 1.5–1.67× the
+ * minimal time is their own best case.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp … org.normlab.bench.NormBench out.tsv [threads] [budgetSeconds] [--no-lenet]
+ * </pre>
  */
 public final class NormBench {
     private NormBench() {}
 
-    public static void main(String[] args) {
-        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        System.out.printf(Locale.ROOT, "Java %s, %d processors, %s%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.arch"));
-        System.out.printf(Locale.ROOT, "%-6s %-18s %12s %12s %14s%n", "layer", "shape", "fwd ms", "fwd+bwd ms", "eff. GB/s");
-        for (int[] shape : new int[][] {{256, 16, 10, 10}, {128, 64, 32, 32}}) {
-            Map<String, Supplier<Layer>> layers = new LinkedHashMap<>();
+    static final int[][] SHAPES = {{256, 16, 10, 10}, {256, 6, 24, 24}, {128, 64, 32, 32}};
+
+    /** Groups for GroupNorm: 4 when they divide C, else 2 (C = 6). Same rule as torch_bench.py. */
+    static int groups(int c) { return c % 4 == 0 ? 4 : 2; }
+
+    public static void main(String[] args) throws IOException {
+        Path out = Path.of(args.length > 0 ? args[0] : "target/bench-normlab.tsv");
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        double budget = args.length > 2 ? Double.parseDouble(args[2]) : 0.6;
+        boolean withLenet = args.length <= 3 || !"--no-lenet".equals(args[3]);
+        Parallelism.setThreads(threads);
+        List<String> rows = new ArrayList<>();
+        rows.add("#load-start\t" + load());
+        rows.add("#java\t" + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        rows.add("#gemm\t" + Gemm.backend() + openBlasConfig());
+        rows.add("#threads\t" + threads);
+        rows.add("#reductions\t" + org.normlab.norm.Moments.backend());
+
+        double copy1 = copyMillis(1, budget), copy2 = copyMillis(2, budget);
+        long copyBytes = 8L * COPY_FLOATS;
+        rows.add(row("copy", "System.arraycopy", "[" + COPY_FLOATS + "]", "copy 1 thread", copy1, copyBytes));
+        rows.add(row("copy", "System.arraycopy", "[" + COPY_FLOATS + "]", "copy 2 threads", copy2, copyBytes));
+
+        for (int[] shape : SHAPES) {
             int c = shape[1];
-            layers.put("BN", () -> new BatchNorm(c));
-            layers.put("LN", () -> new LayerNorm(new int[] {c, shape[2], shape[3]}));
-            layers.put("GN", () -> new GroupNorm(4, c));
-            Tensor x = Tensor.randn(new Rng(1), 1f, shape), dy = Tensor.randn(new Rng(2), 1f, shape);
-            for (var e : layers.entrySet()) {
-                Layer layer = e.getValue().get();
-                double[] fwd = new double[reps], both = new double[reps];
-                for (int r = -5; r < reps; r++) {  // 5 warm-up repetitions
-                    long t0 = System.nanoTime();
-                    layer.forward(x, Mode.TRAIN);
-                    long t1 = System.nanoTime();
-                    layer.backward(dy);
-                    long t2 = System.nanoTime();
-                    if (r >= 0) { fwd[r] = (t1 - t0) / 1e6; both[r] = (t2 - t0) / 1e6; }
-                }
-                double f = median(fwd), b = median(both);
-                double gbs = 20.0 * x.size() / (b * 1e6);
-                System.out.printf(Locale.ROOT, "%-6s %-18s %12.2f %12.2f %14.2f%n", e.getKey(), Arrays.toString(shape), f, b, gbs);
-            }
+            bench(rows, "BN", () -> new BatchNorm(c), shape, budget);
+            bench(rows, "LN", () -> new LayerNorm(new int[] {c, shape[2], shape[3]}), shape, budget);
+            bench(rows, "GN", () -> new GroupNorm(groups(c), c), shape, budget);
         }
-        LeNetStepBench.main(new String[] {"256", "20", String.valueOf(Math.max(reps, 20))});
+        bench(rows, "BN", () -> new BatchNorm(1024), new int[] {256, 1024}, budget);
+
+        if (withLenet) {
+            Dataset train = FashionMnist.train();
+            double epoch = lenetEpochMillis(train, rows);
+            rows.add(row("lenet", "LeNet-BN", "[256,1,28,28]", "train epoch", epoch, 0));
+            rows.add("#data\t" + FashionMnist.fromEnvironment().prepareAll());
+        }
+        rows.add("#load-end\t" + load());
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
+            rows.forEach(w::println);
+        }
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
+    /** ", OpenBLAS 0.3.x" of the native library Smile loads (bytedeco's build), or "" without it. */
+    private static String openBlasConfig() {
+        if (!Gemm.backend().startsWith("OpenBLAS")) return "";
+        try {
+            return ", " + org.bytedeco.openblas.global.openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco build)";
+        } catch (Throwable e) {
+            return "";
+        }
+    }
+
+    /** The 1-, 5- and 15-minute load averages (Linux), or "" elsewhere. */
+    private static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String row(String kase, String layer, String shape, String op, double millis, long bytes) {
+        String line = String.join("\t", kase, layer, shape, op, String.format(Locale.ROOT, "%.4f", millis), Long.toString(bytes));
+        System.out.printf(Locale.ROOT, "%-6s %-18s %-16s %-16s %10.3f ms%s%n", kase, layer, shape, op, millis,
+                bytes > 0 ? String.format(Locale.ROOT, " %8.2f GB/s", bytes / (millis * 1e6)) : "");
+        return line;
+    }
+
+    private static void bench(List<String> rows, String name, Supplier<Layer> factory, int[] shape, double budget) {
+        Layer layer = factory.get();
+        Tensor x = Tensor.randn(new Rng(1), 1f, shape), dy = Tensor.randn(new Rng(2), 1f, shape);
+        String s = Arrays.toString(shape).replace(" ", "");
+        long elems = x.size();
+        List<Double> fwd = new ArrayList<>(), bwd = new ArrayList<>(), eval = new ArrayList<>();
+        timeLoop(budget, () -> {
+            long t0 = System.nanoTime();
+            layer.forward(x, Mode.TRAIN);
+            long t1 = System.nanoTime();
+            layer.backward(dy);
+            long t2 = System.nanoTime();
+            fwd.add((t1 - t0) / 1e6);
+            bwd.add((t2 - t1) / 1e6);
+        }, fwd, bwd);
+        timeLoop(budget / 2, () -> {
+            long t0 = System.nanoTime();
+            layer.forward(x, Mode.EVAL);
+            eval.add((System.nanoTime() - t0) / 1e6);
+        }, eval);
+        rows.add(row("norm", name, s, "forward train", median(fwd), 8 * elems));
+        rows.add(row("norm", name, s, "forward eval", median(eval), 8 * elems));
+        rows.add(row("norm", name, s, "backward", median(bwd), 12 * elems));
+    }
+
+    /** Warms up for a third of the budget (at least 5 calls), then measures for the budget (at least 5 calls). */
+    private static void timeLoop(double budgetSeconds, Runnable measuredCall, List<?>... clearAfterWarmUp) {
+        long end = System.nanoTime() + (long) (budgetSeconds / 3 * 1e9);
+        for (int i = 0; i < 5 || System.nanoTime() < end; i++) measuredCall.run();
+        for (List<?> l : clearAfterWarmUp) l.clear();
+        end = System.nanoTime() + (long) (budgetSeconds * 1e9);
+        for (int i = 0; i < 5 || System.nanoTime() < end; i++) measuredCall.run();
+    }
+
+    private static final int COPY_FLOATS = 16 << 20;  // 64 MB
+
+    /** Median milliseconds to copy 64 MB of floats, on one thread or split in halves over two. */
+    private static double copyMillis(int threads, double budget) {
+        float[] src = new float[COPY_FLOATS], dst = new float[COPY_FLOATS];
+        Arrays.fill(src, 1f);
+        List<Double> times = new ArrayList<>();
+        int saved = Parallelism.threads();
+        Parallelism.setThreads(threads);
+        Runnable copy = () -> {
+            long t0 = System.nanoTime();
+            Parallelism.forEach(threads, COPY_FLOATS, part -> {
+                int from = (int) ((long) COPY_FLOATS * part / threads), to = (int) ((long) COPY_FLOATS * (part + 1) / threads);
+                System.arraycopy(src, from, dst, from, to - from);
+            });
+            times.add((System.nanoTime() - t0) / 1e6);
+        };
+        timeLoop(budget, copy, times);
+        Parallelism.setThreads(saved);
+        return median(times);
+    }
+
+    /** One LeNet-BN epoch (d2l's: sigmoid, SGD lr 1.0, batch 256) after 20 warm-up steps; milliseconds. */
+    private static double lenetEpochMillis(Dataset train, List<String> rows) {
+        Rng rng = new Rng(42);
+        Sequential model = Models.lenet(Norm.BN, Activation.Kind.SIGMOID, Init.xavier(), rng.split());
+        Sgd sgd = new Sgd(model.params(), 1.0, 0, 0, false);
+        int warm = 0;
+        for (Dataset batch : new Batches(train, 256, rng.split(), false)) {
+            step(model, sgd, batch);
+            if (++warm == 20) break;
+        }
+        long t0 = System.nanoTime();
+        double lossSum = 0;
+        long correct = 0;
+        for (Dataset batch : new Batches(train, 256, rng.split(), false)) {
+            SoftmaxCrossEntropy.Result r = step(model, sgd, batch);
+            lossSum += r.loss() * batch.size();
+            correct += r.correct();
+        }
+        double millis = (System.nanoTime() - t0) / 1e6;
+        rows.add(String.format(Locale.ROOT, "#lenet-normlab\tmean train loss %.4f, train accuracy %.4f during the timed epoch",
+                lossSum / train.size(), correct / (double) train.size()));
+        return millis;
+    }
+
+    private static SoftmaxCrossEntropy.Result step(Sequential model, Sgd sgd, Dataset batch) {
+        sgd.zeroGrad();
+        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), Mode.TRAIN), batch.labels());
+        model.backward(r.gradLogits());
+        sgd.step();
+        return r;
+    }
+
+    private static double median(List<Double> v) {
+        double[] s = v.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(s);
         return s[s.length / 2];
     }

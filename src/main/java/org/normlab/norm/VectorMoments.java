@@ -1,0 +1,102 @@
+package org.normlab.norm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The two reductions of {@link Moments} with the Vector API (jdk.incubator.vector), used when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector} (the build, the tests, the kernel and {@code make bench} do); otherwise
+ * Moments' plain loops run. Lanes sum in float over chunks of at most {@value #CHUNK} values, and each chunk's lane
+ * total is added in double, so a sum's relative error stays near CHUNK/lanes float roundings (about 1e-6). A chunk
+ * whose float sums overflow (|x − shift| beyond ~1e18) is summed again in double, so finite input never reads as
+ * Inf. The order of every addition is fixed by the data's length alone (lane-wise add and fma are exact IEEE
+ * operations; lanes are totalled in order, never with reduceLanes): results do not depend on thread count or JIT.
+ */
+final class VectorMoments {
+    private VectorMoments() {}
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int CHUNK = 1024;
+
+    /** acc[at] += Σ (x − shift), acc[at + 1] += Σ (x − shift)² over x[off, off + len). */
+    static void addShifted(float[] x, int off, int len, double shift, double[] acc, int at) {
+        float shiftF = (float) shift;  // shift is a float of x, so this is exact
+        double s = 0, q = 0;
+        for (int start = off, end = off + len; start < end; start += CHUNK) {
+            int stop = Math.min(end, start + CHUNK), i = start;
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), q0 = FloatVector.zero(F), q1 = FloatVector.zero(F);
+            for (; i + 2 * F.length() <= stop; i += 2 * F.length()) {
+                FloatVector d0 = FloatVector.fromArray(F, x, i).sub(shiftF), d1 = FloatVector.fromArray(F, x, i + F.length()).sub(shiftF);
+                s0 = s0.add(d0);
+                s1 = s1.add(d1);
+                q0 = d0.fma(d0, q0);
+                q1 = d1.fma(d1, q1);
+            }
+            double cs = sumInOrder(s0.add(s1)), cq = sumInOrder(q0.add(q1));
+            for (; i < stop; i++) { double d = x[i] - shift; cs += d; cq += d * d; }
+            if (!Double.isFinite(cs) || !Double.isFinite(cq)) {  // float overflow (or NaN/Inf input): redo in double
+                cs = 0;
+                cq = 0;
+                for (int j = start; j < stop; j++) { double d = x[j] - shift; cs += d; cq += d * d; }
+            }
+            s += cs;
+            q += cq;
+        }
+        acc[at] += s;
+        acc[at + 1] += q;
+    }
+
+    /** acc[at] += Σ dy, acc[at + 1] += Σ dy·(x − mu) over [off, off + len). */
+    static void addGradientSums(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
+        float muF = (float) mu;
+        double g = 0, h = 0;
+        for (int start = off, end = off + len; start < end; start += CHUNK) {
+            int stop = Math.min(end, start + CHUNK), i = start;
+            FloatVector g0 = FloatVector.zero(F), g1 = FloatVector.zero(F), h0 = FloatVector.zero(F), h1 = FloatVector.zero(F);
+            for (; i + 2 * F.length() <= stop; i += 2 * F.length()) {
+                FloatVector a0 = FloatVector.fromArray(F, dy, i), a1 = FloatVector.fromArray(F, dy, i + F.length());
+                g0 = g0.add(a0);
+                g1 = g1.add(a1);
+                h0 = a0.fma(FloatVector.fromArray(F, x, i).sub(muF), h0);
+                h1 = a1.fma(FloatVector.fromArray(F, x, i + F.length()).sub(muF), h1);
+            }
+            double cg = sumInOrder(g0.add(g1)), ch = sumInOrder(h0.add(h1));
+            for (; i < stop; i++) { double a = dy[i]; cg += a; ch += a * (x[i] - mu); }
+            if (!Double.isFinite(cg) || !Double.isFinite(ch)) {
+                cg = 0;
+                ch = 0;
+                for (int j = start; j < stop; j++) { double a = dy[j]; cg += a; ch += a * (x[j] - mu); }
+            }
+            g += cg;
+            h += ch;
+        }
+        acc[at] += g;
+        acc[at + 1] += h;
+    }
+
+    /**
+     * The lanes added one by one, lane 0 first, in double. Not {@code reduceLanes(ADD)}: its order is unspecified
+     * for floats and differs between the JIT's intrinsic and the interpreter, which would make results depend on
+     * when a method got compiled.
+     */
+    private static double sumInOrder(FloatVector v) {
+        double sum = 0;
+        for (int lane = 0; lane < F.length(); lane++) sum += v.lane(lane);
+        return sum;
+    }
+
+    /** True when x[off, off + len) holds no NaN or Inf (x − x is 0 for finite x, NaN otherwise). */
+    static boolean allFinite(float[] x, int off, int len) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = off, end = off + len;
+        for (; i + F.length() <= end; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, i);
+            acc = acc.add(v.sub(v));
+        }
+        float rest = 0;
+        for (; i < end; i++) rest += x[i] - x[i];
+        // Any order of adding exact zeros is zero, and a NaN survives any order: reduceLanes is safe here.
+        return acc.reduceLanes(VectorOperators.ADD) + rest == 0f;
+    }
+}

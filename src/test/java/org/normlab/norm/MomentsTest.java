@@ -1,0 +1,70 @@
+package org.normlab.norm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.normlab.tensor.Rng;
+
+/**
+ * Known answers for the shared statistics kernel, on whichever path this JVM runs (Vector API under Maven's
+ * argLine, plain loops otherwise): sums against a double reference, the overflow fallback, the NaN/Inf check.
+ */
+class MomentsTest {
+
+    @Test
+    void shiftedSumsMatchADoubleReference() {
+        Rng rng = new Rng(7);
+        for (int len : new int[] {1, 3, 63, 64, 65, 1000, 5000}) {
+            float[] x = new float[len + 5];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (100 + 3 * rng.nextGaussian());
+            double shift = x[2], s = 0, q = 0;
+            for (int i = 2; i < 2 + len; i++) { s += x[i] - shift; q += (x[i] - shift) * (x[i] - shift); }
+            double[] acc = new double[4];
+            Moments.addShifted(x, 2, len, shift, acc, 2);
+            assertEquals(s, acc[2], 1e-5 * Math.max(1, Math.abs(q)), "Σd, len " + len);
+            assertEquals(q, acc[3], 1e-5 * Math.max(1, q), "Σd², len " + len);
+            double mean = Moments.mean(shift, acc[2], len), var = Moments.variance(acc[2], acc[3], len);
+            double m = 0, v = 0;
+            for (int i = 2; i < 2 + len; i++) m += x[i] / (double) len;
+            for (int i = 2; i < 2 + len; i++) v += (x[i] - m) * (x[i] - m) / len;
+            assertEquals(m, mean, 1e-6 * Math.abs(m), "mean, len " + len);
+            assertEquals(v, var, 1e-5 * Math.max(v, 1e-3), "variance, len " + len);
+        }
+    }
+
+    @Test
+    void gradientSumsMatchADoubleReference() {
+        Rng rng = new Rng(8);
+        int len = 3000;
+        float[] x = new float[len], dy = new float[len];
+        for (int i = 0; i < len; i++) { x[i] = (float) rng.nextGaussian(); dy[i] = (float) rng.nextGaussian(); }
+        double mu = 0.25, g = 0, h = 0;
+        for (int i = 0; i < len; i++) { g += dy[i]; h += dy[i] * (x[i] - mu); }
+        double[] acc = new double[2];
+        Moments.addGradientSums(dy, x, 0, len, mu, acc, 0);
+        assertEquals(g, acc[0], 1e-4);
+        assertEquals(h, acc[1], 1e-4);
+    }
+
+    @Test
+    void hugeFiniteValuesStayFiniteAndNonFiniteValuesAreFound() {
+        float[] x = new float[256];
+        for (int i = 0; i < x.length; i++) x[i] = (i % 2 == 0 ? 1 : -1) * 3e37f;  // (x − x₀)² overflows float
+        double[] acc = new double[2];
+        Moments.addShifted(x, 0, x.length, x[0], acc, 0);
+        assertTrue(Double.isFinite(acc[0]) && Double.isFinite(acc[1]), "sums " + acc[0] + ", " + acc[1]);
+        assertEquals(128 * 36e74, acc[1], 1e-6 * 128 * 36e74);
+        assertTrue(Moments.allFinite(x, 0, x.length));
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float[] y = x.clone();
+            y[200] = bad;
+            assertFalse(Moments.allFinite(y, 0, y.length), "missed " + bad);
+            assertTrue(Moments.allFinite(y, 0, 200), "flagged a clean prefix");
+            double[] a = new double[2];
+            Moments.addShifted(y, 0, y.length, y[0], a, 0);
+            assertFalse(Double.isFinite(a[0]) && Double.isFinite(a[1]), bad + " did not make the sums non-finite");
+        }
+    }
+}
