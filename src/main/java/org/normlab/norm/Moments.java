@@ -17,7 +17,8 @@ package org.normlab.norm;
  * threads and each block's sums always add in the same order. A NaN or Inf in the input makes S or Q non-finite:
  * pass 1 doubles as the input check. The elementwise float loops are plain so the JIT vectorizes them; the
  * sums (which the JIT does not vectorize) use {@link VectorMoments} when the Vector API module is present, else
- * double accumulators in plain loops.
+ * the same additions in the same order in plain Java: the bits do not depend on the module, the thread count or the
+ * machine's vector width.
  */
 public final class Moments {
     private Moments() {}
@@ -34,20 +35,54 @@ public final class Moments {
 
     /** acc[at] += Σ (x − shift), acc[at + 1] += Σ (x − shift)² over x[off, off + len). */
     static void addShifted(float[] x, int off, int len, double shift, double[] acc, int at) {
-        if (VECTOR && len >= 64) {
+        if (len < 64) {  // short blocks: plain double sums on either path
+            double s = 0, q = 0;
+            for (int i = off, end = off + len; i < end; i++) { double d = x[i] - shift; s += d; q += d * d; }
+            acc[at] += s;
+            acc[at + 1] += q;
+        } else if (VECTOR) {
             VectorMoments.addShifted(x, off, len, shift, acc, at);
-            return;
+        } else {
+            addShiftedInLanes(x, off, len, shift, acc, at);
         }
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-        int i = off, end = off + len;
-        for (; i + 3 < end; i += 4) {
-            double d0 = x[i] - shift, d1 = x[i + 1] - shift, d2 = x[i + 2] - shift, d3 = x[i + 3] - shift;
-            s0 += d0; s1 += d1; s2 += d2; s3 += d3;
-            q0 += d0 * d0; q1 += d1 * d1; q2 += d2 * d2; q3 += d3 * d3;
+    }
+
+    /**
+     * {@link VectorMoments#addShifted} in plain Java, addition for addition (8 float lanes, two accumulators each,
+     * fused multiply-add, chunks of 1024 added in double, lanes totalled in order), so the result is bit-identical
+     * with or without the Vector API module.
+     */
+    static void addShiftedInLanes(float[] x, int off, int len, double shift, double[] acc, int at) {
+        final int lanes = VectorMoments.LANES;
+        float shiftF = (float) shift;
+        float[] s0 = new float[lanes], s1 = new float[lanes], q0 = new float[lanes], q1 = new float[lanes];
+        double s = 0, q = 0;
+        for (int start = off, end = off + len; start < end; start += VectorMoments.CHUNK) {
+            int stop = Math.min(end, start + VectorMoments.CHUNK), i = start;
+            java.util.Arrays.fill(s0, 0f); java.util.Arrays.fill(s1, 0f); java.util.Arrays.fill(q0, 0f); java.util.Arrays.fill(q1, 0f);
+            for (; i + 2 * lanes <= stop; i += 2 * lanes) {
+                for (int l = 0; l < lanes; l++) {
+                    float d0 = x[i + l] - shiftF, d1 = x[i + lanes + l] - shiftF;
+                    s0[l] += d0;
+                    s1[l] += d1;
+                    q0[l] = Math.fma(d0, d0, q0[l]);
+                    q1[l] = Math.fma(d1, d1, q1[l]);
+                }
+            }
+            double cs = 0, cq = 0;
+            for (int l = 0; l < lanes; l++) cs += s0[l] + s1[l];
+            for (int l = 0; l < lanes; l++) cq += q0[l] + q1[l];
+            for (; i < stop; i++) { double d = x[i] - shift; cs += d; cq += d * d; }
+            if (!Double.isFinite(cs) || !Double.isFinite(cq)) {  // float overflow (or NaN/Inf input): redo in double
+                cs = 0;
+                cq = 0;
+                for (int j = start; j < stop; j++) { double d = x[j] - shift; cs += d; cq += d * d; }
+            }
+            s += cs;
+            q += cq;
         }
-        for (; i < end; i++) { double d = x[i] - shift; s0 += d; q0 += d * d; }
-        acc[at] += (s0 + s1) + (s2 + s3);
-        acc[at + 1] += (q0 + q1) + (q2 + q3);
+        acc[at] += s;
+        acc[at + 1] += q;
     }
 
     /** μ from the shifted sum S of m values. */
@@ -60,20 +95,50 @@ public final class Moments {
 
     /** acc[at] += Σ dy, acc[at + 1] += Σ dy·(x − mu) over [off, off + len). */
     static void addGradientSums(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
-        if (VECTOR && len >= 64) {
+        if (len < 64) {
+            double g = 0, h = 0;
+            for (int i = off, end = off + len; i < end; i++) { double a = dy[i]; g += a; h += a * (x[i] - mu); }
+            acc[at] += g;
+            acc[at + 1] += h;
+        } else if (VECTOR) {
             VectorMoments.addGradientSums(dy, x, off, len, mu, acc, at);
-            return;
+        } else {
+            addGradientSumsInLanes(dy, x, off, len, mu, acc, at);
         }
-        double g0 = 0, g1 = 0, h0 = 0, h1 = 0;
-        int i = off, end = off + len;
-        for (; i + 1 < end; i += 2) {
-            double a = dy[i], b = dy[i + 1];
-            g0 += a; g1 += b;
-            h0 += a * (x[i] - mu); h1 += b * (x[i + 1] - mu);
+    }
+
+    /** {@link VectorMoments#addGradientSums} in plain Java, addition for addition (see {@link #addShiftedInLanes}). */
+    static void addGradientSumsInLanes(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
+        final int lanes = VectorMoments.LANES;
+        float muF = (float) mu;
+        float[] g0 = new float[lanes], g1 = new float[lanes], h0 = new float[lanes], h1 = new float[lanes];
+        double g = 0, h = 0;
+        for (int start = off, end = off + len; start < end; start += VectorMoments.CHUNK) {
+            int stop = Math.min(end, start + VectorMoments.CHUNK), i = start;
+            java.util.Arrays.fill(g0, 0f); java.util.Arrays.fill(g1, 0f); java.util.Arrays.fill(h0, 0f); java.util.Arrays.fill(h1, 0f);
+            for (; i + 2 * lanes <= stop; i += 2 * lanes) {
+                for (int l = 0; l < lanes; l++) {
+                    float a0 = dy[i + l], a1 = dy[i + lanes + l];
+                    g0[l] += a0;
+                    g1[l] += a1;
+                    h0[l] = Math.fma(a0, x[i + l] - muF, h0[l]);
+                    h1[l] = Math.fma(a1, x[i + lanes + l] - muF, h1[l]);
+                }
+            }
+            double cg = 0, ch = 0;
+            for (int l = 0; l < lanes; l++) cg += g0[l] + g1[l];
+            for (int l = 0; l < lanes; l++) ch += h0[l] + h1[l];
+            for (; i < stop; i++) { double a = dy[i]; cg += a; ch += a * (x[i] - mu); }
+            if (!Double.isFinite(cg) || !Double.isFinite(ch)) {
+                cg = 0;
+                ch = 0;
+                for (int j = start; j < stop; j++) { double a = dy[j]; cg += a; ch += a * (x[j] - mu); }
+            }
+            g += cg;
+            h += ch;
         }
-        if (i < end) { double a = dy[i]; g0 += a; h0 += a * (x[i] - mu); }
-        acc[at] += g0 + g1;
-        acc[at + 1] += h0 + h1;
+        acc[at] += g;
+        acc[at + 1] += h;
     }
 
     /** True when x[off, off + len) holds no NaN or Inf. */

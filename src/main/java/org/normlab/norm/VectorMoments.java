@@ -16,8 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorMoments {
     private VectorMoments() {}
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int CHUNK = 1024;
+    /**
+     * 256-bit vectors (8 float lanes), not the machine's preferred width: the lane count fixes the order of the
+     * additions, and {@link Moments} repeats exactly this order in plain Java when the module is absent, so a run
+     * gives the same bits with or without the Vector API and on AVX2 or AVX-512 machines alike.
+     */
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    static final int LANES = 8, CHUNK = 1024;
 
     /** acc[at] += Σ (x − shift), acc[at + 1] += Σ (x − shift)² over x[off, off + len). */
     static void addShifted(float[] x, int off, int len, double shift, double[] acc, int at) {

@@ -13,6 +13,25 @@ import org.normlab.tensor.Rng;
  */
 class MomentsTest {
 
+    /** The plain-Java path repeats the Vector API path addition for addition: same bits, module or not. */
+    @Test
+    void plainLoopsGiveTheVectorPathsBits() {
+        Rng rng = new Rng(11);
+        for (int len : new int[] {64, 65, 100, 1023, 1024, 1025, 4099}) {
+            float[] x = new float[len + 3], dy = new float[len + 3];
+            for (int i = 0; i < x.length; i++) { x[i] = (float) (5 + 2 * rng.nextGaussian()); dy[i] = (float) rng.nextGaussian(); }
+            double[] vector = new double[2], plain = new double[2];
+            VectorMoments.addShifted(x, 3, len, x[3], vector, 0);
+            Moments.addShiftedInLanes(x, 3, len, x[3], plain, 0);
+            assertEquals(vector[0], plain[0], 0, "Σd, len " + len);
+            assertEquals(vector[1], plain[1], 0, "Σd², len " + len);
+            VectorMoments.addGradientSums(dy, x, 3, len, 5.1, vector, 0);
+            Moments.addGradientSumsInLanes(dy, x, 3, len, 5.1, plain, 0);
+            assertEquals(vector[0], plain[0], 0, "Σdy, len " + len);
+            assertEquals(vector[1], plain[1], 0, "Σdy·(x−μ), len " + len);
+        }
+    }
+
     @Test
     void shiftedSumsMatchADoubleReference() {
         Rng rng = new Rng(7);
