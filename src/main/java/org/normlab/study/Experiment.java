@@ -17,6 +17,7 @@ import org.normlab.norm.NoisyBatchNorm;
 import org.normlab.norm.PreciseBn;
 import org.normlab.train.LossLandscape;
 import org.normlab.nn.Sequential;
+import org.normlab.nn.Shift;
 import org.normlab.optim.Adam;
 import org.normlab.optim.LrSchedule;
 import org.normlab.optim.Optimizer;
@@ -59,6 +60,11 @@ public final class Experiment {
         // dropout stream of every other model is unchanged).
         for (NoisyBatchNorm noisy : NoisyBatchNorm.all(model)) noisy.reseed(dropoutRng.split());
         if (config.bnMomentum() != 0.1) for (var bn : PreciseBn.batchNorms(model)) bn.setMomentum(config.bnMomentum());
+        if (config.inputShift() != 0) {
+            List<Layer> layers = new ArrayList<>(model.layers());
+            layers.add(0, new Shift(config.inputShift()));
+            model = new Sequential(layers);
+        }
         return config.probeUnit() < 0 ? model : withProbeBeforeLastActivation(model, config.probeUnit());
     }
 
