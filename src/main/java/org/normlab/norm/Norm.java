@@ -16,6 +16,7 @@ import org.normlab.nn.Layer;
  *       paper's LN over (C,H,W). One value thus serves both kinds of network; it is built as {@code GroupNorm(1, C)},
  *       whose equality with LayerNorm is tested.</li>
  *   <li>{@code GN(g)}: {@link GroupNorm} with g groups (g must divide the channel count).</li>
+ *   <li>{@code NOISY_BN}: {@link NoisyBatchNorm}, BN plus random noise that changes every training step.</li>
  *   <li>{@code IN}: {@link InstanceNorm} with PyTorch's InstanceNorm2d defaults (no affine, no running
  *       statistics); it needs spatial dims, so it has no meaning in an MLP.</li>
  * </ul>
@@ -33,6 +34,9 @@ public sealed interface Norm {
     Norm BRN = new Renorm();
     /** Local response normalization, AlexNet's hyper-parameters (n = 5, α = 1e-4, β = 0.75, k = 2): "LRN". */
     Norm LRN = new LocalResponse();
+
+    /** BatchNorm plus time-varying random noise in training (Santurkar et al.'s "noisy BN"): "noisy-BN". */
+    Norm NOISY_BN = new NoisyBatch();
 
     /** Ghost BatchNorm with virtual batches of {@code size}: "GHOST(16)". */
     static Norm GHOST(int size) { return new Ghost(size); }
@@ -68,7 +72,8 @@ public sealed interface Norm {
             case "in", "instancenorm" -> IN;
             case "brn", "batchrenorm" -> BRN;
             case "lrn" -> LRN;
-            default -> throw new IllegalArgumentException("Norm: unknown normalization '" + text + "' (known: none, BN, LN, GN(g), IN, BRN, GHOST(v), GN+WS(g), LRN)");
+            case "noisy-bn", "noisybn", "noisy bn" -> NOISY_BN;
+            default -> throw new IllegalArgumentException("Norm: unknown normalization '" + text + "' (known: none, BN, LN, GN(g), IN, BRN, GHOST(v), GN+WS(g), LRN, noisy-BN)");
         };
     }
 
@@ -106,6 +111,14 @@ public sealed interface Norm {
     record Instance() implements Norm {
         @Override public Layer create(int channels) { return new InstanceNorm(channels); }
         @Override public String label() { return "IN"; }
+        @Override public String toString() { return label(); }
+    }
+
+    /** {@link NoisyBatchNorm} with its default noise; a run reseeds its noise from the run's seed. */
+    record NoisyBatch() implements Norm {
+        @Override public boolean cancelsBias() { return true; }
+        @Override public Layer create(int channels) { return new NoisyBatchNorm(channels); }
+        @Override public String label() { return "noisy-BN"; }
         @Override public String toString() { return label(); }
     }
 

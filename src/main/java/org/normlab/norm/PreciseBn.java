@@ -34,6 +34,7 @@ public final class PreciseBn {
 
     private static void collect(Layer layer, List<BatchNorm> found) {
         if (layer instanceof BatchNorm bn) found.add(bn);
+        if (layer instanceof NoisyBatchNorm noisy) found.add(noisy.batchNorm());
         if (layer instanceof Sequential seq) for (Layer l : seq.layers()) collect(l, found);
     }
 

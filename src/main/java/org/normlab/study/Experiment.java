@@ -13,8 +13,11 @@ import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Probe;
+import org.normlab.norm.NoisyBatchNorm;
 import org.normlab.norm.PreciseBn;
+import org.normlab.train.LossLandscape;
 import org.normlab.nn.Sequential;
+import org.normlab.nn.Shift;
 import org.normlab.optim.Adam;
 import org.normlab.optim.LrSchedule;
 import org.normlab.optim.Optimizer;
@@ -53,7 +56,15 @@ public final class Experiment {
         if (config.gamma0() != 1 && !config.model().equals("rnn") && !config.model().equals("lstm")) {
             for (Param p : model.params()) if (p.isNormAffine() && p.name().equals("gamma")) java.util.Arrays.fill(p.value().data(), (float) config.gamma0());
         }
+        // Noisy BN draws its noise from a stream of the run's seed (split only when the model has such layers, so the
+        // dropout stream of every other model is unchanged).
+        for (NoisyBatchNorm noisy : NoisyBatchNorm.all(model)) noisy.reseed(dropoutRng.split());
         if (config.bnMomentum() != 0.1) for (var bn : PreciseBn.batchNorms(model)) bn.setMomentum(config.bnMomentum());
+        if (config.inputShift() != 0) {
+            List<Layer> layers = new ArrayList<>(model.layers());
+            layers.add(0, new Shift(config.inputShift()));
+            model = new Sequential(layers);
+        }
         return config.probeUnit() < 0 ? model : withProbeBeforeLastActivation(model, config.probeUnit());
     }
 
@@ -108,6 +119,7 @@ public final class Experiment {
                 schedule(config.schedule(), totalSteps));
         List<Trainer.Hook> hooks = new ArrayList<>();
         if (config.preciseBnBatches() > 0 && testPart != null) hooks.add(preciseBnHook(trainPart, testPart, config));
+        if (config.landscapeBatch() > 0) hooks.add(LossLandscape.hook(trainPart.head(Math.min(config.landscapeBatch(), trainPart.size())), config.lr()));
         return new Trained(model, Trainer.train(model, optimizer, trainPart, testPart, options, orderRng, listener, hooks));
     }
 

@@ -41,12 +41,17 @@ import org.normlab.norm.Placement;
  *                    every parameter; many recipes exempt γ/β)
  * @param gamma0      starting value of every normalization gain γ (1 is PyTorch's; 0.1 is Cooijmans et al.'s for
  *                    recurrent BN)
+ * @param landscapeBatch if positive, at every log point also measure the loss landscape along the gradient
+ *                    (Santurkar et al.'s Fig. 4; {@link org.normlab.train.LossLandscape}) on the first this many
+ *                    training examples: metrics {@code landscape/loss_range}, {@code …/grad_change}, {@code …/beta_smoothness}
+ * @param inputShift  a constant added to every input pixel by the model's first layer ({@link org.normlab.nn.Shift};
+ *                    0: none), e.g. −0.5 to centre [0, 1] pixels
  */
 public record RunConfig(String dataset, String model, List<Integer> hidden, Activation.Kind activation,
                         Norm norm, Placement placement, Init.Kind init, double initScale,
                         String optimizer, String schedule, double lr, double momentum, double weightDecay,
                         int batchSize, int epochs, int maxSteps, int trainSize, int testSize, int logEvery, int probeUnit, int preciseBnBatches, double bnMomentum,
-                        double dropout, boolean decayNormParams, double gamma0, long seed) {
+                        double dropout, boolean decayNormParams, double gamma0, int landscapeBatch, double inputShift, long seed) {
 
     public RunConfig {
         hidden = List.copyOf(hidden);
@@ -59,6 +64,8 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
         if (!(lr > 0)) throw new IllegalArgumentException("RunConfig: lr must be positive, got " + lr);
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("RunConfig: dropout must be in [0,1), got " + dropout);
         if (!(gamma0 > 0) || !Double.isFinite(gamma0)) throw new IllegalArgumentException("RunConfig: gamma0 must be positive and finite, got " + gamma0);
+        if (!Double.isFinite(inputShift)) throw new IllegalArgumentException("RunConfig: inputShift must be finite, got " + inputShift);
+        if (landscapeBatch < 0) throw new IllegalArgumentException("RunConfig: landscapeBatch must be ≥ 0, got " + landscapeBatch);
         if (batchSize <= 0 || epochs <= 0 || logEvery <= 0 || trainSize <= 0 || testSize < 0) {
             throw new IllegalArgumentException("RunConfig: batchSize, epochs, logEvery, trainSize must be positive and testSize ≥ 0, got "
                     + batchSize + ", " + epochs + ", " + logEvery + ", " + trainSize + ", " + testSize);
@@ -69,7 +76,7 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
     public static RunConfig mlp(List<Integer> hidden, Activation.Kind activation) {
         return new RunConfig("fashion-mnist", "mlp", hidden, activation, Norm.NONE, Placement.BEFORE,
                 activation == Activation.Kind.RELU ? Init.Kind.HE : Init.Kind.XAVIER, 1.0,
-                "sgd", "constant", 0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0.0, true, 1.0, 0);
+                "sgd", "constant", 0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0.0, true, 1.0, 0, 0.0, 0);
     }
 
     /** LeNet (d2l.ai's, with the norm after each conv and linear layer) on Fashion-MNIST; otherwise as {@link #mlp}. */

@@ -30,7 +30,7 @@ class NormTest {
 
     @Test
     void unknownLabelsAndBadGroupCountsAreErrors() {
-        assertEquals("Norm: unknown normalization 'GN' (known: none, BN, LN, GN(g), IN, BRN, GHOST(v), GN+WS(g), LRN)",
+        assertEquals("Norm: unknown normalization 'GN' (known: none, BN, LN, GN(g), IN, BRN, GHOST(v), GN+WS(g), LRN, noisy-BN)",
                 assertThrows(IllegalArgumentException.class, () -> Norm.parse("GN")).getMessage());
         assertEquals("Norm: GN needs a positive number of groups, got 0",
                 assertThrows(IllegalArgumentException.class, () -> Norm.parse("GN(0)")).getMessage());

@@ -100,7 +100,7 @@ class SweepTest {
         RunConfig base = RunConfig.mlp(List.of(8), Activation.Kind.RELU);
         assertEquals("RunConfig: no field 'learningRate'; fields are " + RunConfig.fields(),
                 assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary("learningRate", 0.1)).getMessage());
-        assertEquals("RunConfig: cannot set norm (Norm) to XN: Norm: unknown normalization 'XN' (known: none, BN, LN, GN(g), IN, BRN, GHOST(v), GN+WS(g), LRN)",
+        assertEquals("RunConfig: cannot set norm (Norm) to XN: Norm: unknown normalization 'XN' (known: none, BN, LN, GN(g), IN, BRN, GHOST(v), GN+WS(g), LRN, noisy-BN)",
                 assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary("norm", "XN")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> Sweep.of("a/b", base));
         assertNotEquals(base.key(), base.with("lr", 0.2).key());
