@@ -44,7 +44,7 @@ public final class Experiment {
         Sequential model = switch (config.model()) {
             case "mlp" -> Models.mlp(config.widths(), config.activation(), config.norm(), config.placement(), init, initRng,
                     config.dropout(), dropoutRng);
-            case "lenet" -> Models.lenet(config.norm(), config.activation(), init, initRng);
+            case "lenet" -> Models.lenet(config.norm(), config.placement(), config.activation(), init, initRng);
             case "rnn" -> RecurrentModels.rowRnnClassifier(singleHidden(config), recurrentNorm(config), init, initRng);
             case "lstm" -> RecurrentModels.rowLstmClassifier(singleHidden(config), recurrentNorm(config), true, init, initRng);
             case "mbconv" -> MbConvNet.build(config.norm(), init, initRng);

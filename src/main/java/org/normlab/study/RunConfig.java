@@ -19,7 +19,7 @@ import org.normlab.norm.Placement;
  * initialization and data order, and nothing else (thread count, run order) enters.
  *
  * @param dataset     "fashion-mnist"
- * @param model       "mlp" (Flatten → [Linear → Norm → act]×hidden → Linear), "lenet" (d2l's LeNet; hidden is ignored),
+ * @param model       "mlp" (Flatten → [Linear → Norm → act]×hidden → Linear), "lenet" (d2l's LeNet; hidden is ignored; placement is honoured; IN sits after the convs only),
  *                    "rnn" / "lstm" (row-by-row classifiers, hidden = [H]; norm NONE, LN or BN per time step),
  *                    "mbconv" (the small EfficientNet-style {@code MbConvNet}; hidden and activation are ignored)
  * @param hidden      hidden-layer widths of the MLP (input 784 and output 10 are implied)
