@@ -68,4 +68,43 @@ class StudyStatisticsTest {
                 new RunLog.Point(3, 0, Trainer.TEST_ACC, 0.5), new RunLog.Point(4, 0, Trainer.TEST_ACC, 0.7)), -1, null, null, 0);
         assertEquals(Math.sqrt(0.02), TrainVsInferenceStudy.secondHalfStd(log, Trainer.TEST_ACC), 1e-12);  // sd of {0.5, 0.7}
     }
+
+    private static Results.Run lenetRun(Norm norm, int batch, long seed, double finalTestAcc) {
+        RunConfig c = RunConfig.lenet(Activation.Kind.RELU).withNorm(norm).with("batchSize", batch).withSeed(seed);
+        List<RunLog.Point> points = List.of(new RunLog.Point(5, 0, Trainer.TEST_ACC, 0.1), new RunLog.Point(10, 1, Trainer.TEST_ACC, finalTestAcc));
+        return new Results.Run(c, RunLog.restore(points, -1, null, null, 0));
+    }
+
+    @Test
+    void batchSizeStatisticsPairIncreasesBySeed() {
+        // seed 0: BN 0.30 → 0.60 (+0.30), GN 0.25 → 0.30 (+0.05): 0.25; seed 1: BN +0.20, GN +0.10: 0.10 → mean 0.175
+        List<Results.Run> runs = List.of(
+                lenetRun(Norm.BN, 32, 0, 0.70), lenetRun(Norm.BN, 2, 0, 0.40), lenetRun(Norm.GN(2), 32, 0, 0.75), lenetRun(Norm.GN(2), 2, 0, 0.70),
+                lenetRun(Norm.BN, 32, 1, 0.80), lenetRun(Norm.BN, 2, 1, 0.60), lenetRun(Norm.GN(2), 32, 1, 0.80), lenetRun(Norm.GN(2), 2, 1, 0.70));
+        SweepResult s = new SweepResult("t", List.of("norm", "batchSize"), runs);
+        assertEquals(0.3, BatchSizeStudy.testError(runs.get(0)), 1e-12);
+        Summary increase = BatchSizeStudy.errorIncrease(s, Norm.BN, 2, 32);
+        assertEquals(2, increase.n());
+        assertEquals(0.25, increase.mean(), 1e-12);
+        Summary diff = BatchSizeStudy.differenceOfIncreases(s, Norm.BN, Norm.GN(2), 2, 32);
+        assertEquals(2, diff.n());
+        assertEquals(0.175, diff.mean(), 1e-12);
+        assertEquals(Math.sqrt(2 * 0.075 * 0.075), diff.sd(), 1e-12);
+        Results.Run diverged = new Results.Run(runs.get(0).config(), RunLog.restore(List.of(), 3, "NaN", null, 0));
+        assertTrue(Double.isNaN(BatchSizeStudy.testError(diverged)));
+    }
+
+    @Test
+    void groupNormEquivalencesAreMeasuredAsTheLargestOutputDifference() {
+        assertEquals(1.0, BatchSizeStudy.maxAbsDifference(org.normlab.tensor.Tensor.of(new float[] {1, 2, 3}, 3),
+                org.normlab.tensor.Tensor.of(new float[] {1, 2.5f, 2}, 3)), 1e-12);
+        Summary ln = BatchSizeStudy.groupEquivalence(false, 3), in = BatchSizeStudy.groupEquivalence(true, 3);
+        assertEquals(3, ln.n());
+        assertTrue(ln.hi() < BatchSizeStudy.SAME_OUTPUT && in.hi() < BatchSizeStudy.SAME_OUTPUT, ln + " " + in);
+        // The statistic can fail: two groups are not LayerNorm.
+        var x = org.normlab.tensor.Tensor.randn(new org.normlab.tensor.Rng(0), 3f, 4, 6, 12, 12);
+        double twoGroups = BatchSizeStudy.maxAbsDifference(new org.normlab.norm.GroupNorm(2, 6).forward(x, org.normlab.nn.Mode.TRAIN),
+                new org.normlab.norm.LayerNorm(6, 12, 12).forward(x, org.normlab.nn.Mode.TRAIN));
+        assertTrue(twoGroups > 0.01, "GN(2) vs LN: " + twoGroups);
+    }
 }
