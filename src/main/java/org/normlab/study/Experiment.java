@@ -108,6 +108,7 @@ public final class Experiment {
                 schedule(config.schedule(), totalSteps));
         List<Trainer.Hook> hooks = new ArrayList<>();
         if (config.preciseBnBatches() > 0 && testPart != null) hooks.add(preciseBnHook(trainPart, testPart, config));
+        if (config.evalTrain()) hooks.add(evalTrainHook(trainPart));
         return new Trained(model, Trainer.train(model, optimizer, trainPart, testPart, options, orderRng, listener, hooks));
     }
 
@@ -132,6 +133,17 @@ public final class Experiment {
                 yield LrSchedule.warmup(warm, LrSchedule.cosine(Math.max(1, totalSteps - warm), 0));
             }
             default -> throw new IllegalArgumentException("Experiment: unknown schedule '" + name + "'");
+        };
+    }
+
+    public static final String TRAIN_EVAL_LOSS = "train_eval_loss", TRAIN_EVAL_ACC = "train_eval_acc";
+
+    /** Loss and accuracy on the training subset in EVAL mode (dropout off, BN with running statistics). */
+    static Trainer.Hook evalTrainHook(Dataset train) {
+        return (step, epoch, model, log) -> {
+            Trainer.Evaluation e = Trainer.evaluate(model, train, 1000);
+            log.add(step, epoch, TRAIN_EVAL_LOSS, e.loss());
+            log.add(step, epoch, TRAIN_EVAL_ACC, e.accuracy());
         };
     }
 

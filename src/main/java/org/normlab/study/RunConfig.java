@@ -41,12 +41,15 @@ import org.normlab.norm.Placement;
  *                    every parameter; many recipes exempt γ/β)
  * @param gamma0      starting value of every normalization gain γ (1 is PyTorch's; 0.1 is Cooijmans et al.'s for
  *                    recurrent BN)
+ * @param evalTrain   also log loss and accuracy on the training subset in EVAL mode ({@code train_eval_loss},
+ *                    {@code train_eval_acc}) at every log: the train side of a train/test gap, measured as the test
+ *                    side is (no dropout, BN with running statistics), not the running average over TRAIN-mode batches
  */
 public record RunConfig(String dataset, String model, List<Integer> hidden, Activation.Kind activation,
                         Norm norm, Placement placement, Init.Kind init, double initScale,
                         String optimizer, String schedule, double lr, double momentum, double weightDecay,
                         int batchSize, int epochs, int maxSteps, int trainSize, int testSize, int logEvery, int probeUnit, int preciseBnBatches, double bnMomentum,
-                        double dropout, boolean decayNormParams, double gamma0, long seed) {
+                        double dropout, boolean decayNormParams, double gamma0, boolean evalTrain, long seed) {
 
     public RunConfig {
         hidden = List.copyOf(hidden);
@@ -69,7 +72,7 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
     public static RunConfig mlp(List<Integer> hidden, Activation.Kind activation) {
         return new RunConfig("fashion-mnist", "mlp", hidden, activation, Norm.NONE, Placement.BEFORE,
                 activation == Activation.Kind.RELU ? Init.Kind.HE : Init.Kind.XAVIER, 1.0,
-                "sgd", "constant", 0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0.0, true, 1.0, 0);
+                "sgd", "constant", 0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0.0, true, 1.0, false, 0);
     }
 
     /** LeNet (d2l.ai's, with the norm after each conv and linear layer) on Fashion-MNIST; otherwise as {@link #mlp}. */

@@ -11,7 +11,8 @@ public final class Studies {
     static {
         for (Study s : List.<Study>of(new Quickstart(), new ConvergenceStudy(), new LrToleranceStudy(), new InitSensitivityStudy(),
                 new TrainVsInferenceStudy(), new LrGridDemo(),
-                new BatchSizeStudy())) ALL.put(s.name(), s);
+                new BatchSizeStudy(),
+                new PlacementStudy())) ALL.put(s.name(), s);
     }
 
     private Studies() {}

@@ -107,4 +107,21 @@ class StudyStatisticsTest {
                 new org.normlab.norm.LayerNorm(6, 12, 12).forward(x, org.normlab.nn.Mode.TRAIN));
         assertTrue(twoGroups > 0.01, "GN(2) vs LN: " + twoGroups);
     }
+
+    @Test
+    void placementStatisticIsBeforeMinusAfterPerActivationPairedBySeed() {
+        java.util.function.BiFunction<org.normlab.norm.Placement, Long, java.util.function.Function<Double, Results.Run>> make = (p, seed) -> acc -> {
+            RunConfig c = RunConfig.mlp(List.of(8), Activation.Kind.SIGMOID).withNorm(Norm.BN).with("placement", p).withSeed(seed);
+            return new Results.Run(c, RunLog.restore(List.of(new RunLog.Point(10, 1, Trainer.TEST_ACC, acc)), -1, null, null, 0));
+        };
+        var before = org.normlab.norm.Placement.BEFORE;
+        var after = org.normlab.norm.Placement.AFTER;
+        List<Results.Run> runs = List.of(make.apply(before, 0L).apply(0.80), make.apply(after, 0L).apply(0.75),
+                make.apply(before, 1L).apply(0.70), make.apply(after, 1L).apply(0.72));
+        Summary d = PlacementStudy.beforeMinusAfter(new SweepResult("t", List.of("placement"), runs), Activation.Kind.SIGMOID);
+        assertEquals(2, d.n());
+        assertEquals(0.015, d.mean(), 1e-12);  // (0.05 − 0.02) / 2
+        assertEquals(0, PlacementStudy.beforeMinusAfter(new SweepResult("t", List.of("placement"), runs), Activation.Kind.RELU).n(),
+                "no ReLU runs: no pairs");
+    }
 }

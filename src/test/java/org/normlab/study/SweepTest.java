@@ -132,4 +132,20 @@ class SweepTest {
         assertEquals("RunConfig: lr must be positive, got -1.0",
                 assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).varyTogether(List.of("batchSize", "lr"), List.of(List.of(2, 0.1), List.of(4, -1)))).getMessage());
     }
+
+    @Test
+    void evalTrainLogsTheTrainingSubsetInEvalModeAtEveryLog() {
+        RunConfig c = RunConfig.mlp(List.of(16), Activation.Kind.RELU).withNorm(Norm.BN).with("dropout", 0.5).with("trainSize", 300)
+                .with("testSize", 100).with("logEvery", 2).with("epochs", 2).with("evalTrain", true);
+        Experiment.Trained t = Experiment.train(c, TRAIN, TEST, null);
+        long logs = t.log().points().stream().filter(p -> p.metric().equals(Trainer.TEST_ACC)).count();
+        assertEquals(logs, t.log().points().stream().filter(p -> p.metric().equals(Experiment.TRAIN_EVAL_ACC)).count());
+        assertEquals(logs, t.log().points().stream().filter(p -> p.metric().equals(Experiment.TRAIN_EVAL_LOSS)).count());
+        // The last value is the trained model evaluated on the same 300 images in EVAL mode (no dropout, running BN stats).
+        Trainer.Evaluation e = Trainer.evaluate(t.model(), TRAIN.head(300), 1000);
+        assertEquals(e.accuracy(), t.log().last(Experiment.TRAIN_EVAL_ACC), 1e-12);
+        assertEquals(e.loss(), t.log().last(Experiment.TRAIN_EVAL_LOSS), 1e-9);
+        assertFalse(Experiment.run(c.with("evalTrain", false), TRAIN, TEST, null).points().stream()
+                .anyMatch(p -> p.metric().equals(Experiment.TRAIN_EVAL_ACC)), "off by default");
+    }
 }
