@@ -87,20 +87,8 @@ public final class BatchSizeStudy implements Study {
 
     /** Per seed, [error increase of {@code a} from reference to small batch] − [the same for {@code b}]. */
     static Summary differenceOfIncreases(SweepResult s, Norm a, Norm b, int small, int reference) {
-        List<Double> diffs = new ArrayList<>();
-        for (long seed : s.runs().stream().map(r -> r.config().seed()).distinct().toList()) {
-            double da = errorOf(s, a, small, seed) - errorOf(s, a, reference, seed);
-            double db = errorOf(s, b, small, seed) - errorOf(s, b, reference, seed);
-            diffs.add(da - db);
-        }
-        return Summary.of(diffs.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    private static double errorOf(SweepResult s, Norm norm, int batch, long seed) {
-        List<Results.Run> runs = s.where(c -> c.norm().equals(norm) && c.batchSize() == batch && c.seed() == seed);
-        if (runs.size() != 1) throw new IllegalArgumentException("BatchSizeStudy: expected one run of " + norm.label() + " at batch " + batch
-                + " seed " + seed + ", got " + runs.size());
-        return testError(runs.get(0));
+        return s.pairedInteraction(c -> c.norm().equals(a) && c.batchSize() == small, c -> c.norm().equals(a) && c.batchSize() == reference,
+                c -> c.norm().equals(b) && c.batchSize() == small, c -> c.norm().equals(b) && c.batchSize() == reference, BatchSizeStudy::testError);
     }
 
     /** The largest absolute difference between two tensors of the same shape. */

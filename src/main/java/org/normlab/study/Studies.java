@@ -12,7 +12,8 @@ public final class Studies {
         for (Study s : List.<Study>of(new Quickstart(), new ConvergenceStudy(), new LrToleranceStudy(), new InitSensitivityStudy(),
                 new TrainVsInferenceStudy(), new LrGridDemo(),
                 new BatchSizeStudy(),
-                new PlacementStudy())) ALL.put(s.name(), s);
+                new PlacementStudy(),
+                new RegularizationStudy())) ALL.put(s.name(), s);
     }
 
     private Studies() {}

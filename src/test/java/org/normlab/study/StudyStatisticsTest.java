@@ -124,4 +124,29 @@ class StudyStatisticsTest {
         assertEquals(0, PlacementStudy.beforeMinusAfter(new SweepResult("t", List.of("placement"), runs), Activation.Kind.RELU).n(),
                 "no ReLU runs: no pairs");
     }
+
+    private static Results.Run gapRun(Norm norm, double dropout, long seed, double trainEvalAcc, double testAcc) {
+        RunConfig c = RunConfig.mlp(List.of(8), Activation.Kind.RELU).withNorm(norm).with("dropout", dropout).withSeed(seed);
+        return new Results.Run(c, RunLog.restore(List.of(new RunLog.Point(10, 1, Experiment.TRAIN_EVAL_ACC, trainEvalAcc),
+                new RunLog.Point(10, 1, Trainer.TEST_ACC, testAcc)), -1, null, null, 0));
+    }
+
+    @Test
+    void gapIsEvalTrainAccuracyMinusTestAccuracyAndInteractionsPairBySeed() {
+        assertEquals(0.15, RegularizationStudy.gap(gapRun(Norm.NONE, 0, 0, 0.95, 0.80)), 1e-12);
+        // seed 0: none 0.20 → 0.10 with dropout (−0.10), BN 0.08 → 0.06 (−0.02): 0.10 − 0.02 = 0.08
+        // seed 1: none 0.30 → 0.10 (0.20), BN 0.10 → 0.05 (0.05): 0.15          → mean 0.115
+        List<Results.Run> runs = List.of(
+                gapRun(Norm.NONE, 0, 0, 1.0, 0.80), gapRun(Norm.NONE, 0.5, 0, 0.90, 0.80), gapRun(Norm.BN, 0, 0, 0.90, 0.82), gapRun(Norm.BN, 0.5, 0, 0.88, 0.82),
+                gapRun(Norm.NONE, 0, 1, 1.0, 0.70), gapRun(Norm.NONE, 0.5, 1, 0.85, 0.75), gapRun(Norm.BN, 0, 1, 0.90, 0.80), gapRun(Norm.BN, 0.5, 1, 0.85, 0.80),
+                gapRun(Norm.BN, 0, 2, 0.90, 0.80));  // seed 2 has no partners: left out
+        SweepResult s = new SweepResult("t", List.of("norm", "dropout"), runs);
+        Summary i = s.pairedInteraction(c -> c.norm() == Norm.NONE && c.dropout() == 0, c -> c.norm() == Norm.NONE && c.dropout() == 0.5,
+                c -> c.norm() == Norm.BN && c.dropout() == 0, c -> c.norm() == Norm.BN && c.dropout() == 0.5, RegularizationStudy::gap);
+        assertEquals(2, i.n());
+        assertEquals(0.115, i.mean(), 1e-12);
+        assertEquals(Math.sqrt(2 * 0.035 * 0.035), i.sd(), 1e-12);
+        Summary plain = s.pairedDifference(c -> c.norm() == Norm.NONE && c.dropout() == 0, c -> c.norm() == Norm.BN && c.dropout() == 0, RegularizationStudy::gap);
+        assertEquals(0.16, plain.mean(), 1e-12);  // (0.20 − 0.08 + 0.30 − 0.10) / 2
+    }
 }
