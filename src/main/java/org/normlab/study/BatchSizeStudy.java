@@ -147,7 +147,7 @@ public final class BatchSizeStudy implements Study {
                 "LeNet on Fashion-MNIST (" + trainSize(scale) + " images × " + epochs(scale) + " epochs): test error vs batch size");
         figures.put("error-vs-batch", fig1);
         figures.put("group-count", Charts.bars(groupCountTable(error), "batchSize", "groups", "test error", "ci95_lo", "ci95_hi",
-                "Group count G: G = 1 (LN), G = 2 (GN(2)), G = C (IN, conv layers only) — test error by batch size"));
+                "Test error by group count: G = 1 (LN), 2, C (IN)"));
         return new StudyReport(name(), scale, s, tables, figures, verdicts);
     }
 
@@ -168,7 +168,8 @@ public final class BatchSizeStudy implements Study {
 
     /** The rows of LN, GN(2) and IN from the error table, labelled by their group count. */
     static Table groupCountTable(Table error) {
-        Table t = error.where(error.stringColumn("norm").isIn("LN", "GN(2)", "IN"));
+        Table t = error.where(error.stringColumn("norm").isEqualTo("LN"));  // in order of the group count: 1, 2, C
+        t.append(error.where(error.stringColumn("norm").isEqualTo("GN(2)"))).append(error.where(error.stringColumn("norm").isEqualTo("IN")));
         StringColumn groups = StringColumn.create("groups");
         for (String n : t.stringColumn("norm")) groups.append(switch (n) { case "LN" -> "G=1 (LN)"; case "GN(2)" -> "G=2"; default -> "G=C (IN)"; });
         t.addColumns(groups);
