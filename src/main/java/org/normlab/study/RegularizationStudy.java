@@ -37,7 +37,7 @@ public final class RegularizationStudy implements Study {
 
     @Override public String title() { return "C6: train/test gap with {none, BN} × dropout {0, 0.5}; Ghost BN sizes; weight decay on γ/β"; }
 
-    public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
+    public static int seeds(Scale scale) { return scale.pick(2, 5, 8); }
 
     static RunConfig base(Scale scale) {
         int n = scale.pick(512, 2_000, 5_000), epochs = scale.pick(3, 30, 60);
