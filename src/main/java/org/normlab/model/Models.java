@@ -67,34 +67,50 @@ public final class Models {
      * Flatten (16·4·4 = 256) → Linear(256→120) → [Norm(120)] → act → Linear(120→84) → [Norm(84)] → act → Linear(84→10)
      * </pre>
      * With {@link Norm#NONE} the bracketed layers are left out. A conv or linear layer followed by BatchNorm gets no bias
-     * (it would be cancelled by the batch-mean subtraction); before other norms it keeps one.
+     * (it would be cancelled by the batch-mean subtraction); before other norms it keeps one. A norm that needs spatial
+     * positions ({@link Norm#needsSpatial()}, i.e. IN) sits after the two convolutions only, as in the GroupNorm paper's
+     * conv nets: the linear blocks have one value per channel and sample, nothing to normalize over.
      */
     public static Sequential lenet(Norm norm, Activation.Kind activation, Init init, Rng rng) {
+        return lenet(norm, Placement.BEFORE, activation, init, rng);
+    }
+
+    /**
+     * The LeNet above with the norm {@link Placement#BEFORE} the activation (conv → norm → act, as d2l and Ioffe &amp;
+     * Szegedy) or {@link Placement#AFTER} it (conv → act → norm → pool). After the activation a bias is not cancelled
+     * by BN (the nonlinearity comes first), so the layer keeps it.
+     */
+    public static Sequential lenet(Norm norm, Placement placement, Activation.Kind activation, Init init, Rng rng) {
+        Norm features = norm.needsSpatial() ? Norm.NONE : norm;
         List<Layer> layers = new ArrayList<>();
-        convBlock(layers, 1, 6, norm, activation);
-        convBlock(layers, 6, 16, norm, activation);
+        convBlock(layers, 1, 6, norm, placement, activation);
+        convBlock(layers, 6, 16, norm, placement, activation);
         layers.add(new Flatten());
-        linearBlock(layers, 16 * 4 * 4, 120, norm, activation);
-        linearBlock(layers, 120, 84, norm, activation);
+        linearBlock(layers, 16 * 4 * 4, 120, features, placement, activation);
+        linearBlock(layers, 120, 84, features, placement, activation);
         layers.add(new Linear(84, 10, true));
         Sequential model = new Sequential(layers);
         init.apply(model, rng);
         return model;
     }
 
-    private static void convBlock(List<Layer> layers, int in, int out, Norm norm, Activation.Kind activation) {
+    private static void convBlock(List<Layer> layers, int in, int out, Norm norm, Placement placement, Activation.Kind activation) {
         Layer normLayer = norm.create(out);
-        layers.add(weights(new Conv2d(in, out, 5, !norm.cancelsBias()), norm));
-        if (normLayer != null) layers.add(normLayer);
-        layers.add(new Activation(activation));
+        layers.add(weights(new Conv2d(in, out, 5, !(norm.cancelsBias() && placement == Placement.BEFORE)), norm));
+        normAndActivation(layers, normLayer, placement, activation);
         layers.add(new AvgPool2d(2, 2));
     }
 
-    private static void linearBlock(List<Layer> layers, int in, int out, Norm norm, Activation.Kind activation) {
+    private static void linearBlock(List<Layer> layers, int in, int out, Norm norm, Placement placement, Activation.Kind activation) {
         Layer normLayer = norm.create(out);
-        layers.add(weights(new Linear(in, out, !norm.cancelsBias()), norm));
-        if (normLayer != null) layers.add(normLayer);
+        layers.add(weights(new Linear(in, out, !(norm.cancelsBias() && placement == Placement.BEFORE)), norm));
+        normAndActivation(layers, normLayer, placement, activation);
+    }
+
+    private static void normAndActivation(List<Layer> layers, Layer normLayer, Placement placement, Activation.Kind activation) {
+        if (normLayer != null && placement == Placement.BEFORE) layers.add(normLayer);
         layers.add(new Activation(activation));
+        if (normLayer != null && placement == Placement.AFTER) layers.add(normLayer);
     }
 
     /** The layer as is, or wrapped in {@link WeightStandardization} when the norm asks for it (GN+WS). */

@@ -47,6 +47,13 @@ public sealed interface Norm {
     /** Whether this norm subtracts a per-channel batch mean, which cancels a bias of the layer before it (BN and kin). */
     default boolean cancelsBias() { return false; }
 
+    /**
+     * Whether this norm needs spatial positions to normalize over (IN: each channel of each sample over its H×W
+     * values). A linear layer's (N, F) output has one value per channel and sample, so such a norm has no meaning
+     * there.
+     */
+    default boolean needsSpatial() { return false; }
+
     /** Whether the conv/linear layer before this norm uses {@link WeightStandardization}. */
     default boolean standardizesWeights() { return false; }
 
@@ -109,6 +116,7 @@ public sealed interface Norm {
 
     /** Instance normalization with PyTorch's InstanceNorm2d defaults. */
     record Instance() implements Norm {
+        @Override public boolean needsSpatial() { return true; }
         @Override public Layer create(int channels) { return new InstanceNorm(channels); }
         @Override public String label() { return "IN"; }
         @Override public String toString() { return label(); }

@@ -108,14 +108,24 @@ public final class Charts {
      * @param finals one row per run with columns {@code groupColumn}, {@code lr} and {@code valueColumn}
      */
     public static XYChart versusLearningRate(Table finals, String groupColumn, String valueColumn, String title) {
-        XYChart chart = xy(title, "learning rate (log scale)", valueColumn);
-        chart.getStyler().setXAxisLogarithmic(true);
+        return versus(finals, "lr", "learning rate (log scale)", true, groupColumn, valueColumn, title);
+    }
+
+    /**
+     * Final values against any numeric config column (e.g. batch size), drawn as {@link #versusLearningRate} draws
+     * them: a dot per run, a line through the means, a red cross at the top for each run without a value.
+     *
+     * @param logX whether the x axis is logarithmic
+     */
+    public static XYChart versus(Table finals, String xColumn, String xTitle, boolean logX, String groupColumn, String valueColumn, String title) {
+        XYChart chart = xy(title, xTitle, valueColumn);
+        chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setMarkerSize(7);
         Map<String, TreeMap<Double, List<Double>>> byGroup = new LinkedHashMap<>();
         List<Double> divergedLr = new ArrayList<>();
         double top = Double.NEGATIVE_INFINITY;
         for (Row r : finals) {
-            double v = r.getDouble(valueColumn), lr = r.getDouble("lr");
+            double v = r.getDouble(valueColumn), lr = r.getNumber(xColumn);
             String g = String.valueOf(r.getObject(groupColumn));
             List<Double> values = byGroup.computeIfAbsent(g, k -> new TreeMap<>()).computeIfAbsent(lr, k -> new ArrayList<>());
             if (Double.isNaN(v)) divergedLr.add(lr); else { values.add(v); top = Math.max(top, v); }

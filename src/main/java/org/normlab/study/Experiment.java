@@ -47,7 +47,7 @@ public final class Experiment {
         Sequential model = switch (config.model()) {
             case "mlp" -> Models.mlp(config.widths(), config.activation(), config.norm(), config.placement(), init, initRng,
                     config.dropout(), dropoutRng);
-            case "lenet" -> Models.lenet(config.norm(), config.activation(), init, initRng);
+            case "lenet" -> Models.lenet(config.norm(), config.placement(), config.activation(), init, initRng);
             case "rnn" -> RecurrentModels.rowRnnClassifier(singleHidden(config), recurrentNorm(config), init, initRng);
             case "lstm" -> RecurrentModels.rowLstmClassifier(singleHidden(config), recurrentNorm(config), true, init, initRng);
             case "mbconv" -> MbConvNet.build(config.norm(), init, initRng);
@@ -120,6 +120,7 @@ public final class Experiment {
         List<Trainer.Hook> hooks = new ArrayList<>();
         if (config.preciseBnBatches() > 0 && testPart != null) hooks.add(preciseBnHook(trainPart, testPart, config));
         if (config.landscapeBatch() > 0) hooks.add(LossLandscape.hook(trainPart.head(Math.min(config.landscapeBatch(), trainPart.size())), config.lr()));
+        if (config.evalTrain()) hooks.add(evalTrainHook(trainPart));
         return new Trained(model, Trainer.train(model, optimizer, trainPart, testPart, options, orderRng, listener, hooks));
     }
 
@@ -144,6 +145,17 @@ public final class Experiment {
                 yield LrSchedule.warmup(warm, LrSchedule.cosine(Math.max(1, totalSteps - warm), 0));
             }
             default -> throw new IllegalArgumentException("Experiment: unknown schedule '" + name + "'");
+        };
+    }
+
+    public static final String TRAIN_EVAL_LOSS = "train_eval_loss", TRAIN_EVAL_ACC = "train_eval_acc";
+
+    /** Loss and accuracy on the training subset in EVAL mode (dropout off, BN with running statistics). */
+    static Trainer.Hook evalTrainHook(Dataset train) {
+        return (step, epoch, model, log) -> {
+            Trainer.Evaluation e = Trainer.evaluate(model, train, 1000);
+            log.add(step, epoch, TRAIN_EVAL_LOSS, e.loss());
+            log.add(step, epoch, TRAIN_EVAL_ACC, e.accuracy());
         };
     }
 

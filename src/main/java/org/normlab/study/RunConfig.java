@@ -19,7 +19,7 @@ import org.normlab.norm.Placement;
  * initialization and data order, and nothing else (thread count, run order) enters.
  *
  * @param dataset     "fashion-mnist"
- * @param model       "mlp" (Flatten → [Linear → Norm → act]×hidden → Linear), "lenet" (d2l's LeNet; hidden is ignored),
+ * @param model       "mlp" (Flatten → [Linear → Norm → act]×hidden → Linear), "lenet" (d2l's LeNet; hidden is ignored; placement is honoured; IN sits after the convs only),
  *                    "rnn" / "lstm" (row-by-row classifiers, hidden = [H]; norm NONE, LN or BN per time step),
  *                    "mbconv" (the small EfficientNet-style {@code MbConvNet}; hidden and activation are ignored)
  * @param hidden      hidden-layer widths of the MLP (input 784 and output 10 are implied)
@@ -46,12 +46,15 @@ import org.normlab.norm.Placement;
  *                    training examples: metrics {@code landscape/loss_range}, {@code …/grad_change}, {@code …/beta_smoothness}
  * @param inputShift  a constant added to every input pixel by the model's first layer ({@link org.normlab.nn.Shift};
  *                    0: none), e.g. −0.5 to centre [0, 1] pixels
+ * @param evalTrain   also log loss and accuracy on the training subset in EVAL mode ({@code train_eval_loss},
+ *                    {@code train_eval_acc}) at every log: the train side of a train/test gap, measured as the test
+ *                    side is (no dropout, BN with running statistics), not the running average over TRAIN-mode batches
  */
 public record RunConfig(String dataset, String model, List<Integer> hidden, Activation.Kind activation,
                         Norm norm, Placement placement, Init.Kind init, double initScale,
                         String optimizer, String schedule, double lr, double momentum, double weightDecay,
                         int batchSize, int epochs, int maxSteps, int trainSize, int testSize, int logEvery, int probeUnit, int preciseBnBatches, double bnMomentum,
-                        double dropout, boolean decayNormParams, double gamma0, int landscapeBatch, double inputShift, long seed) {
+                        double dropout, boolean decayNormParams, double gamma0, int landscapeBatch, double inputShift, boolean evalTrain, long seed) {
 
     public RunConfig {
         hidden = List.copyOf(hidden);
@@ -76,7 +79,7 @@ public record RunConfig(String dataset, String model, List<Integer> hidden, Acti
     public static RunConfig mlp(List<Integer> hidden, Activation.Kind activation) {
         return new RunConfig("fashion-mnist", "mlp", hidden, activation, Norm.NONE, Placement.BEFORE,
                 activation == Activation.Kind.RELU ? Init.Kind.HE : Init.Kind.XAVIER, 1.0,
-                "sgd", "constant", 0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0.0, true, 1.0, 0, 0.0, 0);
+                "sgd", "constant", 0.1, 0.0, 0.0, 64, 1, 0, 60_000, 10_000, 50, -1, 0, 0.1, 0.0, true, 1.0, 0, 0.0, false, 0);
     }
 
     /** LeNet (d2l.ai's, with the norm after each conv and linear layer) on Fashion-MNIST; otherwise as {@link #mlp}. */

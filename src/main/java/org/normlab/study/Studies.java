@@ -11,6 +11,7 @@ public final class Studies {
     static {
         for (Study s : List.<Study>of(new Quickstart(), new ConvergenceStudy(), new LrToleranceStudy(), new InitSensitivityStudy(),
                 new TrainVsInferenceStudy(), new LrGridDemo(),
+                new BatchSizeStudy(), new PlacementStudy(), new RegularizationStudy(),
                 new CovariateShiftStudy(), new RecurrentStudy())) ALL.put(s.name(), s);
     }
 

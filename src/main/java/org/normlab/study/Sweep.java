@@ -1,10 +1,8 @@
 package org.normlab.study;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +29,10 @@ import org.normlab.train.Trainer;
 public final class Sweep {
     private final String name;
     private final RunConfig base;
-    private final Map<String, List<Object>> axes = new LinkedHashMap<>();
+    /** One axis of the grid: one or more fields that take their values together, one tuple per grid position. */
+    private record Axis(List<String> fields, List<List<Object>> tuples) {}
+
+    private final List<Axis> axes = new ArrayList<>();
     private int seeds = 1;
 
     private Sweep(String name, RunConfig base) {
@@ -46,10 +47,34 @@ public final class Sweep {
     public Sweep vary(String field, Object... values) { return vary(field, List.of(values)); }
 
     public Sweep vary(String field, List<?> values) {
-        if (values.isEmpty()) throw new IllegalArgumentException("Sweep " + name + ": no values for " + field);
-        if (field.equals("seed")) throw new IllegalArgumentException("Sweep " + name + ": use seeds(n) for seeds");
-        base.with(field, values.get(0));  // fail now, not mid-sweep, on an unknown field or a bad value
-        axes.put(field, List.copyOf(values));
+        return varyTogether(List.of(field), values.stream().<List<?>>map(v -> java.util.Collections.singletonList(v)).toList());
+    }
+
+    /**
+     * Varies several fields together along one axis: the i-th grid position sets every field to the i-th entry of
+     * its tuple, e.g. batch size with a learning rate scaled to it,
+     * <pre>  varyTogether(List.of("batchSize", "lr"), List.of(List.of(2, 0.00625), List.of(32, 0.1)))</pre>
+     * gives two grid positions, not four. Tables show each field as its own column.
+     */
+    public Sweep varyTogether(List<String> fields, List<? extends List<?>> tuples) {
+        if (fields.isEmpty()) throw new IllegalArgumentException("Sweep " + name + ": varyTogether needs at least one field");
+        if (tuples.isEmpty()) throw new IllegalArgumentException("Sweep " + name + ": no values for " + fields);
+        for (String f : fields) {
+            if (f.equals("seed")) throw new IllegalArgumentException("Sweep " + name + ": use seeds(n) for seeds");
+            if (axes.stream().anyMatch(a -> a.fields().contains(f)) || fields.indexOf(f) != fields.lastIndexOf(f)) {
+                throw new IllegalArgumentException("Sweep " + name + ": field " + f + " is varied twice");
+            }
+        }
+        List<List<Object>> copies = new ArrayList<>();
+        for (List<?> tuple : tuples) {
+            if (tuple.size() != fields.size()) {
+                throw new IllegalArgumentException("Sweep " + name + ": expected " + fields.size() + " values for " + fields + ", got " + tuple);
+            }
+            RunConfig check = base;  // fail now, not mid-sweep, on an unknown field or a bad value
+            for (int i = 0; i < fields.size(); i++) check = check.with(fields.get(i), tuple.get(i));
+            copies.add(java.util.Collections.unmodifiableList(new ArrayList<>(tuple)));
+        }
+        axes.add(new Axis(List.copyOf(fields), List.copyOf(copies)));
         return this;
     }
 
@@ -62,14 +87,20 @@ public final class Sweep {
 
     public String name() { return name; }
     public RunConfig base() { return base; }
-    public List<String> variedFields() { return List.copyOf(axes.keySet()); }
+    public List<String> variedFields() { return axes.stream().flatMap(a -> a.fields().stream()).toList(); }
 
     /** Every config in grid order (first axis slowest, seeds fastest). */
     public List<RunConfig> configs() {
         List<RunConfig> out = new ArrayList<>(List.of(base));
-        for (var axis : axes.entrySet()) {
+        for (Axis axis : axes) {
             List<RunConfig> next = new ArrayList<>();
-            for (RunConfig c : out) for (Object v : axis.getValue()) next.add(c.with(axis.getKey(), v));
+            for (RunConfig c : out) {
+                for (List<Object> tuple : axis.tuples()) {
+                    RunConfig v = c;
+                    for (int i = 0; i < tuple.size(); i++) v = v.with(axis.fields().get(i), tuple.get(i));
+                    next.add(v);
+                }
+            }
             out = next;
         }
         List<RunConfig> withSeeds = new ArrayList<>();
@@ -144,7 +175,7 @@ public final class Sweep {
 
     private String describe(RunConfig c, RunLog log) {
         StringBuilder sb = new StringBuilder();
-        for (String f : axes.keySet()) sb.append(f).append('=').append(c.value(f)).append(' ');
+        for (String f : variedFields()) sb.append(f).append('=').append(c.value(f)).append(' ');
         sb.append("seed ").append(c.seed()).append(": ");
         if (log.failed()) return sb.append("FAILED (").append(log.error()).append(')').toString();
         if (log.diverged()) return sb.append("diverged at step ").append(log.divergedAtStep()).toString();

@@ -58,6 +58,18 @@ public record SweepResult(String name, List<String> fields, List<Results.Run> ru
         return Summary.of(left.keySet().stream().filter(right::containsKey).mapToDouble(s -> left.get(s) - right.get(s)).toArray());
     }
 
+    /**
+     * Per seed, the difference of two paired differences, {@code (a1 − a2) − (b1 − b2)}: how much more a change
+     * (e.g. batch 32 → 2, or adding dropout) moves the statistic in one setting than in another. Only seeds present in
+     * all four groups count.
+     */
+    public Summary pairedInteraction(Predicate<RunConfig> a1, Predicate<RunConfig> a2, Predicate<RunConfig> b1, Predicate<RunConfig> b2,
+                                     ToDoubleFunction<Results.Run> statistic) {
+        Map<Long, Double> va1 = bySeed(a1, statistic), va2 = bySeed(a2, statistic), vb1 = bySeed(b1, statistic), vb2 = bySeed(b2, statistic);
+        return Summary.of(va1.keySet().stream().filter(s -> va2.containsKey(s) && vb1.containsKey(s) && vb2.containsKey(s))
+                .mapToDouble(s -> (va1.get(s) - va2.get(s)) - (vb1.get(s) - vb2.get(s))).toArray());
+    }
+
     private Map<Long, Double> bySeed(Predicate<RunConfig> filter, ToDoubleFunction<Results.Run> statistic) {
         Map<Long, Double> m = new LinkedHashMap<>();
         for (Results.Run r : where(filter)) {

@@ -30,6 +30,27 @@ class LeNetTest {
     }
 
     @Test
+    void placementAfterPutsTheNormBetweenActivationAndPoolAndKeepsBiases() {
+        Sequential after = Models.lenet(Norm.BN, org.normlab.norm.Placement.AFTER, Activation.Kind.RELU, Init.he(), new Rng(1));
+        assertEquals("Conv2d(1→6, 5×5) → ReLU → BatchNorm(C=6) → AvgPool2d(2×2) → "
+                + "Conv2d(6→16, 5×5) → ReLU → BatchNorm(C=16) → AvgPool2d(2×2) → Flatten → "
+                + "Linear(256→120) → ReLU → BatchNorm(C=120) → Linear(120→84) → ReLU → BatchNorm(C=84) → "
+                + "Linear(84→10)", after.describe());
+        assertEquals(Models.lenet(Norm.BN, Activation.Kind.RELU, Init.he(), new Rng(1)).describe(),
+                Models.lenet(Norm.BN, org.normlab.norm.Placement.BEFORE, Activation.Kind.RELU, Init.he(), new Rng(1)).describe());
+    }
+
+    @Test
+    void instanceNormSitsAfterTheConvolutionsOnly() {
+        Sequential in = Models.lenet(Norm.IN, Activation.Kind.RELU, Init.he(), new Rng(1));
+        assertEquals("Conv2d(1→6, 5×5) → InstanceNorm(C=6) → ReLU → AvgPool2d(2×2) → "
+                + "Conv2d(6→16, 5×5) → InstanceNorm(C=16) → ReLU → AvgPool2d(2×2) → Flatten → "
+                + "Linear(256→120) → ReLU → Linear(120→84) → ReLU → Linear(84→10)", in.describe());
+        Tensor x = Tensor.randn(new Rng(3), 1f, 2, 1, 28, 28);
+        assertArrayEquals(new int[] {2, 10}, in.forward(x, Mode.TRAIN).shape());
+    }
+
+    @Test
     void outputIsNBy10() {
         for (Norm norm : new Norm[] {Norm.BN, Norm.NONE}) {
             Sequential model = Models.lenet(norm, Activation.Kind.SIGMOID, Init.xavier(), new Rng(2));

@@ -27,6 +27,12 @@ class ChartsTest {
         var lr = Charts.versusLearningRate(finals, "norm", "final train_loss", "lr");
         assertTrue(lr.getSeriesMap().containsKey("diverged or failed (1 runs)"));
         assertPng(lr);
+        Table byBatch = Table.create("b", StringColumn.create("norm", "BN", "BN", "GN(2)", "GN(2)"), IntColumn.create("batchSize", 2, 32, 2, 32),
+                DoubleColumn.create("test error", 0.4, 0.2, 0.25, Double.NaN));
+        var batch = Charts.versus(byBatch, "batchSize", "batch size (log scale)", true, "norm", "test error", "error vs batch");
+        assertTrue(batch.getStyler().isXAxisLogarithmic());
+        assertEquals(java.util.Set.of("BN", "BN seeds", "GN(2)", "GN(2) seeds", "diverged or failed (1 runs)"), batch.getSeriesMap().keySet());
+        assertPng(batch);
         Table probes = Table.create("p", StringColumn.create("norm", "BN", "BN", "BN"), IntColumn.create("step", 1, 1, 1),
                 StringColumn.create("metric", "probe/u/p15", "probe/u/p50", "probe/u/p85"), DoubleColumn.create("value", -1, 0, 1));
         assertEquals(3, Charts.percentileBands(probes, "u", "norm", "bands").getSeriesMap().size());

@@ -106,4 +106,46 @@ class SweepTest {
         assertNotEquals(base.key(), base.with("lr", 0.2).key());
         assertEquals(base.key(), RunConfig.mlp(List.of(8), Activation.Kind.RELU).key(), "the key is a pure function of the config");
     }
+
+    @Test
+    void fieldsVariedTogetherMoveAsOneAxis() {
+        RunConfig base = RunConfig.mlp(List.of(8), Activation.Kind.RELU);
+        Sweep s = Sweep.of("pairs", base).vary("norm", "none", "BN")
+                .varyTogether(List.of("batchSize", "lr"), List.of(List.of(2, 0.01), List.of(32, 0.16), List.of(128, 0.64))).seeds(2);
+        List<RunConfig> configs = s.configs();
+        assertEquals(2 * 3 * 2, configs.size(), "3 (batch, lr) pairs, not 3 × 3 combinations");
+        assertEquals(List.of("norm", "batchSize", "lr"), s.variedFields());
+        for (RunConfig c : configs) assertEquals(c.batchSize() * 0.005, c.lr(), 1e-12, "each batch size keeps its own lr");
+        assertEquals(List.of(2, 2, 32, 32, 128, 128), configs.subList(0, 6).stream().map(RunConfig::batchSize).toList());
+        assertEquals(List.of(0.01, 0.01, 0.16, 0.16, 0.64, 0.64), configs.subList(0, 6).stream().map(RunConfig::lr).toList());
+        assertEquals(Norm.BN, configs.get(6).norm());
+        assertEquals(12, configs.stream().map(RunConfig::key).distinct().count());
+    }
+
+    @Test
+    void badTogetherAxesFailBeforeRunning() {
+        RunConfig base = RunConfig.mlp(List.of(8), Activation.Kind.RELU);
+        assertEquals("Sweep x: expected 2 values for [batchSize, lr], got [2]",
+                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).varyTogether(List.of("batchSize", "lr"), List.of(List.of(2)))).getMessage());
+        assertEquals("Sweep x: field lr is varied twice",
+                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary("lr", 0.1).varyTogether(List.of("batchSize", "lr"), List.of(List.of(2, 0.1)))).getMessage());
+        assertEquals("RunConfig: lr must be positive, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).varyTogether(List.of("batchSize", "lr"), List.of(List.of(2, 0.1), List.of(4, -1)))).getMessage());
+    }
+
+    @Test
+    void evalTrainLogsTheTrainingSubsetInEvalModeAtEveryLog() {
+        RunConfig c = RunConfig.mlp(List.of(16), Activation.Kind.RELU).withNorm(Norm.BN).with("dropout", 0.5).with("trainSize", 300)
+                .with("testSize", 100).with("logEvery", 2).with("epochs", 2).with("evalTrain", true);
+        Experiment.Trained t = Experiment.train(c, TRAIN, TEST, null);
+        long logs = t.log().points().stream().filter(p -> p.metric().equals(Trainer.TEST_ACC)).count();
+        assertEquals(logs, t.log().points().stream().filter(p -> p.metric().equals(Experiment.TRAIN_EVAL_ACC)).count());
+        assertEquals(logs, t.log().points().stream().filter(p -> p.metric().equals(Experiment.TRAIN_EVAL_LOSS)).count());
+        // The last value is the trained model evaluated on the same 300 images in EVAL mode (no dropout, running BN stats).
+        Trainer.Evaluation e = Trainer.evaluate(t.model(), TRAIN.head(300), 1000);
+        assertEquals(e.accuracy(), t.log().last(Experiment.TRAIN_EVAL_ACC), 1e-12);
+        assertEquals(e.loss(), t.log().last(Experiment.TRAIN_EVAL_LOSS), 1e-9);
+        assertFalse(Experiment.run(c.with("evalTrain", false), TRAIN, TEST, null).points().stream()
+                .anyMatch(p -> p.metric().equals(Experiment.TRAIN_EVAL_ACC)), "off by default");
+    }
 }
