@@ -10,7 +10,8 @@ public final class Studies {
 
     static {
         for (Study s : List.<Study>of(new Quickstart(), new ConvergenceStudy(), new LrToleranceStudy(), new InitSensitivityStudy(),
-                new TrainVsInferenceStudy(), new LrGridDemo())) ALL.put(s.name(), s);
+                new TrainVsInferenceStudy(), new LrGridDemo(),
+                new DebuggingStudy())) ALL.put(s.name(), s);
     }
 
     private Studies() {}
