@@ -67,7 +67,9 @@ public final class Models {
      * Flatten (16·4·4 = 256) → Linear(256→120) → [Norm(120)] → act → Linear(120→84) → [Norm(84)] → act → Linear(84→10)
      * </pre>
      * With {@link Norm#NONE} the bracketed layers are left out. A conv or linear layer followed by BatchNorm gets no bias
-     * (it would be cancelled by the batch-mean subtraction); before other norms it keeps one.
+     * (it would be cancelled by the batch-mean subtraction); before other norms it keeps one. A norm across feature-map
+     * channels only ({@link Norm#LRN}) goes after the conv blocks' activations, as in AlexNet (conv → act → LRN → pool),
+     * and the linear layers get no norm.
      */
     public static Sequential lenet(Norm norm, Activation.Kind activation, Init init, Rng rng) {
         List<Layer> layers = new ArrayList<>();
@@ -85,13 +87,16 @@ public final class Models {
     private static void convBlock(List<Layer> layers, int in, int out, Norm norm, Activation.Kind activation) {
         Layer normLayer = norm.create(out);
         layers.add(weights(new Conv2d(in, out, 5, !norm.cancelsBias()), norm));
-        if (normLayer != null) layers.add(normLayer);
+        if (normLayer != null && !norm.followsActivation()) layers.add(normLayer);
         layers.add(new Activation(activation));
+        if (normLayer != null && norm.followsActivation()) layers.add(normLayer);
         layers.add(new AvgPool2d(2, 2));
     }
 
     private static void linearBlock(List<Layer> layers, int in, int out, Norm norm, Activation.Kind activation) {
+        if (norm.featureMapsOnly()) norm = Norm.NONE;
         Layer normLayer = norm.create(out);
+        if (normLayer != null && norm.followsActivation()) throw new IllegalArgumentException("LeNet: " + norm.label() + " after a linear layer's activation is not built");
         layers.add(weights(new Linear(in, out, !norm.cancelsBias()), norm));
         if (normLayer != null) layers.add(normLayer);
         layers.add(new Activation(activation));

@@ -31,7 +31,12 @@ public sealed interface Norm {
 
     /** Batch Renormalization with its default r_max/d_max schedule: "BRN". */
     Norm BRN = new Renorm();
-    /** Local response normalization, AlexNet's hyper-parameters (n = 5, α = 1e-4, β = 0.75, k = 2): "LRN". */
+    /**
+     * Local response normalization with AlexNet's hyper-parameters n = 5, α = 1e-4, β = 0.75, k = 2, in AlexNet's
+     * formula b = a / (k + α·Σa²)^β: since {@link LocalResponseNorm} follows PyTorch and divides α by n, the layer gets
+     * alpha = n·1e-4 = 5e-4. Across channels of a feature map, after the activation (AlexNet: conv → ReLU → LRN →
+     * pool): "LRN".
+     */
     Norm LRN = new LocalResponse();
 
     /** Ghost BatchNorm with virtual batches of {@code size}: "GHOST(16)". */
@@ -42,6 +47,12 @@ public sealed interface Norm {
 
     /** Whether this norm subtracts a per-channel batch mean, which cancels a bias of the layer before it (BN and kin). */
     default boolean cancelsBias() { return false; }
+
+    /** Whether this norm only makes sense across the channels of a feature map, so builders leave it out after linear layers (LRN). */
+    default boolean featureMapsOnly() { return false; }
+
+    /** Whether builders put this norm after the activation rather than before it (LRN, as AlexNet does). */
+    default boolean followsActivation() { return false; }
 
     /** Whether the conv/linear layer before this norm uses {@link WeightStandardization}. */
     default boolean standardizesWeights() { return false; }
@@ -117,7 +128,10 @@ public sealed interface Norm {
     }
 
     record LocalResponse() implements Norm {
-        @Override public Layer create(int channels) { return new LocalResponseNorm(5, 1e-4, 0.75, 2); }
+        static final int SIZE = 5;
+        @Override public Layer create(int channels) { return new LocalResponseNorm(SIZE, SIZE * 1e-4, 0.75, 2); }
+        @Override public boolean featureMapsOnly() { return true; }
+        @Override public boolean followsActivation() { return true; }
         @Override public String label() { return "LRN"; }
         @Override public String toString() { return label(); }
     }
