@@ -44,7 +44,7 @@ public final class GanStudy implements Study {
 
     public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
 
-    public static int steps(Scale scale) { return scale.pick(600, 5000, 20_000); }
+    public static int steps(Scale scale) { return scale.pick(300, 5000, 20_000); }
 
     static RunConfig base(Scale scale) {
         int steps = steps(scale);

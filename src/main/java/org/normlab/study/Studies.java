@@ -11,7 +11,7 @@ public final class Studies {
     static {
         for (Study s : List.<Study>of(new Quickstart(), new ConvergenceStudy(), new LrToleranceStudy(), new InitSensitivityStudy(),
                 new TrainVsInferenceStudy(), new LrGridDemo(),
-                new DebuggingStudy(), new GanStudy())) ALL.put(s.name(), s);
+                new DebuggingStudy(), new GanStudy(), new OtherNormsStudy())) ALL.put(s.name(), s);
     }
 
     private Studies() {}
