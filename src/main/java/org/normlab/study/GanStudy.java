@@ -102,7 +102,9 @@ public final class GanStudy implements Study {
         tables.put("per-seed", perSeed(gan));
         for (Norm norm : List.of(Norm.NONE, Norm.BN)) {
             Results.Run seed0 = gan.where(c -> c.norm() == norm && c.seed() == 0).get(0);
-            figures.put("samples-" + norm.label(), samples(seed0, norm.label()));
+            for (int k = 0; k <= SNAPSHOTS; k++) {
+                figures.put("samples-" + norm.label() + "-" + k + "of" + SNAPSHOTS, samples(seed0, norm.label(), k * (steps(scale) / SNAPSHOTS)));
+            }
         }
         List<Verdict.Criterion> c = criteria(scale);
         Summary modes = gan.pairedDifference(r -> r.norm() == Norm.BN, r -> r.norm() == Norm.NONE, r -> lateMean(r, GanTrainer.MODES_COVERED));
@@ -127,27 +129,33 @@ public final class GanStudy implements Study {
         return Table.create("per run: coverage over the last quarter of training", norm, seed, modes, quality, diverged);
     }
 
-    /** Generated points of one run at each snapshot, one colour per step, with the 8 centres. */
-    static org.knowm.xchart.XYChart samples(Results.Run run, String label) {
-        Map<String, double[][]> sets = new LinkedHashMap<>();
-        Map<Integer, List<double[]>> byStep = new LinkedHashMap<>();
-        List<RunLog.Point> xs = new ArrayList<>(), ys = new ArrayList<>();
+    /** The generated points of one run logged at {@code step} (in order), as {x[], y[]}. */
+    static double[][] samplesAt(Results.Run run, int step) {
+        List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (RunLog.Point p : run.log().points()) {
-            if (p.metric().equals(GanTrainer.SAMPLE_X)) xs.add(p);
-            if (p.metric().equals(GanTrainer.SAMPLE_Y)) ys.add(p);
+            if (p.step() != step) continue;
+            if (p.metric().equals(GanTrainer.SAMPLE_X)) xs.add(p.value());
+            if (p.metric().equals(GanTrainer.SAMPLE_Y)) ys.add(p.value());
         }
-        for (int i = 0; i < Math.min(xs.size(), ys.size()); i++) {
-            byStep.computeIfAbsent(xs.get(i).step(), k -> new ArrayList<>()).add(new double[] {xs.get(i).value(), ys.get(i).value()});
-        }
-        for (var e : byStep.entrySet()) {
-            double[][] xy = new double[2][e.getValue().size()];
-            for (int i = 0; i < e.getValue().size(); i++) { xy[0][i] = e.getValue().get(i)[0]; xy[1][i] = e.getValue().get(i)[1]; }
-            sets.put("step " + e.getKey(), xy);
-        }
+        int n = Math.min(xs.size(), ys.size());
+        double[][] xy = new double[2][n];
+        for (int i = 0; i < n; i++) { xy[0][i] = xs.get(i); xy[1][i] = ys.get(i); }
+        return xy;
+    }
+
+    /** Generated points of one run at one snapshot, with the 8 centres (black diamonds), on the square [−3, 3]². */
+    static org.knowm.xchart.XYChart samples(Results.Run run, String label, int step) {
+        Map<String, double[][]> sets = new LinkedHashMap<>();
+        sets.put("generated, step " + step, samplesAt(run, step));
         GaussianRing ring = GaussianRing.STANDARD;
         double[][] centres = new double[2][ring.modes()];
         for (int k = 0; k < ring.modes(); k++) { centres[0][k] = ring.centre(k)[0]; centres[1][k] = ring.centre(k)[1]; }
         sets.put("mode centres", centres);
-        return Charts.scatter("Generator samples over training, " + label + ", seed " + run.config().seed(), sets);
+        var chart = Charts.scatter(label + ", seed " + run.config().seed() + ", step " + step, sets);
+        var centreSeries = chart.getSeriesMap().get("mode centres");
+        centreSeries.setMarkerColor(java.awt.Color.BLACK);
+        centreSeries.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
+        chart.getStyler().setXAxisMin(-3.0).setXAxisMax(3.0).setYAxisMin(-3.0).setYAxisMax(3.0);
+        return chart;
     }
 }

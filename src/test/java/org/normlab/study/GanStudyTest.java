@@ -30,5 +30,8 @@ class GanStudyTest {
         assertEquals(3, a.points().stream().filter(p -> p.metric().equals(GanTrainer.MODES_COVERED)).count(), "steps 0, 20, 40");
         assertTrue(a.points().stream().anyMatch(p -> p.metric().equals(GanTrainer.SAMPLE_X) && p.step() == 40));
         assertTrue(Double.isFinite(a.last(GanTrainer.D_LOSS)));
+        double[][] xy = GanStudy.samplesAt(new Results.Run(c, a), 40);
+        assertEquals(256, xy[0].length, "min(snapshot points, samples per evaluation)");
+        assertEquals(256, xy[1].length);
     }
 }
