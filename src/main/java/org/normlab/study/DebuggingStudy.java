@@ -69,12 +69,12 @@ public final class DebuggingStudy implements Study {
         return c;
     }
 
-    /** The check's family, from its text: gradient, switch, running statistics or identity. */
+    /** The check's family, from its text: gradient, (train/eval) switch, running stats or identity (γ, β). */
     static String family(String check) {
         if (check.startsWith("gradient")) return "gradient";
-        if (check.startsWith("switch")) return "train/eval switch";
-        if (check.startsWith("identity")) return "identity (γ, β)";
-        return "running statistics";
+        if (check.startsWith("switch")) return "switch";
+        if (check.startsWith("identity")) return "identity";
+        return "running stats";
     }
 
     @Override
@@ -86,7 +86,7 @@ public final class DebuggingStudy implements Study {
         List<Double> correctFailures = new ArrayList<>();
         Map<String, List<Double>> caught = new LinkedHashMap<>();
         Map<String, int[]> familyFailures = new LinkedHashMap<>(); // "fault|family" → {runs with a failure in family, runs}
-        List<String> families = List.of("gradient", "train/eval switch", "running statistics", "identity (γ, β)");
+        List<String> families = List.of("gradient", "switch", "running stats", "identity");
         for (String fault : Faults.NAMES) caught.put(fault, new ArrayList<>());
         for (var entry : correctModels(scale, train).entrySet()) {
             for (long seed = 0; seed < seeds(scale); seed++) {
@@ -136,7 +136,7 @@ public final class DebuggingStudy implements Study {
         tables.put("by-family", byFamily);
         Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
         figures.put("by-family", Charts.heatmap(byFamily, "check family", "fault", "share of BN models × seeds failing",
-                "Which checks catch which fault (share of BN models × seeds failing)"));
+                "Checks failing, by fault (share of BN models × seeds)"));
 
         List<Verdict.Criterion> c = criteria(scale);
         List<Verdict> verdicts = new ArrayList<>();
