@@ -67,9 +67,11 @@ public final class Models {
      * Flatten (16·4·4 = 256) → Linear(256→120) → [Norm(120)] → act → Linear(120→84) → [Norm(84)] → act → Linear(84→10)
      * </pre>
      * With {@link Norm#NONE} the bracketed layers are left out. A conv or linear layer followed by BatchNorm gets no bias
-     * (it would be cancelled by the batch-mean subtraction); before other norms it keeps one. A norm that needs spatial
-     * positions ({@link Norm#needsSpatial()}, i.e. IN) sits after the two convolutions only, as in the GroupNorm paper's
-     * conv nets: the linear blocks have one value per channel and sample, nothing to normalize over.
+     * (it would be cancelled by the batch-mean subtraction); before other norms it keeps one. A norm across feature-map
+     * channels or positions only ({@link Norm#featureMapsOnly()}: IN, LRN) sits after the two convolutions only, as in
+     * the GroupNorm paper's and AlexNet's conv nets: the linear blocks have one value per channel and sample. A norm
+     * that {@link Norm#followsActivation() follows the activation} (LRN: conv → act → LRN → pool, as AlexNet) is placed
+     * after it whatever {@code placement} says.
      */
     public static Sequential lenet(Norm norm, Activation.Kind activation, Init init, Rng rng) {
         return lenet(norm, Placement.BEFORE, activation, init, rng);
@@ -81,7 +83,7 @@ public final class Models {
      * by BN (the nonlinearity comes first), so the layer keeps it.
      */
     public static Sequential lenet(Norm norm, Placement placement, Activation.Kind activation, Init init, Rng rng) {
-        Norm features = norm.needsSpatial() ? Norm.NONE : norm;
+        Norm features = norm.featureMapsOnly() ? Norm.NONE : norm;
         List<Layer> layers = new ArrayList<>();
         convBlock(layers, 1, 6, norm, placement, activation);
         convBlock(layers, 6, 16, norm, placement, activation);
@@ -94,7 +96,8 @@ public final class Models {
         return model;
     }
 
-    private static void convBlock(List<Layer> layers, int in, int out, Norm norm, Placement placement, Activation.Kind activation) {
+    private static void convBlock(List<Layer> layers, int in, int out, Norm norm, Placement requested, Activation.Kind activation) {
+        Placement placement = norm.followsActivation() ? Placement.AFTER : requested;
         Layer normLayer = norm.create(out);
         layers.add(weights(new Conv2d(in, out, 5, !(norm.cancelsBias() && placement == Placement.BEFORE)), norm));
         normAndActivation(layers, normLayer, placement, activation);

@@ -32,7 +32,12 @@ public sealed interface Norm {
 
     /** Batch Renormalization with its default r_max/d_max schedule: "BRN". */
     Norm BRN = new Renorm();
-    /** Local response normalization, AlexNet's hyper-parameters (n = 5, α = 1e-4, β = 0.75, k = 2): "LRN". */
+    /**
+     * Local response normalization with AlexNet's hyper-parameters n = 5, α = 1e-4, β = 0.75, k = 2, in AlexNet's
+     * formula b = a / (k + α·Σa²)^β: since {@link LocalResponseNorm} follows PyTorch and divides α by n, the layer gets
+     * alpha = n·1e-4 = 5e-4. Across channels of a feature map, after the activation (AlexNet: conv → ReLU → LRN →
+     * pool): "LRN".
+     */
     Norm LRN = new LocalResponse();
 
     /** BatchNorm plus time-varying random noise in training (Santurkar et al.'s "noisy BN"): "noisy-BN". */
@@ -48,11 +53,14 @@ public sealed interface Norm {
     default boolean cancelsBias() { return false; }
 
     /**
-     * Whether this norm needs spatial positions to normalize over (IN: each channel of each sample over its H×W
-     * values). A linear layer's (N, F) output has one value per channel and sample, so such a norm has no meaning
-     * there.
+     * Whether this norm only makes sense on feature maps (IN: each channel of each sample over its H×W positions;
+     * LRN: across neighbouring channels of a feature map), so builders leave it out after linear layers, whose (N, F)
+     * output has one value per channel and sample.
      */
-    default boolean needsSpatial() { return false; }
+    default boolean featureMapsOnly() { return false; }
+
+    /** Whether builders put this norm after the activation rather than before it (LRN, as AlexNet does). */
+    default boolean followsActivation() { return false; }
 
     /** Whether the conv/linear layer before this norm uses {@link WeightStandardization}. */
     default boolean standardizesWeights() { return false; }
@@ -116,7 +124,7 @@ public sealed interface Norm {
 
     /** Instance normalization with PyTorch's InstanceNorm2d defaults. */
     record Instance() implements Norm {
-        @Override public boolean needsSpatial() { return true; }
+        @Override public boolean featureMapsOnly() { return true; }
         @Override public Layer create(int channels) { return new InstanceNorm(channels); }
         @Override public String label() { return "IN"; }
         @Override public String toString() { return label(); }
@@ -138,7 +146,10 @@ public sealed interface Norm {
     }
 
     record LocalResponse() implements Norm {
-        @Override public Layer create(int channels) { return new LocalResponseNorm(5, 1e-4, 0.75, 2); }
+        static final int SIZE = 5;
+        @Override public Layer create(int channels) { return new LocalResponseNorm(SIZE, SIZE * 1e-4, 0.75, 2); }
+        @Override public boolean featureMapsOnly() { return true; }
+        @Override public boolean followsActivation() { return true; }
         @Override public String label() { return "LRN"; }
         @Override public String toString() { return label(); }
     }

@@ -36,6 +36,8 @@ public final class PreciseBn {
         if (layer instanceof BatchNorm bn) found.add(bn);
         if (layer instanceof NoisyBatchNorm noisy) found.add(noisy.batchNorm());
         if (layer instanceof Sequential seq) for (Layer l : seq.layers()) collect(l, found);
+        // A BN inside a wrapper (e.g. a fault injected by train.Faults) is still a BN with running statistics.
+        if (layer instanceof org.normlab.nn.Wrapper w) collect(w.inner(), found);
     }
 
     /** Recomputes the running statistics over the first {@code batches} batches of {@code data} (data order). */

@@ -12,7 +12,8 @@ public final class Studies {
         for (Study s : List.<Study>of(new Quickstart(), new ConvergenceStudy(), new LrToleranceStudy(), new InitSensitivityStudy(),
                 new TrainVsInferenceStudy(), new LrGridDemo(),
                 new BatchSizeStudy(), new PlacementStudy(), new RegularizationStudy(),
-                new CovariateShiftStudy(), new RecurrentStudy())) ALL.put(s.name(), s);
+                new CovariateShiftStudy(), new RecurrentStudy(),
+                new GanStudy(), new OtherNormsStudy(), new DebuggingStudy())) ALL.put(s.name(), s);
     }
 
     private Studies() {}

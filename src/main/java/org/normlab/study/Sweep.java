@@ -115,6 +115,15 @@ public final class Sweep {
     }
 
     public SweepResult run(Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        return run(c -> Experiment.run(c, train, test, null), store, progress, threads);
+    }
+
+    /**
+     * Like {@link #run(Dataset, Dataset, ResultStore, Progress, int)} with another training procedure for each config
+     * (e.g. a GAN): stored runs are reused, the rest run in parallel and are stored; a run that throws is recorded as
+     * failed.
+     */
+    public SweepResult run(java.util.function.Function<RunConfig, RunLog> runner, ResultStore store, Progress progress, int threads) {
         List<RunConfig> configs = configs();
         RunLog[] logs = new RunLog[configs.size()];
         List<Integer> todo = new ArrayList<>();
@@ -139,7 +148,7 @@ public final class Sweep {
             for (int i : todo) {
                 done.submit(() -> {
                     RunConfig c = configs.get(i);
-                    logs[i] = runOne(c, train, test);
+                    logs[i] = runOne(c, runner);
                     store.save(name, c, logs[i]);
                     return i;
                 });
@@ -163,9 +172,9 @@ public final class Sweep {
         return new SweepResult(name, variedFields(), runs);
     }
 
-    private static RunLog runOne(RunConfig c, Dataset train, Dataset test) {
+    private static RunLog runOne(RunConfig c, java.util.function.Function<RunConfig, RunLog> runner) {
         try {
-            return Experiment.run(c, train, test, null);
+            return runner.apply(c);
         } catch (RuntimeException e) {
             RunLog failed = new RunLog();
             failed.markFailed(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -179,6 +188,7 @@ public final class Sweep {
         sb.append("seed ").append(c.seed()).append(": ");
         if (log.failed()) return sb.append("FAILED (").append(log.error()).append(')').toString();
         if (log.diverged()) return sb.append("diverged at step ").append(log.divergedAtStep()).toString();
+        if (Double.isNaN(log.last(Trainer.TRAIN_LOSS))) return sb.append(String.format(Locale.ROOT, "done (%.1f s)", log.wallSeconds())).toString();
         return sb.append(String.format(Locale.ROOT, "train loss %.3f, test acc %.3f (%.1f s)", log.last(Trainer.TRAIN_LOSS),
                 log.last(Trainer.TEST_ACC), log.wallSeconds())).toString();
     }

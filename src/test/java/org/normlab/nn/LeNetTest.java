@@ -51,6 +51,16 @@ class LeNetTest {
     }
 
     @Test
+    void localResponseNormFollowsTheConvActivationsOnlyAsInAlexNet() {
+        Sequential lrn = Models.lenet(Norm.LRN, Activation.Kind.RELU, Init.he(), new Rng(1));
+        assertEquals("Conv2d(1→6, 5×5) → ReLU → LocalResponseNorm(size=5, alpha=5.0E-4, beta=0.75, k=2.0) → AvgPool2d(2×2) → "
+                + "Conv2d(6→16, 5×5) → ReLU → LocalResponseNorm(size=5, alpha=5.0E-4, beta=0.75, k=2.0) → AvgPool2d(2×2) → Flatten → "
+                + "Linear(256→120) → ReLU → Linear(120→84) → ReLU → Linear(84→10)", lrn.describe());
+        assertEquals(Models.lenet(Norm.NONE, Activation.Kind.RELU, Init.he(), new Rng(1)).parameterCount(), lrn.parameterCount(),
+                "LRN has no parameters and the convs keep their biases");
+    }
+
+    @Test
     void outputIsNBy10() {
         for (Norm norm : new Norm[] {Norm.BN, Norm.NONE}) {
             Sequential model = Models.lenet(norm, Activation.Kind.SIGMOID, Init.xavier(), new Rng(2));
