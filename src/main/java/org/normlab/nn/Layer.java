@@ -20,4 +20,19 @@ public interface Layer {
 
     /** A short description with hyper-parameters, e.g. {@code Linear(784→100)}. */
     String describe();
+
+    /** The layers this one is built from (empty for a leaf), so tools can walk a whole model: see {@link #all}. */
+    default List<Layer> children() { return List.of(); }
+
+    /** Every layer of type {@code type} in {@code model}, itself included, depth first in forward order. */
+    static <T extends Layer> List<T> all(Layer model, Class<T> type) {
+        List<T> found = new java.util.ArrayList<>();
+        collect(model, type, found);
+        return found;
+    }
+
+    private static <T extends Layer> void collect(Layer layer, Class<T> type, List<T> found) {
+        if (type.isInstance(layer)) found.add(type.cast(layer));
+        for (Layer child : layer.children()) collect(child, type, found);
+    }
 }

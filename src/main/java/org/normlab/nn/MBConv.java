@@ -73,6 +73,9 @@ public final class MBConv implements Layer, Initializable {
     /** The layers of the block, without the residual connection. */
     public Sequential body() { return body; }
 
+    @Override
+    public List<Layer> children() { return List.of(body); }
+
     /** Output height for an input of height {@code h} (that of the depthwise convolution). */
     public int outputSize(int h) { return (h + 2 * (kernel / 2) - kernel) / stride + 1; }
 

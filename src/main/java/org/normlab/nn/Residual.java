@@ -24,6 +24,9 @@ public final class Residual implements Layer {
     public Layer inner() { return inner; }
 
     @Override
+    public java.util.List<Layer> children() { return java.util.List.of(inner); }
+
+    @Override
     public Tensor forward(Tensor x, Mode mode) {
         Tensor fx = inner.forward(x, mode);
         if (!fx.sameShape(x)) {

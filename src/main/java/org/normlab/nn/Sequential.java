@@ -10,6 +10,9 @@ import org.normlab.tensor.Tensor;
 public final class Sequential implements Layer {
     private final List<Layer> layers;
 
+    @Override
+    public List<Layer> children() { return layers; }
+
     public Sequential(List<Layer> layers) {
         if (layers.isEmpty()) throw new IllegalArgumentException("Sequential: needs at least one layer");
         this.layers = List.copyOf(layers);

@@ -28,6 +28,9 @@ public final class SqueezeExcite implements Layer, Initializable {
     private final Linear reduce, expand;
     private final Layer activation;
     private final Activation gate = Activation.sigmoid();
+
+    @Override
+    public List<Layer> children() { return List.of(squeeze, reduce, activation, expand, gate); }
     // What backward needs from the last forward.
     private Tensor input, scale;
 

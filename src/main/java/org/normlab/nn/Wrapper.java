@@ -4,6 +4,9 @@ package org.normlab.nn;
 public interface Wrapper extends Layer {
     Layer inner();
 
+    @Override
+    default java.util.List<Layer> children() { return java.util.List.of(inner()); }
+
     /** Called after the inner layer was initialized, to derive the wrapper's own parameters from it. */
     default void afterInit() {}
 }

@@ -22,6 +22,10 @@ import org.normlab.tensor.Tensor;
  */
 public final class GhostBatchNorm implements Layer {
     private final BatchNorm bn;
+
+    /** The BatchNorm that normalizes each virtual batch and keeps the running statistics. */
+    @Override
+    public List<Layer> children() { return List.of(bn); }
     private final int virtualBatchSize;
     private final List<BatchNorm.State> states = new ArrayList<>();
     private final List<int[]> chunks = new ArrayList<>();

@@ -29,6 +29,9 @@ import org.normlab.tensor.Tensor;
  */
 public final class NoisyBatchNorm implements Layer {
     private final BatchNorm bn;
+
+    @Override
+    public List<Layer> children() { return List.of(bn); }
     private final double meanSpread, maxSd;
     private Rng rng;
     private boolean hold;
@@ -108,14 +111,5 @@ public final class NoisyBatchNorm implements Layer {
     public String describe() { return "NoisyBatchNorm(C=" + bn.channels() + ", a=" + meanSpread + ", b=" + maxSd + ")"; }
 
     /** Every NoisyBatchNorm inside a model, in order. */
-    public static List<NoisyBatchNorm> all(Layer model) {
-        List<NoisyBatchNorm> found = new ArrayList<>();
-        collect(model, found);
-        return found;
-    }
-
-    private static void collect(Layer layer, List<NoisyBatchNorm> found) {
-        if (layer instanceof NoisyBatchNorm n) found.add(n);
-        if (layer instanceof Sequential seq) for (Layer l : seq.layers()) collect(l, found);
-    }
+    public static List<NoisyBatchNorm> all(Layer model) { return Layer.all(model, NoisyBatchNorm.class); }
 }

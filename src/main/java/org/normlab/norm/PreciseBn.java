@@ -27,17 +27,8 @@ public final class PreciseBn {
 
     /** Every BatchNorm inside {@code model}, in order. */
     public static List<BatchNorm> batchNorms(Layer model) {
-        List<BatchNorm> found = new ArrayList<>();
-        collect(model, found);
-        return found;
-    }
-
-    private static void collect(Layer layer, List<BatchNorm> found) {
-        if (layer instanceof BatchNorm bn) found.add(bn);
-        if (layer instanceof NoisyBatchNorm noisy) found.add(noisy.batchNorm());
-        if (layer instanceof Sequential seq) for (Layer l : seq.layers()) collect(l, found);
-        // A BN inside a wrapper (e.g. a fault injected by train.Faults) is still a BN with running statistics.
-        if (layer instanceof org.normlab.nn.Wrapper w) collect(w.inner(), found);
+        // Inside blocks, wrappers (e.g. a fault injected by train.Faults), Ghost and noisy BN alike.
+        return Layer.all(model, BatchNorm.class);
     }
 
     /** Recomputes the running statistics over the first {@code batches} batches of {@code data} (data order). */

@@ -12,6 +12,7 @@ import org.normlab.nn.Mode;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
 import org.normlab.train.Diagnostics;
+import org.normlab.train.SanityChecks;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
 import tech.tablesaw.api.DoubleColumn;
@@ -94,10 +95,10 @@ public final class TrainVsInferenceStudy implements Study {
         var bnModel = Experiment.train(shortBudget, train, probe, null).model();
         var lnModel = Experiment.train(shortBudget.withNorm(Norm.LN), train, probe, null).model();
         tables.put("inference-modes", inferenceModes(bnModel, lnModel, probe));
-        Table sanityBn = Diagnostics.sanityChecks(bnModel, probe);
+        Table sanityBn = SanityChecks.run(bnModel, probe);
         sanityBn.setName("sanity checks: LeNet with BN (trained 1 epoch)");
         tables.put("sanity-bn", sanityBn);
-        Table sanityLn = Diagnostics.sanityChecks(lnModel, probe);
+        Table sanityLn = SanityChecks.run(lnModel, probe);
         sanityLn.setName("sanity checks: LeNet with LN (trained 1 epoch)");
         tables.put("sanity-ln", sanityLn);
 

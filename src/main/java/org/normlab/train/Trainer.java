@@ -85,7 +85,7 @@ public final class Trainer {
         int total = perEpoch * options.epochs();
         if (options.maxSteps() > 0) total = Math.min(total, options.maxSteps());
         double baseLr = optimizer.lr();
-        List<Probe> probes = probes(model, new ArrayList<>());
+        List<Probe> probes = probes(model);
         Dataset probeBatch = test == null ? null : test.head(PROBE_BATCH);
         int step = 0;
         double lossSum = 0;
@@ -150,11 +150,7 @@ public final class Trainer {
     }
 
     /** Every {@link Probe} inside the model, in order. */
-    static List<Probe> probes(Layer layer, List<Probe> found) {
-        if (layer instanceof Probe p) found.add(p);
-        if (layer instanceof Sequential seq) for (Layer l : seq.layers()) probes(l, found);
-        return found;
-    }
+    static List<Probe> probes(Layer model) { return Layer.all(model, Probe.class); }
 
     /** Mean loss and accuracy in EVAL mode, in batches of {@code batchSize} (no parameter or statistic changes). */
     public static Evaluation evaluate(Layer model, Dataset data, int batchSize) {

@@ -19,6 +19,16 @@ import org.normlab.train.RunLog;
 
 class PreciseBnTest {
     @Test
+    void findsEveryBatchNormInsideBlocksAndWrappers() {
+        // MbConvNet: the stem's BN, then 2 + 3 + 3 inside the MBConv blocks (expansion, depthwise, projection).
+        var mbconv = org.normlab.model.MbConvNet.build(Norm.BN, org.normlab.nn.Init.he(), new org.normlab.tensor.Rng(1));
+        assertEquals(9, PreciseBn.batchNorms(mbconv).size());
+        assertEquals(0, PreciseBn.batchNorms(org.normlab.model.MbConvNet.build(Norm.LN, org.normlab.nn.Init.he(), new org.normlab.tensor.Rng(1))).size());
+        var ghost = new org.normlab.nn.Sequential(new org.normlab.nn.Residual(new GhostBatchNorm(4, 2)));
+        assertEquals(1, PreciseBn.batchNorms(ghost).size());
+    }
+
+    @Test
     void recomputedStatisticsAreTheEqualWeightAverageOfBatchStatistics() {
         BatchNorm bn = new BatchNorm(2);
         Sequential model = new Sequential(bn);
