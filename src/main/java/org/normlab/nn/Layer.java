@@ -24,6 +24,17 @@ public interface Layer {
     /** The layers this one is built from (empty for a leaf), so tools can walk a whole model: see {@link #all}. */
     default List<Layer> children() { return List.of(); }
 
+    /**
+     * The common precondition of {@code backward}: a forward ran (it kept {@code input}) and dy has the shape of its
+     * input. The messages name the layer and both shapes.
+     */
+    static void checkGradient(Layer layer, Tensor input, Tensor dy) {
+        if (input == null) throw new IllegalStateException(layer.describe() + ": backward called before forward");
+        if (!dy.sameShape(input)) {
+            throw new IllegalArgumentException(layer.describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
+        }
+    }
+
     /** Every layer of type {@code type} in {@code model}, itself included, depth first in forward order. */
     static <T extends Layer> List<T> all(Layer model, Class<T> type) {
         List<T> found = new java.util.ArrayList<>();

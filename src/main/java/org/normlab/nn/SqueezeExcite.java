@@ -78,10 +78,7 @@ public final class SqueezeExcite implements Layer, Initializable {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (input == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        if (!dy.sameShape(input)) {
-            throw new IllegalArgumentException(describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
-        }
+        Layer.checkGradient(this, input, dy);
         int area = input.dim(2) * input.dim(3);
         float[] in = input.data(), g = dy.data(), ad = scale.data();
         Tensor dScale = Tensor.zeros(scale.shape());

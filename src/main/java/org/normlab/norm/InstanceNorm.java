@@ -165,10 +165,7 @@ public final class InstanceNorm implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (input == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        if (!dy.sameShape(input)) {
-            throw new IllegalArgumentException(describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
-        }
+        Layer.checkGradient(this, input, dy);
         int n = input.dim(0);
         kInner = input.size() / (n * numFeatures);
         gradInput = Moments.reuse(gradInput, input);

@@ -132,10 +132,7 @@ public final class LayerNorm implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (input == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        if (!dy.sameShape(input)) {
-            throw new IllegalArgumentException(describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
-        }
+        Layer.checkGradient(this, input, dy);
         int rows = input.size() / rowSize;
         gradInput = Moments.reuse(gradInput, input);
         if (rowK == null || rowK.length != rows) {

@@ -96,10 +96,7 @@ public final class LocalResponseNorm implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (input == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        if (!dy.sameShape(input)) {
-            throw new IllegalArgumentException(describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
-        }
+        Layer.checkGradient(this, input, dy);
         int n = input.dim(0), channels = input.dim(1), inner = input.size() / (n * channels);
         int before = size / 2, after = (size - 1) / 2;
         double coefficient = 2 * alpha * beta / size;
