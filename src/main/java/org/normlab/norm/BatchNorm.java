@@ -63,7 +63,7 @@ public final class BatchNorm implements Layer {
     private volatile boolean nonFinite;
     private final IntConsumer batchStatsForward = this::batchStatsForward, runningStatsForward = this::runningStatsForward,
             backwardChannel = this::backwardChannel, columnsBatchStatsForward = this::columnsBatchStatsForward,
-            columnsRunningStatsForward = this::columnsRunningStatsForward, columnsBackward = this::columnsBackward;
+            columnsBackward = this::columnsBackward;
 
     /** PyTorch defaults: eps 1e-5, momentum 0.1, affine, tracking running statistics. */
     public BatchNorm(int channels) { this(channels, 1e-5, 0.1, true, true); }
@@ -157,10 +157,13 @@ public final class BatchNorm implements Layer {
         kInner = inner;
         kUpdateRunning = mode == Mode.TRAIN && trackRunningStats;
         nonFinite = false;
-        if (inner == 1) {  // (N, C): channels are columns; blocks of columns walk the rows in order
-            Parallelism.forEach(columnBlocks(), 2L * x.size(), usedBatchStats ? columnsBatchStatsForward : columnsRunningStatsForward);
+        if (!usedBatchStats) {  // one affine map per channel, known before the pass: split by samples, in memory order
+            runningStatsAffine();
+            Parallelism.forEach(n, 2L * x.size(), runningStatsForward);
+        } else if (inner == 1) {  // (N, C): channels are columns; blocks of columns walk the rows in order
+            Parallelism.forEach(columnBlocks(), 2L * x.size(), columnsBatchStatsForward);
         } else {
-            Parallelism.forEach(channels, 2L * x.size(), usedBatchStats ? batchStatsForward : runningStatsForward);
+            Parallelism.forEach(channels, 2L * x.size(), batchStatsForward);
         }
         kIn = kOut = null;
         if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
@@ -219,16 +222,6 @@ public final class BatchNorm implements Layer {
         normalizeColumns(from, to);
     }
 
-    private void columnsRunningStatsForward(int block) {
-        int from = block * COLUMN_BLOCK, to = Math.min(channels, from + COLUMN_BLOCK);
-        for (int c = from; c < to; c++) {
-            mean[c] = runningMean.data()[c];
-            invStd[c] = 1 / Math.sqrt(runningVar.data()[c] + eps);
-        }
-        for (int s = 0, n = kN; s < n; s++) if (!Moments.allFinite(kIn, s * channels + from, to - from)) nonFinite = true;
-        normalizeColumns(from, to);
-    }
-
     private void normalizeColumns(int from, int to) {
         float[] in = kIn, out = kOut, a = columnScale, b = columnShift;
         for (int c = from; c < to; c++) {
@@ -273,13 +266,30 @@ public final class BatchNorm implements Layer {
         }
     }
 
-    /** Channel c with running statistics: one pass, checking each run of the input for NaN/Inf as it goes. */
-    private void runningStatsForward(int c) {
-        mean[c] = runningMean.data()[c];
-        invStd[c] = 1 / Math.sqrt(runningVar.data()[c] + eps);
-        int n = kN, inner = kInner;
-        for (int s = 0; s < n; s++) if (!Moments.allFinite(kIn, (s * channels + c) * inner, inner)) nonFinite = true;
-        normalizeChannel(c);
+    /** a_c = γ_c/√(running_var_c + ε), b_c = β_c − a_c·running_mean_c for every channel (and μ, 1/σ for backward). */
+    private void runningStatsAffine() {
+        for (int c = 0; c < channels; c++) {
+            mean[c] = runningMean.data()[c];
+            invStd[c] = 1 / Math.sqrt(runningVar.data()[c] + eps);
+            double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
+            columnScale[c] = (float) (g * invStd[c]);
+            columnShift[c] = (float) (b - g * invStd[c] * mean[c]);
+        }
+    }
+
+    /** Sample s with running statistics: y = a_c·x + b_c, checking the input for NaN/Inf in the same pass. */
+    private void runningStatsForward(int s) {
+        float[] a = columnScale, b = columnShift;
+        int inner = kInner;
+        boolean finite = true;
+        if (inner == 1) {
+            finite = Moments.affineColumnsChecked(kIn, kOut, s * channels, channels, a, b);
+        } else {
+            for (int c = 0, off = s * channels * inner; c < channels; c++, off += inner) {
+                finite &= Moments.affineChecked(kIn, kOut, off, inner, a[c], b[c]);
+            }
+        }
+        if (!finite) nonFinite = true;
     }
 
     /** y = a·x + shift with a = γ/σ, shift = β − a·μ: the same affine map in train and eval. */

@@ -149,11 +149,12 @@ public final class InstanceNorm implements Layer {
 
     /** Block with running statistics: one pass, checking the block for NaN/Inf as it goes. */
     private void runningStatsForward(int block) {
-        if (!Moments.allFinite(kIn, block * kInner, kInner)) nonFinite = true;
         int c = block % numFeatures;
-        mean[block] = runningMean.data()[c];
-        invStd[block] = 1 / Math.sqrt(runningVar.data()[c] + eps);
-        normalizeBlock(block);
+        double mu = runningMean.data()[c], is = 1 / Math.sqrt(runningVar.data()[c] + eps);
+        mean[block] = mu;
+        invStd[block] = is;
+        double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
+        if (!Moments.affineChecked(kIn, kOut, block * kInner, kInner, (float) (g * is), (float) (b - g * is * mu))) nonFinite = true;
     }
 
     private void normalizeBlock(int block) {

@@ -126,8 +126,7 @@ public final class LayerNorm implements Layer {
             Moments.affine(in, out, off, rowSize, a, b);
             return;
         }
-        float[] g = gamma.value().data(), be = beta.value().data();
-        for (int i = 0; i < rowSize; i++) out[off + i] = g[i] * (a * in[off + i] + b) + be[i];
+        Moments.affineElementwise(in, out, off, rowSize, a, b, gamma.value().data(), beta.value().data());
     }
 
     @Override

@@ -141,16 +141,60 @@ public final class Moments {
         acc[at + 1] += h;
     }
 
-    /** True when x[off, off + len) holds no NaN or Inf. */
-    static boolean allFinite(float[] x, int off, int len) {
-        if (VECTOR && len >= 64) return VectorMoments.allFinite(x, off, len);
-        for (int i = off, end = off + len; i < end; i++) if (!Float.isFinite(x[i])) return false;
-        return true;
-    }
-
     /** y = a·x + b over [off, off + len). */
     static void affine(float[] x, float[] y, int off, int len, float a, float b) {
         for (int i = off, end = off + len; i < end; i++) y[i] = a * x[i] + b;
+    }
+
+    /**
+     * y = a·x + b over [off, off + len), checking x for NaN/Inf in the same pass (the EVAL forward with running
+     * statistics, where no moments pass does it); false when a value is not finite. Same bits as {@link #affine}.
+     */
+    static boolean affineChecked(float[] x, float[] y, int off, int len, float a, float b) {
+        return VECTOR && len >= 32 ? VectorMoments.affineChecked(x, y, off, len, a, b) : affineCheckedPlain(x, y, off, len, a, b);
+    }
+
+    static boolean affineCheckedPlain(float[] x, float[] y, int off, int len, float a, float b) {
+        int exponents = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            float v = x[i];
+            exponents |= finiteFlag(v);
+            y[i] = a * v + b;
+        }
+        return exponents >= 0;
+    }
+
+    /**
+     * y[off + i] = a[i]·x[off + i] + b[i] for i &lt; len (one row of an (N, C) input, a and b per column), checking x
+     * for NaN/Inf as it goes; false when a value is not finite.
+     */
+    static boolean affineColumnsChecked(float[] x, float[] y, int off, int len, float[] a, float[] b) {
+        return VECTOR && len >= 32 ? VectorMoments.affineColumnsChecked(x, y, off, len, a, b) : affineColumnsCheckedPlain(x, y, off, len, a, b);
+    }
+
+    static boolean affineColumnsCheckedPlain(float[] x, float[] y, int off, int len, float[] a, float[] b) {
+        int exponents = 0;
+        for (int i = 0; i < len; i++) {
+            float v = x[off + i];
+            exponents |= finiteFlag(v);
+            y[off + i] = a[i] * v + b[i];
+        }
+        return exponents >= 0;
+    }
+
+    /**
+     * Negative exactly when v is NaN or ±Inf: its exponent field is all ones, and adding one to that field carries
+     * into the sign bit. An int OR of these flags is a reduction the JIT vectorizes (a float sum is not).
+     */
+    private static int finiteFlag(float v) { return (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000; }
+
+    /** y = γ_i·(a·x + b) + β_i over a row x[off, off + len) with elementwise γ, β (LayerNorm's affine). */
+    static void affineElementwise(float[] x, float[] y, int off, int len, float a, float b, float[] gamma, float[] beta) {
+        if (VECTOR && len >= 32) {
+            VectorMoments.affineElementwise(x, y, off, len, a, b, gamma, beta);
+            return;
+        }
+        for (int i = 0; i < len; i++) y[off + i] = gamma[i] * (a * x[off + i] + b) + beta[i];
     }
 
     /** dx = k·dy − kx·(x − mu) + c0 over [off, off + len) (c0 = −k·mean(dy) for BatchNorm). */

@@ -91,17 +91,53 @@ final class VectorMoments {
         return sum;
     }
 
-    /** True when x[off, off + len) holds no NaN or Inf (x − x is 0 for finite x, NaN otherwise). */
-    static boolean allFinite(float[] x, int off, int len) {
-        FloatVector acc = FloatVector.zero(F);
+    // Elementwise maps: each lane computes exactly the float operations of the plain loop (no fused multiply-add),
+    // so any vector width gives the same bits; these use the machine's preferred width.
+    private static final VectorSpecies<Float> P = FloatVector.SPECIES_PREFERRED;
+
+    /** y = a·x + b with the finiteness check riding along (x − x is 0 for finite x, NaN otherwise). */
+    static boolean affineChecked(float[] x, float[] y, int off, int len, float a, float b) {
+        FloatVector check = FloatVector.zero(P);
         int i = off, end = off + len;
-        for (; i + F.length() <= end; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, i);
-            acc = acc.add(v.sub(v));
+        for (int bound = off + P.loopBound(len); i < bound; i += P.length()) {
+            FloatVector v = FloatVector.fromArray(P, x, i);
+            check = check.add(v.sub(v));
+            v.mul(a).add(b).intoArray(y, i);
         }
         float rest = 0;
-        for (; i < end; i++) rest += x[i] - x[i];
-        // Any order of adding exact zeros is zero, and a NaN survives any order: reduceLanes is safe here.
-        return acc.reduceLanes(VectorOperators.ADD) + rest == 0f;
+        for (; i < end; i++) {
+            float v = x[i];
+            rest += v - v;
+            y[i] = a * v + b;
+        }
+        return check.reduceLanes(VectorOperators.ADD) + rest == 0f;  // exact zeros in any order; NaN survives any order
+    }
+
+    /** y[off + i] = a[i]·x[off + i] + b[i], i &lt; len, with the finiteness check. */
+    static boolean affineColumnsChecked(float[] x, float[] y, int off, int len, float[] a, float[] b) {
+        FloatVector check = FloatVector.zero(P);
+        int i = 0;
+        for (int bound = P.loopBound(len); i < bound; i += P.length()) {
+            FloatVector v = FloatVector.fromArray(P, x, off + i);
+            check = check.add(v.sub(v));
+            v.mul(FloatVector.fromArray(P, a, i)).add(FloatVector.fromArray(P, b, i)).intoArray(y, off + i);
+        }
+        float rest = 0;
+        for (; i < len; i++) {
+            float v = x[off + i];
+            rest += v - v;
+            y[off + i] = a[i] * v + b[i];
+        }
+        return check.reduceLanes(VectorOperators.ADD) + rest == 0f;
+    }
+
+    /** y = γ_i·(a·x + b) + β_i over x[off, off + len). */
+    static void affineElementwise(float[] x, float[] y, int off, int len, float a, float b, float[] gamma, float[] beta) {
+        int i = 0;
+        for (int bound = P.loopBound(len); i < bound; i += P.length()) {
+            FloatVector.fromArray(P, x, off + i).mul(a).add(b).mul(FloatVector.fromArray(P, gamma, i))
+                    .add(FloatVector.fromArray(P, beta, i)).intoArray(y, off + i);
+        }
+        for (; i < len; i++) y[off + i] = gamma[i] * (a * x[off + i] + b) + beta[i];
     }
 }

@@ -75,15 +75,35 @@ class MomentsTest {
         Moments.addShifted(x, 0, x.length, x[0], acc, 0);
         assertTrue(Double.isFinite(acc[0]) && Double.isFinite(acc[1]), "sums " + acc[0] + ", " + acc[1]);
         assertEquals(128 * 36e74, acc[1], 1e-6 * 128 * 36e74);
-        assertTrue(Moments.allFinite(x, 0, x.length));
+        assertCheckedAffine(x, true);
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
             float[] y = x.clone();
             y[200] = bad;
-            assertFalse(Moments.allFinite(y, 0, y.length), "missed " + bad);
-            assertTrue(Moments.allFinite(y, 0, 200), "flagged a clean prefix");
+            assertCheckedAffine(y, false);
             double[] a = new double[2];
             Moments.addShifted(y, 0, y.length, y[0], a, 0);
             assertFalse(Double.isFinite(a[0]) && Double.isFinite(a[1]), bad + " did not make the sums non-finite");
+        }
+    }
+
+    /** Every checked affine map, vector and plain, over several lengths and offsets: same outputs, right verdict. */
+    private static void assertCheckedAffine(float[] x, boolean finite) {
+        for (int len : new int[] {7, 32, 100, 201, x.length - 3}) {
+            int off = Math.max(0, Math.min(x.length - len, 200 - len / 2));  // a bad value at 200 is always inside
+            float[] a = new float[len], b = new float[len];
+            for (int i = 0; i < len; i++) { a[i] = 0.5f + i % 3; b[i] = i % 5 - 2f; }
+            float[] expect = new float[x.length], vector = new float[x.length], plain = new float[x.length];
+            for (int i = 0; i < len; i++) expect[off + i] = 0.25f * x[off + i] + 3f;
+            String what = (finite ? "finite" : "non-finite") + " input, len " + len;
+            assertEquals(finite, Moments.affineChecked(x, vector, off, len, 0.25f, 3f), what);
+            assertEquals(finite, Moments.affineCheckedPlain(x, plain, off, len, 0.25f, 3f), "plain, " + what);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expect, vector, what);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expect, plain, "plain, " + what);
+            for (int i = 0; i < len; i++) expect[off + i] = a[i] * x[off + i] + b[i];
+            assertEquals(finite, Moments.affineColumnsChecked(x, vector, off, len, a, b), "columns, " + what);
+            assertEquals(finite, Moments.affineColumnsCheckedPlain(x, plain, off, len, a, b), "plain columns, " + what);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expect, vector, "columns, " + what);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expect, plain, "plain columns, " + what);
         }
     }
 }
