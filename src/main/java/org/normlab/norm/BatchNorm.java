@@ -31,9 +31,10 @@ import org.normlab.tensor.Tensor;
  * </pre>
  * Without running statistics ({@code trackRunningStats = false}) EVAL uses batch statistics, as PyTorch does.
  * Kernels ({@link Moments}): forward and backward each make two passes over memory (statistics, then the
- * elementwise map), sums in double, channels split over {@link Parallelism#threads()} threads; each channel is reduced by one thread in a
- * fixed order, so results do not depend on the thread count. Output and input-gradient buffers are reused while
- * the shape repeats: a returned tensor stays valid until this layer's next forward (backward).
+ * elementwise map), walking the samples in memory order split over {@link Parallelism#threads()} threads; sums in
+ * double, each channel's added in a fixed order, so results do not depend on the thread count. EVAL with running
+ * statistics is one pass. Output and input-gradient buffers are reused while the shape repeats: a returned tensor
+ * stays valid until this layer's next forward (backward).
  * An input holding NaN or Inf is an error (it would otherwise poison the running statistics for good).
  */
 public final class BatchNorm implements Layer {
@@ -50,7 +51,8 @@ public final class BatchNorm implements Layer {
     private int[] inputShape;
     private boolean usedBatchStats;
     private final double[] mean, invStd;
-    private final double[] batchVar, sums, columnSum, columnSquares;
+    private final double[] batchVar, columnSum, columnSquares;
+    private double[] runSums;
     private final float[] shiftValue, columnScale, columnShift, columnOffset;
 
     // Buffers reused across steps while the shape repeats: the returned output (and input gradient) belongs to
@@ -61,8 +63,9 @@ public final class BatchNorm implements Layer {
     private int kN, kInner;
     private boolean kUpdateRunning;
     private volatile boolean nonFinite;
-    private final IntConsumer batchStatsForward = this::batchStatsForward, runningStatsForward = this::runningStatsForward,
-            backwardChannel = this::backwardChannel, columnsBatchStatsForward = this::columnsBatchStatsForward,
+    private final IntConsumer sampleMoments = this::sampleMoments, sampleAffine = this::sampleAffine,
+            runningStatsForward = this::runningStatsForward, sampleGradientSums = this::sampleGradientSums,
+            sampleInputGradient = this::sampleInputGradient, columnsBatchStatsForward = this::columnsBatchStatsForward,
             columnsBackward = this::columnsBackward;
 
     /** PyTorch defaults: eps 1e-5, momentum 0.1, affine, tracking running statistics. */
@@ -89,7 +92,6 @@ public final class BatchNorm implements Layer {
         this.mean = new double[channels];
         this.invStd = new double[channels];
         this.batchVar = new double[channels];
-        this.sums = new double[2 * channels];
         this.columnSum = new double[channels];
         this.columnSquares = new double[channels];
         this.shiftValue = new float[channels];
@@ -163,7 +165,12 @@ public final class BatchNorm implements Layer {
         } else if (inner == 1) {  // (N, C): channels are columns; blocks of columns walk the rows in order
             Parallelism.forEach(columnBlocks(), 2L * x.size(), columnsBatchStatsForward);
         } else {
-            Parallelism.forEach(channels, 2L * x.size(), batchStatsForward);
+            runSums = Moments.scratch(runSums, 2 * n * channels);
+            for (int c = 0; c < channels; c++) shiftValue[c] = kIn[c * inner];
+            // samples in memory order: each run's moments, then per channel, then y = a_c·x + b_c
+            Parallelism.forEach(n, x.size(), sampleMoments);
+            for (int c = 0; c < channels && !nonFinite; c++) batchStatistics(c);
+            if (!nonFinite) Parallelism.forEach(n, 2L * x.size(), sampleAffine);
         }
         kIn = kOut = null;
         if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
@@ -176,19 +183,54 @@ public final class BatchNorm implements Layer {
         return output;
     }
 
-    /** Channel c with batch statistics: pass 1 (moments, also the finiteness check), pass 2 (normalize). */
-    private void batchStatsForward(int c) {
+    // ---- (N, C, …) input with batch statistics. Channel c's runs (one per sample, `inner` values each) lie a
+    // whole sample apart, so a per-channel loop would jump through memory and restart the hardware prefetcher at every
+    // run. Instead the passes walk the samples in memory order: pass 1 stores every run's shifted sums, the
+    // per-channel step adds them in sample order (the additions a per-channel loop would make, so the same bits),
+    // and pass 2 applies each channel's affine map. Each thread keeps the same samples in both passes.
+
+    /** Pass 1 over sample s: each run's Σ(x − x₀), Σ(x − x₀)² (x₀ = the channel's first value; also the finiteness check). */
+    private void sampleMoments(int s) {
         float[] in = kIn;
-        int n = kN, inner = kInner, m = n * inner;
-        double shift = in[c * inner];
-        sums[2 * c] = 0;
-        sums[2 * c + 1] = 0;
-        for (int s = 0; s < n; s++) Moments.addShifted(in, (s * channels + c) * inner, inner, shift, sums, 2 * c);
-        if (!Double.isFinite(sums[2 * c]) || !Double.isFinite(sums[2 * c + 1])) { nonFinite = true; return; }
-        mean[c] = Moments.mean(shift, sums[2 * c], m);
-        batchVar[c] = Moments.variance(sums[2 * c], sums[2 * c + 1], m);
+        double[] acc = runSums;
+        int inner = kInner;
+        for (int c = 0, run = s * channels; c < channels; c++, run++) {
+            acc[2 * run] = 0;
+            acc[2 * run + 1] = 0;
+            Moments.addShifted(in, run * inner, inner, shiftValue[c], acc, 2 * run);
+        }
+    }
+
+    /**
+     * Channel c: its runs' sums added in sample order, μ, σ², 1/σ and the affine map a = γ/σ, b = β − a·μ; false
+     * (and {@code nonFinite} set) when the input held NaN or Inf.
+     */
+    private boolean batchStatistics(int c) {
+        double sum = 0, squares = 0;
+        for (int s = 0, run = c; s < kN; s++, run += channels) {
+            sum += runSums[2 * run];
+            squares += runSums[2 * run + 1];
+        }
+        if (!Double.isFinite(sum) || !Double.isFinite(squares)) {
+            nonFinite = true;
+            return false;
+        }
+        int m = kN * kInner;
+        mean[c] = Moments.mean(shiftValue[c], sum, m);
+        batchVar[c] = Moments.variance(sum, squares, m);
         invStd[c] = 1 / Math.sqrt(batchVar[c] + eps);
-        normalizeChannel(c);
+        double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
+        columnScale[c] = (float) (g * invStd[c]);
+        columnShift[c] = (float) (b - g * invStd[c] * mean[c]);
+        return true;
+    }
+
+    /** Pass 2 over sample s: y = a_c·x + b_c. */
+    private void sampleAffine(int s) {
+        int inner = kInner;
+        for (int c = 0, off = s * channels * inner; c < channels; c++, off += inner) {
+            Moments.affine(kIn, kOut, off, inner, columnScale[c], columnShift[c]);
+        }
     }
 
     // ---- (N, C) input: a channel is a column with stride C, so per-channel loops would jump through memory.
@@ -292,14 +334,6 @@ public final class BatchNorm implements Layer {
         if (!finite) nonFinite = true;
     }
 
-    /** y = a·x + shift with a = γ/σ, shift = β − a·μ: the same affine map in train and eval. */
-    private void normalizeChannel(int c) {
-        int n = kN, inner = kInner;
-        double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
-        float a = (float) (g * invStd[c]), shift = (float) (b - g * invStd[c] * mean[c]);
-        for (int s = 0; s < n; s++) Moments.affine(kIn, kOut, (s * channels + c) * inner, inner, a, shift);
-    }
-
     private void updateRunning(int c, double mu, double biasedVar, int m) {
         // batchesTracked is incremented after all channels, so +1 counts the current batch.
         double f = momentum != null ? momentum : 1.0 / (batchesTracked + 1);
@@ -322,34 +356,58 @@ public final class BatchNorm implements Layer {
         kInner = input.size() / (kN * channels);
         if (kInner == 1) {
             Parallelism.forEach(columnBlocks(), 3L * input.size(), columnsBackward);
-        } else {
-            Parallelism.forEach(channels, 3L * input.size(), backwardChannel);
+        } else {  // as forward: samples in memory order, per-channel sums in sample order, then dx
+            runSums = Moments.scratch(runSums, 2 * kN * channels);
+            Parallelism.forEach(kN, 2L * input.size(), sampleGradientSums);
+            for (int c = 0; c < channels; c++) gradientCoefficients(c);
+            Parallelism.forEach(kN, 3L * input.size(), sampleInputGradient);
         }
         kIn = kDy = kOut = null;
         return gradInput;
     }
 
-    /** Channel c: pass 1 (Σdy, Σdy·(x − μ)), pass 2 (dx); see {@link Moments}. */
-    private void backwardChannel(int c) {
-        float[] in = kIn, g = kDy, out = kOut;
-        int n = kN, inner = kInner, m = n * inner;
-        double mu = mean[c], is = invStd[c];
-        sums[2 * c] = 0;
-        sums[2 * c + 1] = 0;
-        for (int s = 0; s < n; s++) Moments.addGradientSums(g, in, (s * channels + c) * inner, inner, mu, sums, 2 * c);
-        double sumDy = sums[2 * c], sumDyXhat = sums[2 * c + 1] * is;
-        double gammaC = affine ? gamma.value().data()[c] : 1;
+    /** Pass 1 over sample s: each run's Σdy, Σdy·(x − μ_c). */
+    private void sampleGradientSums(int s) {
+        double[] acc = runSums;
+        int inner = kInner;
+        for (int c = 0, run = s * channels; c < channels; c++, run++) {
+            acc[2 * run] = 0;
+            acc[2 * run + 1] = 0;
+            Moments.addGradientSums(kDy, kIn, run * inner, inner, mean[c], acc, 2 * run);
+        }
+    }
+
+    /**
+     * Channel c: Σdy and Σdy·x̂ (its runs' sums in sample order), dγ_c, dβ_c, and dx's coefficients
+     * k = γ/σ, k_x = γ·Σdy·x̂/(m·σ²), c₀ = −γ·Σdy/(m·σ) (k_x = c₀ = 0 with running statistics).
+     */
+    private void gradientCoefficients(int c) {
+        double sumDy = 0, sumDyXmu = 0;
+        for (int s = 0, run = c; s < kN; s++, run += channels) {
+            sumDy += runSums[2 * run];
+            sumDyXmu += runSums[2 * run + 1];
+        }
+        int m = kN * kInner;
+        double is = invStd[c], sumDyXhat = sumDyXmu * is, gammaC = affine ? gamma.value().data()[c] : 1;
         if (affine) {
             gamma.grad().data()[c] += (float) sumDyXhat;
             beta.grad().data()[c] += (float) sumDy;
         }
-        float k = (float) (gammaC * is);
-        if (usedBatchStats) {
-            float kx = (float) (gammaC * is * is * sumDyXhat / m), muF = (float) mu, c0 = (float) (-gammaC * is * sumDy / m);
-            for (int s = 0; s < n; s++) Moments.inputGradient(g, in, out, (s * channels + c) * inner, inner, k, kx, muF, c0);
-        } else {
-            for (int s = 0; s < n; s++) Moments.scale(g, out, (s * channels + c) * inner, inner, k);
-        }
+        columnScale[c] = (float) (gammaC * is);
+        columnShift[c] = usedBatchStats ? (float) (gammaC * is * is * sumDyXhat / m) : 0f;
+        columnOffset[c] = usedBatchStats ? (float) (-gammaC * is * sumDy / m) : 0f;
+        shiftValue[c] = (float) mean[c];
+    }
+
+    /** Pass 2 over sample s: dx = k·dy − k_x·(x − μ) + c₀ (batch statistics) or dx = k·dy (running statistics). */
+    private void sampleInputGradient(int s) {
+        int inner = kInner;
+        for (int c = 0, off = s * channels * inner; c < channels; c++, off += inner) inputGradient(c, off, inner);
+    }
+
+    private void inputGradient(int c, int off, int len) {
+        if (usedBatchStats) Moments.inputGradient(kDy, kIn, kOut, off, len, columnScale[c], columnShift[c], shiftValue[c], columnOffset[c]);
+        else Moments.scale(kDy, kOut, off, len, columnScale[c]);
     }
 
     private void checkShape(Tensor x) {

@@ -24,9 +24,10 @@ import org.normlab.tensor.Tensor;
  *   g_ri  = γ_i·dy_ri
  *   dx_ri = 1/√(σ²_r + ε) · (g_ri − mean_i(g_r) − x̂_ri·mean_i(g_r·x̂_r))
  * </pre>
- * Kernels: two passes over memory each way, sums in double, on {@link Parallelism#threads()} threads. Forward and
- * backward pass 1 split the rows (the shared {@link Moments} kernel); backward pass 2 splits the columns, so dx and
- * dγ, dβ (summed over rows in order) come from one pass. Results do not depend on the thread count.
+ * Kernels: two passes over each row each way (the shared {@link Moments} kernel), sums in double, rows split over
+ * {@link Parallelism#threads()} threads; backward finishes a row's dx while the row is still in cache and adds its
+ * dγ, dβ terms to its block's partial sums, which a last short pass adds up by columns. Results do not depend on
+ * the thread count.
  *
  * <p>For convolutional features (N,C,H,W) the LN of the GroupNorm paper normalizes over (C,H,W) with a
  * per-channel affine: that is {@code GroupNorm(1, C)}; {@code LayerNorm(C, H, W)} normalizes the same values
@@ -49,9 +50,9 @@ public final class LayerNorm implements Layer {
     private double[] sums, columnSums;
     private float[] kIn, kOut, kDy;
     private volatile boolean nonFinite;
-    private float[] rowK, rowKx, rowC0, rowMu, columnPartials;
-    private final IntConsumer forwardRow = this::forwardRow, rowGradientSums = this::rowGradientSums,
-            inputAndAffineGradients = this::inputAndAffineGradients;
+    private float[] blockPartials;
+    private int kRows;
+    private final IntConsumer forwardRow = this::forwardRow, backwardRows = this::backwardRows, affineGradients = this::affineGradients;
 
     /** PyTorch defaults: eps 1e-5, elementwise affine (γ = 1, β = 0). */
     public LayerNorm(int... normalizedShape) { this(normalizedShape, 1e-5, true); }
@@ -132,58 +133,60 @@ public final class LayerNorm implements Layer {
     @Override
     public Tensor backward(Tensor dy) {
         Layer.checkGradient(this, input, dy);
-        int rows = input.size() / rowSize;
+        int rows = input.size() / rowSize, blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         gradInput = Moments.reuse(gradInput, input);
-        if (rowK == null || rowK.length != rows) {
-            rowK = new float[rows];
-            rowKx = new float[rows];
-            rowC0 = new float[rows];
-            rowMu = new float[rows];
-        }
         if (elementwiseAffine) {
             columnSums = Moments.scratch(columnSums, 2 * rowSize);
-            if (columnPartials == null || columnPartials.length < 2 * rowSize) columnPartials = new float[2 * rowSize];
+            long partials = 2L * rowSize * blocks;
+            if (partials > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(describe() + ": input " + input.shapeString() + " is too large");
+            if (blockPartials == null || blockPartials.length < partials) blockPartials = new float[(int) partials];
         }
         kIn = input.data();
         kDy = dy.data();
         kOut = gradInput.data();
-        // Pass 1 by rows: Σg and Σg·(x − μ) per row (g = γ·dy).
-        Parallelism.forEach(rows, 2L * input.size(), rowGradientSums);
-        for (int r = 0; r < rows; r++) {
-            double is = invStd[r];
-            rowK[r] = (float) is;
-            rowKx[r] = (float) (is * is * is * sums[2 * r + 1] / rowSize);
-            rowC0[r] = (float) (-is * sums[2 * r] / rowSize);
-            rowMu[r] = (float) mean[r];
-        }
-        // Pass 2 by blocks of columns: dx, and dγ_i, dβ_i summed over the rows in order.
-        Parallelism.forEach(columnBlocks(), 3L * input.size(), inputAndAffineGradients);
+        kRows = rows;
+        // Blocks of rows: each row's sums, then its dx while the row is still in cache, and the block's float
+        // partial sums of dγ, dβ; then those partials added over the blocks in order, by columns.
+        Parallelism.forEach(blocks, 5L * input.size(), backwardRows);
+        if (elementwiseAffine) Parallelism.forEach(columnBlocks(), 2L * rowSize * blocks, affineGradients);
         kIn = kDy = kOut = null;
         return gradInput;
     }
 
-    /** Row r: Σg, Σg·(x − μ) with g = γ·dy, in double. */
-    private void rowGradientSums(int r) {
-        float[] in = kIn, grad = kDy;
-        int off = r * rowSize;
-        double mu = mean[r];
-        sums[2 * r] = 0;
-        sums[2 * r + 1] = 0;
-        if (!elementwiseAffine) {
-            Moments.addGradientSums(grad, in, off, rowSize, mu, sums, 2 * r);
-            return;
+    /** Rows per block of the backward pass; dγ, dβ are summed in float within a block, in double across blocks. */
+    private static final int ROW_BLOCK = 32;
+
+    /**
+     * Rows [b·32, (b+1)·32): per row, pass 1 (Σg, Σg·(x − μ) with g = γ·dy) and pass 2
+     * dx = (1/σ)·g − (Σg·(x − μ)/(D·σ³))·(x − μ) − Σg/(D·σ); and the block's partial sums
+     * Σ_r dy_ri·x̂_ri, Σ_r dy_ri in float (rows in order).
+     */
+    private void backwardRows(int block) {
+        float[] in = kIn, grad = kDy, out = kOut;
+        int from = block * ROW_BLOCK, to = Math.min(kRows, from + ROW_BLOCK), partials = 2 * rowSize * block;
+        if (elementwiseAffine) java.util.Arrays.fill(blockPartials, partials, partials + 2 * rowSize, 0f);
+        for (int r = from; r < to; r++) {
+            int off = r * rowSize;
+            double mu = mean[r], is = invStd[r];
+            double[] acc = sums;
+            acc[2 * r] = 0;
+            acc[2 * r + 1] = 0;
+            float[] g = grad;
+            if (elementwiseAffine) {  // g = γ·dy goes into this row of the dx buffer, which dx then overwrites
+                Moments.multiplyElementwise(gamma.value().data(), grad, out, off, rowSize);
+                g = out;
+            }
+            Moments.addGradientSums(g, in, off, rowSize, mu, acc, 2 * r);
+            float k = (float) is, kx = (float) (is * is * is * acc[2 * r + 1] / rowSize), c0 = (float) (-is * acc[2 * r] / rowSize);
+            Moments.inputGradient(g, in, out, off, rowSize, k, kx, (float) mu, c0);
+            if (elementwiseAffine) Moments.addAffineGradientPartials(grad, in, off, rowSize, (float) mu, k, blockPartials, partials, partials + rowSize);
         }
-        // g = γ·dy goes into this row of the dx buffer (pass 2 overwrites it), then the shared sums kernel.
-        float[] g = gamma.value().data(), gRow = kOut;
-        for (int i = 0; i < rowSize; i++) gRow[off + i] = g[i] * grad[off + i];
-        Moments.addGradientSums(gRow, in, off, rowSize, mu, sums, 2 * r);
     }
 
-    private static final int FLUSH = 32;
     /**
-     * Columns per block of backward pass 2: long runs per row (few restarts of the hardware prefetcher), at least
-     * about four blocks per thread. Every column is summed over the rows in the same order whatever the block
-     * size, so this may depend on the thread count without changing any result.
+     * Columns per block of the final dγ, dβ pass: at least about four blocks per thread. Every column is summed over
+     * the row blocks in the same order whatever the block size, so this may depend on the thread count without
+     * changing any result.
      */
     private int columnBlock;
 
@@ -193,37 +196,18 @@ public final class LayerNorm implements Layer {
         return (rowSize + columnBlock - 1) / columnBlock;
     }
 
-    /**
-     * Columns [b·B, (b+1)·B) of every row (B = {@link #columnBlock}): dx = (1/σ)·g − (Σg·(x − μ)/(D·σ³))·(x − μ) − Σg/(D·σ), and
-     * dγ_i += Σ_r dy_ri·x̂_ri, dβ_i += Σ_r dy_ri (rows in order: float over 32 rows, then double).
-     */
-    private void inputAndAffineGradients(int block) {
-        float[] in = kIn, grad = kDy, out = kOut;
-        int from = block * columnBlock, to = Math.min(rowSize, from + columnBlock), rows = input.size() / rowSize;
-        if (!elementwiseAffine) {
-            for (int r = 0; r < rows; r++) Moments.inputGradient(grad, in, out, r * rowSize + from, to - from, rowK[r], rowKx[r], rowMu[r], rowC0[r]);
-            return;
-        }
-        float[] g = gamma.value().data(), pg = columnPartials;
+    /** Columns [b·B, (b+1)·B): dγ_i += Σ_blocks (Σ_r dy_ri·x̂_ri), dβ_i += Σ_blocks (Σ_r dy_ri), blocks added in double, in order. */
+    private void affineGradients(int block) {
+        int from = block * columnBlock, to = Math.min(rowSize, from + columnBlock), blocks = (kRows + ROW_BLOCK - 1) / ROW_BLOCK;
+        float[] pg = blockPartials;
         double[] sg = columnSums;  // [0, rowSize): Σ dy·x̂; [rowSize, 2·rowSize): Σ dy
         java.util.Arrays.fill(sg, from, to, 0);
         java.util.Arrays.fill(sg, rowSize + from, rowSize + to, 0);
-        java.util.Arrays.fill(pg, from, to, 0f);
-        java.util.Arrays.fill(pg, rowSize + from, rowSize + to, 0f);
-        for (int r = 0; r < rows; r++) {
-            int off = r * rowSize;
-            float k = rowK[r], kx = rowKx[r], c0 = rowC0[r], mu = rowMu[r], is = (float) invStd[r];
-            for (int i = from; i < to; i++) out[off + i] = k * (g[i] * grad[off + i]) - kx * (in[off + i] - mu) + c0;
-            // Float partial sums over at most FLUSH rows (the JIT vectorizes these loops), then added in double.
-            for (int i = from; i < to; i++) pg[i] += grad[off + i] * ((in[off + i] - mu) * is);
-            for (int i = from; i < to; i++) pg[rowSize + i] += grad[off + i];
-            if ((r + 1) % FLUSH == 0 || r == rows - 1) {
-                for (int i = from; i < to; i++) {
-                    sg[i] += pg[i];
-                    sg[rowSize + i] += pg[rowSize + i];
-                    pg[i] = 0f;
-                    pg[rowSize + i] = 0f;
-                }
+        for (int b = 0; b < blocks; b++) {
+            int p = 2 * rowSize * b;
+            for (int i = from; i < to; i++) {
+                sg[i] += pg[p + i];
+                sg[rowSize + i] += pg[p + rowSize + i];
             }
         }
         float[] dg = gamma.grad().data(), db = beta.grad().data();

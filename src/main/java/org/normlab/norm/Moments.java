@@ -143,6 +143,10 @@ public final class Moments {
 
     /** y = a·x + b over [off, off + len). */
     static void affine(float[] x, float[] y, int off, int len, float a, float b) {
+        if (VECTOR && len >= 32) {
+            VectorMoments.affine(x, y, off, len, a, b);
+            return;
+        }
         for (int i = off, end = off + len; i < end; i++) y[i] = a * x[i] + b;
     }
 
@@ -199,11 +203,44 @@ public final class Moments {
 
     /** dx = k·dy − kx·(x − mu) + c0 over [off, off + len) (c0 = −k·mean(dy) for BatchNorm). */
     static void inputGradient(float[] dy, float[] x, float[] dx, int off, int len, float k, float kx, float mu, float c0) {
+        if (VECTOR && len >= 32) {
+            VectorMoments.inputGradient(dy, x, dx, off, len, k, kx, mu, c0);
+            return;
+        }
         for (int i = off, end = off + len; i < end; i++) dx[i] = k * dy[i] - kx * (x[i] - mu) + c0;
+    }
+
+    /** out[off + i] = w[i]·x[off + i] for i &lt; len (LayerNorm's g = γ·dy). */
+    static void multiplyElementwise(float[] w, float[] x, float[] out, int off, int len) {
+        if (VECTOR && len >= 32) {
+            VectorMoments.multiplyElementwise(w, x, out, off, len);
+            return;
+        }
+        for (int i = 0; i < len; i++) out[off + i] = w[i] * x[off + i];
+    }
+
+    /**
+     * LayerNorm's dγ, dβ terms of one row, added to float partial sums:
+     * {@code pg[dGamma + i] += dy·((x − mu)·invStd)}, {@code pg[dBeta + i] += dy} for the row's i &lt; len.
+     */
+    static void addAffineGradientPartials(float[] dy, float[] x, int off, int len, float mu, float invStd, float[] pg, int dGamma, int dBeta) {
+        if (VECTOR && len >= 32) {
+            VectorMoments.addAffineGradientPartials(dy, x, off, len, mu, invStd, pg, dGamma, dBeta);
+            return;
+        }
+        for (int i = 0; i < len; i++) {
+            float d = dy[off + i];
+            pg[dGamma + i] += d * ((x[off + i] - mu) * invStd);
+            pg[dBeta + i] += d;
+        }
     }
 
     /** dx = k·dy over [off, off + len) (statistics that do not depend on x: running statistics). */
     static void scale(float[] dy, float[] dx, int off, int len, float k) {
+        if (VECTOR && len >= 32) {
+            VectorMoments.scale(dy, dx, off, len, k);
+            return;
+        }
         for (int i = off, end = off + len; i < end; i++) dx[i] = k * dy[i];
     }
 

@@ -140,4 +140,52 @@ final class VectorMoments {
         }
         for (; i < len; i++) y[off + i] = gamma[i] * (a * x[off + i] + b) + beta[i];
     }
+
+    /** y = a·x + b. */
+    static void affine(float[] x, float[] y, int off, int len, float a, float b) {
+        int i = off, end = off + len;
+        for (int bound = off + P.loopBound(len); i < bound; i += P.length()) FloatVector.fromArray(P, x, i).mul(a).add(b).intoArray(y, i);
+        for (; i < end; i++) y[i] = a * x[i] + b;
+    }
+
+    /** dx = k·dy − kx·(x − mu) + c0, in the plain loop's order of operations. */
+    static void inputGradient(float[] dy, float[] x, float[] dx, int off, int len, float k, float kx, float mu, float c0) {
+        int i = off, end = off + len;
+        for (int bound = off + P.loopBound(len); i < bound; i += P.length()) {
+            FloatVector.fromArray(P, dy, i).mul(k).sub(FloatVector.fromArray(P, x, i).sub(mu).mul(kx)).add(c0).intoArray(dx, i);
+        }
+        for (; i < end; i++) dx[i] = k * dy[i] - kx * (x[i] - mu) + c0;
+    }
+
+    /** dx = k·dy. */
+    static void scale(float[] dy, float[] dx, int off, int len, float k) {
+        int i = off, end = off + len;
+        for (int bound = off + P.loopBound(len); i < bound; i += P.length()) FloatVector.fromArray(P, dy, i).mul(k).intoArray(dx, i);
+        for (; i < end; i++) dx[i] = k * dy[i];
+    }
+
+    /** out[off + i] = w[i]·x[off + i]. */
+    static void multiplyElementwise(float[] w, float[] x, float[] out, int off, int len) {
+        int i = 0;
+        for (int bound = P.loopBound(len); i < bound; i += P.length()) {
+            FloatVector.fromArray(P, w, i).mul(FloatVector.fromArray(P, x, off + i)).intoArray(out, off + i);
+        }
+        for (; i < len; i++) out[off + i] = w[i] * x[off + i];
+    }
+
+    /** pg[dGamma + i] += dy·((x − mu)·invStd), pg[dBeta + i] += dy. */
+    static void addAffineGradientPartials(float[] dy, float[] x, int off, int len, float mu, float invStd, float[] pg, int dGamma, int dBeta) {
+        int i = 0;
+        for (int bound = P.loopBound(len); i < bound; i += P.length()) {
+            FloatVector d = FloatVector.fromArray(P, dy, off + i);
+            FloatVector xHat = FloatVector.fromArray(P, x, off + i).sub(mu).mul(invStd);
+            FloatVector.fromArray(P, pg, dGamma + i).add(d.mul(xHat)).intoArray(pg, dGamma + i);
+            FloatVector.fromArray(P, pg, dBeta + i).add(d).intoArray(pg, dBeta + i);
+        }
+        for (; i < len; i++) {
+            float d = dy[off + i];
+            pg[dGamma + i] += d * ((x[off + i] - mu) * invStd);
+            pg[dBeta + i] += d;
+        }
+    }
 }
