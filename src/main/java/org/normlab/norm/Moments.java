@@ -168,20 +168,66 @@ public final class Moments {
         return exponents >= 0;
     }
 
-    /**
-     * y[off + i] = a[i]·x[off + i] + b[i] for i &lt; len (one row of an (N, C) input, a and b per column), checking x
-     * for NaN/Inf as it goes; false when a value is not finite.
-     */
-    static boolean affineColumnsChecked(float[] x, float[] y, int off, int len, float[] a, float[] b) {
-        return VECTOR && len >= 32 ? VectorMoments.affineColumnsChecked(x, y, off, len, a, b) : affineColumnsCheckedPlain(x, y, off, len, a, b);
+    // ---- Columns of one row of an (N, C) input (BatchNorm's channels are its columns): each channel c in
+    // [from, to) has its own coefficients or sums at index c, and the row's values at rowOff + c. Sums are in double,
+    // one addition per channel and row, so the order of additions is the rows' order whatever the vector width.
+
+    /** Σ_c[c] += x − x₀_c, Σ²_c[c] += (x − x₀_c)² for the row's columns [from, to) (x₀ = shift, in double). */
+    static void addColumnMoments(float[] x, int rowOff, int from, int to, float[] shift, double[] sum, double[] squares) {
+        if (VECTOR && to - from >= 32) {
+            VectorMoments.addColumnMoments(x, rowOff, from, to, shift, sum, squares);
+            return;
+        }
+        for (int c = from; c < to; c++) {
+            double d = x[rowOff + c] - (double) shift[c];
+            sum[c] += d;
+            squares[c] += d * d;
+        }
     }
 
-    static boolean affineColumnsCheckedPlain(float[] x, float[] y, int off, int len, float[] a, float[] b) {
+    /** Σdy[c] += dy, Σdy(x−μ)[c] += dy·(x − μ_c) for the row's columns [from, to), in double. */
+    static void addColumnGradientSums(float[] dy, float[] x, int rowOff, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
+        if (VECTOR && to - from >= 32) {
+            VectorMoments.addColumnGradientSums(dy, x, rowOff, from, to, mean, sumDy, sumDyXmu);
+            return;
+        }
+        for (int c = from; c < to; c++) {
+            double d = dy[rowOff + c];
+            sumDy[c] += d;
+            sumDyXmu[c] += d * (x[rowOff + c] - mean[c]);
+        }
+    }
+
+    /** y = a_c·x + b_c over the row's columns [from, to). */
+    static void affineColumns(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
+        if (VECTOR && to - from >= 32) {
+            VectorMoments.affineColumns(x, y, rowOff, from, to, a, b);
+            return;
+        }
+        for (int c = from; c < to; c++) y[rowOff + c] = a[c] * x[rowOff + c] + b[c];
+    }
+
+    /** dx = k_c·dy − kx_c·(x − μ_c) + c0_c over the row's columns [from, to). */
+    static void inputGradientColumns(float[] dy, float[] x, float[] dx, int rowOff, int from, int to, float[] k, float[] kx, float[] mu, float[] c0) {
+        if (VECTOR && to - from >= 32) {
+            VectorMoments.inputGradientColumns(dy, x, dx, rowOff, from, to, k, kx, mu, c0);
+            return;
+        }
+        for (int c = from; c < to; c++) dx[rowOff + c] = k[c] * dy[rowOff + c] - kx[c] * (x[rowOff + c] - mu[c]) + c0[c];
+    }
+
+    /** {@link #affineColumns} checking x for NaN/Inf as it goes (EVAL); false when a value is not finite. */
+    static boolean affineColumnsChecked(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
+        return VECTOR && to - from >= 32 ? VectorMoments.affineColumnsChecked(x, y, rowOff, from, to, a, b)
+                : affineColumnsCheckedPlain(x, y, rowOff, from, to, a, b);
+    }
+
+    static boolean affineColumnsCheckedPlain(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
         int exponents = 0;
-        for (int i = 0; i < len; i++) {
-            float v = x[off + i];
+        for (int c = from; c < to; c++) {
+            float v = x[rowOff + c];
             exponents |= finiteFlag(v);
-            y[off + i] = a[i] * v + b[i];
+            y[rowOff + c] = a[c] * v + b[c];
         }
         return exponents >= 0;
     }

@@ -1,7 +1,9 @@
 package org.normlab.norm;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -113,22 +115,81 @@ final class VectorMoments {
         return check.reduceLanes(VectorOperators.ADD) + rest == 0f;  // exact zeros in any order; NaN survives any order
     }
 
-    /** y[off + i] = a[i]·x[off + i] + b[i], i &lt; len, with the finiteness check. */
-    static boolean affineColumnsChecked(float[] x, float[] y, int off, int len, float[] a, float[] b) {
+    /** {@link Moments#affineColumns} with the finiteness check. */
+    static boolean affineColumnsChecked(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
         FloatVector check = FloatVector.zero(P);
-        int i = 0;
-        for (int bound = P.loopBound(len); i < bound; i += P.length()) {
-            FloatVector v = FloatVector.fromArray(P, x, off + i);
+        int c = from;
+        for (int bound = from + P.loopBound(to - from); c < bound; c += P.length()) {
+            FloatVector v = FloatVector.fromArray(P, x, rowOff + c);
             check = check.add(v.sub(v));
-            v.mul(FloatVector.fromArray(P, a, i)).add(FloatVector.fromArray(P, b, i)).intoArray(y, off + i);
+            v.mul(FloatVector.fromArray(P, a, c)).add(FloatVector.fromArray(P, b, c)).intoArray(y, rowOff + c);
         }
         float rest = 0;
-        for (; i < len; i++) {
-            float v = x[off + i];
+        for (; c < to; c++) {
+            float v = x[rowOff + c];
             rest += v - v;
-            y[off + i] = a[i] * v + b[i];
+            y[rowOff + c] = a[c] * v + b[c];
         }
         return check.reduceLanes(VectorOperators.ADD) + rest == 0f;
+    }
+
+    /** {@link Moments#affineColumns}. */
+    static void affineColumns(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
+        int c = from;
+        for (int bound = from + P.loopBound(to - from); c < bound; c += P.length()) {
+            FloatVector.fromArray(P, x, rowOff + c).mul(FloatVector.fromArray(P, a, c)).add(FloatVector.fromArray(P, b, c)).intoArray(y, rowOff + c);
+        }
+        for (; c < to; c++) y[rowOff + c] = a[c] * x[rowOff + c] + b[c];
+    }
+
+    /** {@link Moments#inputGradientColumns}, in the plain loop's order of operations. */
+    static void inputGradientColumns(float[] dy, float[] x, float[] dx, int rowOff, int from, int to, float[] k, float[] kx, float[] mu, float[] c0) {
+        int c = from;
+        for (int bound = from + P.loopBound(to - from); c < bound; c += P.length()) {
+            FloatVector kDy = FloatVector.fromArray(P, dy, rowOff + c).mul(FloatVector.fromArray(P, k, c));
+            FloatVector kxXmu = FloatVector.fromArray(P, x, rowOff + c).sub(FloatVector.fromArray(P, mu, c)).mul(FloatVector.fromArray(P, kx, c));
+            kDy.sub(kxXmu).add(FloatVector.fromArray(P, c0, c)).intoArray(dx, rowOff + c);
+        }
+        for (; c < to; c++) dx[rowOff + c] = k[c] * dy[rowOff + c] - kx[c] * (x[rowOff + c] - mu[c]) + c0[c];
+    }
+
+    // Column sums in double: the machine's double vectors, fed by float vectors of the same lane count.
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FD = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+
+    private static DoubleVector widen(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(FD, a, i).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    /** {@link Moments#addColumnMoments}: per-lane double operations, the same as the plain loop's. */
+    static void addColumnMoments(float[] x, int rowOff, int from, int to, float[] shift, double[] sum, double[] squares) {
+        int c = from;
+        for (int bound = from + D.loopBound(to - from); c < bound; c += D.length()) {
+            DoubleVector d = widen(x, rowOff + c).sub(widen(shift, c));
+            DoubleVector.fromArray(D, sum, c).add(d).intoArray(sum, c);
+            DoubleVector.fromArray(D, squares, c).add(d.mul(d)).intoArray(squares, c);
+        }
+        for (; c < to; c++) {
+            double d = x[rowOff + c] - (double) shift[c];
+            sum[c] += d;
+            squares[c] += d * d;
+        }
+    }
+
+    /** {@link Moments#addColumnGradientSums}. */
+    static void addColumnGradientSums(float[] dy, float[] x, int rowOff, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
+        int c = from;
+        for (int bound = from + D.loopBound(to - from); c < bound; c += D.length()) {
+            DoubleVector d = widen(dy, rowOff + c);
+            DoubleVector.fromArray(D, sumDy, c).add(d).intoArray(sumDy, c);
+            DoubleVector xMinusMean = widen(x, rowOff + c).sub(DoubleVector.fromArray(D, mean, c));
+            DoubleVector.fromArray(D, sumDyXmu, c).add(d.mul(xMinusMean)).intoArray(sumDyXmu, c);
+        }
+        for (; c < to; c++) {
+            double d = dy[rowOff + c];
+            sumDy[c] += d;
+            sumDyXmu[c] += d * (x[rowOff + c] - mean[c]);
+        }
     }
 
     /** y = γ_i·(a·x + b) + β_i over x[off, off + len). */

@@ -100,10 +100,17 @@ class MomentsTest {
             org.junit.jupiter.api.Assertions.assertArrayEquals(expect, vector, what);
             org.junit.jupiter.api.Assertions.assertArrayEquals(expect, plain, "plain, " + what);
             for (int i = 0; i < len; i++) expect[off + i] = a[i] * x[off + i] + b[i];
-            assertEquals(finite, Moments.affineColumnsChecked(x, vector, off, len, a, b), "columns, " + what);
-            assertEquals(finite, Moments.affineColumnsCheckedPlain(x, plain, off, len, a, b), "plain columns, " + what);
+            assertEquals(finite, Moments.affineColumnsChecked(x, vector, off - 3, 3, len + 3, shifted(a), shifted(b)), "columns, " + what);
+            assertEquals(finite, Moments.affineColumnsCheckedPlain(x, plain, off - 3, 3, len + 3, shifted(a), shifted(b)), "plain columns, " + what);
             org.junit.jupiter.api.Assertions.assertArrayEquals(expect, vector, "columns, " + what);
             org.junit.jupiter.api.Assertions.assertArrayEquals(expect, plain, "plain columns, " + what);
         }
+    }
+
+    /** The coefficients at index 3 on: columns [3, len + 3) of a row that starts 3 values early. */
+    private static float[] shifted(float[] a) {
+        float[] out = new float[a.length + 3];
+        System.arraycopy(a, 0, out, 3, a.length);
+        return out;
     }
 }
