@@ -1,5 +1,6 @@
 package org.normlab.nn;
 
+import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -54,18 +55,27 @@ public final class Activation implements Layer {
     public Tensor forward(Tensor x, Mode mode) {
         Tensor y = Tensor.zeros(x.shape());
         float[] in = x.data(), out = y.data();
+        saved = kind == Kind.SIGMOID || kind == Kind.TANH ? y : x;
+        // Elementwise, so any split over the kernel threads gives the same values.
+        int blocks = (in.length + BLOCK - 1) / BLOCK;
+        Parallelism.forEach(blocks, 2L * in.length, b -> forward(in, out, b * BLOCK, Math.min(in.length, (b + 1) * BLOCK)));
+        return y;
+    }
+
+    /** Elements per unit of work handed to {@link Parallelism}. */
+    private static final int BLOCK = 1 << 14;
+
+    private void forward(float[] in, float[] out, int from, int to) {
         switch (kind) {
-            case RELU -> { for (int i = 0; i < in.length; i++) out[i] = in[i] > 0 ? in[i] : 0f; saved = x; }
-            case SIGMOID -> { for (int i = 0; i < in.length; i++) out[i] = (float) sigmoid(in[i]); saved = y; }
-            case TANH -> { for (int i = 0; i < in.length; i++) out[i] = (float) Math.tanh(in[i]); saved = y; }
+            case RELU -> { for (int i = from; i < to; i++) out[i] = in[i] > 0 ? in[i] : 0f; }
+            case SIGMOID -> { for (int i = from; i < to; i++) out[i] = (float) sigmoid(in[i]); }
+            case TANH -> { for (int i = from; i < to; i++) out[i] = (float) Math.tanh(in[i]); }
             case LEAKY_RELU -> {
                 float a = (float) negativeSlope;
-                for (int i = 0; i < in.length; i++) out[i] = in[i] > 0 ? in[i] : a * in[i];
-                saved = x;
+                for (int i = from; i < to; i++) out[i] = in[i] > 0 ? in[i] : a * in[i];
             }
-            case SILU -> { for (int i = 0; i < in.length; i++) out[i] = (float) (in[i] * sigmoid(in[i])); saved = x; }
+            case SILU -> { for (int i = from; i < to; i++) out[i] = (float) (in[i] * sigmoid(in[i])); }
         }
-        return y;
     }
 
     @Override
@@ -76,22 +86,27 @@ public final class Activation implements Layer {
         }
         Tensor dx = Tensor.zeros(dy.shape());
         float[] g = dy.data(), s = saved.data(), out = dx.data();
+        int blocks = (g.length + BLOCK - 1) / BLOCK;
+        Parallelism.forEach(blocks, 3L * g.length, b -> backward(g, s, out, b * BLOCK, Math.min(g.length, (b + 1) * BLOCK)));
+        return dx;
+    }
+
+    private void backward(float[] g, float[] s, float[] out, int from, int to) {
         switch (kind) {
-            case RELU -> { for (int i = 0; i < g.length; i++) out[i] = s[i] > 0 ? g[i] : 0f; }
-            case SIGMOID -> { for (int i = 0; i < g.length; i++) out[i] = g[i] * s[i] * (1 - s[i]); }
-            case TANH -> { for (int i = 0; i < g.length; i++) out[i] = g[i] * (1 - s[i] * s[i]); }
+            case RELU -> { for (int i = from; i < to; i++) out[i] = s[i] > 0 ? g[i] : 0f; }
+            case SIGMOID -> { for (int i = from; i < to; i++) out[i] = g[i] * s[i] * (1 - s[i]); }
+            case TANH -> { for (int i = from; i < to; i++) out[i] = g[i] * (1 - s[i] * s[i]); }
             case LEAKY_RELU -> {
                 float a = (float) negativeSlope;
-                for (int i = 0; i < g.length; i++) out[i] = s[i] > 0 ? g[i] : a * g[i];
+                for (int i = from; i < to; i++) out[i] = s[i] > 0 ? g[i] : a * g[i];
             }
             case SILU -> {
-                for (int i = 0; i < g.length; i++) {
+                for (int i = from; i < to; i++) {
                     double sig = sigmoid(s[i]);
                     out[i] = (float) (g[i] * sig * (1 + s[i] * (1 - sig)));
                 }
             }
         }
-        return dx;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.normlab.nn;
 
 import java.util.Arrays;
+import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -38,7 +39,8 @@ public final class AvgPool2d implements Layer {
         Tensor y = Tensor.zeros(n, c, oh, ow);
         float[] in = x.data(), outData = y.data();
         float inverseArea = 1f / (kernel * kernel);
-        for (int plane = 0; plane < n * c; plane++) {
+        // Planes are independent: any split over the kernel threads gives the same values.
+        Parallelism.forEach(n * c, (long) n * c * h * w, plane -> {
             int image = plane * h * w, outOff = plane * oh * ow;
             for (int r = 0; r < oh; r++) {
                 for (int q = 0; q < ow; q++) {
@@ -50,7 +52,7 @@ public final class AvgPool2d implements Layer {
                     outData[outOff + r * ow + q] = sum * inverseArea;
                 }
             }
-        }
+        });
         inputShape = x.shape();
         return y;
     }
@@ -66,7 +68,7 @@ public final class AvgPool2d implements Layer {
         Tensor dx = Tensor.zeros(inputShape);
         float[] g = dy.data(), dxd = dx.data();
         float inverseArea = 1f / (kernel * kernel);
-        for (int plane = 0; plane < inputShape[0] * inputShape[1]; plane++) {
+        Parallelism.forEach(inputShape[0] * inputShape[1], (long) dx.size(), plane -> {
             int image = plane * h * w, outOff = plane * oh * ow;
             for (int r = 0; r < oh; r++) {
                 for (int q = 0; q < ow; q++) {
@@ -77,7 +79,7 @@ public final class AvgPool2d implements Layer {
                     }
                 }
             }
-        }
+        });
         return dx;
     }
 

@@ -3,6 +3,7 @@ package org.normlab.nn;
 import java.util.Arrays;
 import java.util.List;
 import org.normlab.tensor.Gemm;
+import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -41,7 +42,8 @@ public final class Conv2d implements Layer {
     private int outH, outW;
     private float[][] cols;
     // Scratch reused across steps while the shapes stay the same; never handed out.
-    private float[] sampleOut;   // Yₙ in forward, dYₙ in backward: out × (Ho·Wo)
+    private float[][] partScratch = new float[0][];  // Yₙ per part of the batch in forward (dYₙ in backward): out × (Ho·Wo)
+    private float[] dyScratch;   // dYₙ for the dW job of backward
     private float[] colGrad;     // dXₙ: K × (Ho·Wo)
 
     /** Stride 1, no padding. */
@@ -95,16 +97,29 @@ public final class Conv2d implements Layer {
         int pixels = outH * outW, k = in * kernelH * kernelW;
         Tensor y = Tensor.zeros(n, out, outH, outW);
         float[] xd = x.data(), yd = y.data(), wd = weight.value().data();
-        for (int s = 0; s < n; s++) {
-            im2col(xd, h, w, s, cols[s]);
-            Gemm.gemm(false, false, out, pixels, k, 1f, wd, cols[s], 0f, sampleOut);
-            for (int o = 0; o < out; o++) {
-                float b = bias == null ? 0f : bias.value().data()[o];
-                int src = o * pixels, dst = (s * out + o) * pixels;
-                for (int p = 0; p < pixels; p++) yd[dst + p] = sampleOut[src + p] + b;
+        // Samples are independent: blocks of them over the kernel threads, each part with its own Yₙ scratch.
+        int parts = parts(n);
+        Parallelism.forEach(parts, (long) n * k * pixels, part -> {
+            float[] sampleOut = partScratch[part];
+            for (int s = n * part / parts, end = n * (part + 1) / parts; s < end; s++) {
+                im2col(xd, h, w, s, cols[s]);
+                Gemm.gemm(false, false, out, pixels, k, 1f, wd, cols[s], 0f, sampleOut);
+                for (int o = 0; o < out; o++) {
+                    float b = bias == null ? 0f : bias.value().data()[o];
+                    int src = o * pixels, dst = (s * out + o) * pixels;
+                    for (int p = 0; p < pixels; p++) yd[dst + p] = sampleOut[src + p] + b;
+                }
             }
-        }
+        });
         return y;
+    }
+
+    /** Parts a batch of n samples is split into (the kernel threads, at most n), with their scratch arrays ready. */
+    private int parts(int n) {
+        int parts = Math.max(1, Math.min(n, Parallelism.threads()));
+        if (partScratch.length < parts) partScratch = java.util.Arrays.copyOf(partScratch, parts);
+        for (int p = 0; p < parts; p++) if (partScratch[p] == null) partScratch[p] = new float[out * outH * outW];
+        return parts;
     }
 
     @Override
@@ -130,12 +145,20 @@ public final class Conv2d implements Layer {
         }
         Tensor dx = Tensor.zeros(inputShape);
         float[] dxd = dx.data();
-        for (int s = 0; s < n; s++) {
-            System.arraycopy(g, s * out * pixels, sampleOut, 0, out * pixels);   // dYₙ (Gemm takes whole arrays)
-            Gemm.gemm(false, true, out, k, pixels, 1f, sampleOut, cols[s], 1f, dw);
-            Gemm.gemm(true, false, k, pixels, out, 1f, wd, sampleOut, 0f, colGrad);
-            col2im(colGrad, h, w, s, dxd);
-        }
+        // Two independent jobs, run side by side on two threads (one after the other on one): dW summed over the
+        // samples in order (so its bits do not depend on the thread count), and each sample's dXₙ with its col2im.
+        Parallelism.forEach(2, (long) n * k * pixels, job -> {
+            float[] sampleGrad = job == 0 ? dyScratch : partScratch[0];
+            for (int s = 0; s < n; s++) {
+                System.arraycopy(g, s * out * pixels, sampleGrad, 0, out * pixels);   // dYₙ (Gemm takes whole arrays)
+                if (job == 0) {
+                    Gemm.gemm(false, true, out, k, pixels, 1f, sampleGrad, cols[s], 1f, dw);
+                } else {
+                    Gemm.gemm(true, false, k, pixels, out, 1f, wd, sampleGrad, 0f, colGrad);
+                    col2im(colGrad, h, w, s, dxd);
+                }
+            }
+        });
         return dx;
     }
 
@@ -197,7 +220,8 @@ public final class Conv2d implements Layer {
         outW = outputWidth(shape[3]);
         int pixels = outH * outW;
         cols = new float[n][k * pixels];
-        sampleOut = new float[out * pixels];
+        partScratch = new float[0][];
+        dyScratch = new float[out * pixels];
         colGrad = new float[k * pixels];
         inputShape = shape;
     }
