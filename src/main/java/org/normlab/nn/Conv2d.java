@@ -123,7 +123,13 @@ public final class Conv2d implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backward(Tensor dy) { return backward(dy, true); }
+
+    /** dW and db only: the first layer of a model needs no dx (its input is the data), which halves its backward. */
+    @Override
+    public void backwardToParameters(Tensor dy) { backward(dy, false); }
+
+    private Tensor backward(Tensor dy, boolean inputGradient) {
         if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
         int n = inputShape[0], h = inputShape[2], w = inputShape[3];
         if (dy.rank() != 4 || dy.dim(0) != n || dy.dim(1) != out || dy.dim(2) != outH || dy.dim(3) != outW) {
@@ -143,11 +149,11 @@ public final class Conv2d implements Layer {
                 db[o] += (float) sum;
             }
         }
-        Tensor dx = Tensor.zeros(inputShape);
-        float[] dxd = dx.data();
+        Tensor dx = inputGradient ? Tensor.zeros(inputShape) : null;
+        float[] dxd = inputGradient ? dx.data() : null;
         // Two independent jobs, run side by side on two threads (one after the other on one): dW summed over the
         // samples in order (so its bits do not depend on the thread count), and each sample's dXₙ with its col2im.
-        Parallelism.forEach(2, (long) n * k * pixels, job -> {
+        Parallelism.forEach(inputGradient ? 2 : 1, (long) n * k * pixels, job -> {
             float[] sampleGrad = job == 0 ? dyScratch : partScratch[0];
             for (int s = 0; s < n; s++) {
                 System.arraycopy(g, s * out * pixels, sampleGrad, 0, out * pixels);   // dYₙ (Gemm takes whole arrays)

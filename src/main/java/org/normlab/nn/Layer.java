@@ -15,6 +15,13 @@ public interface Layer {
 
     Tensor backward(Tensor dy);
 
+    /**
+     * {@link #backward} for a caller that will not use dLoss/dx (the model's input is data, as in training):
+     * parameter gradients are accumulated exactly as by backward, and a layer may skip computing dx (PyTorch skips
+     * it too, for inputs that do not require grad). The default runs backward.
+     */
+    default void backwardToParameters(Tensor dy) { backward(dy); }
+
     /** Trainable parameters (empty for parameter-free layers). */
     default List<Param> params() { return List.of(); }
 

@@ -36,6 +36,13 @@ public final class Sequential implements Layer {
         return dy;
     }
 
+    /** Backward through every layer but the first, which only accumulates its parameter gradients. */
+    @Override
+    public void backwardToParameters(Tensor dy) {
+        for (int i = layers.size() - 1; i > 0; i--) dy = layers.get(i).backward(dy);
+        if (!layers.isEmpty()) layers.get(0).backwardToParameters(dy);
+    }
+
     @Override
     public List<Param> params() {
         List<Param> all = new ArrayList<>();

@@ -102,7 +102,7 @@ public final class Trainer {
                     log.markDiverged(step, "training loss " + r.loss() + " at step " + step);
                     break training;
                 }
-                model.backward(r.gradLogits());
+                model.backwardToParameters(r.gradLogits());
                 boolean logNow = step % options.logEvery() == 0 || step == total;
                 double gradNorm = logNow ? norm(params(model), true) : 0;
                 optimizer.setLr(options.schedule().lr(step - 1, baseLr));  // step counts from 0 for the schedule

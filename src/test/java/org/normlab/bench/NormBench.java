@@ -205,7 +205,7 @@ public final class NormBench {
     private static SoftmaxCrossEntropy.Result step(Sequential model, Sgd sgd, Dataset batch) {
         sgd.zeroGrad();
         SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), Mode.TRAIN), batch.labels());
-        model.backward(r.gradLogits());
+        model.backwardToParameters(r.gradLogits());  // as Trainer (PyTorch skips the data's gradient too)
         sgd.step();
         return r;
     }

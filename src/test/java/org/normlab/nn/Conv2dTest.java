@@ -192,4 +192,33 @@ class Conv2dTest {
         assertEquals("Conv2d(3→8, 3×2, stride 2, padding 1, no bias)", new Conv2d(3, 8, 3, 2, 2, 1, false).describe());
         assertTrue(new Conv2d(1, 6, 5, false).params().size() == 1);
     }
+
+    /** Training skips the first layer's dx; the parameter gradients must not change by a bit, at 1 or 2 threads. */
+    @Test
+    void backwardToParametersGivesBackwardsParameterGradients() {
+        for (int threads : new int[] {1, 2}) {
+            org.normlab.tensor.Parallelism.setThreadsForCurrentThread(threads);
+            try {
+                Tensor x = Tensor.randn(new Rng(3), 1f, 9, 2, 8, 7), dy = Tensor.randn(new Rng(4), 1f, 9, 4, 8, 7);
+                Conv2d full = new Conv2d(2, 4, 3, 1, 1, true), paramsOnly = new Conv2d(2, 4, 3, 1, 1, true);
+                Init.xavier().apply(full, new Rng(5));
+                Init.xavier().apply(paramsOnly, new Rng(5));
+                Sequential model = new Sequential(java.util.List.of(paramsOnly, Activation.relu()));
+                full.backward(reluGrad(full, x, dy));
+                model.forward(x, Mode.TRAIN);
+                model.backwardToParameters(dy);
+                assertArrayEquals(full.weight().grad().data(), paramsOnly.weight().grad().data(), "dW at " + threads + " threads");
+                assertArrayEquals(full.bias().grad().data(), paramsOnly.bias().grad().data(), "db at " + threads + " threads");
+            } finally {
+                org.normlab.tensor.Parallelism.clearThreadsForCurrentThread();
+            }
+        }
+    }
+
+    /** dy through a ReLU applied to conv(x): the gradient the Sequential's second layer hands the conv. */
+    private static Tensor reluGrad(Conv2d conv, Tensor x, Tensor dy) {
+        Activation relu = Activation.relu();
+        relu.forward(conv.forward(x, Mode.TRAIN), Mode.TRAIN);
+        return relu.backward(dy);
+    }
 }
