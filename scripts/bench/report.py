@@ -130,8 +130,9 @@ def main():
           "float32, both libraries at the same thread count, in one run. "
           "Bytes moved are the minimal traffic, each float counted once: forward reads x and writes y (8 B per "
           "element), backward reads x and dy and writes dx (12 B); a copy reads and writes (8 B). NormLab's kernels "
-          "make two passes (12 B forward, 20 B backward actually read and written), so about 1.5–1.7× the minimal "
-          "time is their own floor. The last column divides the achieved GB/s by the 2-thread copy bandwidth "
+          "make two passes (12 B forward, 20 B backward actually read and written; BatchNorm EVAL one pass, 8 B), "
+          "so about 1.5–1.7× the minimal time is their own floor. The LeNet epoch skips the data's gradient in both "
+          "libraries. The last column divides the achieved GB/s by the 2-thread copy bandwidth "
           "(above 1 means the data sat in cache).", ""]
     if copy_java:
         md.append(f"Memory copy of 64 MB: `System.arraycopy` {copy_java1[2] / (copy_java1[1] * 1e6):.2f} GB/s on 1 thread, "
