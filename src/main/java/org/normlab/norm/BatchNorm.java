@@ -248,7 +248,7 @@ public final class BatchNorm implements Layer {
         double[] s1 = columnSum, s2 = columnSquares;
         float[] shift = shiftValue;
         for (int c = from; c < to; c++) { s1[c] = 0; s2[c] = 0; shift[c] = in[c]; }
-        for (int s = 0; s < n; s++) Moments.addColumnMoments(in, s * channels, from, to, shift, s1, s2);
+        Moments.addColumnMoments(in, n, channels, from, to, shift, s1, s2);
         for (int c = from; c < to; c++) {
             if (!Double.isFinite(s1[c]) || !Double.isFinite(s2[c])) { nonFinite = true; return; }
             mean[c] = Moments.mean(shiftValue[c], s1[c], n);
@@ -274,7 +274,7 @@ public final class BatchNorm implements Layer {
         double[] sumDy = columnSum, sumDyXmu = columnSquares;
         float[] k = columnScale, kx = columnShift, c0 = columnOffset, mu = shiftValue;
         for (int c = from; c < to; c++) { sumDy[c] = 0; sumDyXmu[c] = 0; }
-        for (int s = 0; s < n; s++) Moments.addColumnGradientSums(g, in, s * channels, from, to, mean, sumDy, sumDyXmu);
+        Moments.addColumnGradientSums(g, in, n, channels, from, to, mean, sumDy, sumDyXmu);
         for (int c = from; c < to; c++) {
             double is = invStd[c], gammaC = affine ? gamma.value().data()[c] : 1, sumDyXhat = sumDyXmu[c] * is;
             if (affine) {

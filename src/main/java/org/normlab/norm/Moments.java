@@ -172,29 +172,36 @@ public final class Moments {
     // [from, to) has its own coefficients or sums at index c, and the row's values at rowOff + c. Sums are in double,
     // one addition per channel and row, so the order of additions is the rows' order whatever the vector width.
 
-    /** Σ_c[c] += x − x₀_c, Σ²_c[c] += (x − x₀_c)² for the row's columns [from, to) (x₀ = shift, in double). */
-    static void addColumnMoments(float[] x, int rowOff, int from, int to, float[] shift, double[] sum, double[] squares) {
+    /**
+     * Σ_c[c] += x − x₀_c, Σ²_c[c] += (x − x₀_c)² over the first {@code rows} rows (row r starts at r·stride), for the
+     * columns [from, to) (x₀ = shift, in double); each column's values added in row order.
+     */
+    static void addColumnMoments(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
         if (VECTOR && to - from >= 32) {
-            VectorMoments.addColumnMoments(x, rowOff, from, to, shift, sum, squares);
+            VectorMoments.addColumnMoments(x, rows, stride, from, to, shift, sum, squares);
             return;
         }
-        for (int c = from; c < to; c++) {
-            double d = x[rowOff + c] - (double) shift[c];
-            sum[c] += d;
-            squares[c] += d * d;
+        for (int r = 0; r < rows; r++) {
+            for (int c = from, rowOff = r * stride; c < to; c++) {
+                double d = x[rowOff + c] - (double) shift[c];
+                sum[c] += d;
+                squares[c] += d * d;
+            }
         }
     }
 
-    /** Σdy[c] += dy, Σdy(x−μ)[c] += dy·(x − μ_c) for the row's columns [from, to), in double. */
-    static void addColumnGradientSums(float[] dy, float[] x, int rowOff, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
+    /** Σdy[c] += dy, Σdy(x−μ)[c] += dy·(x − μ_c) over the first {@code rows} rows, columns [from, to), in double, row order. */
+    static void addColumnGradientSums(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
         if (VECTOR && to - from >= 32) {
-            VectorMoments.addColumnGradientSums(dy, x, rowOff, from, to, mean, sumDy, sumDyXmu);
+            VectorMoments.addColumnGradientSums(dy, x, rows, stride, from, to, mean, sumDy, sumDyXmu);
             return;
         }
-        for (int c = from; c < to; c++) {
-            double d = dy[rowOff + c];
-            sumDy[c] += d;
-            sumDyXmu[c] += d * (x[rowOff + c] - mean[c]);
+        for (int r = 0; r < rows; r++) {
+            for (int c = from, rowOff = r * stride; c < to; c++) {
+                double d = dy[rowOff + c];
+                sumDy[c] += d;
+                sumDyXmu[c] += d * (x[rowOff + c] - mean[c]);
+            }
         }
     }
 

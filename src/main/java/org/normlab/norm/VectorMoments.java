@@ -161,34 +161,62 @@ final class VectorMoments {
         return (DoubleVector) FloatVector.fromArray(FD, a, i).convertShape(VectorOperators.F2D, D, 0);
     }
 
-    /** {@link Moments#addColumnMoments}: per-lane double operations, the same as the plain loop's. */
-    static void addColumnMoments(float[] x, int rowOff, int from, int to, float[] shift, double[] sum, double[] squares) {
-        int c = from;
-        for (int bound = from + D.loopBound(to - from); c < bound; c += D.length()) {
-            DoubleVector d = widen(x, rowOff + c).sub(widen(shift, c));
-            DoubleVector.fromArray(D, sum, c).add(d).intoArray(sum, c);
-            DoubleVector.fromArray(D, squares, c).add(d.mul(d)).intoArray(squares, c);
+    /**
+     * {@link Moments#addColumnMoments}: per-lane double operations, the same as the plain loop's; two vectors of
+     * columns at a time walk all the rows with their sums held in registers.
+     */
+    static void addColumnMoments(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
+        int lanes = D.length(), c = from;
+        for (; c + 2 * lanes <= to; c += 2 * lanes) {
+            DoubleVector shift0 = widen(shift, c), shift1 = widen(shift, c + lanes);
+            DoubleVector s0 = DoubleVector.fromArray(D, sum, c), s1 = DoubleVector.fromArray(D, sum, c + lanes);
+            DoubleVector q0 = DoubleVector.fromArray(D, squares, c), q1 = DoubleVector.fromArray(D, squares, c + lanes);
+            for (int r = 0, off = c; r < rows; r++, off += stride) {
+                DoubleVector d0 = widen(x, off).sub(shift0), d1 = widen(x, off + lanes).sub(shift1);
+                s0 = s0.add(d0);
+                s1 = s1.add(d1);
+                q0 = q0.add(d0.mul(d0));
+                q1 = q1.add(d1.mul(d1));
+            }
+            s0.intoArray(sum, c);
+            s1.intoArray(sum, c + lanes);
+            q0.intoArray(squares, c);
+            q1.intoArray(squares, c + lanes);
         }
-        for (; c < to; c++) {
-            double d = x[rowOff + c] - (double) shift[c];
-            sum[c] += d;
-            squares[c] += d * d;
+        for (int r = 0; r < rows; r++) {
+            for (int k = c, rowOff = r * stride; k < to; k++) {
+                double d = x[rowOff + k] - (double) shift[k];
+                sum[k] += d;
+                squares[k] += d * d;
+            }
         }
     }
 
-    /** {@link Moments#addColumnGradientSums}. */
-    static void addColumnGradientSums(float[] dy, float[] x, int rowOff, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
-        int c = from;
-        for (int bound = from + D.loopBound(to - from); c < bound; c += D.length()) {
-            DoubleVector d = widen(dy, rowOff + c);
-            DoubleVector.fromArray(D, sumDy, c).add(d).intoArray(sumDy, c);
-            DoubleVector xMinusMean = widen(x, rowOff + c).sub(DoubleVector.fromArray(D, mean, c));
-            DoubleVector.fromArray(D, sumDyXmu, c).add(d.mul(xMinusMean)).intoArray(sumDyXmu, c);
+    /** {@link Moments#addColumnGradientSums}, two vectors of columns at a time through all the rows. */
+    static void addColumnGradientSums(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
+        int lanes = D.length(), c = from;
+        for (; c + 2 * lanes <= to; c += 2 * lanes) {
+            DoubleVector mean0 = DoubleVector.fromArray(D, mean, c), mean1 = DoubleVector.fromArray(D, mean, c + lanes);
+            DoubleVector g0 = DoubleVector.fromArray(D, sumDy, c), g1 = DoubleVector.fromArray(D, sumDy, c + lanes);
+            DoubleVector h0 = DoubleVector.fromArray(D, sumDyXmu, c), h1 = DoubleVector.fromArray(D, sumDyXmu, c + lanes);
+            for (int r = 0, off = c; r < rows; r++, off += stride) {
+                DoubleVector d0 = widen(dy, off), d1 = widen(dy, off + lanes);
+                g0 = g0.add(d0);
+                g1 = g1.add(d1);
+                h0 = h0.add(d0.mul(widen(x, off).sub(mean0)));
+                h1 = h1.add(d1.mul(widen(x, off + lanes).sub(mean1)));
+            }
+            g0.intoArray(sumDy, c);
+            g1.intoArray(sumDy, c + lanes);
+            h0.intoArray(sumDyXmu, c);
+            h1.intoArray(sumDyXmu, c + lanes);
         }
-        for (; c < to; c++) {
-            double d = dy[rowOff + c];
-            sumDy[c] += d;
-            sumDyXmu[c] += d * (x[rowOff + c] - mean[c]);
+        for (int r = 0; r < rows; r++) {
+            for (int k = c, rowOff = r * stride; k < to; k++) {
+                double d = dy[rowOff + k];
+                sumDy[k] += d;
+                sumDyXmu[k] += d * (x[rowOff + k] - mean[k]);
+            }
         }
     }
 
