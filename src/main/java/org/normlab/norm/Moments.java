@@ -179,8 +179,12 @@ public final class Moments {
     static void addColumnMoments(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
         if (VECTOR && to - from >= 32) {
             VectorMoments.addColumnMoments(x, rows, stride, from, to, shift, sum, squares);
-            return;
+        } else {
+            addColumnMomentsPlain(x, rows, stride, from, to, shift, sum, squares);
         }
+    }
+
+    static void addColumnMomentsPlain(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
         for (int r = 0; r < rows; r++) {
             for (int c = from, rowOff = r * stride; c < to; c++) {
                 double d = x[rowOff + c] - (double) shift[c];
@@ -194,8 +198,12 @@ public final class Moments {
     static void addColumnGradientSums(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
         if (VECTOR && to - from >= 32) {
             VectorMoments.addColumnGradientSums(dy, x, rows, stride, from, to, mean, sumDy, sumDyXmu);
-            return;
+        } else {
+            addColumnGradientSumsPlain(dy, x, rows, stride, from, to, mean, sumDy, sumDyXmu);
         }
+    }
+
+    static void addColumnGradientSumsPlain(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
         for (int r = 0; r < rows; r++) {
             for (int c = from, rowOff = r * stride; c < to; c++) {
                 double d = dy[rowOff + c];

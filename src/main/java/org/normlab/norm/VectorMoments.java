@@ -183,13 +183,7 @@ final class VectorMoments {
             q0.intoArray(squares, c);
             q1.intoArray(squares, c + lanes);
         }
-        for (int r = 0; r < rows; r++) {
-            for (int k = c, rowOff = r * stride; k < to; k++) {
-                double d = x[rowOff + k] - (double) shift[k];
-                sum[k] += d;
-                squares[k] += d * d;
-            }
-        }
+        Moments.addColumnMomentsPlain(x, rows, stride, c, to, shift, sum, squares);  // the columns left over
     }
 
     /** {@link Moments#addColumnGradientSums}, two vectors of columns at a time through all the rows. */
@@ -211,13 +205,7 @@ final class VectorMoments {
             h0.intoArray(sumDyXmu, c);
             h1.intoArray(sumDyXmu, c + lanes);
         }
-        for (int r = 0; r < rows; r++) {
-            for (int k = c, rowOff = r * stride; k < to; k++) {
-                double d = dy[rowOff + k];
-                sumDy[k] += d;
-                sumDyXmu[k] += d * (x[rowOff + k] - mean[k]);
-            }
-        }
+        Moments.addColumnGradientSumsPlain(dy, x, rows, stride, c, to, mean, sumDy, sumDyXmu);
     }
 
     /** y = γ_i·(a·x + b) + β_i over x[off, off + len). */
