@@ -162,50 +162,64 @@ final class VectorMoments {
     }
 
     /**
-     * {@link Moments#addColumnMoments}: per-lane double operations, the same as the plain loop's; two vectors of
-     * columns at a time walk all the rows with their sums held in registers.
+     * Rows per tile of the column sums. A pair of column vectors takes a tile's rows with its sums in registers, then
+     * the next pair the same rows: the tile's lines (one row apart, often 4 KB) are still in L1 when the next pair
+     * reads their neighbouring bytes. Walking all the rows per pair instead missed the cache on every row, since no
+     * prefetcher follows a stride of a whole page (measured at (256,1024): 0.046 ms that way, 0.038 ms in tiles).
+     */
+    private static final int ROW_TILE = 32;
+
+    /**
+     * {@link Moments#addColumnMoments}: per-lane double operations, the same as the plain loop's, each column's
+     * rows in order; two vectors of columns at a time through a tile of rows.
      */
     static void addColumnMoments(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
-        int lanes = D.length(), c = from;
-        for (; c + 2 * lanes <= to; c += 2 * lanes) {
-            DoubleVector shift0 = widen(shift, c), shift1 = widen(shift, c + lanes);
-            DoubleVector s0 = DoubleVector.fromArray(D, sum, c), s1 = DoubleVector.fromArray(D, sum, c + lanes);
-            DoubleVector q0 = DoubleVector.fromArray(D, squares, c), q1 = DoubleVector.fromArray(D, squares, c + lanes);
-            for (int r = 0, off = c; r < rows; r++, off += stride) {
-                DoubleVector d0 = widen(x, off).sub(shift0), d1 = widen(x, off + lanes).sub(shift1);
-                s0 = s0.add(d0);
-                s1 = s1.add(d1);
-                q0 = q0.add(d0.mul(d0));
-                q1 = q1.add(d1.mul(d1));
+        int lanes = D.length(), paired = from + (to - from) / (2 * lanes) * (2 * lanes);
+        for (int tile = 0; tile < rows; tile += ROW_TILE) {
+            int tileEnd = Math.min(rows, tile + ROW_TILE);
+            for (int c = from; c < paired; c += 2 * lanes) {
+                DoubleVector shift0 = widen(shift, c), shift1 = widen(shift, c + lanes);
+                DoubleVector s0 = DoubleVector.fromArray(D, sum, c), s1 = DoubleVector.fromArray(D, sum, c + lanes);
+                DoubleVector q0 = DoubleVector.fromArray(D, squares, c), q1 = DoubleVector.fromArray(D, squares, c + lanes);
+                for (int r = tile, off = tile * stride + c; r < tileEnd; r++, off += stride) {
+                    DoubleVector d0 = widen(x, off).sub(shift0), d1 = widen(x, off + lanes).sub(shift1);
+                    s0 = s0.add(d0);
+                    s1 = s1.add(d1);
+                    q0 = q0.add(d0.mul(d0));
+                    q1 = q1.add(d1.mul(d1));
+                }
+                s0.intoArray(sum, c);
+                s1.intoArray(sum, c + lanes);
+                q0.intoArray(squares, c);
+                q1.intoArray(squares, c + lanes);
             }
-            s0.intoArray(sum, c);
-            s1.intoArray(sum, c + lanes);
-            q0.intoArray(squares, c);
-            q1.intoArray(squares, c + lanes);
         }
-        Moments.addColumnMomentsPlain(x, rows, stride, c, to, shift, sum, squares);  // the columns left over
+        Moments.addColumnMomentsPlain(x, rows, stride, paired, to, shift, sum, squares);  // the columns left over
     }
 
-    /** {@link Moments#addColumnGradientSums}, two vectors of columns at a time through all the rows. */
+    /** {@link Moments#addColumnGradientSums}, two vectors of columns at a time through a tile of rows. */
     static void addColumnGradientSums(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
-        int lanes = D.length(), c = from;
-        for (; c + 2 * lanes <= to; c += 2 * lanes) {
-            DoubleVector mean0 = DoubleVector.fromArray(D, mean, c), mean1 = DoubleVector.fromArray(D, mean, c + lanes);
-            DoubleVector g0 = DoubleVector.fromArray(D, sumDy, c), g1 = DoubleVector.fromArray(D, sumDy, c + lanes);
-            DoubleVector h0 = DoubleVector.fromArray(D, sumDyXmu, c), h1 = DoubleVector.fromArray(D, sumDyXmu, c + lanes);
-            for (int r = 0, off = c; r < rows; r++, off += stride) {
-                DoubleVector d0 = widen(dy, off), d1 = widen(dy, off + lanes);
-                g0 = g0.add(d0);
-                g1 = g1.add(d1);
-                h0 = h0.add(d0.mul(widen(x, off).sub(mean0)));
-                h1 = h1.add(d1.mul(widen(x, off + lanes).sub(mean1)));
+        int lanes = D.length(), paired = from + (to - from) / (2 * lanes) * (2 * lanes);
+        for (int tile = 0; tile < rows; tile += ROW_TILE) {
+            int tileEnd = Math.min(rows, tile + ROW_TILE);
+            for (int c = from; c < paired; c += 2 * lanes) {
+                DoubleVector mean0 = DoubleVector.fromArray(D, mean, c), mean1 = DoubleVector.fromArray(D, mean, c + lanes);
+                DoubleVector g0 = DoubleVector.fromArray(D, sumDy, c), g1 = DoubleVector.fromArray(D, sumDy, c + lanes);
+                DoubleVector h0 = DoubleVector.fromArray(D, sumDyXmu, c), h1 = DoubleVector.fromArray(D, sumDyXmu, c + lanes);
+                for (int r = tile, off = tile * stride + c; r < tileEnd; r++, off += stride) {
+                    DoubleVector d0 = widen(dy, off), d1 = widen(dy, off + lanes);
+                    g0 = g0.add(d0);
+                    g1 = g1.add(d1);
+                    h0 = h0.add(d0.mul(widen(x, off).sub(mean0)));
+                    h1 = h1.add(d1.mul(widen(x, off + lanes).sub(mean1)));
+                }
+                g0.intoArray(sumDy, c);
+                g1.intoArray(sumDy, c + lanes);
+                h0.intoArray(sumDyXmu, c);
+                h1.intoArray(sumDyXmu, c + lanes);
             }
-            g0.intoArray(sumDy, c);
-            g1.intoArray(sumDy, c + lanes);
-            h0.intoArray(sumDyXmu, c);
-            h1.intoArray(sumDyXmu, c + lanes);
         }
-        Moments.addColumnGradientSumsPlain(dy, x, rows, stride, c, to, mean, sumDy, sumDyXmu);
+        Moments.addColumnGradientSumsPlain(dy, x, rows, stride, paired, to, mean, sumDy, sumDyXmu);
     }
 
     /** y = γ_i·(a·x + b) + β_i over x[off, off + len). */
