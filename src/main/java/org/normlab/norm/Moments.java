@@ -48,6 +48,20 @@ public final class Moments {
     }
 
     /**
+     * {@link #addShifted} of two runs of the same length, x[offA, offA + len) into acc[atA], acc[atA + 1] and
+     * x[offB, offB + len) into acc[atB], acc[atB + 1], each computed exactly as by a call of its own. With the Vector
+     * API both runs are read in one loop (two streams in flight).
+     */
+    static void addShiftedPair(float[] x, int offA, int offB, int len, double shiftA, double shiftB, double[] acc, int atA, int atB) {
+        if (VECTOR && len >= 64) {
+            VectorMoments.addShiftedPair(x, offA, offB, len, shiftA, shiftB, acc, atA, atB);
+        } else {
+            addShifted(x, offA, len, shiftA, acc, atA);
+            addShifted(x, offB, len, shiftB, acc, atB);
+        }
+    }
+
+    /**
      * {@link VectorMoments#addShifted} in plain Java, addition for addition (8 float lanes, two accumulators each,
      * fused multiply-add, chunks of 1024 added in double, lanes totalled in order), so the result is bit-identical
      * with or without the Vector API module.
@@ -141,12 +155,13 @@ public final class Moments {
         acc[at + 1] += h;
     }
 
+    // The elementwise maps with scalar coefficients (affine, inputGradient, scale) stay plain loops on either path:
+    // C2 vectorizes them itself, aligning the stores and unrolling, and streams large arrays faster than a Vector API
+    // loop (BatchNorm (128,64,32,32) forward 2.9 → 2.6 ms, backward 4.1 → 3.8 ms; GroupNorm alike). C2 never fuses
+    // a·x + b into one rounding, so every path computes the same bits.
+
     /** y = a·x + b over [off, off + len). */
     static void affine(float[] x, float[] y, int off, int len, float a, float b) {
-        if (VECTOR && len >= 32) {
-            VectorMoments.affine(x, y, off, len, a, b);
-            return;
-        }
         for (int i = off, end = off + len; i < end; i++) y[i] = a * x[i] + b;
     }
 
@@ -264,10 +279,6 @@ public final class Moments {
 
     /** dx = k·dy − kx·(x − mu) + c0 over [off, off + len) (c0 = −k·mean(dy) for BatchNorm). */
     static void inputGradient(float[] dy, float[] x, float[] dx, int off, int len, float k, float kx, float mu, float c0) {
-        if (VECTOR && len >= 32) {
-            VectorMoments.inputGradient(dy, x, dx, off, len, k, kx, mu, c0);
-            return;
-        }
         for (int i = off, end = off + len; i < end; i++) dx[i] = k * dy[i] - kx * (x[i] - mu) + c0;
     }
 
@@ -298,10 +309,6 @@ public final class Moments {
 
     /** dx = k·dy over [off, off + len) (statistics that do not depend on x: running statistics). */
     static void scale(float[] dy, float[] dx, int off, int len, float k) {
-        if (VECTOR && len >= 32) {
-            VectorMoments.scale(dy, dx, off, len, k);
-            return;
-        }
         for (int i = off, end = off + len; i < end; i++) dx[i] = k * dy[i];
     }
 

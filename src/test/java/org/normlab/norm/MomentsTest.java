@@ -32,6 +32,26 @@ class MomentsTest {
         }
     }
 
+    /** Two runs read together give each run's sums exactly as a call of its own: tails, the overflow redo, NaN. */
+    @Test
+    void aPairOfRunsGivesEachRunsOwnBits() {
+        Rng rng = new Rng(12);
+        for (int len : new int[] {5, 64, 100, 1023, 1024, 2049}) {
+            float[] x = new float[2 * len + 7];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (3 + rng.nextGaussian());
+            for (int i = len + 7; i < x.length; i += 2) x[i] = 3e37f;  // run B: (x − x₀)² overflows float, redone in double
+            double[] pair = new double[4], single = new double[4];
+            Moments.addShiftedPair(x, 2, len + 7, len, x[2], x[len + 8], pair, 0, 2);
+            Moments.addShifted(x, 2, len, x[2], single, 0);
+            Moments.addShifted(x, len + 7, len, x[len + 8], single, 2);
+            for (int k = 0; k < 4; k++) assertEquals(single[k], pair[k], 0, "sum " + k + ", len " + len);
+            assertTrue(Double.isFinite(pair[3]), "run B's squares overflowed: " + pair[3]);
+            x[len + 9] = Float.NaN;
+            Moments.addShiftedPair(x, 2, len + 7, len, x[2], x[len + 8], pair, 0, 2);
+            assertTrue(Double.isNaN(pair[2]) && Double.isFinite(pair[0]), "NaN in run B: " + java.util.Arrays.toString(pair));
+        }
+    }
+
     @Test
     void shiftedSumsMatchADoubleReference() {
         Rng rng = new Rng(7);
