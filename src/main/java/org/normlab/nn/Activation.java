@@ -1,5 +1,6 @@
 package org.normlab.nn;
 
+import org.normlab.tensor.ExactSigmoid;
 import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
@@ -49,7 +50,7 @@ public final class Activation implements Layer {
     /** The slope a for x ≤ 0 of LeakyReLU (meaningless for the other kinds). */
     public double negativeSlope() { return negativeSlope; }
 
-    private static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
+    private static double sigmoid(double x) { return ExactSigmoid.sigmoid(x); }
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
@@ -68,13 +69,13 @@ public final class Activation implements Layer {
     private void forward(float[] in, float[] out, int from, int to) {
         switch (kind) {
             case RELU -> { for (int i = from; i < to; i++) out[i] = in[i] > 0 ? in[i] : 0f; }
-            case SIGMOID -> { for (int i = from; i < to; i++) out[i] = (float) sigmoid(in[i]); }
+            case SIGMOID -> ExactSigmoid.sigmoid(in, out, from, to);  // (float) σ(x), vectorized where the module is
             case TANH -> { for (int i = from; i < to; i++) out[i] = (float) Math.tanh(in[i]); }
             case LEAKY_RELU -> {
                 float a = (float) negativeSlope;
                 for (int i = from; i < to; i++) out[i] = in[i] > 0 ? in[i] : a * in[i];
             }
-            case SILU -> { for (int i = from; i < to; i++) out[i] = (float) (in[i] * sigmoid(in[i])); }
+            case SILU -> ExactSigmoid.silu(in, out, from, to);
         }
     }
 

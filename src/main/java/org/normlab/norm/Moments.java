@@ -1,5 +1,7 @@
 package org.normlab.norm;
 
+import org.normlab.tensor.VectorApi;
+
 /**
  * The one statistics kernel behind BatchNorm, LayerNorm, GroupNorm and InstanceNorm: each of them normalizes
  * "blocks" of values (a channel over the batch, a sample's row, a sample's group or channel) with the same two
@@ -23,15 +25,11 @@ package org.normlab.norm;
 public final class Moments {
     private Moments() {}
 
-    /**
-     * Whether the reductions run on the Vector API ({@link VectorMoments}): the JVM must resolve
-     * jdk.incubator.vector ({@code --add-modules jdk.incubator.vector}); {@code -Dnormlab.vector=false} turns it off.
-     */
-    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("normlab.vector"));
+    /** Whether the reductions run on the Vector API ({@link VectorMoments}); see {@link VectorApi}. */
+    static final boolean VECTOR = VectorApi.enabled();
 
     /** "Vector API" or "plain loops": what {@code make bench} reports. */
-    public static String backend() { return VECTOR ? "Vector API" : "plain loops"; }
+    public static String backend() { return VectorApi.backend(); }
 
     /** acc[at] += Σ (x − shift), acc[at + 1] += Σ (x − shift)² over x[off, off + len). */
     static void addShifted(float[] x, int off, int len, double shift, double[] acc, int at) {
