@@ -6,7 +6,7 @@ VENV ?= $(or $(NORMLAB_VENV),.venv)
 LAB_ARGS ?=
 export NORMLAB_VENV := $(VENV)
 
-.PHONY: lab test bootstrap build notebooks report bench clean help
+.PHONY: lab test bootstrap build data notebooks report bench clean help
 
 help:
 	@echo "make lab   - set everything up and open JupyterLab on notebooks/"
@@ -17,6 +17,7 @@ help:
 	@echo "make notebooks - the same run, also writing the executed notebooks back into notebooks/ and the README"
 	@echo "                 claims table: committed outputs and the README come from one run"
 	@echo "make bench - NormLab vs PyTorch (CPU, 2 threads): BN/LN/GN kernels, a LeNet-BN epoch, memory bandwidth; writes BENCHMARKS.md"
+	@echo "make data  - make sure Fashion-MNIST is there (Debian's dataset-fashion-mnist, else the official download)"
 	@echo "make clean - remove target/ and build/ (keeps .venv and the data cache)"
 
 bootstrap:
@@ -44,6 +45,9 @@ bench:
 
 build:
 	JAVA_HOME="$$(scripts/find-jdk.sh)" mvn -B -ntp -q package -DskipTests
+
+data: build
+	@scripts/ensure-data.sh "$$(scripts/find-jdk.sh)"
 
 clean:
 	rm -rf target build

@@ -24,7 +24,10 @@ fi
 echo "bench: PyTorch $("$PY" -c 'import torch; print(torch.__version__)') from $("$PY" -c 'import torch, os; print(os.path.dirname(torch.__file__))')"
 
 . scripts/jdk-env.sh
-mvn -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+# package (tests compiled, not run): the jar is what ensure-data.sh runs to find, install or fetch Fashion-MNIST,
+# which the LeNet-BN epoch trains on; a fresh machine has none of it.
+mvn -B -ntp -q package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+scripts/ensure-data.sh "$jdk"
 mkdir -p build/bench
 echo "bench: NormLab ($THREADS kernel threads)"
 java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
