@@ -42,6 +42,19 @@ public final class AvgPool2d implements Layer {
         // Planes are independent: any split over the kernel threads gives the same values.
         Parallelism.forEach(n * c, (long) n * c * h * w, plane -> {
             int image = plane * h * w, outOff = plane * oh * ow;
+            if (kernel == 2 && stride == 2) {  // LeNet's pooling, unrolled: the same additions in the same order
+                for (int r = 0; r < oh; r++) {
+                    int top = image + 2 * r * w, bottom = top + w, o = outOff + r * ow;
+                    for (int q = 0; q < ow; q++) {
+                        float sum = 0f + in[top + 2 * q];
+                        sum += in[top + 2 * q + 1];
+                        sum += in[bottom + 2 * q];
+                        sum += in[bottom + 2 * q + 1];
+                        outData[o + q] = sum * inverseArea;
+                    }
+                }
+                return;
+            }
             for (int r = 0; r < oh; r++) {
                 for (int q = 0; q < ow; q++) {
                     float sum = 0;
@@ -70,6 +83,19 @@ public final class AvgPool2d implements Layer {
         float inverseArea = 1f / (kernel * kernel);
         Parallelism.forEach(inputShape[0] * inputShape[1], (long) dx.size(), plane -> {
             int image = plane * h * w, outOff = plane * oh * ow;
+            if (kernel == 2 && stride == 2) {  // windows tile: each dx gets one share, 0 + share as the loop below adds it
+                for (int r = 0; r < oh; r++) {
+                    int top = image + 2 * r * w, bottom = top + w, o = outOff + r * ow;
+                    for (int q = 0; q < ow; q++) {
+                        float share = 0f + g[o + q] * inverseArea;
+                        dxd[top + 2 * q] = share;
+                        dxd[top + 2 * q + 1] = share;
+                        dxd[bottom + 2 * q] = share;
+                        dxd[bottom + 2 * q + 1] = share;
+                    }
+                }
+                return;
+            }
             for (int r = 0; r < oh; r++) {
                 for (int q = 0; q < ow; q++) {
                     float share = g[outOff + r * ow + q] * inverseArea;
