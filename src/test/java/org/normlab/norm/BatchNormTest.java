@@ -159,6 +159,47 @@ class BatchNormTest {
     }
 
     @Test
+    void channelByChannelForwardGivesTheSampleOrderBits() {
+        // Large inputs take both passes channel by channel; small ones each pass over the samples in memory order.
+        // The per-run sums and their order are the same, so are the outputs and the running statistics.
+        for (int[] shape : new int[][] {{7, 5, 3, 11}, {6, 3, 40, 40}, {1, 2, 5, 5}}) {
+            float[][] results = new float[2][];
+            float[][] running = new float[2][];
+            for (int order = 0; order < 2; order++) {
+                BatchNorm.channelPassesForTests = order == 1;
+                try {
+                    BatchNorm bn = new BatchNorm(shape[1]);
+                    randomAffine(bn, 5);
+                    bn.forward(input(3, shape), Mode.TRAIN);
+                    results[order] = bn.forward(input(4, shape), Mode.TRAIN).data().clone();
+                    running[order] = concat(bn.runningMean().data(), bn.runningVar().data());
+                } finally {
+                    BatchNorm.channelPassesForTests = null;
+                }
+            }
+            assertArrayEquals(results[0], results[1], "output at " + java.util.Arrays.toString(shape));
+            assertArrayEquals(running[0], running[1], "running statistics at " + java.util.Arrays.toString(shape));
+        }
+        BatchNorm.channelPassesForTests = true;
+        try {
+            Tensor x = input(6, 4, 3, 5, 5);
+            x.data()[77] = Float.NaN;
+            BatchNorm bn = new BatchNorm(3);
+            assertEquals("BatchNorm(C=3): input contains NaN or Inf",
+                    assertThrows(IllegalArgumentException.class, () -> bn.forward(x, Mode.TRAIN)).getMessage());
+            assertEquals(0, bn.batchesTracked());
+        } finally {
+            BatchNorm.channelPassesForTests = null;
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void invalidHyperParametersAreRejected() {
         assertEquals("BatchNorm(C=3): momentum must be in [0,1] or null (cumulative), got 1.5",
                 assertThrows(IllegalArgumentException.class, () -> new BatchNorm(3, 1e-5, 1.5, true, true)).getMessage());
