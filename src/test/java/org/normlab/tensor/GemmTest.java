@@ -69,6 +69,27 @@ class GemmTest {
     }
 
     @Test
+    void nativeGemmKeepsNoStateBetweenCalls() {
+        // The native path stages operands in per-thread buffers: a NaN left there by one product (a diverged run)
+        // must not reach the next one, whose beta = 0 means C's old contents are ignored, nor may a larger earlier
+        // product's values.
+        assumeTrue(!Gemm.backend().equals("pure Java"), "OpenBLAS did not load here; only the pure-Java path exists");
+        float[] big = new float[64 * 64];
+        java.util.Arrays.fill(big, Float.NaN);
+        Gemm.gemm(false, false, 64, 64, 64, 1f, big, big, 0f, new float[64 * 64]);
+        for (int[] size : SIZES) {
+            int m = size[0], n = size[1], k = size[2];
+            Rng rng = new Rng(m);
+            float[] a = random(rng, m * k), b = random(rng, k * n), c = new float[m * n];
+            java.util.Arrays.fill(c, Float.NaN);
+            float[] expected = new float[m * n];
+            javaGemm(false, false, m, n, k, 1f, a, b, 0f, expected);
+            Gemm.gemm(false, false, m, n, k, 1f, a, b, 0f, c);
+            for (int i = 0; i < c.length; i++) assertEquals(expected[i], c[i], 1e-4f * (1 + Math.abs(expected[i])), m + "×" + n + "×" + k + " at " + i);
+        }
+    }
+
+    @Test
     void nativeGemmMatchesPureJavaForAllTransposes() {
         assumeTrue(!Gemm.backend().equals("pure Java"), "OpenBLAS did not load here; only the pure-Java path exists");
         Rng rng = new Rng(2);
