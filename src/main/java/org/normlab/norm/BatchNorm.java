@@ -30,9 +30,10 @@ import org.normlab.tensor.Tensor;
  *   dx = a_c·dy,        dγ_c += Σ dy·(x − running_mean_c)/√(running_var_c + ε),   dβ_c += Σ dy
  * </pre>
  * Without running statistics ({@code trackRunningStats = false}) EVAL uses batch statistics, as PyTorch does.
- * Kernels ({@link Moments}): forward and backward each make two passes over memory (statistics, then the
- * elementwise map), walking the samples in memory order split over {@link Parallelism#threads()} threads; sums in
- * double, each channel's added in a fixed order, so results do not depend on the thread count. EVAL with running
+ * Kernels ({@link Moments}): forward and backward each make two passes (statistics, then the elementwise map),
+ * walking the samples in memory order split over {@link Parallelism#threads()} threads, or, for inputs larger than
+ * the cores' caches, channel by channel so that the second pass reads the channel from cache; sums in double, each
+ * channel's added in a fixed order, so results depend neither on the thread count nor on the walk. EVAL with running
  * statistics is one pass. Output and input-gradient buffers are reused while the shape repeats: a returned tensor
  * stays valid until this layer's next forward (backward).
  * An input holding NaN or Inf is an error (it would otherwise poison the running statistics for good).
@@ -66,7 +67,8 @@ public final class BatchNorm implements Layer {
     private final IntConsumer sampleMoments = this::sampleMoments, sampleAffine = this::sampleAffine,
             runningStatsForward = this::runningStatsForward, sampleGradientSums = this::sampleGradientSums,
             sampleInputGradient = this::sampleInputGradient, columnMoments = this::columnMoments,
-            columnGradientSums = this::columnGradientSums, channelForward = this::channelForward;
+            columnGradientSums = this::columnGradientSums, channelForward = this::channelForward,
+            channelBackward = this::channelBackward;
 
     /** PyTorch defaults: eps 1e-5, momentum 0.1, affine, tracking running statistics. */
     public BatchNorm(int channels) { this(channels, 1e-5, 0.1, true, true); }
@@ -384,9 +386,13 @@ public final class BatchNorm implements Layer {
             Parallelism.forEach(kN, 3L * input.size(), sampleInputGradient);
         } else {  // as forward: samples in memory order, per-channel sums in sample order, then dx
             runSums = Moments.scratch(runSums, 2 * kN * channels);
-            Parallelism.forEach(kN, 2L * input.size(), sampleGradientSums);
-            for (int c = 0; c < channels; c++) gradientCoefficients(c);
-            Parallelism.forEach(kN, 3L * input.size(), sampleInputGradient);
+            if (channelsInCache(input.size(), 2)) {
+                Parallelism.forEach(channels, 3L * input.size(), channelBackward);
+            } else {
+                Parallelism.forEach(kN, 2L * input.size(), sampleGradientSums);
+                for (int c = 0; c < channels; c++) gradientCoefficients(c);
+                Parallelism.forEach(kN, 3L * input.size(), sampleInputGradient);
+            }
         }
         kIn = kDy = kOut = null;
         return gradInput;
@@ -401,6 +407,30 @@ public final class BatchNorm implements Layer {
             acc[2 * run + 1] = 0;
             Moments.addGradientSums(kDy, kIn, run * inner, inner, mean[c], acc, 2 * run);
         }
+    }
+
+    /**
+     * Channel c's backward, both passes (see {@link #channelsInCache}): each run's Σdy, Σdy·(x − μ_c) (samples s and
+     * s + ⌊N/2⌋ together), added in sample order, then dx over its runs, now in cache. The same additions as the
+     * sample-order passes.
+     */
+    private void channelBackward(int c) {
+        double[] acc = runSums;
+        int inner = kInner, n = kN, half = n / 2, stride = channels * inner;
+        for (int s = 0, run = c; s < n; s++, run += channels) {
+            acc[2 * run] = 0;
+            acc[2 * run + 1] = 0;
+        }
+        for (int s = 0; s < half; s++) {
+            int runA = s * channels + c, runB = (s + half) * channels + c;
+            Moments.addGradientSumsPair(kDy, kIn, runA * inner, runB * inner, inner, mean[c], mean[c], acc, 2 * runA, 2 * runB);
+        }
+        if (n % 2 == 1) {
+            int run = (n - 1) * channels + c;
+            Moments.addGradientSums(kDy, kIn, run * inner, inner, mean[c], acc, 2 * run);
+        }
+        gradientCoefficients(c);
+        for (int s = 0, off = c * inner; s < n; s++, off += stride) inputGradient(c, off, inner);
     }
 
     /** Channel c: Σdy and Σdy·(x − μ), its runs' sums added in sample order, then {@link #channelCoefficients}. */

@@ -119,6 +119,16 @@ public final class Moments {
         }
     }
 
+    /** {@link #addGradientSums} of two runs of the same length, each exactly as by a call of its own. */
+    static void addGradientSumsPair(float[] dy, float[] x, int offA, int offB, int len, double muA, double muB, double[] acc, int atA, int atB) {
+        if (VECTOR && len >= 64) {
+            VectorMoments.addGradientSumsPair(dy, x, offA, offB, len, muA, muB, acc, atA, atB);
+        } else {
+            addGradientSums(dy, x, offA, len, muA, acc, atA);
+            addGradientSums(dy, x, offB, len, muB, acc, atB);
+        }
+    }
+
     /** {@link VectorMoments#addGradientSums} in plain Java, addition for addition (see {@link #addShiftedInLanes}). */
     static void addGradientSumsInLanes(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
         final int lanes = VectorMoments.LANES;

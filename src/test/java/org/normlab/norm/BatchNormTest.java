@@ -159,26 +159,30 @@ class BatchNormTest {
     }
 
     @Test
-    void channelByChannelForwardGivesTheSampleOrderBits() {
+    void channelByChannelPassesGiveTheSampleOrderBits() {
         // Large inputs take both passes channel by channel; small ones each pass over the samples in memory order.
-        // The per-run sums and their order are the same, so are the outputs and the running statistics.
+        // The per-run sums and their order are the same, so are the outputs, gradients and running statistics.
         for (int[] shape : new int[][] {{7, 5, 3, 11}, {6, 3, 40, 40}, {1, 2, 5, 5}}) {
-            float[][] results = new float[2][];
-            float[][] running = new float[2][];
+            float[][] outputs = new float[2][], gradients = new float[2][], state = new float[2][];
             for (int order = 0; order < 2; order++) {
                 BatchNorm.channelPassesForTests = order == 1;
                 try {
                     BatchNorm bn = new BatchNorm(shape[1]);
                     randomAffine(bn, 5);
                     bn.forward(input(3, shape), Mode.TRAIN);
-                    results[order] = bn.forward(input(4, shape), Mode.TRAIN).data().clone();
-                    running[order] = concat(bn.runningMean().data(), bn.runningVar().data());
+                    bn.backward(input(8, shape));
+                    outputs[order] = bn.forward(input(4, shape), Mode.TRAIN).data().clone();
+                    gradients[order] = bn.backward(input(9, shape)).data().clone();
+                    state[order] = concat(concat(bn.runningMean().data(), bn.runningVar().data()),
+                            concat(bn.gamma().grad().data(), bn.beta().grad().data()));
                 } finally {
                     BatchNorm.channelPassesForTests = null;
                 }
             }
-            assertArrayEquals(results[0], results[1], "output at " + java.util.Arrays.toString(shape));
-            assertArrayEquals(running[0], running[1], "running statistics at " + java.util.Arrays.toString(shape));
+            String at = " at " + java.util.Arrays.toString(shape);
+            assertArrayEquals(outputs[0], outputs[1], "output" + at);
+            assertArrayEquals(gradients[0], gradients[1], "input gradient" + at);
+            assertArrayEquals(state[0], state[1], "running statistics, dγ, dβ" + at);
         }
         BatchNorm.channelPassesForTests = true;
         try {

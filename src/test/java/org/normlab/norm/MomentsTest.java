@@ -52,6 +52,26 @@ class MomentsTest {
         }
     }
 
+    /** The same for the backward sums Σdy, Σdy·(x − μ) of two runs read together. */
+    @Test
+    void aPairOfGradientRunsGivesEachRunsOwnBits() {
+        Rng rng = new Rng(13);
+        for (int len : new int[] {5, 64, 100, 1023, 1024, 2049}) {
+            float[] x = new float[2 * len + 7], dy = new float[2 * len + 7];
+            for (int i = 0; i < x.length; i++) { x[i] = (float) (3 + rng.nextGaussian()); dy[i] = (float) rng.nextGaussian(); }
+            for (int i = len + 7; i < x.length; i += 2) dy[i] = 3e38f;  // run B: float lane sums overflow, redone in double
+            double[] pair = new double[4], single = new double[4];
+            Moments.addGradientSumsPair(dy, x, 2, len + 7, len, 3.1, 2.9, pair, 0, 2);
+            Moments.addGradientSums(dy, x, 2, len, 3.1, single, 0);
+            Moments.addGradientSums(dy, x, len + 7, len, 2.9, single, 2);
+            for (int k = 0; k < 4; k++) assertEquals(single[k], pair[k], 0, "sum " + k + ", len " + len);
+            assertTrue(Double.isFinite(pair[2]), "run B's Σdy overflowed: " + pair[2]);
+            dy[len + 9] = Float.NaN;
+            Moments.addGradientSumsPair(dy, x, 2, len + 7, len, 3.1, 2.9, pair, 0, 2);
+            assertTrue(Double.isNaN(pair[2]) && Double.isFinite(pair[0]), "NaN in run B: " + java.util.Arrays.toString(pair));
+        }
+    }
+
     @Test
     void shiftedSumsMatchADoubleReference() {
         Rng rng = new Rng(7);
