@@ -130,14 +130,19 @@ def main():
           "float32, both libraries at the same thread count, in one run. "
           "Bytes moved are the minimal traffic, each float counted once: forward reads x and writes y (8 B per "
           "element), backward reads x and dy and writes dx (12 B); a copy reads and writes (8 B). NormLab's kernels "
-          "make two passes (12 B forward, 20 B backward actually read and written; BatchNorm EVAL one pass, 8 B), "
-          "so about 1.5–1.7× the minimal time is their own floor. The LeNet epoch skips the data's gradient in both "
+          "make two passes (12 B forward, 20 B backward actually read and written; BatchNorm EVAL one pass, 8 B; "
+          "BatchNorm TRAIN forward on inputs larger than the cores' L2 goes channel by channel, its second pass "
+          "reading from cache), so about 1.5–1.7× the minimal time is their own floor. The LeNet epoch skips the "
+          "data's gradient in both "
           "libraries. The last column divides the achieved GB/s by the 2-thread copy bandwidth "
           "(above 1 means the data sat in cache).", ""]
     if copy_java:
         md.append(f"Memory copy of 64 MB: `System.arraycopy` {copy_java1[2] / (copy_java1[1] * 1e6):.2f} GB/s on 1 thread, "
                   f"{bw:.2f} GB/s on 2 threads (halves)"
-                  + (f"; PyTorch `copy_` {copy_torch[2] / (copy_torch[1] * 1e6):.2f} GB/s." if copy_torch else "."))
+                  + (f"; PyTorch `copy_` {copy_torch[2] / (copy_torch[1] * 1e6):.2f} GB/s." if copy_torch else ".")
+                  + (f" NormLab's copy is the faster of two measurements ({jmeta['copy']}), as STREAM reports its"
+                     " best rate: the first copies in a fresh JVM here sometimes run at half the later speed."
+                     if jmeta.get("copy") else ""))
         md.append("")
     md += lines + [""] + bound_lines + [""]
     for key in ("lenet-normlab", "lenet-torch"):
