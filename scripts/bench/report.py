@@ -126,8 +126,9 @@ def main():
           f"kernel threads {jmeta.get('threads', '?')}, norm reductions: {jmeta.get('reductions', '?')}",
           f"- PyTorch: {tmeta.get('torch', '?')} (Python {platform.python_version()}), threads {tmeta.get('threads', '?')}, "
           f"BLAS_INFO {torch_blas}, CPU capability {torch_cpu}, Debian BLAS packages: {debian_blas()}", "",
-          "Times are medians over repeated calls after warm-up (the LeNet row: one timed epoch after 20 warm-up steps), "
-          "float32, both libraries at the same thread count, in one run. "
+          "Times are medians over repeated calls after warm-up; the LeNet rows time two epochs of one fresh model, "
+          "the first including NormLab's JIT warm-up, the second the steady state a sweep of many epochs runs at. "
+          "All in float32, both libraries at the same thread count, in one run. "
           "Bytes moved are the minimal traffic, each float counted once: forward reads x and writes y (8 B per "
           "element), backward reads x and dy and writes dx (12 B); a copy reads and writes (8 B). NormLab's kernels "
           "make two passes (12 B forward, 20 B backward actually read and written; BatchNorm EVAL one pass, 8 B; "
@@ -145,10 +146,10 @@ def main():
                      if jmeta.get("copy") else ""))
         md.append("")
     md += lines + [""] + bound_lines + [""]
-    for key in ("lenet-normlab", "lenet-torch"):
+    for key in ("lenet-normlab-1", "lenet-torch-1", "lenet-normlab-2", "lenet-torch-2"):
         m = jmeta.get(key) or tmeta.get(key)
         if m:
-            md.append(f"- LeNet-BN epoch, {'NormLab' if 'normlab' in key else 'PyTorch'}: {m}.")
+            md.append(f"- LeNet-BN, {'NormLab' if 'normlab' in key else 'PyTorch'}: {m}.")
     met = [r for r in ratios if r[1] <= 1]
     md += ["", f"NormLab ≤ PyTorch on {len(met)} of {len(ratios)} rows."]
     text = "\n".join(md) + "\n"
