@@ -116,15 +116,9 @@ final class VectorMoments {
                 h0 = a0.fma(FloatVector.fromArray(F, x, i).sub(muF), h0);
                 h1 = a1.fma(FloatVector.fromArray(F, x, i + F.length()).sub(muF), h1);
             }
-            double cg = sumInOrder(g0.add(g1)), ch = sumInOrder(h0.add(h1));
-            for (; i < stop; i++) { double a = dy[i]; cg += a; ch += a * (x[i] - mu); }
-            if (!Double.isFinite(cg) || !Double.isFinite(ch)) {
-                cg = 0;
-                ch = 0;
-                for (int j = start; j < stop; j++) { double a = dy[j]; cg += a; ch += a * (x[j] - mu); }
-            }
-            g += cg;
-            h += ch;
+            double laneG = sumInOrder(g0.add(g1)), laneH = sumInOrder(h0.add(h1));
+            g += gradientChunkTotal(dy, x, start, i, stop, mu, laneG, laneH, false);
+            h += gradientChunkTotal(dy, x, start, i, stop, mu, laneG, laneH, true);
         }
         acc[at] += g;
         acc[at + 1] += h;
@@ -153,12 +147,12 @@ final class VectorMoments {
                 hB0 = b0.fma(FloatVector.fromArray(F, x, offB + i).sub(muBF), hB0);
                 hB1 = b1.fma(FloatVector.fromArray(F, x, offB + i + F.length()).sub(muBF), hB1);
             }
-            double[] a = gradientChunkTotal(dy, x, offA + start, offA + i, offA + stop, muA, sumInOrder(gA0.add(gA1)), sumInOrder(hA0.add(hA1)));
-            double[] b = gradientChunkTotal(dy, x, offB + start, offB + i, offB + stop, muB, sumInOrder(gB0.add(gB1)), sumInOrder(hB0.add(hB1)));
-            gA += a[0];
-            hA += a[1];
-            gB += b[0];
-            hB += b[1];
+            double laneGA = sumInOrder(gA0.add(gA1)), laneHA = sumInOrder(hA0.add(hA1));
+            double laneGB = sumInOrder(gB0.add(gB1)), laneHB = sumInOrder(hB0.add(hB1));
+            gA += gradientChunkTotal(dy, x, offA + start, offA + i, offA + stop, muA, laneGA, laneHA, false);
+            hA += gradientChunkTotal(dy, x, offA + start, offA + i, offA + stop, muA, laneGA, laneHA, true);
+            gB += gradientChunkTotal(dy, x, offB + start, offB + i, offB + stop, muB, laneGB, laneHB, false);
+            hB += gradientChunkTotal(dy, x, offB + start, offB + i, offB + stop, muB, laneGB, laneHB, true);
         }
         acc[atA] += gA;
         acc[atA + 1] += hA;
@@ -166,8 +160,12 @@ final class VectorMoments {
         acc[atB + 1] += hB;
     }
 
-    /** One chunk of {@link #addGradientSums} from its lanes' totals: the tail [tail, stop), or all again in double. */
-    private static double[] gradientChunkTotal(float[] dy, float[] x, int start, int tail, int stop, double mu, double laneG, double laneH) {
+    /**
+     * One chunk [start, stop) of {@link #addGradientSums}: Σdy (or Σdy·(x − mu) when {@code h}) as the lanes' total
+     * plus the values [tail, stop) the lanes left, in double; the whole chunk again in double when either float
+     * total overflowed (or the input held NaN/Inf), as {@link #chunkTotal} does for the forward sums.
+     */
+    private static double gradientChunkTotal(float[] dy, float[] x, int start, int tail, int stop, double mu, double laneG, double laneH, boolean h) {
         double cg = laneG, ch = laneH;
         for (int i = tail; i < stop; i++) { double a = dy[i]; cg += a; ch += a * (x[i] - mu); }
         if (!Double.isFinite(cg) || !Double.isFinite(ch)) {
@@ -175,7 +173,7 @@ final class VectorMoments {
             ch = 0;
             for (int j = start; j < stop; j++) { double a = dy[j]; cg += a; ch += a * (x[j] - mu); }
         }
-        return new double[] {cg, ch};
+        return h ? ch : cg;
     }
 
     /**
