@@ -50,8 +50,6 @@ public final class Activation implements Layer {
     /** The slope a for x ≤ 0 of LeakyReLU (meaningless for the other kinds). */
     public double negativeSlope() { return negativeSlope; }
 
-    private static double sigmoid(double x) { return ExactSigmoid.sigmoid(x); }
-
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Tensor y = Tensor.zeros(x.shape());
@@ -103,7 +101,7 @@ public final class Activation implements Layer {
             }
             case SILU -> {
                 for (int i = from; i < to; i++) {
-                    double sig = sigmoid(s[i]);
+                    double sig = ExactSigmoid.sigmoid(s[i]);
                     out[i] = (float) (g[i] * sig * (1 + s[i] * (1 - sig)));
                 }
             }

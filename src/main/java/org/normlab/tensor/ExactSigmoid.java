@@ -9,7 +9,7 @@ package org.normlab.tensor;
  * </pre>
  *
  * <p>Why two paths: {@code Math.exp} runs one value at a time (about 6 ns per value here), while the Vector API's
- * EXP ({@link VectorSigmoid}) does four at once, ten times faster. The two exps may differ in the last bit of the
+ * EXP ({@link VectorSigmoid}) does a vector of them at once (4 or 8 doubles), ten times faster here. The two exps may differ in the last bit of the
  * double, but both are within 1 ulp of e^(−x) (the Vector API's lane operations keep {@code Math}'s accuracy
  * guarantees), so the vector σ is within about 2⁻⁴⁹ (relative) of the scalar one. The vector path keeps its float
  * only when the whole interval σ·(1 ± 2⁻⁴⁰) rounds to that one float: then the scalar σ, inside the interval,
