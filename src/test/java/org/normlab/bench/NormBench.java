@@ -9,6 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.normlab.data.Batches;
 import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
@@ -81,6 +84,7 @@ public final class NormBench {
             bench(rows, "GN", () -> new GroupNorm(groups(c), c), shape, budget);
         }
         bench(rows, "BN", () -> new BatchNorm(1024), new int[] {256, 1024}, budget);
+        skeleton(rows, SHAPES[2], budget);
 
         if (withLenet) {
             Dataset train = FashionMnist.train();
@@ -161,6 +165,74 @@ public final class NormBench {
         for (List<?> l : clearAfterWarmUp) l.clear();
         end = System.nanoTime() + (long) (budgetSeconds * 1e9);
         for (int i = 0; i < 5 || System.nanoTime() < end; i++) measuredCall.run();
+    }
+
+    /**
+     * The memory traffic of one BatchNorm TRAIN step (forward, then backward) at {@code shape} and nothing else: on
+     * four arrays of that size, as the layer's step touches x, y, dy and dx, plain Java loops read x, write y, read
+     * x and dy, write dx, each once, split over the threads in memory order. It is the floor of any kernel that reads
+     * each input once per pass and writes with ordinary stores (Java has no others): the time of the step's bytes on
+     * this machine's load and store paths, with no arithmetic. Rows: each of the four passes, in milliseconds.
+     */
+    private static void skeleton(List<String> rows, int[] shape, double budget) {
+        int n = Arrays.stream(shape).reduce(1, (a, b) -> a * b), threads = Parallelism.threads();
+        float[] x = Tensor.randn(new Rng(1), 1f, n).data(), y = new float[n], dy = Tensor.randn(new Rng(2), 1f, n).data(), dx = new float[n];
+        double[] partial = new double[threads];
+        List<Double> readX = new ArrayList<>(), writeY = new ArrayList<>(), readXDy = new ArrayList<>(), writeDx = new ArrayList<>();
+        timeLoop(budget, () -> {
+            long t0 = System.nanoTime();
+            Parallelism.forEach(threads, n, part -> partial[part] = sum(x, null, from(n, part, threads), from(n, part + 1, threads)));
+            long t1 = System.nanoTime();
+            Parallelism.forEach(threads, n, part -> fill(y, from(n, part, threads), from(n, part + 1, threads), 1f));
+            long t2 = System.nanoTime();
+            Parallelism.forEach(threads, 2L * n, part -> partial[part] += sum(x, dy, from(n, part, threads), from(n, part + 1, threads)));
+            long t3 = System.nanoTime();
+            Parallelism.forEach(threads, n, part -> fill(dx, from(n, part, threads), from(n, part + 1, threads), 2f));
+            long t4 = System.nanoTime();
+            readX.add((t1 - t0) / 1e6);
+            writeY.add((t2 - t1) / 1e6);
+            readXDy.add((t3 - t2) / 1e6);
+            writeDx.add((t4 - t3) / 1e6);
+        }, readX, writeY, readXDy, writeDx);
+        if (!Double.isFinite(Arrays.stream(partial).sum())) throw new AssertionError("skeleton: sums of finite data not finite");
+        String s = Arrays.toString(shape).replace(" ", "");
+        rows.add(row("skeleton", "memory skeleton", s, "read x", median(readX), 4L * n));
+        rows.add(row("skeleton", "memory skeleton", s, "write y", median(writeY), 4L * n));
+        rows.add(row("skeleton", "memory skeleton", s, "read x, dy", median(readXDy), 8L * n));
+        rows.add(row("skeleton", "memory skeleton", s, "write dx", median(writeDx), 4L * n));
+    }
+
+    private static int from(int n, int part, int parts) { return (int) ((long) n * part / parts); }
+
+    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * Σ a (+ Σ b) over [from, to) with four vector accumulators, so the loads, not the additions' latency, set the
+     * pace (a scalar float sum would add one value per 4 cycles, far below the memory's rate).
+     */
+    private static double sum(float[] a, float[] b, int from, int to) {
+        FloatVector s0 = FloatVector.zero(LANES), s1 = s0, s2 = s0, s3 = s0;
+        int step = 4 * LANES.length(), i = from;
+        for (; i + step <= to; i += step) {
+            s0 = s0.add(FloatVector.fromArray(LANES, a, i));
+            s1 = s1.add(FloatVector.fromArray(LANES, a, i + LANES.length()));
+            s2 = s2.add(FloatVector.fromArray(LANES, a, i + 2 * LANES.length()));
+            s3 = s3.add(FloatVector.fromArray(LANES, a, i + 3 * LANES.length()));
+            if (b != null) {
+                s0 = s0.add(FloatVector.fromArray(LANES, b, i));
+                s1 = s1.add(FloatVector.fromArray(LANES, b, i + LANES.length()));
+                s2 = s2.add(FloatVector.fromArray(LANES, b, i + 2 * LANES.length()));
+                s3 = s3.add(FloatVector.fromArray(LANES, b, i + 3 * LANES.length()));
+            }
+        }
+        double total = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) total += a[i] + (b != null ? b[i] : 0);
+        return total;
+    }
+
+    /** a[from, to) = v with a plain loop, as the kernels store (C2 vectorizes it). */
+    private static void fill(float[] a, int from, int to, float v) {
+        for (int i = from; i < to; i++) a[i] = v;
     }
 
     private static final int COPY_FLOATS = 16 << 20;  // 64 MB
