@@ -170,9 +170,11 @@ public final class NormBench {
     /**
      * The memory traffic of one BatchNorm TRAIN step (forward, then backward) at {@code shape} and nothing else: on
      * four arrays of that size, as the layer's step touches x, y, dy and dx, plain Java loops read x, write y, read
-     * x and dy, write dx, each once, split over the threads in memory order. It is the floor of any kernel that reads
-     * each input once per pass and writes with ordinary stores (Java has no others): the time of the step's bytes on
-     * this machine's load and store paths, with no arithmetic. Rows: each of the four passes, in milliseconds.
+     * x and dy, write dx, each once, split over the threads in memory order. It is the floor of any kernel whose
+     * memory traffic is these bytes, written with ordinary stores: the time of the step's bytes on this machine's load
+     * and store paths, with no arithmetic. (Compiled Java code has no non-temporal store; HotSpot's arraycopy uses
+     * them for copies of several MB on AVX-512 machines, so the copy reference is not bound by the same store path.)
+     * Rows: each of the four passes, in milliseconds.
      */
     private static void skeleton(List<String> rows, int[] shape, double budget) {
         int n = Arrays.stream(shape).reduce(1, (a, b) -> a * b), threads = Parallelism.threads();
