@@ -9,6 +9,10 @@ import org.normlab.tensor.Tensor;
  * <p>Contract: {@code forward(x, mode)} returns y and remembers what {@code backward} needs;
  * {@code backward(dy)} takes dLoss/dy for the most recent forward, <em>adds</em> dLoss/dθ to each parameter's
  * gradient, and returns dLoss/dx. Layers check their input shape and name themselves in errors.
+ *
+ * <p>A returned y or dx may be a buffer the layer reuses on its next call of the same shape (the normalization
+ * layers, Activation, Conv2d and AvgPool2d do, so training allocates nothing per step there): it stays valid until
+ * that layer's next forward (for y) or backward (for dx). A caller that keeps one longer copies it.
  */
 public interface Layer {
     Tensor forward(Tensor x, Mode mode);

@@ -322,7 +322,7 @@ public final class Moments {
 
     /** The layer's own buffer when its shape still fits, else a new one: no allocation in steady state. */
     static org.normlab.tensor.Tensor reuse(org.normlab.tensor.Tensor buffer, org.normlab.tensor.Tensor like) {
-        return buffer != null && buffer.sameShape(like) ? buffer : org.normlab.tensor.Tensor.zeros(like.shape());
+        return buffer != null && buffer.sameShape(like) ? buffer : org.normlab.tensor.Tensor.reuse(null, like.shape());
     }
 
     /** A scratch array of at least {@code length}, reused when it is long enough. */

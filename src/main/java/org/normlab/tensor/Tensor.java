@@ -22,6 +22,15 @@ public final class Tensor {
         return new Tensor(shape.clone(), new float[checkedSize(shape)]);
     }
 
+    /**
+     * {@code buffer} itself when it has this shape, else a new zero tensor of it: how a layer keeps its output or
+     * input gradient across steps, with no allocation while the shape repeats. A reused buffer holds the last call's
+     * values, not zeros.
+     */
+    public static Tensor reuse(Tensor buffer, int... shape) {
+        return buffer != null && Arrays.equals(buffer.shape, shape) ? buffer : zeros(shape);
+    }
+
     /** A tensor filled with {@code value}. */
     public static Tensor full(float value, int... shape) {
         Tensor t = zeros(shape);
