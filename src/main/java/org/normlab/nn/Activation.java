@@ -15,6 +15,9 @@ import org.normlab.tensor.Tensor;
  * SiLU:       y = x·σ(x)   (a.k.a. Swish)    dy/dx = σ(x)·(1 + x·(1 − σ(x)))
  * </pre>
  * At x = 0 the derivatives follow PyTorch: 0 for ReLU, a for LeakyReLU.
+ *
+ * <p>Output and input-gradient buffers are reused while the shape repeats (no allocation in steady state): a
+ * returned tensor stays valid until this layer's next forward (backward); copy it to keep it longer.
  */
 public final class Activation implements Layer {
     public enum Kind { RELU, SIGMOID, TANH, LEAKY_RELU, SILU }
@@ -25,6 +28,7 @@ public final class Activation implements Layer {
     private final Kind kind;
     private final double negativeSlope;  // used by LEAKY_RELU only
     private Tensor saved;  // input for ReLU, LeakyReLU and SiLU; output for sigmoid/tanh
+    private Tensor output, gradInput;  // reused across steps; every element is rewritten by each call
 
     /** An activation of the given kind; LEAKY_RELU gets the default slope 0.01. */
     public Activation(Kind kind) { this(kind, DEFAULT_NEGATIVE_SLOPE); }
@@ -52,7 +56,7 @@ public final class Activation implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = output = Tensor.reuse(output, x.shape());
         float[] in = x.data(), out = y.data();
         saved = kind == Kind.SIGMOID || kind == Kind.TANH ? y : x;
         // Elementwise, so any split over the kernel threads gives the same values.
@@ -83,7 +87,7 @@ public final class Activation implements Layer {
         if (!dy.sameShape(saved)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + saved.shapeString() + ", got " + dy.shapeString());
         }
-        Tensor dx = Tensor.zeros(dy.shape());
+        Tensor dx = gradInput = Tensor.reuse(gradInput, dy.shape());
         float[] g = dy.data(), s = saved.data(), out = dx.data();
         int blocks = (g.length + BLOCK - 1) / BLOCK;
         Parallelism.forEach(blocks, 3L * g.length, b -> backward(g, s, out, b * BLOCK, Math.min(g.length, (b + 1) * BLOCK)));

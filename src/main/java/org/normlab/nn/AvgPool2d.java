@@ -12,10 +12,13 @@ import org.normlab.tensor.Tensor;
  *            Ho = ⌊(H − k) / s⌋ + 1,   Wo = ⌊(W − k) / s⌋ + 1
  * backward:  dx[n, c, r·s + i, q·s + j] += dy[n,c,r,q] / k²             (overlapping windows add up)
  * </pre>
+ * Output and input-gradient buffers are reused while the shapes repeat: a returned tensor stays valid until this
+ * layer's next forward (backward).
  */
 public final class AvgPool2d implements Layer {
     private final int kernel, stride;
     private int[] inputShape;
+    private Tensor output, gradInput;  // reused across steps
 
     /** Stride equal to the kernel (PyTorch's default): non-overlapping windows. */
     public AvgPool2d(int kernel) { this(kernel, kernel); }
@@ -36,7 +39,7 @@ public final class AvgPool2d implements Layer {
         Pooling.checkInput(describe(), x, kernel);
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
         int oh = (h - kernel) / stride + 1, ow = (w - kernel) / stride + 1;
-        Tensor y = Tensor.zeros(n, c, oh, ow);
+        Tensor y = output = Tensor.reuse(output, n, c, oh, ow);
         float[] in = x.data(), outData = y.data();
         float inverseArea = 1f / (kernel * kernel);
         // Planes are independent: any split over the kernel threads gives the same values.
@@ -78,11 +81,14 @@ public final class AvgPool2d implements Layer {
             throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(expected) + ", got " + dy.shapeString());
         }
         int h = inputShape[2], w = inputShape[3], oh = expected[2], ow = expected[3];
-        Tensor dx = Tensor.zeros(inputShape);
+        Tensor dx = gradInput = Tensor.reuse(gradInput, inputShape);
         float[] g = dy.data(), dxd = dx.data();
         float inverseArea = 1f / (kernel * kernel);
         Parallelism.forEach(inputShape[0] * inputShape[1], (long) dx.size(), plane -> {
             int image = plane * h * w, outOff = plane * oh * ow;
+            // The reused buffer holds the last call's values: clear what the windows below do not simply overwrite.
+            boolean tiles = kernel == 2 && stride == 2 && h % 2 == 0 && w % 2 == 0;
+            if (!tiles) Arrays.fill(dxd, image, image + h * w, 0f);
             if (kernel == 2 && stride == 2) {  // windows tile: each dx gets one share, 0 + share as the loop below adds it
                 for (int r = 0; r < oh; r++) {
                     int top = image + 2 * r * w, bottom = top + w, o = outOff + r * ow;

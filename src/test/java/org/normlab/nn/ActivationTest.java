@@ -2,6 +2,7 @@ package org.normlab.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
 
-/** LeakyReLU and SiLU (the older kinds are checked in {@link LayerGradientTest}). */
+/** LeakyReLU and SiLU (the older kinds are checked in {@link LayerGradientTest}), and every kind's reused buffers. */
 class ActivationTest {
 
     @Test
@@ -63,5 +64,21 @@ class ActivationTest {
         silu.forward(Tensor.zeros(2, 3), Mode.TRAIN);
         assertEquals("SiLU: expected gradient [2, 3], got [3, 2]",
                 assertThrows(IllegalArgumentException.class, () -> silu.backward(Tensor.zeros(3, 2))).getMessage());
+    }
+
+    /** Every kind keeps its buffers across calls of one shape, and a second step gives exactly a fresh layer's values. */
+    @Test
+    void reusedBuffersHoldOnlyTheLastCall() {
+        for (Activation.Kind kind : Activation.Kind.values()) {
+            Activation act = new Activation(kind), fresh = new Activation(kind);
+            Tensor y1 = act.forward(Tensor.randn(new Rng(50), 2f, 3, 4, 5), Mode.TRAIN);
+            Tensor dx1 = act.backward(Tensor.randn(new Rng(51), 1f, 3, 4, 5));
+            Tensor x = Tensor.randn(new Rng(52), 2f, 3, 4, 5), dy = Tensor.randn(new Rng(53), 1f, 3, 4, 5);
+            Tensor y2 = act.forward(x, Mode.TRAIN), dx2 = act.backward(dy);
+            assertSame(y1, y2, kind + ": output buffer reused");
+            assertSame(dx1, dx2, kind + ": gradient buffer reused");
+            assertArrayEquals(fresh.forward(x, Mode.TRAIN).data(), y2.data(), 0f, kind.toString());
+            assertArrayEquals(fresh.backward(dy).data(), dx2.data(), 0f, kind.toString());
+        }
     }
 }

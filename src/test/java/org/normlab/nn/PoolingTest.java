@@ -2,6 +2,7 @@ package org.normlab.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,5 +124,28 @@ class PoolingTest {
         AvgPool2d avg = new AvgPool2d(2);
         assertEquals("AvgPool2d(2×2): backward called before forward",
                 assertThrows(IllegalStateException.class, () -> avg.backward(Tensor.zeros(2, 3, 2, 2))).getMessage());
+    }
+
+    /**
+     * AvgPool2d keeps its output and input gradient across calls of the same shape; a second step must give exactly a
+     * fresh layer's values, whatever the first left in the buffers: the tiling 2×2 windows (even and odd sizes, whose
+     * last row or column no window covers) and overlapping windows, whose gradient shares add up.
+     */
+    @Test
+    void avgPoolReusedBuffersHoldOnlyTheLastCall() {
+        int[][] cases = {{2, 2, 6, 8}, {2, 2, 5, 7}, {3, 2, 7, 7}, {2, 1, 4, 5}};
+        for (int[] k : cases) {
+            int kernel = k[0], stride = k[1], h = k[2], w = k[3], oh = (h - kernel) / stride + 1, ow = (w - kernel) / stride + 1;
+            AvgPool2d pool = new AvgPool2d(kernel, stride), fresh = new AvgPool2d(kernel, stride);
+            Tensor y1 = pool.forward(Tensor.randn(new Rng(40), 1f, 2, 3, h, w), Mode.TRAIN);
+            Tensor dx1 = pool.backward(Tensor.randn(new Rng(41), 3f, 2, 3, oh, ow));
+            Tensor x = Tensor.randn(new Rng(42), 1f, 2, 3, h, w), dy = Tensor.randn(new Rng(43), 1f, 2, 3, oh, ow);
+            Tensor y2 = pool.forward(x, Mode.TRAIN), dx2 = pool.backward(dy);
+            String what = "AvgPool2d(" + kernel + ", " + stride + ") on " + h + "×" + w;
+            assertSame(y1, y2, what + ": output buffer reused");
+            assertSame(dx1, dx2, what + ": gradient buffer reused");
+            assertArrayEquals(fresh.forward(x, Mode.TRAIN).data(), y2.data(), 0f, what);
+            assertArrayEquals(fresh.backward(dy).data(), dx2.data(), 0f, what);
+        }
     }
 }
