@@ -30,7 +30,10 @@ mvn -B -ntp -q package -DskipTests dependency:build-classpath -Dmdep.outputFile=
 scripts/ensure-data.sh "$jdk"
 mkdir -p build/bench
 echo "bench: NormLab ($THREADS kernel threads)"
-java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
+# The kernel's heap (scripts/install-kernel.sh, NORMLAB_KERNEL_HEAP): NormLab as the notebooks run it. Without a cap
+# the JVM takes a quarter of the machine's memory, grows its young generation while a training loop that reuses its
+# buffers allocates little, and lands each new batch on never-touched pages (~10 µs each on a VM).
+java -Xmx"${NORMLAB_KERNEL_HEAP:-1g}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   org.normlab.bench.NormBench build/bench/normlab.tsv "$THREADS" "$BUDGET"
 DATA_DIR="$(sed -n 's/^#data\t//p' build/bench/normlab.tsv)"
 echo "bench: PyTorch ($THREADS threads)"
