@@ -67,7 +67,8 @@ public final class NormBench {
         Parallelism.setThreads(threads);
         List<String> rows = new ArrayList<>();
         rows.add("#load-start\t" + load());
-        rows.add("#java\t" + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        rows.add("#java\t" + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+                + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         rows.add("#gemm\t" + Gemm.backend() + openBlasConfig());
         rows.add("#threads\t" + threads);
         rows.add("#reductions\t" + org.normlab.norm.Moments.backend());
