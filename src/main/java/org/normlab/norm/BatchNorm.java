@@ -154,7 +154,7 @@ public final class BatchNorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when training, got input "
                     + x.shapeString());
         }
-        output = Moments.reuse(output, x);
+        output = Tensor.reuse(output, x.shape());
         kIn = x.data();
         kOut = output.data();
         kN = n;
@@ -375,7 +375,7 @@ public final class BatchNorm implements Layer {
         if (!Arrays.equals(dy.shape(), inputShape)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(inputShape) + ", got " + dy.shapeString());
         }
-        gradInput = Moments.reuse(gradInput, input);
+        gradInput = Tensor.reuse(gradInput, input.shape());
         kIn = input.data();
         kDy = dy.data();
         kOut = gradInput.data();

@@ -90,7 +90,7 @@ public final class GroupNorm implements Layer {
             invStd = new double[blocks];
         }
         sums = Moments.scratch(sums, 2 * n * numChannels);
-        output = Moments.reuse(output, x);
+        output = Tensor.reuse(output, x.shape());
         kIn = x.data();
         kOut = output.data();
         nonFinite = false;
@@ -126,7 +126,7 @@ public final class GroupNorm implements Layer {
         Layer.checkGradient(this, input, dy);
         int n = input.dim(0);
         kInner = input.size() / (n * numChannels);
-        gradInput = Moments.reuse(gradInput, input);
+        gradInput = Tensor.reuse(gradInput, input.shape());
         kIn = input.data();
         kDy = dy.data();
         kOut = gradInput.data();

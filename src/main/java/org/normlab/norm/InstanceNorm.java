@@ -108,7 +108,7 @@ public final class InstanceNorm implements Layer {
             blockVar = new double[blocks];
         }
         sums = Moments.scratch(sums, 2 * blocks);
-        output = Moments.reuse(output, x);
+        output = Tensor.reuse(output, x.shape());
         kIn = x.data();
         kOut = output.data();
         kInner = inner;
@@ -169,7 +169,7 @@ public final class InstanceNorm implements Layer {
         Layer.checkGradient(this, input, dy);
         int n = input.dim(0);
         kInner = input.size() / (n * numFeatures);
-        gradInput = Moments.reuse(gradInput, input);
+        gradInput = Tensor.reuse(gradInput, input.shape());
         kIn = input.data();
         kDy = dy.data();
         kOut = gradInput.data();

@@ -98,7 +98,7 @@ public final class LayerNorm implements Layer {
             invStd = new double[rows];
         }
         sums = Moments.scratch(sums, 2 * rows);
-        output = Moments.reuse(output, x);
+        output = Tensor.reuse(output, x.shape());
         kIn = x.data();
         kOut = output.data();
         nonFinite = false;
@@ -134,7 +134,7 @@ public final class LayerNorm implements Layer {
     public Tensor backward(Tensor dy) {
         Layer.checkGradient(this, input, dy);
         int rows = input.size() / rowSize, blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
-        gradInput = Moments.reuse(gradInput, input);
+        gradInput = Tensor.reuse(gradInput, input.shape());
         if (elementwiseAffine) {
             columnSums = Moments.scratch(columnSums, 2 * rowSize);
             long partials = 2L * rowSize * blocks;

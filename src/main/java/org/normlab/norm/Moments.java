@@ -320,11 +320,6 @@ public final class Moments {
         for (int i = off, end = off + len; i < end; i++) dx[i] = k * dy[i];
     }
 
-    /** The layer's own buffer when its shape still fits, else a new one: no allocation in steady state. */
-    static org.normlab.tensor.Tensor reuse(org.normlab.tensor.Tensor buffer, org.normlab.tensor.Tensor like) {
-        return buffer != null && buffer.sameShape(like) ? buffer : org.normlab.tensor.Tensor.reuse(null, like.shape());
-    }
-
     /** A scratch array of at least {@code length}, reused when it is long enough. */
     static double[] scratch(double[] current, int length) {
         return current != null && current.length >= length ? current : new double[length];
