@@ -5,6 +5,6 @@ package org.normlab.nn;
  *
  * <p>Only some layers care: BatchNorm uses batch statistics and updates its running statistics in {@code TRAIN},
  * and uses the running statistics in {@code EVAL}; Dropout is active only in {@code TRAIN}.
- * (DESIGN.md sketched this enum in {@code train/}; it lives here because layers, below the trainer, need it.)
+ * It lives in {@code nn}, not {@code train}, because layers, below the trainer, need it (docs/design.md, "Packages").
  */
 public enum Mode { TRAIN, EVAL }

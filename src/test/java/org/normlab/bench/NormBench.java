@@ -74,8 +74,8 @@ public final class NormBench {
         rows.add("#reductions\t" + org.normlab.norm.Moments.backend());
 
         // The copy bandwidth is measured at the start and again at the end; the faster of each is the reference
-        // (STREAM's "best rate"): the first copies in a fresh JVM here sometimes run at about half the speed of all
-        // later ones, which would halve the bandwidth bound below.
+        // (STREAM's "best rate"): the first copies in a fresh JVM can run much slower than later ones, which would
+        // lower the bandwidth bound below (docs/decisions/bench-method.md).
         double copy1 = copyMillis(1, budget), copy2 = copyMillis(2, budget);
 
         for (int[] shape : SHAPES) {

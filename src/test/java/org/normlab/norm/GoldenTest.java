@@ -34,8 +34,8 @@ import org.normlab.tensor.Tensor;
  * upstream gradient; outputs, input gradients, parameter gradients and running buffers must agree to within
  * 1e-4·max(|expected|, 1).
  *
- * <p>The fixtures are JSON, read with Jackson (test scope only): DESIGN.md asks for no hand-rolled JSON, and JSON is
- * what Python's standard library writes without any extra code on the generator side.
+ * <p>The fixtures are JSON, read with Jackson (test scope only): docs/design.md ("Stack, and why") asks for no
+ * hand-rolled JSON, and JSON is what Python's standard library writes without any extra code on the generator side.
  */
 class GoldenTest {
     private static final double TOLERANCE = 1e-4;
