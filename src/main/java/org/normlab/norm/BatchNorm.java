@@ -136,7 +136,10 @@ public final class BatchNorm implements Layer {
         batchesTracked = 0;
     }
 
-    /** Changes the momentum of the running statistics (null: cumulative average), e.g. for {@link PreciseBn}. */
+    /** Sets the count of batches seen, for {@link RunningStatistics} to put back the count it saved. */
+    void setBatchesTracked(long batches) { batchesTracked = batches; }
+
+    /** Changes the momentum of the running statistics (null: cumulative average), e.g. for precise BN statistics. */
     public void setMomentum(Double newMomentum) {
         if (newMomentum != null && !(newMomentum >= 0 && newMomentum <= 1)) {
             throw new IllegalArgumentException(describe() + ": momentum must be in [0,1] or null (cumulative), got " + newMomentum);

@@ -9,7 +9,7 @@ import org.normlab.data.Dataset;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
-import org.normlab.train.LossLandscape;
+import org.normlab.diagnostics.LossLandscape;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
 import tech.tablesaw.api.DoubleColumn;
@@ -21,7 +21,7 @@ import tech.tablesaw.api.Table;
  *
  * <p>Ioffe &amp; Szegedy's Fig. 1 on Fashion-MNIST: a 784-100-100-100-10 sigmoid MLP, SGD, batch 60, with and without
  * BN before each sigmoid. At every log point the trainer records test accuracy and the 15th, 50th and 85th
- * percentiles of one last-hidden-layer sigmoid's input over 1000 test images ({@link org.normlab.nn.Probe}); how far
+ * percentiles of one last-hidden-layer sigmoid's input over 1000 test images ({@link org.normlab.diagnostics.Probe}); how far
  * those percentiles travel over training is the covariate-shift statistic. At the same points
  * {@link LossLandscape} steps along the gradient (step sizes 0.05 … 0.4 × lr, Santurkar et al.'s Fig. 4) and records
  * the range of losses met and the largest change of the gradient. A third arm adds Santurkar et al.'s

@@ -12,10 +12,11 @@ import java.util.List;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
-import org.normlab.nn.Probe;
 import org.normlab.norm.NoisyBatchNorm;
-import org.normlab.norm.PreciseBn;
-import org.normlab.train.LossLandscape;
+import org.normlab.norm.RunningStatistics;
+import org.normlab.diagnostics.LossLandscape;
+import org.normlab.diagnostics.PreciseBn;
+import org.normlab.diagnostics.Probe;
 import org.normlab.nn.Sequential;
 import org.normlab.nn.Shift;
 import org.normlab.optim.Adam;
@@ -162,12 +163,14 @@ public final class Experiment {
     public static final String TEST_ACC_PRECISE = "test_acc_precise_bn", TEST_LOSS_PRECISE = "test_loss_precise_bn";
 
     /** Test metrics with BN statistics recomputed over k training batches; the EMA statistics are put back after. */
+    @SuppressWarnings("try")  // the resource is not named in the body: closing it restores the running statistics
     static Trainer.Hook preciseBnHook(Dataset train, Dataset test, RunConfig config) {
         return (step, epoch, model, log) -> {
-            var saved = PreciseBn.snapshot(model);
-            PreciseBn.recompute(model, train, config.preciseBnBatches(), config.batchSize());
-            Trainer.Evaluation e = Trainer.evaluate(model, test, 1000);
-            PreciseBn.restore(model, saved);
+            Trainer.Evaluation e;
+            try (RunningStatistics frozen = RunningStatistics.frozen(model)) {
+                PreciseBn.recompute(model, train, config.preciseBnBatches(), config.batchSize());
+                e = Trainer.evaluate(model, test, 1000);
+            }
             log.add(step, epoch, TEST_LOSS_PRECISE, e.loss());
             log.add(step, epoch, TEST_ACC_PRECISE, e.accuracy());
         };

@@ -12,7 +12,7 @@ import org.normlab.nn.Sequential;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
 import org.normlab.tensor.Rng;
-import org.normlab.train.Diagnostics;
+import org.normlab.diagnostics.Diagnostics;
 import org.normlab.train.Trainer;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;

@@ -42,7 +42,7 @@ import org.normlab.norm.Placement;
  * @param gamma0      starting value of every normalization gain γ (1 is PyTorch's; 0.1 is Cooijmans et al.'s for
  *                    recurrent BN)
  * @param landscapeBatch if positive, at every log point also measure the loss landscape along the gradient
- *                    (Santurkar et al.'s Fig. 4; {@link org.normlab.train.LossLandscape}) on the first this many
+ *                    (Santurkar et al.'s Fig. 4; {@link org.normlab.diagnostics.LossLandscape}) on the first this many
  *                    training examples: metrics {@code landscape/loss_range}, {@code …/grad_change}, {@code …/beta_smoothness}
  * @param inputShift  a constant added to every input pixel by the model's first layer ({@link org.normlab.nn.Shift};
  *                    0: none), e.g. −0.5 to centre [0, 1] pixels

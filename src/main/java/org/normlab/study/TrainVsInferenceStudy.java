@@ -9,10 +9,12 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Mode;
+import org.normlab.nn.Sequential;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
-import org.normlab.train.Diagnostics;
-import org.normlab.train.SanityChecks;
+import org.normlab.diagnostics.Diagnostics;
+import org.normlab.diagnostics.SanityChecks;
+import org.normlab.norm.RunningStatistics;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
 import tech.tablesaw.api.DoubleColumn;
@@ -26,7 +28,7 @@ import tech.tablesaw.api.Table;
  *
  * <p>The d2l set-up — LeNet with BN, sigmoid, SGD lr 1.0, batch 256 — is trained while test accuracy is measured
  * twice at every log point: with the EMA running statistics BN keeps (what inference uses), and with precise
- * statistics recomputed over 20 training batches with the weights frozen ({@link org.normlab.norm.PreciseBn}).
+ * statistics recomputed over 20 training batches with the weights frozen ({@link org.normlab.diagnostics.PreciseBn}).
  * d2l reports the EMA test accuracy swinging between 0.57 and 0.89 from run to run while training accuracy stays
  * near 0.90; the momentum sweep shows how the EMA's memory sets that noise. A LayerNorm LeNet is the control.
  */
@@ -160,10 +162,13 @@ public final class TrainVsInferenceStudy implements Study {
     }
 
     /** Max |TRAIN-mode − EVAL-mode output| over a batch: 0 for a model without batch statistics. */
-    static double maxModeDifference(org.normlab.nn.Sequential model, Dataset data) {
-        var saved = org.normlab.norm.PreciseBn.snapshot(model);
-        float[] tr = model.forward(data.head(64).inputs(), Mode.TRAIN).data().clone(), ev = model.forward(data.head(64).inputs(), Mode.EVAL).data();
-        org.normlab.norm.PreciseBn.restore(model, saved);
+    @SuppressWarnings("try")  // the resource is not named in the body: closing it restores the running statistics
+    static double maxModeDifference(Sequential model, Dataset data) {
+        float[] tr, ev;
+        try (RunningStatistics frozen = RunningStatistics.frozen(model)) {
+            tr = model.forward(data.head(64).inputs(), Mode.TRAIN).data().clone();
+            ev = model.forward(data.head(64).inputs(), Mode.EVAL).data();
+        }
         double max = 0;
         for (int i = 0; i < tr.length; i++) max = Math.max(max, Math.abs(tr[i] - ev[i]));
         return max;

@@ -4,7 +4,7 @@ import org.normlab.data.GaussianRing;
 import org.normlab.nn.BceWithLogits;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Sequential;
-import org.normlab.norm.PreciseBn;
+import org.normlab.norm.RunningStatistics;
 import org.normlab.optim.Adam;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
@@ -94,17 +94,15 @@ public final class GanTrainer {
     private static Tensor noise(Options o, Rng rng) { return Tensor.randn(rng, 1f, o.batchSize(), o.noiseSize()); }
 
     /** {@code n} generated points, drawn in TRAIN mode in batches of the training batch size; running statistics restored. */
+    @SuppressWarnings("try")  // the resource is not named in the body: closing it restores the running statistics
     public static Tensor generate(Sequential generator, Options o, int n, Rng rng) {
-        var saved = PreciseBn.snapshot(generator);
-        try {
+        try (RunningStatistics frozen = RunningStatistics.frozen(generator)) {
             Tensor out = Tensor.zeros(n, 2);
             for (int done = 0; done < n; done += o.batchSize()) {
                 float[] y = generator.forward(noise(o, rng), Mode.TRAIN).data();
                 System.arraycopy(y, 0, out.data(), 2 * done, Math.min(y.length, 2 * (n - done)));
             }
             return out;
-        } finally {
-            PreciseBn.restore(generator, saved);
         }
     }
 

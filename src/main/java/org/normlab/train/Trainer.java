@@ -1,14 +1,11 @@
 package org.normlab.train;
 
+import java.util.List;
 import org.normlab.data.Batches;
 import org.normlab.data.Dataset;
 import org.normlab.nn.Layer;
-import java.util.ArrayList;
-import java.util.List;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
-import org.normlab.nn.Probe;
-import org.normlab.nn.Sequential;
 import org.normlab.nn.SoftmaxCrossEntropy;
 import org.normlab.optim.LrSchedule;
 import org.normlab.optim.Optimizer;
@@ -27,7 +24,7 @@ import org.normlab.tensor.Tensor;
 public final class Trainer {
     public static final String TRAIN_LOSS = "train_loss", TRAIN_ACC = "train_acc", TEST_LOSS = "test_loss", TEST_ACC = "test_acc",
             GRAD_NORM = "grad_norm", WEIGHT_NORM = "weight_norm", LR = "lr";
-    /** Percentiles logged for every {@link Probe} in the model, as metrics {@code probe/<name>/p15} etc. */
+    /** Percentiles logged for every {@link RecordingLayer} in the model, as metrics {@code probe/<name>/p15} etc. */
     public static final double[] PROBE_PERCENTILES = {15, 50, 85};
     /** How many held-out examples the probes look at. */
     public static final int PROBE_BATCH = 1000;
@@ -69,7 +66,7 @@ public final class Trainer {
     private Trainer() {}
 
     public static RunLog train(Layer model, Optimizer optimizer, Dataset train, Dataset test, Options options, Rng dataOrder, Listener listener) {
-        return train(model, optimizer, train, test, options, dataOrder, listener, java.util.List.of());
+        return train(model, optimizer, train, test, options, dataOrder, listener, List.of());
     }
 
     public static RunLog train(Layer model, Optimizer optimizer, Dataset train, Dataset test, Options options, Rng dataOrder, Listener listener,
@@ -85,7 +82,7 @@ public final class Trainer {
         int total = perEpoch * options.epochs();
         if (options.maxSteps() > 0) total = Math.min(total, options.maxSteps());
         double baseLr = optimizer.lr();
-        List<Probe> probes = probes(model);
+        List<RecordingLayer> probes = probes(model);
         Dataset probeBatch = test == null ? null : test.head(PROBE_BATCH);
         int step = 0;
         double lossSum = 0;
@@ -125,9 +122,9 @@ public final class Trainer {
                         log.add(step, ep, TEST_ACC, e.accuracy());
                     }
                     if (test != null && !probes.isEmpty()) {
-                        for (Probe p : probes) p.arm();
+                        for (RecordingLayer p : probes) p.arm();
                         model.forward(probeBatch.inputs(), Mode.EVAL);
-                        for (Probe p : probes) {
+                        for (RecordingLayer p : probes) {
                             for (double q : PROBE_PERCENTILES) log.add(step, ep, "probe/" + p.name() + "/p" + (int) q, p.percentile(q));
                         }
                     }
@@ -149,8 +146,8 @@ public final class Trainer {
         return Math.sqrt(sq);
     }
 
-    /** Every {@link Probe} inside the model, in order. */
-    static List<Probe> probes(Layer model) { return Layer.all(model, Probe.class); }
+    /** Every {@link RecordingLayer} inside the model, in order. */
+    static List<RecordingLayer> probes(Layer model) { return Layer.all(model, RecordingLayer.class); }
 
     /** Mean loss and accuracy in EVAL mode, in batches of {@code batchSize} (no parameter or statistic changes). */
     public static Evaluation evaluate(Layer model, Dataset data, int batchSize) {

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.normlab.nn.Activation;
+import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.study.Experiment;
 import org.normlab.study.RunConfig;
@@ -93,6 +94,6 @@ class NoisyBatchNormTest {
         float[] ya = a.forward(x, Mode.TRAIN).data();
         assertArrayEquals(ya, b.forward(x, Mode.TRAIN).data(), 0f, "same seed, same noise");
         assertFalse(Arrays.equals(ya, other.forward(x, Mode.TRAIN).data()), "another seed, other noise (same weights)");
-        assertEquals(2, PreciseBn.batchNorms(a).size(), "its BatchNorms are found for running statistics");
+        assertEquals(2, Layer.all(a, BatchNorm.class).size(), "its BatchNorms are found for running statistics");
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
-import org.normlab.train.LossLandscape;
+import org.normlab.diagnostics.LossLandscape;
 import org.normlab.train.RunLog;
 
 /** The statistics of the covariate-shift study on hand-made logs with known answers. */

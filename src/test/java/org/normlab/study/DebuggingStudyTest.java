@@ -3,8 +3,8 @@ package org.normlab.study;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import org.normlab.norm.PreciseBn;
-import org.normlab.train.Faults;
+import org.normlab.diagnostics.Faults;
+import org.normlab.diagnostics.PreciseBn;
 
 class DebuggingStudyTest {
     @Test

@@ -81,15 +81,4 @@ class TrainerTest {
         assertTrue(log.last("probe/last-hidden-3/p50") <= log.last("probe/last-hidden-3/p85"));
         assertTrue(log.last(Trainer.GRAD_NORM) > 0 && log.last(Trainer.WEIGHT_NORM) > 0);
     }
-
-    @Test
-    void probePercentilesInterpolateLikeNumpy() {
-        var probe = new org.normlab.nn.Probe("p", 1);
-        probe.arm();
-        // unit 1 of five samples: 10, 20, 30, 40, 50
-        probe.forward(org.normlab.tensor.Tensor.of(new float[] {0, 10, 0, 20, 0, 30, 0, 40, 0, 50}, 5, 2), org.normlab.nn.Mode.EVAL);
-        assertEquals(30, probe.percentile(50), 1e-9);
-        assertEquals(16, probe.percentile(15), 1e-9);  // numpy.percentile([10,20,30,40,50], 15) = 16.0
-        assertEquals(44, probe.percentile(85), 1e-9);
-    }
 }

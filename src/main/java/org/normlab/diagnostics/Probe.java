@@ -1,16 +1,18 @@
-package org.normlab.nn;
+package org.normlab.diagnostics;
 
 import java.util.Arrays;
+import org.normlab.nn.Mode;
 import org.normlab.tensor.Tensor;
+import org.normlab.train.RecordingLayer;
 
 /**
  * An identity layer that watches one unit: when asked ({@link #arm()}), the next forward pass records that unit's
  * values across the batch, so the trainer can log their percentiles over training (Ioffe &amp; Szegedy's Fig. 1
- * plots the 15th, 50th and 85th percentiles of one sigmoid's input).
+ * plots the 15th, 50th and 85th percentiles of one sigmoid's input); the trainer finds it as a {@link RecordingLayer}.
  *
  * <pre>forward: y = x   backward: dx = dy</pre>
  */
-public final class Probe implements Layer {
+public final class Probe implements RecordingLayer {
     private final String name;
     private final int unit;
     private boolean armed;
@@ -23,9 +25,11 @@ public final class Probe implements Layer {
         this.unit = unit;
     }
 
+    @Override
     public String name() { return name; }
 
     /** The next forward records the unit's values. */
+    @Override
     public void arm() { armed = true; recorded = null; }
 
     @Override
@@ -46,6 +50,7 @@ public final class Probe implements Layer {
     public Tensor backward(Tensor dy) { return dy; }
 
     /** The q-th percentile (0–100, linear interpolation as numpy's default) of the recorded values. */
+    @Override
     public double percentile(double q) {
         if (recorded == null || recorded.length == 0) throw new IllegalStateException(describe() + ": nothing recorded yet");
         float[] sorted = recorded.clone();

@@ -1,4 +1,4 @@
-package org.normlab.norm;
+package org.normlab.diagnostics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,8 @@ import org.normlab.data.Batches;
 import org.normlab.data.Dataset;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
-import org.normlab.nn.Sequential;
+import org.normlab.norm.BatchNorm;
+import org.normlab.norm.RunningStatistics;
 
 /**
  * Precise BatchNorm statistics (Wu &amp; Johnson 2021, "Rethinking 'Batch' in BatchNorm"): with the weights frozen,
@@ -20,14 +21,15 @@ import org.normlab.nn.Sequential;
  * </pre>
  * This is the equal-weight average fvcore's {@code update_bn_stats} computes. The EMA, by contrast, is dominated by
  * the last ~1/momentum batches, taken while the weights were still moving: the cause of d2l's test accuracy swinging
- * between runs at learning rate 1.0 while training accuracy stays put.
+ * between runs at learning rate 1.0 while training accuracy stays put. To measure with precise statistics and keep
+ * the EMA ones, recompute inside {@link RunningStatistics#frozen}.
  */
 public final class PreciseBn {
     private PreciseBn() {}
 
     /** Every BatchNorm inside {@code model}, in order. */
     public static List<BatchNorm> batchNorms(Layer model) {
-        // Inside blocks, wrappers (e.g. a fault injected by train.Faults), Ghost and noisy BN alike.
+        // Inside blocks, wrappers (e.g. a fault injected by Faults), Ghost and noisy BN alike.
         return Layer.all(model, BatchNorm.class);
     }
 
@@ -50,25 +52,6 @@ public final class PreciseBn {
             if (seen == 0) throw new IllegalArgumentException("PreciseBn: " + data.size() + " examples make no full batch of " + batchSize);
         } finally {
             for (int i = 0; i < bns.size(); i++) bns.get(i).setMomentum(momenta.get(i));
-        }
-    }
-
-    /** A copy of every BatchNorm's running statistics, to put back with {@link #restore}. */
-    public static List<float[][]> snapshot(Layer model) {
-        List<float[][]> s = new ArrayList<>();
-        for (BatchNorm bn : batchNorms(model)) {
-            s.add(bn.runningMean() == null ? null : new float[][] {bn.runningMean().data().clone(), bn.runningVar().data().clone()});
-        }
-        return s;
-    }
-
-    public static void restore(Layer model, List<float[][]> snapshot) {
-        List<BatchNorm> bns = batchNorms(model);
-        for (int i = 0; i < bns.size(); i++) {
-            float[][] s = snapshot.get(i);
-            if (s == null) continue;
-            System.arraycopy(s[0], 0, bns.get(i).runningMean().data(), 0, s[0].length);
-            System.arraycopy(s[1], 0, bns.get(i).runningVar().data(), 0, s[1].length);
         }
     }
 }

@@ -1,10 +1,17 @@
-package org.normlab.train;
+package org.normlab.diagnostics;
 
 import java.util.List;
+import java.util.stream.IntStream;
+import org.normlab.data.Batches;
+import org.normlab.data.Dataset;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Sequential;
+import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.norm.BatchNorm;
+import org.normlab.norm.RunningStatistics;
+import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -47,18 +54,16 @@ public final class Diagnostics {
      * model in EVAL mode, and for LN/GN models in both modes; positive for BN in TRAIN mode. BatchNorm running
      * statistics are restored afterwards.
      */
-    public static double batchDependence(Layer model, org.normlab.data.Dataset data, Mode mode) {
-        var saved = org.normlab.norm.PreciseBn.snapshot(model);
-        try {
-            int[] a = java.util.stream.IntStream.range(0, 32).toArray();
-            int[] b = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(0), java.util.stream.IntStream.range(32, 63)).toArray();
+    @SuppressWarnings("try")  // the resource is not named in the body: closing it restores the running statistics
+    public static double batchDependence(Layer model, Dataset data, Mode mode) {
+        try (RunningStatistics frozen = RunningStatistics.frozen(model)) {
+            int[] a = IntStream.range(0, 32).toArray();
+            int[] b = IntStream.concat(IntStream.of(0), IntStream.range(32, 63)).toArray();
             float[] ya = model.forward(data.select(a).inputs(), mode).data().clone(), yb = model.forward(data.select(b).inputs(), mode).data();
             int classes = ya.length / 32;
             double max = 0;
             for (int k = 0; k < classes; k++) max = Math.max(max, Math.abs(ya[k] - yb[k]));
             return max;
-        } finally {
-            org.normlab.norm.PreciseBn.restore(model, saved);
         }
     }
 
@@ -67,27 +72,24 @@ public final class Diagnostics {
      * "forgotten model.eval()" bug. Running statistics are restored afterwards. NaN when the model cannot run in
      * TRAIN mode at that batch size (BatchNorm with one value per channel).
      */
-    public static double accuracyInTrainMode(Layer model, org.normlab.data.Dataset data, int batchSize) {
-        var saved = org.normlab.norm.PreciseBn.snapshot(model);
-        try {
+    @SuppressWarnings("try")  // the resource is not named in the body: closing it restores the running statistics
+    public static double accuracyInTrainMode(Layer model, Dataset data, int batchSize) {
+        try (RunningStatistics frozen = RunningStatistics.frozen(model)) {
             long correct = 0, seen = 0;
-            for (var batch : new org.normlab.data.Batches(data, batchSize, null, true)) {
-                correct += org.normlab.nn.SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), Mode.TRAIN), batch.labels()).correct();
+            for (Dataset batch : new Batches(data, batchSize, null, true)) {
+                correct += SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), Mode.TRAIN), batch.labels()).correct();
                 seen += batch.size();
             }
             return (double) correct / seen;
         } catch (IllegalArgumentException oneValuePerChannel) {
             return Double.NaN;
-        } finally {
-            org.normlab.norm.PreciseBn.restore(model, saved);
         }
     }
 
-
     /** Claim C1 on a fresh BatchNorm(C): max |BN(x) − x| in TRAIN mode with γ = √(σ²_batch + ε), β = μ_batch. */
     public static double identityRecoveryError(int channels, long seed) {
-        var bn = new org.normlab.norm.BatchNorm(channels);
-        Tensor x = Tensor.randn(new org.normlab.tensor.Rng(seed), 3f, 32, channels);
+        var bn = new BatchNorm(channels);
+        Tensor x = Tensor.randn(new Rng(seed), 3f, 32, channels);
         for (int i = 0; i < x.size(); i++) x.data()[i] += 1.5f;
         for (int c = 0; c < channels; c++) {
             double mean = 0, sq = 0;
@@ -101,6 +103,4 @@ public final class Diagnostics {
         for (int i = 0; i < y.length; i++) max = Math.max(max, Math.abs(y[i] - x.data()[i]));
         return max;
     }
-
-
 }

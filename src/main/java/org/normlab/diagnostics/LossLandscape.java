@@ -1,4 +1,4 @@
-package org.normlab.train;
+package org.normlab.diagnostics;
 
 import java.util.Arrays;
 import java.util.List;
@@ -7,7 +7,8 @@ import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
 import org.normlab.nn.SoftmaxCrossEntropy;
-import org.normlab.norm.PreciseBn;
+import org.normlab.norm.RunningStatistics;
+import org.normlab.train.Trainer;
 
 /**
  * How smooth the loss is along the gradient direction (Santurkar et al. 2018, "How does batch normalization help
@@ -110,20 +111,19 @@ public final class LossLandscape {
      * with step sizes {@link #STEP_MULTIPLIERS} × {@code lr}, and logs {@link #LOSS_RANGE}, {@link #GRAD_CHANGE} and
      * {@link #BETA_SMOOTHNESS}. Parameters, gradients and BatchNorm running statistics are put back afterwards.
      */
+    @SuppressWarnings("try")  // the resource is not named in the body: closing it restores the running statistics
     public static Trainer.Hook hook(Dataset batch, double lr) {
         double[] steps = Arrays.stream(STEP_MULTIPLIERS).map(k -> k * lr).toArray();
         return (step, epoch, model, log) -> {
             List<Param> params = model.params();
             double[] theta = flatten(params);
             List<float[]> grads = params.stream().map(p -> p.grad().data().clone()).toList();
-            var running = PreciseBn.snapshot(model);
             Measurement m;
-            try {
+            try (RunningStatistics frozen = RunningStatistics.frozen(model)) {
                 m = measure(classifierLoss(model, batch), theta, steps);
             } finally {
                 set(params, theta);
                 for (int i = 0; i < params.size(); i++) System.arraycopy(grads.get(i), 0, params.get(i).grad().data(), 0, grads.get(i).length);
-                PreciseBn.restore(model, running);
             }
             log.add(step, epoch, LOSS_RANGE, m.lossRange());
             log.add(step, epoch, GRAD_CHANGE, m.gradChange());

@@ -1,10 +1,11 @@
-package org.normlab.train;
+package org.normlab.diagnostics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.normlab.data.Dataset;
@@ -16,6 +17,7 @@ import org.normlab.nn.Sequential;
 import org.normlab.norm.BatchNorm;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
+import org.normlab.train.RunLog;
 
 /** Loss range, gradient change and β-smoothness along the gradient, on functions whose answers are known. */
 class LossLandscapeTest {
@@ -74,7 +76,7 @@ class LossLandscapeTest {
             for (float g : model.params().get(i).grad().data()) assertEquals(0.25f, g, 0f, "gradients put back");
         }
         assertArrayEquals(runningMean, bn.runningMean().data(), 0f, "running statistics put back");
-        double[] steps = java.util.Arrays.stream(LossLandscape.STEP_MULTIPLIERS).map(k -> k * 0.5).toArray();
+        double[] steps = Arrays.stream(LossLandscape.STEP_MULTIPLIERS).map(k -> k * 0.5).toArray();
         var direct = LossLandscape.measure(LossLandscape.classifierLoss(model, batch), LossLandscape.flatten(model.params()), steps);
         assertEquals(direct.lossRange(), log.last(LossLandscape.LOSS_RANGE), 1e-12);
         assertEquals(direct.gradChange(), log.last(LossLandscape.GRAD_CHANGE), 1e-12);

@@ -1,4 +1,4 @@
-package org.normlab.train;
+package org.normlab.diagnostics;
 
 import java.util.ArrayList;
 import java.util.List;

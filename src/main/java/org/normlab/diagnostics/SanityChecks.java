@@ -1,6 +1,7 @@
-package org.normlab.train;
+package org.normlab.diagnostics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.normlab.data.Dataset;
@@ -10,7 +11,7 @@ import org.normlab.nn.Param;
 import org.normlab.nn.Sequential;
 import org.normlab.nn.Wrapper;
 import org.normlab.norm.BatchNorm;
-import org.normlab.norm.PreciseBn;
+import org.normlab.norm.RunningStatistics;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import tech.tablesaw.api.BooleanColumn;
@@ -67,10 +68,9 @@ public final class SanityChecks {
                 check.append(what); where.append(at); value.append(v); threshold.append(limit); passed.append(ok);
             }
         };
-        var saved = PreciseBn.snapshot(model);
         List<BatchNorm> bns = PreciseBn.batchNorms(model);
         Tensor x = data.head(16).inputs();
-        try {
+        try (RunningStatistics frozen = RunningStatistics.frozen(model)) {
             String[] worst = new String[1];
             double grad = gradientCheck(model, x, worst);
             rows.add("gradient: analytic vs central difference along a random direction (max relative error over tensors)", worst[0], grad,
@@ -78,7 +78,7 @@ public final class SanityChecks {
 
             // A copy: layers reuse their output buffers, so the second forward may write into the first one's.
             float[] first = model.forward(x, Mode.EVAL).data().clone(), second = model.forward(x, Mode.EVAL).data();
-            PreciseBn.restore(model, saved);
+            frozen.restore();
             double repeat = maxAbsDifference(first, second);
             rows.add("switch: EVAL twice on the same batch gives the same output", "model", repeat, "< " + SWITCH_TOLERANCE, repeat < SWITCH_TOLERANCE);
             double evalDependence = Diagnostics.batchDependence(model, data, Mode.EVAL);
@@ -90,7 +90,7 @@ public final class SanityChecks {
                     "model", trainDependence, hasBn ? "> " + SWITCH_TOLERANCE : "< " + SWITCH_TOLERANCE,
                     hasBn ? trainDependence > SWITCH_TOLERANCE : trainDependence < SWITCH_TOLERANCE);
 
-            for (PerBn r : perBatchNorm(model, x, saved)) {
+            for (PerBn r : perBatchNorm(model, x, frozen)) {
                 rows.add("running mean after one TRAIN step = (1 − m)·old + m·batch mean", r.name, r.meanRule, "< " + RUNNING_TOLERANCE,
                         r.meanRule < RUNNING_TOLERANCE);
                 rows.add("running var after one TRAIN step = (1 − m)·old + m·unbiased batch var", r.name, r.varRule, "< " + RUNNING_TOLERANCE,
@@ -99,8 +99,6 @@ public final class SanityChecks {
                 rows.add("identity: γ = √(σ²+ε), β = μ of its own input gives BN(x) = x (max |BN(x) − x| / max |x|)", r.name, r.identity,
                         "< " + IDENTITY_TOLERANCE, r.identity < IDENTITY_TOLERANCE);
             }
-        } finally {
-            PreciseBn.restore(model, saved);
         }
         return Table.create("sanity checks", check, where, value, threshold, passed);
     }
@@ -122,7 +120,7 @@ public final class SanityChecks {
     }
 
     /** Runs the top-level layers in order (TRAIN), checking each BN on the input it receives there. */
-    private static List<PerBn> perBatchNorm(Sequential model, Tensor batch, List<float[][]> saved) {
+    private static List<PerBn> perBatchNorm(Sequential model, Tensor batch, RunningStatistics frozen) {
         List<PerBn> out = new ArrayList<>();
         List<Layer> layers = model.layers();
         Tensor x = batch;
@@ -173,13 +171,18 @@ public final class SanityChecks {
                 x = layer.forward(x, Mode.TRAIN);
             }
         }
-        PreciseBn.restore(model, saved);
+        frozen.restore();
         return out;
     }
 
     /** Largest relative error of the directional derivative over parameter tensors; {@code worst[0]} names the tensor. */
     static double gradientCheck(Sequential model, Tensor x, String[] worst) {
-        var saved = PreciseBn.snapshot(model);
+        try (RunningStatistics frozen = RunningStatistics.frozen(model)) {
+            return gradientCheck(model, x, worst, frozen);
+        }
+    }
+
+    private static double gradientCheck(Sequential model, Tensor x, String[] worst, RunningStatistics frozen) {
         Rng rng = new Rng(20_16);
         Tensor y = model.forward(x, Mode.TRAIN);
         Tensor r = Tensor.randn(rng, 1f, y.shape());
@@ -192,7 +195,7 @@ public final class SanityChecks {
         List<float[]> keptGrads = new ArrayList<>();
         for (Param p : params) { keptGrads.add(p.grad().data().clone()); p.zeroGrad(); }
         model.backward(r);
-        PreciseBn.restore(model, saved);
+        frozen.restore();
         double max = 0;
         worst[0] = "no parameters";
         for (int k = 0; k < params.size(); k++) {
@@ -214,12 +217,12 @@ public final class SanityChecks {
                     for (int i = 0; i < theta.length; i++) theta[i] = (float) (keep[i] - h * d.data()[i]);
                     double minus = dot(model.forward(x, Mode.TRAIN), r);
                     System.arraycopy(keep, 0, theta, 0, theta.length);
-                    PreciseBn.restore(model, saved);
+                    frozen.restore();
                     double numeric = (plus - minus) / (2 * h);
                     errors[t] = Math.min(errors[t], Math.abs(numeric - analytic) / Math.max(Math.abs(numeric) + Math.abs(analytic), 1e-6));
                 }
             }
-            java.util.Arrays.sort(errors);
+            Arrays.sort(errors);
             double error = errors[DIRECTIONS / 2];
             if (error >= max) { max = error; worst[0] = names.get(k); }
         }
