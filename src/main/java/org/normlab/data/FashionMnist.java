@@ -36,14 +36,15 @@ import smile.datasets.MNIST;
  * Fashion-MNIST (Xiao, Rasul &amp; Vollgraf 2017): 60 000 training and 10 000 test images of 10 clothing classes,
  * read through Smile's IDX reader ({@link MNIST}) into (N,1,28,28) float tensors in [0,1].
  *
- * <p>Where the files come from, in order:
+ * <p>Where the files come from: the first of these folders that holds a file, plain or {@code .gz}:
  * <ol>
  *   <li>{@code $NORMLAB_DATA} (or {@code -Dnormlab.data}): a folder with the four IDX files, plain or {@code .gz};</li>
  *   <li>Debian's {@code dataset-fashion-mnist} package: {@code /usr/share/datasets/fashion-mnist};</li>
  *   <li>the user cache {@code ~/.cache/normlab/fashion-mnist} (or {@code $XDG_CACHE_HOME/normlab/…});</li>
  *   <li>a download from the dataset's official source into that cache (unless {@code NORMLAB_OFFLINE=1}).</li>
  * </ol>
- * Smile reads only uncompressed IDX files, so {@code .gz} files are decompressed once into the cache.
+ * Smile reads only uncompressed IDX files, so a {@code .gz} file is decompressed into the cache, once: a note beside
+ * the copy names the compressed file it was made from, and another compressed file replaces it.
  *
  * <p>Every file is verified before it is read, plain or compressed, wherever it comes from:
  * <ul>
@@ -243,13 +244,10 @@ public final class FashionMnist {
 
     /** Path of a verified, uncompressed copy of {@code file}, decompressing or downloading it if needed. */
     Path prepare(String file) {
-        for (Path dir : searchDirs) {
-            Path plain = dir.resolve(file);
+        for (Path dir : searchDirs) {  // the first folder that has the file, plain or compressed, wins
+            Path plain = dir.resolve(file), gz = dir.resolve(file + ".gz");
             if (Files.isRegularFile(plain)) return verified(plain, file);
-        }
-        for (Path dir : searchDirs) {
-            Path gz = dir.resolve(file + ".gz");
-            if (Files.isRegularFile(gz)) return decompress(gz, file);
+            if (Files.isRegularFile(gz)) return decompressedCopy(gz, file);
         }
         if (downloadUrl == null) throw notFound(file, "downloads are off (NORMLAB_OFFLINE=1)");
         Path gz = cacheDir.resolve(file + ".gz");
@@ -262,6 +260,28 @@ public final class FashionMnist {
             throw notFound(file, "the download was interrupted");
         }
         return decompress(gz, file);
+    }
+
+    /**
+     * The cache's uncompressed copy of {@code gz}: reused when a note beside it says it was made from this very file
+     * (same path, size and modification time), else decompressed again. Without the note, a copy made from another
+     * folder's file (Debian's, or one's own) would be read in its place.
+     */
+    private Path decompressedCopy(Path gz, String file) {
+        Path copy = cacheDir.resolve(file), note = cacheDir.resolve(file + ".source");
+        try {
+            BasicFileAttributes a = Files.readAttributes(gz, BasicFileAttributes.class);
+            String source = gz.toAbsolutePath().normalize() + " " + a.size() + " " + a.lastModifiedTime().toMillis();
+            if (Files.isRegularFile(copy) && Files.isRegularFile(note) && Files.readString(note).equals(source)) return verified(copy, file);
+            Path decompressed = decompress(gz, file);
+            Path tmp = Files.createTempFile(cacheDir, file, ".source.part");
+            Files.writeString(tmp, source);
+            Files.move(tmp, note, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return decompressed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Fashion-MNIST: cannot decompress " + gz + " into " + cacheDir + " (" + e.getMessage()
+                    + "; set NORMLAB_DATA or XDG_CACHE_HOME to a writable folder)", e);
+        }
     }
 
     private Path decompress(Path gz, String file) {

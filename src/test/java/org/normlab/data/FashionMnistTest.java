@@ -188,6 +188,26 @@ class FashionMnistTest {
     }
 
     @Test
+    void aCompressedFileInAnEarlierFolderIsNotShadowedByTheCachedCopyOfAnother(@TempDir Path tmp) throws IOException {
+        Path official = tmp.resolve("official"), own = tmp.resolve("own"), cache = tmp.resolve("cache");
+        for (String f : List.of(IMAGES, LABELS)) gzip(realFile(f), official.resolve(f + ".gz"));
+        ownFiles(tmp.resolve("plain"), new int[] {9, 0, 3});
+        for (String f : List.of(IMAGES, LABELS)) gzip(tmp.resolve("plain").resolve(f), own.resolve(f + ".gz"));
+
+        var standard = new FashionMnist(List.of(official, cache), cache, null);
+        assertEquals(10_000, standard.load(FashionMnist.Split.TEST).size());
+        FileTime sentinel = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(cache.resolve(LABELS), sentinel);
+        assertEquals(cache.resolve(LABELS), standard.prepare(LABELS));
+        assertEquals(sentinel, Files.getLastModifiedTime(cache.resolve(LABELS)), "the copy made from this .gz is reused, not decompressed again");
+
+        // One's own .gz files in a folder searched first replace the cached copy of the official ones...
+        assertEquals(3, new FashionMnist(List.of(own, official, cache), cache, null, true).load(FashionMnist.Split.TEST).size());
+        // ...and the official ones come back when that folder is gone from the search.
+        assertEquals(10_000, standard.load(FashionMnist.Split.TEST).size());
+    }
+
+    @Test
     void theOptOutSettingAcceptsOnlyZeroOrOne() {
         String before = System.getProperty(FashionMnist.UNVERIFIED_PROPERTY);
         try {
