@@ -13,6 +13,13 @@ import org.normlab.tensor.Tensor;
  * <p>A returned y or dx may be a buffer the layer reuses on its next call of the same shape (the normalization
  * layers, Activation, Conv2d and AvgPool2d do, so training allocates nothing per step there): it stays valid until
  * that layer's next forward (for y) or backward (for dx). A caller that keeps one longer copies it.
+ *
+ * <p>Between {@code forward} and {@code backward} the layer owns x and y: it keeps a reference to them, not a copy
+ * (Linear and Conv2d keep x for dW, the normalizations x or x̂, sigmoid and tanh their y), and {@code backward}
+ * computes with the values they hold when it runs. Writing into either in between is not detected — no version
+ * counter, because layers and optimizers write through {@link Tensor#data()} — and makes backward compute with the
+ * changed values: gradients of no forward that ran. A caller that must change x passes {@code x.copy()} to forward.
+ * The cost of detecting it is measured in docs/decisions/input-mutation.md.
  */
 public interface Layer {
     Tensor forward(Tensor x, Mode mode);

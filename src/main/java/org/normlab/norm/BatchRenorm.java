@@ -43,6 +43,7 @@ public final class BatchRenorm implements Layer {
     public BatchRenorm(int channels, double eps, double momentum, double rMaxFinal, double dMaxFinal, long warmupSteps, long rampSteps) {
         if (channels <= 0) throw new IllegalArgumentException("BatchRenorm: number of channels must be positive, got " + channels);
         this.channels = channels;
+        if (!(eps > 0) || !Double.isFinite(eps)) throw new IllegalArgumentException(describe() + ": eps must be positive and finite, got " + eps);
         if (!(rMaxFinal >= 1) || !(dMaxFinal >= 0)) {
             throw new IllegalArgumentException(describe() + ": r_max must be ≥ 1 and d_max ≥ 0, got " + rMaxFinal + ", " + dMaxFinal);
         }
@@ -85,6 +86,7 @@ public final class BatchRenorm implements Layer {
             throw new IllegalArgumentException(describe() + ": expected input [N," + channels + "], [N," + channels + ",L] or [N," + channels
                     + ",H,W], got " + x.shapeString());
         }
+        if (x.dim(0) == 0) throw new IllegalArgumentException(describe() + ": got an empty batch " + x.shapeString());
         if (!x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
         int n = x.dim(0), inner = x.size() / (n * channels), m = n * inner;
         usedBatchStats = mode == Mode.TRAIN;

@@ -18,7 +18,8 @@ import org.normlab.tensor.Tensor;
  * TRAIN: x = [x₁; x₂; …; x_k] (k = ⌈N / v⌉),   y_j = BN_batch(x_j),   dx_j = BN_batch′(x_j, dy_j)
  * EVAL:  y = BN_running(x)
  * </pre>
- * With {@code virtualBatchSize} ≥ N it is exactly {@link BatchNorm}.
+ * With {@code virtualBatchSize} ≥ N it is exactly {@link BatchNorm}. The whole input is validated before the first
+ * virtual batch updates the running statistics, and errors name the caller's shape, not a virtual batch's.
  */
 public final class GhostBatchNorm implements Layer {
     private final BatchNorm bn;
@@ -32,6 +33,7 @@ public final class GhostBatchNorm implements Layer {
     private int[] inputShape;
 
     public GhostBatchNorm(int channels, int virtualBatchSize) {
+        if (channels <= 0) throw new IllegalArgumentException("GhostBatchNorm: number of channels must be positive, got " + channels);
         if (virtualBatchSize < 2) throw new IllegalArgumentException("GhostBatchNorm(C=" + channels + "): virtual batch size must be ≥ 2, got " + virtualBatchSize);
         this.bn = new BatchNorm(channels);
         this.virtualBatchSize = virtualBatchSize;
@@ -42,16 +44,13 @@ public final class GhostBatchNorm implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        if (x.rank() < 2 || x.rank() > 4 || x.dim(1) != bn.channels()) {
-            throw new IllegalArgumentException(describe() + ": expected input [N," + bn.channels() + "], [N," + bn.channels() + ",L] or [N,"
-                    + bn.channels() + ",H,W], got " + x.shapeString());
-        }
+        checkInput(x, mode);
+        inputShape = x.shape();
         if (mode == Mode.EVAL) {  // EVAL: running statistics
             states.clear();
             return bn.forward(x, mode);
         }
         int n = x.dim(0), per = x.sampleSize();
-        inputShape = x.shape();
         states.clear();
         chunks.clear();
         Tensor y = Tensor.zeros(x.shape());
@@ -68,12 +67,30 @@ public final class GhostBatchNorm implements Layer {
         return y;
     }
 
+    /** Everything the virtual batches' BatchNorm would reject, checked on the caller's whole input. */
+    private void checkInput(Tensor x, Mode mode) {
+        int channels = bn.channels();
+        if (x.rank() < 2 || x.rank() > 4 || x.dim(1) != channels) {
+            throw new IllegalArgumentException(describe() + ": expected input [N," + channels + "], [N," + channels + ",L] or [N,"
+                    + channels + ",H,W], got " + x.shapeString());
+        }
+        int n = x.dim(0);
+        if (n == 0) throw new IllegalArgumentException(describe() + ": got an empty batch " + x.shapeString());
+        int inner = x.size() / (n * channels), last = (n - 1) % virtualBatchSize + 1;  // the last virtual batch is the smallest
+        if (mode == Mode.TRAIN && last * inner < 2) {
+            throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel in every virtual batch when training, got input "
+                    + x.shapeString() + " (its last virtual batch holds " + last + " of its " + n + " samples: " + last * inner + " per channel)");
+        }
+        if (!x.isFinite()) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
+    }
+
     @Override
     public Tensor backward(Tensor dy) {
-        if (states.isEmpty()) return bn.backward(dy);  // the last forward was EVAL
+        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
         if (!Arrays.equals(dy.shape(), inputShape)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(inputShape) + ", got " + dy.shapeString());
         }
+        if (states.isEmpty()) return bn.backward(dy);  // the last forward was EVAL
         int per = dy.sampleSize();
         Tensor dx = Tensor.zeros(inputShape);
         for (int k = 0; k < states.size(); k++) {

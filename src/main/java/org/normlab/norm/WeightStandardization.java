@@ -42,6 +42,7 @@ public final class WeightStandardization implements Wrapper {
         this.outputs = innerWeight.value().dim(0);
         this.fanIn = innerWeight.value().size() / outputs;
         if (fanIn < 2) throw new IllegalArgumentException(describe() + ": needs a fan-in of at least 2, got " + fanIn);
+        if (!(eps > 0) || !Double.isFinite(eps)) throw new IllegalArgumentException(describe() + ": eps must be positive and finite, got " + eps);
         this.eps = eps;
         this.weight = Param.of("weight", innerWeight.value().copy());
         this.invStd = new double[outputs];

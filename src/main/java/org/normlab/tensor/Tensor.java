@@ -48,21 +48,30 @@ public final class Tensor {
         return new Tensor(shape.clone(), data);
     }
 
-    /** Independent N(0, std²) entries drawn from {@code rng}. */
+    /** Independent N(0, std²) entries drawn from {@code rng}; {@code std} must be finite and ≥ 0. */
     public static Tensor randn(Rng rng, float std, int... shape) {
+        if (!(std >= 0) || !Float.isFinite(std)) throw new IllegalArgumentException("Tensor.randn: std must be finite and ≥ 0, got " + std);
         Tensor t = zeros(shape);
         for (int i = 0; i < t.data.length; i++) t.data[i] = (float) (rng.nextGaussian() * std);
         return t;
     }
 
+    private static final int MAX_SIZE = Integer.MAX_VALUE - 8;  // the largest array every JVM allocates
+
     private static int checkedSize(int[] shape) {
-        long size = 1;
+        boolean empty = false;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException("Tensor: negative dimension in " + Arrays.toString(shape));
-            size *= d;
+            empty |= d == 0;
         }
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("Tensor: " + Arrays.toString(shape) + " has " + size + " values, more than a Java array holds");
+        if (empty) return 0;
+        long size = 1;
+        for (int d : shape) {
+            size *= d;  // at most MAX_SIZE · (2³¹ − 1) < 2⁶³: cannot overflow before the check below stops it
+            if (size > MAX_SIZE) {
+                throw new IllegalArgumentException("Tensor: " + Arrays.toString(shape) + " has more than " + MAX_SIZE
+                        + " values, more than a Java array holds");
+            }
         }
         return (int) size;
     }

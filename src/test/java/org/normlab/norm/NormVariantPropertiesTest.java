@@ -1,5 +1,9 @@
 package org.normlab.norm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.normlab.testing.LayerProperties.checkBadGradient;
 import static org.normlab.testing.LayerProperties.checkBadInput;
 import static org.normlab.testing.LayerProperties.checkFinite;
@@ -7,6 +11,7 @@ import static org.normlab.testing.LayerProperties.ints;
 import static org.normlab.testing.LayerProperties.seeds;
 import static org.normlab.testing.LayerProperties.tensors;
 
+import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -24,7 +29,8 @@ import org.normlab.tensor.Tensor;
  * Property-based tests (jqwik) for the normalization variants not covered by {@link NormLayerPropertiesTest}:
  * Weight Standardization (of a Conv2d and of a Linear), Batch Renormalization (inside and after its warm-up) and
  * Ghost BatchNorm; and, for every normalization layer, that a wrong input or gradient shape is an error naming
- * the layer and the shape. 30 tries each, small shapes.
+ * the layer and the shape; that a bad ε is refused at construction, an empty batch is an error and Ghost BatchNorm
+ * validates the caller's whole input before any running statistic moves. 30 tries each, small shapes.
  */
 class NormVariantPropertiesTest {
     private static final int TRIES = 30;
@@ -55,6 +61,78 @@ class NormVariantPropertiesTest {
         checkBadGradient(new BatchRenorm(c), "BatchRenorm", x, Mode.TRAIN);
         checkBadGradient(new GhostBatchNorm(c, 2), "GhostBatchNorm", x, Mode.TRAIN);
         checkBadGradient(new WeightStandardization(new Conv2d(c, 2, 3, true)), "Conv2d", image, Mode.TRAIN);
+    }
+
+    @Property(tries = TRIES)
+    void aBadEpsIsRefusedAtConstruction(@ForAll("badEps") double eps, @ForAll("sizes") int c) {
+        assertEquals("BatchRenorm(C=" + c + "): eps must be positive and finite, got " + eps,
+                assertThrows(IllegalArgumentException.class, () -> new BatchRenorm(c, eps, 0.1, 3, 5, 0, 10)).getMessage());
+        assertEquals("WS(Linear(" + (c + 1) + "→2)): eps must be positive and finite, got " + eps,
+                assertThrows(IllegalArgumentException.class, () -> new WeightStandardization(new Linear(c + 1, 2, true), eps)).getMessage());
+        assertEquals("WS(" + new Conv2d(c, 2, 3, true).describe() + "): eps must be positive and finite, got " + eps,
+                assertThrows(IllegalArgumentException.class, () -> new WeightStandardization(new Conv2d(c, 2, 3, true), eps)).getMessage());
+    }
+
+    @Property(tries = TRIES)
+    void anEmptyBatchIsAnError(@ForAll("sizes") int c, @ForAll("sizes") int rank, @ForAll("modes") Mode mode) {
+        int[] shape = new int[1 + Math.min(rank, 3)];
+        Arrays.fill(shape, 2);
+        shape[0] = 0;
+        shape[1] = c;
+        Tensor empty = Tensor.zeros(shape);
+        assertEquals("BatchRenorm(C=" + c + "): got an empty batch " + empty.shapeString(),
+                assertThrows(IllegalArgumentException.class, () -> new BatchRenorm(c).forward(empty, mode)).getMessage());
+        assertEquals("GhostBatchNorm(C=" + c + ", v=2): got an empty batch " + empty.shapeString(),
+                assertThrows(IllegalArgumentException.class, () -> new GhostBatchNorm(c, 2).forward(empty, mode)).getMessage());
+    }
+
+    /** A NaN or Inf anywhere, in any virtual batch: refused before a running statistic moves. */
+    @Property(tries = TRIES)
+    void ghostBatchNormValidatesTheWholeInputFirst(@ForAll("ghostShapes") int[] shapeAndV, @ForAll("modes") Mode mode,
+                                                   @ForAll("anySeed") long seed, @ForAll("nonFinite") float bad) {
+        int v = shapeAndV[3];
+        int[] shape = Arrays.copyOf(shapeAndV, 3);
+        GhostBatchNorm layer = new GhostBatchNorm(shape[1], v);
+        Rng rng = new Rng(seed);
+        layer.forward(Tensor.randn(rng, 2f, shape), Mode.TRAIN);  // running statistics away from 0 and 1
+        float[] mean = layer.batchNorm().runningMean().data().clone(), var = layer.batchNorm().runningVar().data().clone();
+        long tracked = layer.batchNorm().batchesTracked();
+        Tensor x = Tensor.randn(rng, 2f, shape);
+        x.data()[rng.nextInt(x.size())] = bad;
+        assertEquals(layer.describe() + ": input contains NaN or Inf",
+                assertThrows(IllegalArgumentException.class, () -> layer.forward(x, mode)).getMessage());
+        assertArrayEquals(mean, layer.batchNorm().runningMean().data());
+        assertArrayEquals(var, layer.batchNorm().runningVar().data());
+        assertEquals(tracked, layer.batchNorm().batchesTracked());
+    }
+
+    /** A last virtual batch with one value per channel: the error names the caller's shape. */
+    @Property(tries = TRIES)
+    void ghostBatchNormNamesTheCallersShape(@ForAll("sizes") int c, @ForAll("sizes") int batches, @ForAll("sizes") int vMinus2) {
+        int v = vMinus2 + 1, n = batches * v + 1;  // v ≥ 2; the last virtual batch holds one sample
+        GhostBatchNorm layer = new GhostBatchNorm(c, v);
+        Tensor x = Tensor.randn(new Rng(n), 1f, n, c);
+        checkBadInput(layer, "GhostBatchNorm(C=" + c + ", v=" + v + ")", x, Mode.TRAIN);
+        String message = assertThrows(IllegalArgumentException.class, () -> layer.forward(x, Mode.TRAIN)).getMessage();
+        assertTrue(!message.contains("[1, " + c + "]"), message);
+        assertEquals(0, layer.batchNorm().batchesTracked(), "no virtual batch ran");
+        layer.forward(x, Mode.EVAL);  // EVAL has no virtual batches: any N is fine
+    }
+
+    @Provide Arbitrary<Double> badEps() {
+        return Arbitraries.oneOf(Arbitraries.of(0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1e-5),
+                Arbitraries.doubles().lessOrEqual(0));
+    }
+
+    @Provide Arbitrary<Float> nonFinite() { return Arbitraries.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY); }
+
+    @Provide Arbitrary<Mode> modes() { return Arbitraries.of(Mode.values()); }
+
+    @Provide Arbitrary<Long> anySeed() { return seeds(); }
+
+    /** {N, C, L, v}: N from 2 to 9 over virtual batches of 2 to 4, L ≥ 2 so that every virtual batch may train. */
+    @Provide Arbitrary<int[]> ghostShapes() {
+        return Combinators.combine(ints(2, 9), ints(1, 4), ints(2, 3), ints(2, 4)).as((n, c, l, v) -> new int[] {n, c, l, v});
     }
 
     @Provide Arbitrary<Integer> sizes() { return ints(1, 4); }
