@@ -68,8 +68,8 @@ def main() -> int:
     if args.out:
         Path(args.out).write_text(text)
     if args.check:
-        want = dict(l.split(" ", 1) for l in Path(args.check).read_text().split("\n") if l.strip())
-        got = dict(l.split(" ", 1) for l in lines)
+        want = dict(l.rsplit(" ", 1) for l in Path(args.check).read_text().split("\n") if l.strip())
+        got = dict(l.rsplit(" ", 1) for l in lines)
         if args.studies:  # a partial run is checked against those studies only
             want = {k: v for k, v in want.items() if k.split("/", 1)[0] in names}
         bad = [k for k in sorted(set(want) | set(got)) if want.get(k) != got.get(k)]
