@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.experiment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,10 +17,10 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
 /**
- * Finished runs on disk, one pair of CSV files per run, named by the config's {@link RunConfig#key() key}:
+ * Finished runs on disk, one pair of CSV files per run, named by the spec's {@link Spec#key() key}:
  * <pre>
  *   &lt;root&gt;/&lt;study&gt;/&lt;key&gt;.points.csv   step, epoch, metric, value
- *   &lt;root&gt;/&lt;study&gt;/&lt;key&gt;.run.csv      key, config, diverged_at_step, divergence, error, wall_s
+ *   &lt;root&gt;/&lt;study&gt;/&lt;key&gt;.run.csv      key, config (the spec's canonical text), diverged_at_step, divergence, error, wall_s
  * </pre>
  * The run file is written last (atomically), so its presence means the run finished; a sweep that is stopped
  * part-way loses at most the runs in flight, and rerunning it skips every finished run. Numbers are stored with
@@ -45,16 +45,16 @@ public final class ResultStore {
 
     public Path root() { return root; }
 
-    private Path runFile(String study, RunConfig c) { return root.resolve(study).resolve(c.key() + ".run.csv"); }
+    private Path runFile(String study, Spec<?> c) { return root.resolve(study).resolve(c.key() + ".run.csv"); }
 
-    private Path pointsFile(String study, RunConfig c) { return root.resolve(study).resolve(c.key() + ".points.csv"); }
+    private Path pointsFile(String study, Spec<?> c) { return root.resolve(study).resolve(c.key() + ".points.csv"); }
 
-    /** The stored log of this exact config, if it finished before. */
-    public Optional<RunLog> load(String study, RunConfig config) {
+    /** The stored log of this exact spec, if it finished before. */
+    public Optional<RunLog> load(String study, Spec<?> config) {
         if (root == null || !Files.isRegularFile(runFile(study, config))) return Optional.empty();
         Table run = read(runFile(study, config), ColumnType.STRING, ColumnType.STRING, ColumnType.INTEGER, ColumnType.STRING,
                 ColumnType.STRING, ColumnType.STRING);
-        if (!run.stringColumn("config").get(0).equals(config.toString())) return Optional.empty();  // a hash collision: recompute
+        if (!run.stringColumn("config").get(0).equals(config.canonical())) return Optional.empty();  // a hash collision: recompute
         Table points = read(pointsFile(study, config), ColumnType.INTEGER, ColumnType.STRING, ColumnType.STRING, ColumnType.STRING);
         List<RunLog.Point> list = new ArrayList<>(points.rowCount());
         for (Row r : points) {
@@ -66,7 +66,7 @@ public final class ResultStore {
     }
 
     /** Stores a finished run (points first, then the run file that marks it complete). */
-    public void save(String study, RunConfig config, RunLog log) {
+    public void save(String study, Spec<?> config, RunLog log) {
         if (root == null) return;
         IntColumn step = IntColumn.create("step");
         StringColumn epoch = StringColumn.create("epoch"), metric = StringColumn.create("metric"), value = StringColumn.create("value");
@@ -77,7 +77,7 @@ public final class ResultStore {
             value.append(Double.toString(p.value()));
         }
         write(Table.create("points", step, epoch, metric, value), pointsFile(study, config));
-        Table run = Table.create("run", StringColumn.create("key", config.key()), StringColumn.create("config", config.toString()),
+        Table run = Table.create("run", StringColumn.create("key", config.key()), StringColumn.create("config", config.canonical()),
                 IntColumn.create("diverged_at_step", new int[] {log.divergedAtStep()}),
                 StringColumn.create("divergence", nullToEmpty(log.divergence())), StringColumn.create("error", nullToEmpty(log.error())),
                 StringColumn.create("wall_s", Double.toString(log.wallSeconds())));

@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.experiment;
 
 import java.util.List;
 import org.normlab.train.RunLog;
@@ -10,20 +10,20 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
-/** Turns run logs into tidy Tablesaw tables: config columns, then one row per (run, step, metric). */
+/** Turns run logs into tidy Tablesaw tables: spec columns, then one row per (run, step, metric). */
 public final class Results {
-    /** A finished run: its config and what it logged. */
-    public record Run(RunConfig config, RunLog log) {}
+    /** A finished run: its spec and what it logged. */
+    public record Run<S extends Spec<S>>(S spec, RunLog log) {}
 
     private Results() {}
 
-    /** A column for a config field: numbers stay numbers, everything else is shown as text. */
-    static Column<?> fieldColumn(String field, List<Run> runs) {
-        Object sample = runs.isEmpty() ? "" : runs.get(0).config().value(field);
-        if (sample instanceof Double) return DoubleColumn.create(field);
-        if (sample instanceof Integer) return IntColumn.create(field);
-        if (sample instanceof Long) return LongColumn.create(field);
-        return StringColumn.create(field);
+    /** A table column for a spec column: numbers stay numbers, everything else is shown as text. */
+    static <S extends Spec<S>> Column<?> tableColumn(Field<S> field, List<Run<S>> runs) {
+        Object sample = runs.isEmpty() ? "" : field.of(runs.get(0).spec());
+        if (sample instanceof Double) return DoubleColumn.create(field.name());
+        if (sample instanceof Integer) return IntColumn.create(field.name());
+        if (sample instanceof Long) return LongColumn.create(field.name());
+        return StringColumn.create(field.name());
     }
 
     @SuppressWarnings("unchecked")
@@ -33,17 +33,17 @@ public final class Results {
     }
 
     /** Columns: key, each of {@code fields}, seed, step, epoch, metric, value. */
-    public static Table tidy(String name, List<Run> runs, List<String> fields) {
+    public static <S extends Spec<S>> Table tidy(String name, List<Run<S>> runs, List<Field<S>> fields) {
         StringColumn key = StringColumn.create("key"), metric = StringColumn.create("metric");
-        Column<?>[] config = fields.stream().map(f -> fieldColumn(f, runs)).toArray(Column<?>[]::new);
+        Column<?>[] config = columns(fields, runs);
         LongColumn seed = LongColumn.create("seed");
         IntColumn step = IntColumn.create("step");
         DoubleColumn epoch = DoubleColumn.create("epoch"), value = DoubleColumn.create("value");
-        for (Run run : runs) {
+        for (Run<S> run : runs) {
             for (RunLog.Point p : run.log().points()) {
-                key.append(run.config().key());
-                for (int i = 0; i < config.length; i++) appendField(config[i], run.config().value(fields.get(i)));
-                seed.append(run.config().seed());
+                key.append(run.spec().key());
+                for (int i = 0; i < config.length; i++) appendField(config[i], fields.get(i).of(run.spec()));
+                seed.append(run.spec().seed());
                 step.append(p.step());
                 epoch.append(p.epoch());
                 metric.append(p.metric());
@@ -56,17 +56,17 @@ public final class Results {
     }
 
     /** One row per run: key, each of {@code fields}, seed, diverged, diverged_at_step, error, wall_s. */
-    public static Table runs(String name, List<Run> runs, List<String> fields) {
+    public static <S extends Spec<S>> Table runs(String name, List<Run<S>> runs, List<Field<S>> fields) {
         StringColumn key = StringColumn.create("key"), error = StringColumn.create("error");
-        Column<?>[] config = fields.stream().map(f -> fieldColumn(f, runs)).toArray(Column<?>[]::new);
+        Column<?>[] config = columns(fields, runs);
         LongColumn seed = LongColumn.create("seed");
         BooleanColumn diverged = BooleanColumn.create("diverged");
         IntColumn divergedAt = IntColumn.create("diverged_at_step");
         DoubleColumn wall = DoubleColumn.create("wall_s");
-        for (Run run : runs) {
-            key.append(run.config().key());
-            for (int i = 0; i < config.length; i++) appendField(config[i], run.config().value(fields.get(i)));
-            seed.append(run.config().seed());
+        for (Run<S> run : runs) {
+            key.append(run.spec().key());
+            for (int i = 0; i < config.length; i++) appendField(config[i], fields.get(i).of(run.spec()));
+            seed.append(run.spec().seed());
             diverged.append(run.log().diverged());
             if (run.log().diverged()) divergedAt.append(run.log().divergedAtStep()); else divergedAt.appendMissing();
             error.append(run.log().error() == null ? "" : run.log().error());
@@ -75,5 +75,9 @@ public final class Results {
         Table t = Table.create(name, key);
         t.addColumns(config);
         return t.addColumns(seed, diverged, divergedAt, error, wall);
+    }
+
+    static <S extends Spec<S>> Column<?>[] columns(List<Field<S>> fields, List<Run<S>> runs) {
+        return fields.stream().map(f -> tableColumn(f, runs)).toArray(Column<?>[]::new);
     }
 }

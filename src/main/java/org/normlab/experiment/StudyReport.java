@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.experiment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import tech.tablesaw.api.Table;
  * Everything a study produced: the sweep behind it, named tables and figures, and its verdicts.
  * In a notebook each part displays itself; {@link #save} writes them for write-ups.
  */
-public record StudyReport(String name, Scale scale, SweepResult sweep, Map<String, Table> tables,
+public record StudyReport(String name, Scale scale, SweepResult<?> sweep, Map<String, Table> tables,
                           Map<String, Chart<?, ?>> figures, List<Verdict> verdicts) {
 
     public StudyReport {

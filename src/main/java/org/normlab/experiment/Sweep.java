@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
 import org.normlab.tensor.Parallelism;
@@ -15,116 +16,106 @@ import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
 
 /**
- * A grid of configs × seeds, run in parallel and stored run by run.
+ * A grid of specs × seeds, run in parallel and stored run by run.
  *
  * <pre>
- * Sweep.of("lr-demo", RunConfig.mlp(List.of(128), Activation.Kind.RELU))
- *      .vary("norm", "none", "BN").vary("lr", 0.01, 0.1, 1.0).seeds(3).run();
+ * Sweep.of("lr-demo", RunSpec.mlp(List.of(128), Activation.Kind.RELU))
+ *      .vary(Axes.NORM, Norm.NONE, Norm.BN).vary(Axes.LR, 0.01, 0.1, 1.0).seeds(3).run();
  * </pre>
  * Runs go to a fixed pool of threads (one per core by default; BLAS itself is single-threaded, see
- * {@code Gemm}); each run's numbers depend only on its config, so results are the same whatever the pool size or
+ * {@code Gemm}); each run's numbers depend only on its spec, so results are the same whatever the pool size or
  * the order runs finish in, and tables list runs in grid order. A run that throws is recorded as failed with its
  * message and the sweep goes on; finished runs are stored as they finish and skipped when the sweep is run again.
+ *
+ * @param <S> the spec type ({@link RunSpec} for supervised runs, {@link GanSpec} for GAN runs)
  */
-public final class Sweep {
+public final class Sweep<S extends Spec<S>> {
     private final String name;
-    private final RunConfig base;
-    /** One axis of the grid: one or more fields that take their values together, one tuple per grid position. */
-    private record Axis(List<String> fields, List<List<Object>> tuples) {}
+    private final S base;
+    /** One axis of the grid with its values, one grid position per value. */
+    private record Varied<S, T>(Axis<S, T> axis, List<T> values) {
+        S apply(S spec, int i) { return axis.apply(spec, values.get(i)); }
+    }
 
-    private final List<Axis> axes = new ArrayList<>();
+    private final List<Varied<S, ?>> axes = new ArrayList<>();
     private int seeds = 1;
 
-    private Sweep(String name, RunConfig base) {
+    private Sweep(String name, S base) {
         if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("Sweep: name '" + name + "' must be a plain file name");
         this.name = name;
         this.base = base;
     }
 
-    public static Sweep of(String name, RunConfig base) { return new Sweep(name, base); }
+    public static <S extends Spec<S>> Sweep<S> of(String name, S base) { return new Sweep<>(name, base); }
 
-    /** Varies one config field over {@code values} (converted as {@link RunConfig#with} does). */
-    public Sweep vary(String field, Object... values) { return vary(field, List.of(values)); }
-
-    public Sweep vary(String field, List<?> values) {
-        return varyTogether(List.of(field), values.stream().<List<?>>map(v -> java.util.Collections.singletonList(v)).toList());
-    }
+    /** Varies the spec along {@code axis} over {@code values}. */
+    @SafeVarargs
+    public final <T> Sweep<S> vary(Axis<S, T> axis, T... values) { return vary(axis, List.of(values)); }
 
     /**
-     * Varies several fields together along one axis: the i-th grid position sets every field to the i-th entry of
-     * its tuple, e.g. batch size with a learning rate scaled to it,
-     * <pre>  varyTogether(List.of("batchSize", "lr"), List.of(List.of(2, 0.00625), List.of(32, 0.1)))</pre>
-     * gives two grid positions, not four. Tables show each field as its own column.
+     * Varies the spec along {@code axis} over {@code values}; an axis made with {@link Axis#and} sets several settings
+     * at each value (one grid position per value, each setting its own table column).
      */
-    public Sweep varyTogether(List<String> fields, List<? extends List<?>> tuples) {
-        if (fields.isEmpty()) throw new IllegalArgumentException("Sweep " + name + ": varyTogether needs at least one field");
-        if (tuples.isEmpty()) throw new IllegalArgumentException("Sweep " + name + ": no values for " + fields);
-        for (String f : fields) {
-            if (f.equals("seed")) throw new IllegalArgumentException("Sweep " + name + ": use seeds(n) for seeds");
-            if (axes.stream().anyMatch(a -> a.fields().contains(f)) || fields.indexOf(f) != fields.lastIndexOf(f)) {
-                throw new IllegalArgumentException("Sweep " + name + ": field " + f + " is varied twice");
+    public <T> Sweep<S> vary(Axis<S, T> axis, List<? extends T> values) {
+        if (values.isEmpty()) throw new IllegalArgumentException("Sweep " + name + ": no values for " + axis);
+        for (Field<S> c : axis.fields()) {
+            if (fields().stream().anyMatch(d -> d.name().equals(c.name())) || axis.fields().stream().filter(d -> d.name().equals(c.name())).count() > 1) {
+                throw new IllegalArgumentException("Sweep " + name + ": " + c.name() + " is varied twice");
             }
         }
-        List<List<Object>> copies = new ArrayList<>();
-        for (List<?> tuple : tuples) {
-            if (tuple.size() != fields.size()) {
-                throw new IllegalArgumentException("Sweep " + name + ": expected " + fields.size() + " values for " + fields + ", got " + tuple);
-            }
-            RunConfig check = base;  // fail now, not mid-sweep, on an unknown field or a bad value
-            for (int i = 0; i < fields.size(); i++) check = check.with(fields.get(i), tuple.get(i));
-            copies.add(java.util.Collections.unmodifiableList(new ArrayList<>(tuple)));
-        }
-        axes.add(new Axis(List.copyOf(fields), List.copyOf(copies)));
+        List<T> copy = List.copyOf(values);
+        for (T v : copy) axis.apply(base, v);  // fail now, not mid-sweep, on a value the spec rejects
+        axes.add(new Varied<>(axis, copy));
         return this;
     }
 
     /** Seeds 0 … n−1 for every grid point. */
-    public Sweep seeds(int n) {
+    public Sweep<S> seeds(int n) {
         if (n < 1) throw new IllegalArgumentException("Sweep " + name + ": needs at least one seed, got " + n);
         seeds = n;
         return this;
     }
 
     public String name() { return name; }
-    public RunConfig base() { return base; }
-    public List<String> variedFields() { return axes.stream().flatMap(a -> a.fields().stream()).toList(); }
+    public S base() { return base; }
 
-    /** Every config in grid order (first axis slowest, seeds fastest). */
-    public List<RunConfig> configs() {
-        List<RunConfig> out = new ArrayList<>(List.of(base));
-        for (Axis axis : axes) {
-            List<RunConfig> next = new ArrayList<>();
-            for (RunConfig c : out) {
-                for (List<Object> tuple : axis.tuples()) {
-                    RunConfig v = c;
-                    for (int i = 0; i < tuple.size(); i++) v = v.with(axis.fields().get(i), tuple.get(i));
-                    next.add(v);
-                }
-            }
+    /** The table fields of the varied settings, in the order they were varied. */
+    public List<Field<S>> fields() { return axes.stream().flatMap(a -> a.axis().fields().stream()).toList(); }
+
+    /** Every spec in grid order (first axis slowest, seeds fastest). */
+    public List<S> specs() {
+        List<S> out = new ArrayList<>(List.of(base));
+        for (Varied<S, ?> axis : axes) {
+            List<S> next = new ArrayList<>();
+            for (S c : out) for (int i = 0; i < axis.values().size(); i++) next.add(axis.apply(c, i));
             out = next;
         }
-        List<RunConfig> withSeeds = new ArrayList<>();
-        for (RunConfig c : out) for (int s = 0; s < seeds; s++) withSeeds.add(c.withSeed(s));
+        List<S> withSeeds = new ArrayList<>();
+        for (S c : out) for (int s = 0; s < seeds; s++) withSeeds.add(c.withSeed(s));
         return withSeeds;
     }
 
-    /** Runs on Fashion-MNIST, storing under {@link ResultStore#defaultStore()}, one thread per core. */
-    public SweepResult run() {
+    /** Runs on Fashion-MNIST, storing under {@link ResultStore#defaultStore()}, one thread per core (a {@link RunSpec} sweep). */
+    public SweepResult<S> run() {
         return run(FashionMnist.train(), FashionMnist.test(), ResultStore.defaultStore(), Progress.auto(),
                 Runtime.getRuntime().availableProcessors());
     }
 
-    public SweepResult run(Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        return run(c -> Experiment.run(c, train, test, null), store, progress, threads);
+    /** Trains each {@link RunSpec} with {@link Experiment#run}; other spec types name their runner ({@link #run(Function, ResultStore, Progress, int)}). */
+    public SweepResult<S> run(Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        if (!(base instanceof RunSpec)) {
+            throw new IllegalArgumentException("Sweep " + name + ": a " + base.getClass().getSimpleName() + " sweep needs its runner, "
+                    + "run(runner, store, progress, threads)");
+        }
+        return run(c -> Experiment.run((RunSpec) c, train, test, null), store, progress, threads);
     }
 
     /**
-     * Like {@link #run(Dataset, Dataset, ResultStore, Progress, int)} with another training procedure for each config
-     * (e.g. a GAN): stored runs are reused, the rest run in parallel and are stored; a run that throws is recorded as
-     * failed.
+     * Runs every spec with {@code runner} (e.g. a GAN's training procedure): stored runs are reused, the rest run in
+     * parallel and are stored; a run that throws is recorded as failed.
      */
-    public SweepResult run(java.util.function.Function<RunConfig, RunLog> runner, ResultStore store, Progress progress, int threads) {
-        List<RunConfig> configs = configs();
+    public SweepResult<S> run(Function<S, RunLog> runner, ResultStore store, Progress progress, int threads) {
+        List<S> configs = specs();
         RunLog[] logs = new RunLog[configs.size()];
         List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
@@ -147,7 +138,7 @@ public final class Sweep {
             ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
             for (int i : todo) {
                 done.submit(() -> {
-                    RunConfig c = configs.get(i);
+                    S c = configs.get(i);
                     logs[i] = runOne(c, runner);
                     store.save(name, c, logs[i]);
                     return i;
@@ -167,12 +158,12 @@ public final class Sweep {
             pool.shutdownNow();
             progress.finish();
         }
-        List<Results.Run> runs = new ArrayList<>();
-        for (int i = 0; i < configs.size(); i++) runs.add(new Results.Run(configs.get(i), logs[i]));
-        return new SweepResult(name, variedFields(), runs);
+        List<Results.Run<S>> runs = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) runs.add(new Results.Run<>(configs.get(i), logs[i]));
+        return new SweepResult<>(name, fields(), runs);
     }
 
-    private static RunLog runOne(RunConfig c, java.util.function.Function<RunConfig, RunLog> runner) {
+    private static <S> RunLog runOne(S c, Function<S, RunLog> runner) {
         try {
             return runner.apply(c);
         } catch (RuntimeException e) {
@@ -182,9 +173,9 @@ public final class Sweep {
         }
     }
 
-    private String describe(RunConfig c, RunLog log) {
+    private String describe(S c, RunLog log) {
         StringBuilder sb = new StringBuilder();
-        for (String f : variedFields()) sb.append(f).append('=').append(c.value(f)).append(' ');
+        for (Field<S> f : fields()) sb.append(f.name()).append('=').append(f.of(c)).append(' ');
         sb.append("seed ").append(c.seed()).append(": ");
         if (log.failed()) return sb.append("FAILED (").append(log.error()).append(')').toString();
         if (log.diverged()) return sb.append("diverged at step ").append(log.divergedAtStep()).toString();

@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.experiment;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,8 +10,10 @@ import java.util.stream.Collectors;
 import org.knowm.xchart.XYChart;
 import org.normlab.plot.Charts;
 import org.normlab.train.RunLog;
+import java.util.Arrays;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
@@ -20,9 +22,24 @@ import tech.tablesaw.columns.Column;
  * What a {@link Sweep} measured, in grid order, with the summaries studies need: final values and
  * steps-to-target with 95% intervals over seeds, the largest stable learning rate, learning curves.
  *
- * @param fields the config fields the sweep varied (the seed is always there too)
+ * @param fields the spec settings the tables show, usually those the sweep varied (the seed is always there too)
  */
-public record SweepResult(String name, List<String> fields, List<Results.Run> runs) {
+public record SweepResult<S extends Spec<S>>(String name, List<Field<S>> fields, List<Results.Run<S>> runs) {
+
+    public SweepResult {
+        fields = List.copyOf(fields);
+        runs = List.copyOf(runs);
+    }
+
+    /** Runs (of one sweep or several) shown by the columns of {@code axes}. */
+    @SafeVarargs
+    public static <S extends Spec<S>> SweepResult<S> of(String name, List<Results.Run<S>> runs, Axis<S, ?>... axes) {
+        return new SweepResult<>(name, Arrays.stream(axes).flatMap(a -> a.fields().stream()).toList(), runs);
+    }
+
+    /** The same runs, grouped and shown by the columns of {@code axes} instead. */
+    @SafeVarargs
+    public final SweepResult<S> groupedBy(Axis<S, ?>... axes) { return of(name, runs, axes); }
 
     /** Tidy: key, varied fields, seed, step, epoch, metric, value. */
     public Table table() { return Results.tidy(name, runs, fields); }
@@ -31,29 +48,29 @@ public record SweepResult(String name, List<String> fields, List<Results.Run> ru
     public Table runsTable() { return Results.runs(name + " runs", runs, fields); }
 
     /** The last logged value of {@code metric}; NaN when the run diverged or failed (it has no final value). */
-    public static double finalValue(Results.Run run, String metric) {
+    public static <S extends Spec<S>> double finalValue(Results.Run<S> run, String metric) {
         RunLog log = run.log();
         return log.diverged() || log.failed() ? Double.NaN : log.last(metric);
     }
 
     /** The first logged step at which {@code metric} reached {@code target} (≥), or NaN if it never did. */
-    public static double stepsTo(Results.Run run, String metric, double target) {
+    public static <S extends Spec<S>> double stepsTo(Results.Run<S> run, String metric, double target) {
         for (RunLog.Point p : run.log().points()) if (p.metric().equals(metric) && p.value() >= target) return p.step();
         return Double.NaN;
     }
 
     /** Runs whose config passes {@code filter}, e.g. {@code c -> c.norm() == Norm.BN}. */
-    public List<Results.Run> where(Predicate<RunConfig> filter) {
-        return runs.stream().filter(r -> filter.test(r.config())).toList();
+    public List<Results.Run<S>> where(Predicate<S> filter) {
+        return runs.stream().filter(r -> filter.test(r.spec())).toList();
     }
 
     /** Mean and 95% interval over the selected runs of a per-run statistic. */
-    public Summary summarize(Predicate<RunConfig> filter, ToDoubleFunction<Results.Run> statistic) {
+    public Summary summarize(Predicate<S> filter, ToDoubleFunction<Results.Run<S>> statistic) {
         return Summary.of(where(filter).stream().mapToDouble(statistic).toArray());
     }
 
     /** Per seed, {@code a − b} of a per-run statistic between two groups of runs (paired by seed). */
-    public Summary pairedDifference(Predicate<RunConfig> a, Predicate<RunConfig> b, ToDoubleFunction<Results.Run> statistic) {
+    public Summary pairedDifference(Predicate<S> a, Predicate<S> b, ToDoubleFunction<Results.Run<S>> statistic) {
         Map<Long, Double> left = bySeed(a, statistic), right = bySeed(b, statistic);
         return Summary.of(left.keySet().stream().filter(right::containsKey).mapToDouble(s -> left.get(s) - right.get(s)).toArray());
     }
@@ -63,42 +80,42 @@ public record SweepResult(String name, List<String> fields, List<Results.Run> ru
      * (e.g. batch 32 → 2, or adding dropout) moves the statistic in one setting than in another. Only seeds present in
      * all four groups count.
      */
-    public Summary pairedInteraction(Predicate<RunConfig> a1, Predicate<RunConfig> a2, Predicate<RunConfig> b1, Predicate<RunConfig> b2,
-                                     ToDoubleFunction<Results.Run> statistic) {
+    public Summary pairedInteraction(Predicate<S> a1, Predicate<S> a2, Predicate<S> b1, Predicate<S> b2,
+                                     ToDoubleFunction<Results.Run<S>> statistic) {
         Map<Long, Double> va1 = bySeed(a1, statistic), va2 = bySeed(a2, statistic), vb1 = bySeed(b1, statistic), vb2 = bySeed(b2, statistic);
         return Summary.of(va1.keySet().stream().filter(s -> va2.containsKey(s) && vb1.containsKey(s) && vb2.containsKey(s))
                 .mapToDouble(s -> (va1.get(s) - va2.get(s)) - (vb1.get(s) - vb2.get(s))).toArray());
     }
 
-    private Map<Long, Double> bySeed(Predicate<RunConfig> filter, ToDoubleFunction<Results.Run> statistic) {
+    private Map<Long, Double> bySeed(Predicate<S> filter, ToDoubleFunction<Results.Run<S>> statistic) {
         Map<Long, Double> m = new LinkedHashMap<>();
-        for (Results.Run r : where(filter)) {
-            if (m.put(r.config().seed(), statistic.applyAsDouble(r)) != null) {
-                throw new IllegalArgumentException("SweepResult " + name + ": the filter selects several runs with seed " + r.config().seed());
+        for (Results.Run<S> r : where(filter)) {
+            if (m.put(r.spec().seed(), statistic.applyAsDouble(r)) != null) {
+                throw new IllegalArgumentException("SweepResult " + name + ": the filter selects several runs with seed " + r.spec().seed());
             }
         }
         return m;
     }
 
     /** Runs grouped by their varied fields (everything but the seed), in grid order. */
-    public Map<List<Object>, List<Results.Run>> groups() {
-        Map<List<Object>, List<Results.Run>> g = new LinkedHashMap<>();
-        for (Results.Run r : runs) {
-            List<Object> k = fields.stream().map(f -> r.config().value(f)).toList();
+    public Map<List<Object>, List<Results.Run<S>>> groups() {
+        Map<List<Object>, List<Results.Run<S>>> g = new LinkedHashMap<>();
+        for (Results.Run<S> r : runs) {
+            List<Object> k = fields.stream().map(f -> f.of(r.spec())).toList();
             g.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
         }
         return g;
     }
 
     /** Per group: runs, diverged, failed, and mean with 95% interval of {@code statistic} over seeds. */
-    public Table summary(String statisticName, ToDoubleFunction<Results.Run> statistic) {
-        Column<?>[] config = fields.stream().map(f -> Results.fieldColumn(f, runs)).toArray(Column<?>[]::new);
+    public Table summary(String statisticName, ToDoubleFunction<Results.Run<S>> statistic) {
+        Column<?>[] config = Results.columns(fields, runs);
         IntColumn count = IntColumn.create("runs"), diverged = IntColumn.create("diverged"), failed = IntColumn.create("failed"),
                 n = IntColumn.create("n");
         DoubleColumn mean = DoubleColumn.create(statisticName), lo = DoubleColumn.create("ci95_lo"), hi = DoubleColumn.create("ci95_hi");
         for (var group : groups().entrySet()) {
             for (int i = 0; i < config.length; i++) Results.appendField(config[i], group.getKey().get(i));
-            List<Results.Run> rs = group.getValue();
+            List<Results.Run<S>> rs = group.getValue();
             count.append(rs.size());
             diverged.append((int) rs.stream().filter(r -> r.log().diverged()).count());
             failed.append((int) rs.stream().filter(r -> r.log().failed()).count());
@@ -122,39 +139,39 @@ public record SweepResult(String name, List<String> fields, List<Results.Run> ru
     }
 
     /**
-     * For each value of {@code groupField}, the largest {@code lr} at which every seed trained: none diverged or
-     * failed, and the final {@code metric} of each was at most {@code maxFinal} (e.g. train loss below chance).
-     * NaN when no learning rate qualified.
+     * For each value along {@code group}, the largest learning rate (along {@code lr}) at which every seed trained: none
+     * diverged or failed, and the final {@code metric} of each was at most {@code maxFinal} (e.g. train loss below
+     * chance). NaN when no learning rate qualified.
      */
-    public Table largestStableLr(String groupField, String metric, double maxFinal) {
-        if (!fields.contains("lr")) throw new IllegalArgumentException("SweepResult " + name + ": the sweep did not vary lr");
+    public Table largestStableLr(Axis<S, ?> group, Axis<S, Double> lr, String metric, double maxFinal) {
+        if (fields.stream().noneMatch(f -> f.name().equals(lr.name()))) throw new IllegalArgumentException("SweepResult " + name + ": the sweep did not vary " + lr);
         Map<Object, Double> best = new LinkedHashMap<>();
         Map<Object, Map<Double, Boolean>> stable = new LinkedHashMap<>();
-        for (Results.Run r : runs) {
-            Object g = r.config().value(groupField);
+        for (Results.Run<S> r : runs) {
+            Object g = group.field().of(r.spec());
             double v = finalValue(r, metric);
             boolean ok = !Double.isNaN(v) && v <= maxFinal;
-            stable.computeIfAbsent(g, x -> new LinkedHashMap<>()).merge(r.config().lr(), ok, Boolean::logicalAnd);
+            stable.computeIfAbsent(g, x -> new LinkedHashMap<>()).merge(lr.get(r.spec()), ok, Boolean::logicalAnd);
         }
         for (var e : stable.entrySet()) {
             best.put(e.getKey(), e.getValue().entrySet().stream().filter(Map.Entry::getValue).mapToDouble(Map.Entry::getKey).max().orElse(Double.NaN));
         }
-        StringColumn group = StringColumn.create(groupField);
-        DoubleColumn lr = DoubleColumn.create("largest stable lr");
-        best.forEach((g, v) -> { group.append(String.valueOf(g)); lr.append(v); });
-        return Table.create(name + ": largest stable lr (all seeds, final " + metric + " ≤ " + maxFinal + ")", group, lr);
+        StringColumn groupColumn = StringColumn.create(group.name());
+        DoubleColumn lrColumn = DoubleColumn.create("largest stable lr");
+        best.forEach((g, v) -> { groupColumn.append(String.valueOf(g)); lrColumn.append(v); });
+        return Table.create(name + ": largest stable lr (all seeds, final " + metric + " ≤ " + maxFinal + ")", groupColumn, lrColumn);
     }
 
     /** One row per run: key, varied fields, seed, and the final value of {@code metric} (NaN: diverged or failed). */
     public Table finals(String metric) {
-        Column<?>[] config = fields.stream().map(f -> Results.fieldColumn(f, runs)).toArray(Column<?>[]::new);
+        Column<?>[] config = Results.columns(fields, runs);
         StringColumn key = StringColumn.create("key");
-        tech.tablesaw.api.LongColumn seed = tech.tablesaw.api.LongColumn.create("seed");
+        LongColumn seed = LongColumn.create("seed");
         DoubleColumn value = DoubleColumn.create("final " + metric);
-        for (Results.Run r : runs) {
-            key.append(r.config().key());
-            for (int i = 0; i < config.length; i++) Results.appendField(config[i], r.config().value(fields.get(i)));
-            seed.append(r.config().seed());
+        for (Results.Run<S> r : runs) {
+            key.append(r.spec().key());
+            for (int i = 0; i < config.length; i++) Results.appendField(config[i], fields.get(i).of(r.spec()));
+            seed.append(r.spec().seed());
             value.append(finalValue(r, metric));
         }
         Table t = Table.create(name + ": final " + metric, key);
@@ -162,9 +179,9 @@ public record SweepResult(String name, List<String> fields, List<Results.Run> ru
         return t.addColumns(seed, value);
     }
 
-    /** Final {@code metric} against the learning rate, one colour per value of {@code groupField}. */
-    public XYChart versusLearningRate(String groupField, String metric) {
-        return Charts.versusLearningRate(finals(metric), groupField, "final " + metric, name + ": final " + metric + " vs learning rate");
+    /** Final {@code metric} against the learning rate, one colour per value along {@code group}. */
+    public XYChart versusLearningRate(Axis<S, ?> group, String metric) {
+        return Charts.versusLearningRate(finals(metric), group.name(), "final " + metric, name + ": final " + metric + " vs learning rate");
     }
 
     /** Learning curves of {@code metric}, one colour per combination of the varied fields. */
@@ -173,7 +190,7 @@ public record SweepResult(String name, List<String> fields, List<Results.Run> ru
         StringColumn group = StringColumn.create("group");
         for (int i = 0; i < t.rowCount(); i++) {
             int row = i;
-            group.append(fields.stream().map(f -> fields.size() == 1 ? String.valueOf(t.column(f).get(row)) : f + "=" + t.column(f).get(row))
+            group.append(fields.stream().map(f -> fields.size() == 1 ? String.valueOf(t.column(f.name()).get(row)) : f.name() + "=" + t.column(f.name()).get(row))
                     .collect(Collectors.joining(" ")));
         }
         t.addColumns(group);

@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.experiment;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,12 +1,24 @@
-package org.normlab.study;
+package org.normlab.studies;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Axis;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Mode;
 import org.normlab.norm.GroupNorm;
@@ -55,15 +67,13 @@ public final class BatchSizeStudy implements Study {
     /** The learning rate for batch size b: linear scaling from {@link #LR_PER_32} at batch 32. */
     public static double lr(int batchSize) { return LR_PER_32 * batchSize / REFERENCE; }
 
-    public static Sweep sweep(Scale scale) {
+    public static Sweep<RunSpec> sweep(Scale scale) {
         int n = trainSize(scale);
-        RunConfig base = RunConfig.lenet(Activation.Kind.RELU).with("momentum", 0.9)
-                .with("trainSize", n).with("testSize", scale.pick(500, 2_000, 10_000)).with("epochs", epochs(scale));
+        RunSpec base = RunSpec.lenet(Activation.Kind.RELU).withMomentum(0.9)
+                .withTrainSize(n).withTestSize(scale.pick(500, 2_000, 10_000)).withEpochs(epochs(scale));
         // Batch size, its learning rate and a log interval giving two logs per epoch move together on one axis.
-        List<List<Object>> batches = new ArrayList<>();
-        for (int b : batchSizes(scale)) batches.add(List.of(b, lr(b), Math.max(1, n / b / 2)));
-        return Sweep.of("batch-size-" + scale, base).vary("norm", NORMS).varyTogether(List.of("batchSize", "lr", "logEvery"), batches)
-                .seeds(seeds(scale));
+        Axis<RunSpec, Integer> batch = Axes.BATCH_SIZE.and(Axes.LR, BatchSizeStudy::lr).and(Axes.LOG_EVERY, b -> Math.max(1, n / b / 2));
+        return Sweep.of("batch-size-" + scale, base).vary(Axes.NORM, NORMS).vary(batch, batchSizes(scale)).seeds(seeds(scale));
     }
 
     @Override
@@ -77,16 +87,16 @@ public final class BatchSizeStudy implements Study {
     }
 
     /** 1 − final test accuracy; NaN when the run diverged or failed. */
-    public static double testError(Results.Run r) { return 1 - SweepResult.finalValue(r, Trainer.TEST_ACC); }
+    public static double testError(Results.Run<RunSpec> r) { return 1 - SweepResult.finalValue(r, Trainer.TEST_ACC); }
 
     /** Per seed, test error of {@code norm} at batch {@code small} minus at batch {@code reference}. */
-    static Summary errorIncrease(SweepResult s, Norm norm, int small, int reference) {
+    static Summary errorIncrease(SweepResult<RunSpec> s, Norm norm, int small, int reference) {
         return s.pairedDifference(c -> c.norm().equals(norm) && c.batchSize() == small, c -> c.norm().equals(norm) && c.batchSize() == reference,
                 BatchSizeStudy::testError);
     }
 
     /** Per seed, [error increase of {@code a} from reference to small batch] − [the same for {@code b}]. */
-    static Summary differenceOfIncreases(SweepResult s, Norm a, Norm b, int small, int reference) {
+    static Summary differenceOfIncreases(SweepResult<RunSpec> s, Norm a, Norm b, int small, int reference) {
         return s.pairedInteraction(c -> c.norm().equals(a) && c.batchSize() == small, c -> c.norm().equals(a) && c.batchSize() == reference,
                 c -> c.norm().equals(b) && c.batchSize() == small, c -> c.norm().equals(b) && c.batchSize() == reference, BatchSizeStudy::testError);
     }
@@ -120,7 +130,7 @@ public final class BatchSizeStudy implements Study {
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult s = sweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> s = sweep(scale).run(train, test, store, progress, threads);
         int inputs = scale.pick(3, 5, 10);
         List<Verdict.Criterion> c = criteria(scale);
         List<Verdict> verdicts = List.of(
@@ -130,7 +140,7 @@ public final class BatchSizeStudy implements Study {
                 c.get(2).judge(groupEquivalence(false, inputs)),
                 c.get(3).judge(groupEquivalence(true, inputs)));
 
-        SweepResult byNormAndBatch = new SweepResult(s.name(), List.of("norm", "batchSize"), s.runs());
+        SweepResult<RunSpec> byNormAndBatch = SweepResult.of(s.name(), s.runs(), Axes.NORM, Axes.BATCH_SIZE);
         Table error = byNormAndBatch.summary("test error", BatchSizeStudy::testError);
         Table increase = increaseTable(s);
         Map<String, Table> tables = new LinkedHashMap<>();
@@ -152,7 +162,7 @@ public final class BatchSizeStudy implements Study {
     }
 
     /** Per norm: test error at batch 2 minus at batch 32, paired by seed. */
-    static Table increaseTable(SweepResult s) {
+    static Table increaseTable(SweepResult<RunSpec> s) {
         StringColumn norm = StringColumn.create("norm");
         DoubleColumn mean = DoubleColumn.create("test error(b=" + SMALL + ") − test error(b=" + REFERENCE + ")"),
                 lo = DoubleColumn.create("ci95_lo"), hi = DoubleColumn.create("ci95_hi");

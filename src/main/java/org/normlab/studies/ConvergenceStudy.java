@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +7,18 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
@@ -34,21 +46,21 @@ public final class ConvergenceStudy implements Study {
 
     public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
 
-    public static Sweep mlpSweep(Scale scale) {
-        RunConfig base = RunConfig.mlp(List.of(256, 256, 256), Activation.Kind.SIGMOID)
-                .with("lr", 0.1).with("batchSize", 64)
-                .with("trainSize", scale.pick(2048, 60_000, 60_000)).with("testSize", scale.pick(1000, 10_000, 10_000))
-                .with("epochs", scale.pick(1, 1, 5)).with("logEvery", scale.pick(4, 47, 94));
-        return Sweep.of("convergence-mlp-" + scale, base).vary("norm", NORMS).seeds(seeds(scale));
+    public static Sweep<RunSpec> mlpSweep(Scale scale) {
+        RunSpec base = RunSpec.mlp(List.of(256, 256, 256), Activation.Kind.SIGMOID)
+                .withLr(0.1).withBatchSize(64)
+                .withTrainSize(scale.pick(2048, 60_000, 60_000)).withTestSize(scale.pick(1000, 10_000, 10_000))
+                .withEpochs(scale.pick(1, 1, 5)).withLogEvery(scale.pick(4, 47, 94));
+        return Sweep.of("convergence-mlp-" + scale, base).vary(Axes.NORM, NORMS).seeds(seeds(scale));
     }
 
-    public static Sweep lenetSweep(Scale scale) {
-        RunConfig base = RunConfig.lenet(Activation.Kind.SIGMOID)
-                .with("lr", 0.9).with("batchSize", 256)
-                .with("trainSize", scale.pick(2048, 60_000, 60_000)).with("testSize", scale.pick(1000, 10_000, 10_000))
-                .with("epochs", scale.pick(1, 1, 10)).with("logEvery", scale.pick(2, 12, 47));
+    public static Sweep<RunSpec> lenetSweep(Scale scale) {
+        RunSpec base = RunSpec.lenet(Activation.Kind.SIGMOID)
+                .withLr(0.9).withBatchSize(256)
+                .withTrainSize(scale.pick(2048, 60_000, 60_000)).withTestSize(scale.pick(1000, 10_000, 10_000))
+                .withEpochs(scale.pick(1, 1, 10)).withLogEvery(scale.pick(2, 12, 47));
         // LeNet's channels (6, 16) are divisible by 2, not 4: GN(2) stands for group norm there.
-        return Sweep.of("convergence-lenet-" + scale, base).vary("norm", Norm.NONE, Norm.BN, Norm.LN, Norm.GN(2)).seeds(seeds(scale));
+        return Sweep.of("convergence-lenet-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN, Norm.LN, Norm.GN(2)).seeds(seeds(scale));
     }
 
     @Override
@@ -63,7 +75,7 @@ public final class ConvergenceStudy implements Study {
      * Standard deviation of successive differences of the logged training loss over the second half of a run: how
      * jagged the curve is once the first transient is over. NaN for runs that diverged or failed.
      */
-    public static double roughness(Results.Run run) {
+    public static double roughness(Results.Run<RunSpec> run) {
         if (run.log().diverged() || run.log().failed()) return Double.NaN;
         List<Double> loss = new ArrayList<>();
         for (RunLog.Point p : run.log().points()) if (p.metric().equals(Trainer.TRAIN_LOSS)) loss.add(p.value());
@@ -75,7 +87,7 @@ public final class ConvergenceStudy implements Study {
     }
 
     /** Steps until train accuracy first reached {@code target}; the run's last step if it never did (a lower bound). */
-    static double stepsOrBudget(Results.Run r, double target) {
+    static double stepsOrBudget(Results.Run<RunSpec> r, double target) {
         double steps = SweepResult.stepsTo(r, Trainer.TRAIN_ACC, target);
         if (!Double.isNaN(steps)) return steps;
         List<RunLog.Point> points = r.log().points();
@@ -83,15 +95,15 @@ public final class ConvergenceStudy implements Study {
     }
 
     /** A diverged or failed run has no final loss; for "how far did training get" it counts as chance level, ln 10. */
-    static double finalLossOrChance(Results.Run r) {
+    static double finalLossOrChance(Results.Run<RunSpec> r) {
         double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
         return Double.isNaN(v) ? Math.log(10) : v;
     }
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult mlp = mlpSweep(scale).run(train, test, store, progress, threads);
-        SweepResult lenet = lenetSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> mlp = mlpSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> lenet = lenetSweep(scale).run(train, test, store, progress, threads);
         List<Verdict.Criterion> c = criteria(scale);
         List<Verdict> verdicts = List.of(
                 c.get(0).judge(mlp.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)),
@@ -103,7 +115,7 @@ public final class ConvergenceStudy implements Study {
         Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
         for (var e : Map.of("mlp", mlp, "lenet", lenet).entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())).toList()) {
             String model = e.getKey();
-            SweepResult s = e.getValue();
+            SweepResult<RunSpec> s = e.getValue();
             double target = model.equals("mlp") ? MLP_TARGET : LENET_TARGET;
             tables.put(model + "-final", join(s.finalSummary(Trainer.TRAIN_LOSS), s.finalSummary(Trainer.TEST_ACC)));
             tables.put(model + "-steps-to-target", s.stepsToSummary(Trainer.TRAIN_ACC, target));
@@ -117,7 +129,7 @@ public final class ConvergenceStudy implements Study {
                     "ci95_lo", "ci95_hi", (model.equals("mlp") ? "MLP" : "LeNet") + ": steps to train accuracy " + target
                             + " (a run that never got there counts as its whole budget)"));
         }
-        SweepResult both = new SweepResult(name(), List.of("model", "norm"), concat(mlp.runs(), lenet.runs()));
+        SweepResult<RunSpec> both = SweepResult.of(name(), concat(mlp.runs(), lenet.runs()), Axes.MODEL, Axes.NORM);
         return new StudyReport(name(), scale, both, tables, figures, verdicts);
     }
 

@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,6 +6,17 @@ import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
@@ -40,22 +51,22 @@ public final class CovariateShiftStudy implements Study {
     public static int seeds(Scale scale) { return scale.pick(2, 5, 10); }
 
     /** Ioffe's MNIST net: 784-100-100-100-10, sigmoid, batch 60, with a probe on unit 0 of the last hidden layer. */
-    static RunConfig base(Scale scale) {
-        return RunConfig.mlp(List.of(100, 100, 100), Activation.Kind.SIGMOID).with("lr", LR).with("batchSize", 60)
-                .with("trainSize", scale.pick(6_000, 60_000, 60_000)).with("testSize", scale.pick(1_000, 10_000, 10_000))
-                .with("epochs", scale.pick(1, 6, 50)).with("maxSteps", scale.pick(100, 6_000, 50_000))
-                .with("logEvery", scale.pick(10, 150, 1_000)).with("probeUnit", 0);
+    static RunSpec base(Scale scale) {
+        return RunSpec.mlp(List.of(100, 100, 100), Activation.Kind.SIGMOID).withLr(LR).withBatchSize(60)
+                .withTrainSize(scale.pick(6_000, 60_000, 60_000)).withTestSize(scale.pick(1_000, 10_000, 10_000))
+                .withEpochs(scale.pick(1, 6, 50)).withMaxSteps(scale.pick(100, 6_000, 50_000))
+                .withLogEvery(scale.pick(10, 150, 1_000)).withProbeUnit(0);
     }
 
     /** none and BN, with the loss landscape measured at every log point on a fixed batch of training images. */
-    public static Sweep mainSweep(Scale scale) {
-        return Sweep.of("covariate-shift-" + scale, base(scale).with("landscapeBatch", scale.pick(120, 600, 600)))
-                .vary("norm", Norm.NONE, Norm.BN).seeds(seeds(scale));
+    public static Sweep<RunSpec> mainSweep(Scale scale) {
+        return Sweep.of("covariate-shift-" + scale, base(scale).withLandscapeBatch(scale.pick(120, 600, 600)))
+                .vary(Axes.NORM, Norm.NONE, Norm.BN).seeds(seeds(scale));
     }
 
     /** Noisy BN, same budget and seeds (its landscape is not measured: every forward would draw fresh noise). */
-    public static Sweep noisySweep(Scale scale) {
-        return Sweep.of("covariate-shift-noisy-" + scale, base(scale)).vary("norm", Norm.NOISY_BN).seeds(seeds(scale));
+    public static Sweep<RunSpec> noisySweep(Scale scale) {
+        return Sweep.of("covariate-shift-noisy-" + scale, base(scale)).vary(Axes.NORM, Norm.NOISY_BN).seeds(seeds(scale));
     }
 
     @Override
@@ -81,7 +92,7 @@ public final class CovariateShiftStudy implements Study {
      * How far the probed unit's input distribution travelled: the mean over the 15th, 50th and 85th percentiles of
      * |value at the last log point − value at the first|. NaN for a diverged or failed run, or fewer than two points.
      */
-    public static double percentileDrift(Results.Run run, String probe) {
+    public static double percentileDrift(Results.Run<RunSpec> run, String probe) {
         if (run.log().diverged() || run.log().failed()) return Double.NaN;
         double sum = 0;
         for (double q : Trainer.PROBE_PERCENTILES) {
@@ -93,7 +104,7 @@ public final class CovariateShiftStudy implements Study {
     }
 
     /** Mean of a metric over all its log points (NaN for a diverged or failed run, or none logged). */
-    public static double meanOver(Results.Run run, String metric) {
+    public static double meanOver(Results.Run<RunSpec> run, String metric) {
         if (run.log().diverged() || run.log().failed()) return Double.NaN;
         List<Double> v = series(run.log(), metric);
         return v.isEmpty() ? Double.NaN : v.stream().mapToDouble(d -> d).average().orElse(Double.NaN);
@@ -101,15 +112,15 @@ public final class CovariateShiftStudy implements Study {
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult main = mainSweep(scale).run(train, test, store, progress, threads);
-        SweepResult noisy = noisySweep(scale).run(train, test, store, progress, threads);
-        List<Results.Run> all = new ArrayList<>(main.runs());
+        SweepResult<RunSpec> main = mainSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> noisy = noisySweep(scale).run(train, test, store, progress, threads);
+        List<Results.Run<RunSpec>> all = new ArrayList<>(main.runs());
         all.addAll(noisy.runs());
-        SweepResult both = new SweepResult(name() + "-" + scale, List.of("norm"), all);
+        SweepResult<RunSpec> both = SweepResult.of(name() + "-" + scale, all, Axes.NORM);
         List<Verdict.Criterion> c = criteria(scale);
-        var none = (java.util.function.Predicate<RunConfig>) r -> r.norm().equals(Norm.NONE);
-        var bn = (java.util.function.Predicate<RunConfig>) r -> r.norm().equals(Norm.BN);
-        var noisyBn = (java.util.function.Predicate<RunConfig>) r -> r.norm().equals(Norm.NOISY_BN);
+        var none = (java.util.function.Predicate<RunSpec>) r -> r.norm().equals(Norm.NONE);
+        var bn = (java.util.function.Predicate<RunSpec>) r -> r.norm().equals(Norm.BN);
+        var noisyBn = (java.util.function.Predicate<RunSpec>) r -> r.norm().equals(Norm.NOISY_BN);
         List<Verdict> verdicts = List.of(
                 c.get(0).judge(main.pairedDifference(none, bn, r -> percentileDrift(r, PROBE))),
                 c.get(1).judge(main.pairedDifference(none, bn, r -> meanOver(r, LossLandscape.LOSS_RANGE))),
@@ -132,7 +143,7 @@ public final class CovariateShiftStudy implements Study {
     }
 
     /** Per norm: mean over seeds of the per-run mean loss range, gradient change and β-smoothness. */
-    static Table landscapeTable(SweepResult main) {
+    static Table landscapeTable(SweepResult<RunSpec> main) {
         StringColumn norm = StringColumn.create("norm");
         DoubleColumn range = DoubleColumn.create("loss range"), change = DoubleColumn.create("max gradient change"),
                 beta = DoubleColumn.create("effective β-smoothness");

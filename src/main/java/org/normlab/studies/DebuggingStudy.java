@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +7,16 @@ import java.util.Map;
 import java.util.function.LongFunction;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Experiment;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.model.Models;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Flatten;
@@ -54,8 +64,8 @@ public final class DebuggingStudy implements Study {
                 Init.he(), new Rng(seed)));
         models.put("LeNet-BN (Models.lenet)", seed -> Models.lenet(Norm.BN, Activation.Kind.SIGMOID, Init.xavier(), new Rng(seed)));
         models.put("hand-assembled BN net", DebuggingStudy::handAssembled);
-        models.put("MLP-BN trained " + scale.pick(100, 300, 900) + " steps", seed -> Experiment.train(RunConfig.mlp(List.of(128, 64), Activation.Kind.RELU)
-                .withNorm(Norm.BN).with("maxSteps", scale.pick(100, 300, 900)).with("testSize", 0).withSeed(seed), train, null, null).model());
+        models.put("MLP-BN trained " + scale.pick(100, 300, 900) + " steps", seed -> Experiment.train(RunSpec.mlp(List.of(128, 64), Activation.Kind.RELU)
+                .withNorm(Norm.BN).withMaxSteps(scale.pick(100, 300, 900)).withTestSize(0).withSeed(seed), train, null, null).model());
         models.put("MLP-LN (no BN)", seed -> Models.mlp(new int[] {784, 128, 64, 10}, Activation.Kind.RELU, Norm.LN, Placement.BEFORE,
                 Init.he(), new Rng(seed)));
         return models;
@@ -142,6 +152,6 @@ public final class DebuggingStudy implements Study {
         List<Verdict> verdicts = new ArrayList<>();
         verdicts.add(c.get(0).judge(Summary.of(correctFailures.stream().mapToDouble(d -> d).toArray())));
         for (int i = 0; i < Faults.NAMES.size(); i++) verdicts.add(c.get(i + 1).judge(Summary.of(caught.get(Faults.NAMES.get(i)).stream().mapToDouble(d -> d).toArray())));
-        return new StudyReport(name(), scale, new SweepResult(name(), List.of(), List.of()), tables, figures, verdicts);
+        return new StudyReport(name(), scale, SweepResult.<RunSpec>of(name(), List.of()), tables, figures, verdicts);
     }
 }

@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,8 +7,18 @@ import java.util.Map;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
 import org.normlab.data.GaussianRing;
+import org.normlab.experiment.GanSpec;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.model.GanMlps;
-import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
 import org.normlab.tensor.Rng;
@@ -26,9 +36,7 @@ import tech.tablesaw.api.Table;
  * samples within 3σ of a centre) and the share of high-quality samples (within 3σ of any centre).
  *
  * <p>The runs reuse {@link Sweep}'s machinery (stored per run under {@code gan-<scale>}, seeds in parallel) with
- * {@link GanTrainer} as the training procedure. A {@link RunConfig} describes a GAN run with these fields: norm, lr,
- * momentum (read as Adam's β₁), batchSize, maxSteps (training steps), logEvery, testSize (samples per coverage
- * measurement), seed; dataset "ring-8" and model "gan-mlp" name the rest.
+ * {@link GanTrainer} as the training procedure; a {@link GanSpec} describes each run.
  */
 public final class GanStudy implements Study {
     /**
@@ -46,33 +54,28 @@ public final class GanStudy implements Study {
 
     public static int steps(Scale scale) { return scale.pick(300, 5000, 20_000); }
 
-    static RunConfig base(Scale scale) {
+    static GanSpec base(Scale scale) {
         int steps = steps(scale);
-        return RunConfig.mlp(List.of(128, 128), Activation.Kind.RELU).with("dataset", "ring-8").with("model", "gan-mlp")
-                .with("optimizer", "adam").with("lr", LR).with("momentum", BETA1).with("batchSize", BATCH).with("maxSteps", steps)
-                .with("logEvery", steps / 20).with("testSize", EVAL_SAMPLES).with("trainSize", 1);
+        return new GanSpec(Norm.NONE, LR, BETA1, BATCH, steps, steps / 20, EVAL_SAMPLES, 0);
     }
 
-    public static Sweep sweep(Scale scale) {
-        return Sweep.of("gan-" + scale, base(scale)).vary("norm", Norm.NONE, Norm.BN).seeds(seeds(scale));
+    public static Sweep<GanSpec> sweep(Scale scale) {
+        return Sweep.of("gan-" + scale, base(scale)).vary(GanSpec.NORM, Norm.NONE, Norm.BN).seeds(seeds(scale));
     }
 
-    /** One GAN run as a config describes it: G and D from the seed's first two streams, training from the third. */
-    public static RunLog train(RunConfig c) {
-        if (!c.dataset().equals("ring-8") || !c.model().equals("gan-mlp")) {
-            throw new IllegalArgumentException("GanStudy: expects dataset ring-8 and model gan-mlp, got " + c.dataset() + ", " + c.model());
-        }
+    /** One GAN run as a spec describes it: G and D from the seed's first two streams, training from the third. */
+    public static RunLog train(GanSpec c) {
         Rng root = new Rng(c.seed());
         var generator = GanMlps.generator(c.norm(), root.split());
         var discriminator = GanMlps.discriminator(c.norm(), root.split());
-        var options = new GanTrainer.Options(c.maxSteps(), c.batchSize(), c.lr(), c.momentum(), GanMlps.GENERATOR_WIDTHS[0], c.logEvery(),
-                c.testSize(), c.maxSteps() / SNAPSHOTS, SNAPSHOT_POINTS);
+        var options = new GanTrainer.Options(c.steps(), c.batchSize(), c.lr(), c.beta1(), GanMlps.GENERATOR_WIDTHS[0], c.logEvery(),
+                c.evalSamples(), c.steps() / SNAPSHOTS, SNAPSHOT_POINTS);
         return GanTrainer.train(generator, discriminator, GaussianRing.STANDARD, options, root.split());
     }
 
     /** Mean of a metric over the logged points in the last quarter of training (one evaluation of a GAN is noisy); NaN if none. */
-    static double lateMean(Results.Run run, String metric) {
-        int last = run.config().maxSteps();
+    static double lateMean(Results.Run<GanSpec> run, String metric) {
+        int last = run.spec().steps();
         double sum = 0;
         int n = 0;
         for (RunLog.Point p : run.log().points()) {
@@ -91,7 +94,7 @@ public final class GanStudy implements Study {
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult gan = sweep(scale).run(GanStudy::train, store, progress, threads);
+        SweepResult<GanSpec> gan = sweep(scale).run(GanStudy::train, store, progress, threads);
         Map<String, Table> tables = new LinkedHashMap<>();
         Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
         figures.put("modes", gan.curves(GanTrainer.MODES_COVERED));
@@ -101,7 +104,7 @@ public final class GanStudy implements Study {
         tables.put("quality", gan.summary("high-quality share, last quarter", r -> lateMean(r, GanTrainer.HIGH_QUALITY)));
         tables.put("per-seed", perSeed(gan));
         for (Norm norm : List.of(Norm.NONE, Norm.BN)) {
-            Results.Run seed0 = gan.where(c -> c.norm() == norm && c.seed() == 0).get(0);
+            Results.Run<GanSpec> seed0 = gan.where(c -> c.norm() == norm && c.seed() == 0).get(0);
             for (int k = 0; k <= SNAPSHOTS; k++) {
                 figures.put("samples-" + norm.label() + "-" + k + "of" + SNAPSHOTS, samples(seed0, norm.label(), k * (steps(scale) / SNAPSHOTS)));
             }
@@ -113,15 +116,15 @@ public final class GanStudy implements Study {
     }
 
     /** Per run: norm, seed, modes covered and high-quality share (last quarter), diverged. */
-    static Table perSeed(SweepResult gan) {
+    static Table perSeed(SweepResult<GanSpec> gan) {
         var norm = tech.tablesaw.api.StringColumn.create("norm");
         var seed = tech.tablesaw.api.LongColumn.create("seed");
         var modes = tech.tablesaw.api.DoubleColumn.create("modes covered");
         var quality = tech.tablesaw.api.DoubleColumn.create("high-quality share");
         var diverged = tech.tablesaw.api.BooleanColumn.create("diverged");
-        for (Results.Run r : gan.runs()) {
-            norm.append(r.config().norm().label());
-            seed.append(r.config().seed());
+        for (Results.Run<GanSpec> r : gan.runs()) {
+            norm.append(r.spec().norm().label());
+            seed.append(r.spec().seed());
             modes.append(lateMean(r, GanTrainer.MODES_COVERED));
             quality.append(lateMean(r, GanTrainer.HIGH_QUALITY));
             diverged.append(r.log().diverged());
@@ -130,7 +133,7 @@ public final class GanStudy implements Study {
     }
 
     /** The generated points of one run logged at {@code step} (in order), as {x[], y[]}. */
-    static double[][] samplesAt(Results.Run run, int step) {
+    static double[][] samplesAt(Results.Run<GanSpec> run, int step) {
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (RunLog.Point p : run.log().points()) {
             if (p.step() != step) continue;
@@ -144,14 +147,14 @@ public final class GanStudy implements Study {
     }
 
     /** Generated points of one run at one snapshot, with the 8 centres (black diamonds), on the square [−3, 3]². */
-    static org.knowm.xchart.XYChart samples(Results.Run run, String label, int step) {
+    static org.knowm.xchart.XYChart samples(Results.Run<GanSpec> run, String label, int step) {
         Map<String, double[][]> sets = new LinkedHashMap<>();
         sets.put("generated, step " + step, samplesAt(run, step));
         GaussianRing ring = GaussianRing.STANDARD;
         double[][] centres = new double[2][ring.modes()];
         for (int k = 0; k < ring.modes(); k++) { centres[0][k] = ring.centre(k)[0]; centres[1][k] = ring.centre(k)[1]; }
         sets.put("mode centres", centres);
-        var chart = Charts.scatter(label + ", seed " + run.config().seed() + ", step " + step, sets);
+        var chart = Charts.scatter(label + ", seed " + run.spec().seed() + ", step " + step, sets);
         var centreSeries = chart.getSeriesMap().get("mode centres");
         centreSeries.setMarkerColor(java.awt.Color.BLACK);
         centreSeries.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);

@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +7,19 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Experiment;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Sequential;
 import org.normlab.norm.Norm;
@@ -41,13 +54,13 @@ public final class InitSensitivityStudy implements Study {
         return h;
     }
 
-    public static Sweep sweep(Scale scale) {
-        RunConfig base = RunConfig.mlp(hidden(3), Activation.Kind.RELU).with("lr", 0.05).with("batchSize", 64)
-                .with("trainSize", scale.pick(640, 6_400, 60_000)).with("testSize", scale.pick(500, 2_000, 10_000))
-                .with("epochs", 1).with("logEvery", scale.pick(5, 25, 100));
+    public static Sweep<RunSpec> sweep(Scale scale) {
+        RunSpec base = RunSpec.mlp(hidden(3), Activation.Kind.RELU).withLr(0.05).withBatchSize(64)
+                .withTrainSize(scale.pick(640, 6_400, 60_000)).withTestSize(scale.pick(500, 2_000, 10_000))
+                .withEpochs(1).withLogEvery(scale.pick(5, 25, 100));
         List<List<Integer>> depths = (scale == Scale.SMOKE ? List.of(3, 10) : DEPTHS).stream().map(InitSensitivityStudy::hidden).toList();
-        return Sweep.of("init-sensitivity-" + scale, base).vary("norm", Norm.NONE, Norm.BN).vary("hidden", depths)
-                .vary("initScale", scale == Scale.SMOKE ? List.of(0.1, 1.0, 10.0) : SCALES).seeds(seeds(scale));
+        return Sweep.of("init-sensitivity-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN).vary(Axes.HIDDEN, depths)
+                .vary(Axes.INIT_SCALE, scale == Scale.SMOKE ? List.of(0.1, 1.0, 10.0) : SCALES).seeds(seeds(scale));
     }
 
     @Override
@@ -55,19 +68,19 @@ public final class InitSensitivityStudy implements Study {
         return List.of(Verdict.Criterion.above("C7", "share of init scale × depth cells that train (BN) − (none), paired by seed", 0));
     }
 
-    static double finalLossOrChance(Results.Run r) {
+    static double finalLossOrChance(Results.Run<RunSpec> r) {
         double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
         return Double.isNaN(v) ? Math.log(10) : v;
     }
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult sweep = sweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, threads);
         // Per seed and norm: the share of grid cells in which the network trained.
         Map<String, Map<Long, double[]>> cells = new LinkedHashMap<>();  // norm → seed → {trained, cells}
-        for (Results.Run r : sweep.runs()) {
-            double[] count = cells.computeIfAbsent(r.config().norm().label(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(r.config().seed(), k -> new double[2]);
+        for (Results.Run<RunSpec> r : sweep.runs()) {
+            double[] count = cells.computeIfAbsent(r.spec().norm().label(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.spec().seed(), k -> new double[2]);
             double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
             if (!Double.isNaN(v) && v <= TRAINS_BELOW) count[0]++;
             count[1]++;
@@ -102,7 +115,7 @@ public final class InitSensitivityStudy implements Study {
         Table all = null;
         for (Norm n : List.of(Norm.NONE, Norm.BN)) {
             for (double s : List.of(0.1, 1.0, 10.0)) {
-                RunConfig c = RunConfig.mlp(hidden(depth), Activation.Kind.RELU).withNorm(n).with("initScale", s);
+                RunSpec c = RunSpec.mlp(hidden(depth), Activation.Kind.RELU).withNorm(n).withInitScale(s);
                 Sequential model = Experiment.model(c, new Rng(0).split());
                 Table t = Diagnostics.activationScales(model, data.head(256).inputs());
                 t.addColumns(StringColumn.create("norm", java.util.Collections.nCopies(t.rowCount(), n.label())),

@@ -1,10 +1,22 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.Trainer;
@@ -29,22 +41,22 @@ public final class LrToleranceStudy implements Study {
 
     public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
 
-    public static Sweep mlpSweep(Scale scale) {
-        RunConfig base = RunConfig.mlp(List.of(128, 128, 128, 128, 128, 128), Activation.Kind.RELU)
-                .with("batchSize", 64).with("trainSize", scale.pick(1024, 6_400, 60_000)).with("testSize", scale.pick(500, 2_000, 10_000))
-                .with("epochs", 1).with("logEvery", scale.pick(4, 25, 100));
-        return Sweep.of("lr-tolerance-mlp-" + scale, base).vary("norm", Norm.NONE, Norm.BN, Norm.LN, Norm.GN(4))
-                .vary("lr", scale == Scale.SMOKE ? List.of(0.01, 0.3, 10.0) : LEARNING_RATES).seeds(seeds(scale));
+    public static Sweep<RunSpec> mlpSweep(Scale scale) {
+        RunSpec base = RunSpec.mlp(List.of(128, 128, 128, 128, 128, 128), Activation.Kind.RELU)
+                .withBatchSize(64).withTrainSize(scale.pick(1024, 6_400, 60_000)).withTestSize(scale.pick(500, 2_000, 10_000))
+                .withEpochs(1).withLogEvery(scale.pick(4, 25, 100));
+        return Sweep.of("lr-tolerance-mlp-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN, Norm.LN, Norm.GN(4))
+                .vary(Axes.LR, scale == Scale.SMOKE ? List.of(0.01, 0.3, 10.0) : LEARNING_RATES).seeds(seeds(scale));
     }
 
-    public static Sweep lenetSweep(Scale scale) {
+    public static Sweep<RunSpec> lenetSweep(Scale scale) {
         // ReLU: the sigmoid LeNet without normalization needs epochs to leave chance level (see notebook 01), far more
         // than this grid's budget allows, so no learning rate would "train" and the comparison would say nothing.
-        RunConfig base = RunConfig.lenet(Activation.Kind.RELU)
-                .with("batchSize", 128).with("trainSize", scale.pick(1024, 19_200, 60_000)).with("testSize", scale.pick(500, 2_000, 10_000))
-                .with("epochs", 1).with("logEvery", scale.pick(2, 25, 50));
-        return Sweep.of("lr-tolerance-lenet-" + scale, base).vary("norm", Norm.NONE, Norm.BN)
-                .vary("lr", scale == Scale.SMOKE ? List.of(0.01, 0.3, 10.0) : LEARNING_RATES).seeds(seeds(scale));
+        RunSpec base = RunSpec.lenet(Activation.Kind.RELU)
+                .withBatchSize(128).withTrainSize(scale.pick(1024, 19_200, 60_000)).withTestSize(scale.pick(500, 2_000, 10_000))
+                .withEpochs(1).withLogEvery(scale.pick(2, 25, 50));
+        return Sweep.of("lr-tolerance-lenet-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN)
+                .vary(Axes.LR, scale == Scale.SMOKE ? List.of(0.01, 0.3, 10.0) : LEARNING_RATES).seeds(seeds(scale));
     }
 
     @Override
@@ -54,19 +66,19 @@ public final class LrToleranceStudy implements Study {
     }
 
     /** Whether a run trained: finished, with final training loss at most {@link #TRAINS_BELOW}. */
-    public static boolean trains(Results.Run r) {
+    public static boolean trains(Results.Run<RunSpec> r) {
         double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
         return !Double.isNaN(v) && v <= TRAINS_BELOW;
     }
 
     /** Per seed and norm, the largest learning rate that trains (NaN if none did). Columns: norm, seed, largest lr. */
-    public static Table largestPerSeed(SweepResult sweep) {
+    public static Table largestPerSeed(SweepResult<RunSpec> sweep) {
         Map<String, Map<Long, Double>> best = new LinkedHashMap<>();
-        for (Results.Run r : sweep.runs()) {
-            Map<Long, Double> bySeed = best.computeIfAbsent(r.config().norm().label(), k -> new LinkedHashMap<>());
-            double current = bySeed.getOrDefault(r.config().seed(), Double.NaN);
-            if (trains(r) && (Double.isNaN(current) || r.config().lr() > current)) bySeed.put(r.config().seed(), r.config().lr());
-            else bySeed.putIfAbsent(r.config().seed(), Double.NaN);
+        for (Results.Run<RunSpec> r : sweep.runs()) {
+            Map<Long, Double> bySeed = best.computeIfAbsent(r.spec().norm().label(), k -> new LinkedHashMap<>());
+            double current = bySeed.getOrDefault(r.spec().seed(), Double.NaN);
+            if (trains(r) && (Double.isNaN(current) || r.spec().lr() > current)) bySeed.put(r.spec().seed(), r.spec().lr());
+            else bySeed.putIfAbsent(r.spec().seed(), Double.NaN);
         }
         StringColumn norm = StringColumn.create("norm");
         LongColumn seed = LongColumn.create("seed");
@@ -76,13 +88,13 @@ public final class LrToleranceStudy implements Study {
     }
 
     /** Per norm and learning rate: runs, how many diverged, how many trained. */
-    static Table seedsThatTrain(SweepResult sweep) {
+    static Table seedsThatTrain(SweepResult<RunSpec> sweep) {
         StringColumn norm = StringColumn.create("norm");
         DoubleColumn lr = DoubleColumn.create("lr");
         tech.tablesaw.api.IntColumn runs = tech.tablesaw.api.IntColumn.create("runs"), diverged = tech.tablesaw.api.IntColumn.create("diverged"),
                 trained = tech.tablesaw.api.IntColumn.create("trained (final loss ≤ " + TRAINS_BELOW + ")");
         for (var group : sweep.groups().values()) {
-            RunConfig c = group.get(0).config();
+            RunSpec c = group.get(0).spec();
             norm.append(c.norm().label());
             lr.append(c.lr());
             runs.append(group.size());
@@ -105,23 +117,23 @@ public final class LrToleranceStudy implements Study {
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult mlp = mlpSweep(scale).run(train, test, store, progress, threads);
-        SweepResult lenet = lenetSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> mlp = mlpSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> lenet = lenetSweep(scale).run(train, test, store, progress, threads);
         Map<String, Table> tables = new LinkedHashMap<>();
         Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        for (SweepResult s : List.of(mlp, lenet)) {
+        for (SweepResult<RunSpec> s : List.of(mlp, lenet)) {
             String model = s == mlp ? "mlp" : "lenet";
             tables.put(model + "-largest-lr-per-seed", largestPerSeed(s));
-            tables.put(model + "-largest-stable-lr", s.largestStableLr("norm", Trainer.TRAIN_LOSS, TRAINS_BELOW));
+            tables.put(model + "-largest-stable-lr", s.largestStableLr(Axes.NORM, Axes.LR, Trainer.TRAIN_LOSS, TRAINS_BELOW));
             tables.put(model + "-seeds-that-train", seedsThatTrain(s));
-            var chart = s.versusLearningRate("norm", Trainer.TRAIN_LOSS);
+            var chart = s.versusLearningRate(Axes.NORM, Trainer.TRAIN_LOSS);
             chart.setTitle((s == mlp ? "deep ReLU MLP (6×128)" : "LeNet (ReLU)") + ": final training loss vs learning rate");
             figures.put(model + "-loss-vs-lr", chart);
         }
         List<Verdict.Criterion> c = criteria(scale);
         List<Verdict> verdicts = List.of(c.get(0).judge(logRatio(largestPerSeed(mlp))), c.get(1).judge(logRatio(largestPerSeed(lenet))));
-        List<Results.Run> all = new java.util.ArrayList<>(mlp.runs());
+        List<Results.Run<RunSpec>> all = new java.util.ArrayList<>(mlp.runs());
         all.addAll(lenet.runs());
-        return new StudyReport(name(), scale, new SweepResult(name(), List.of("model", "norm", "lr"), all), tables, figures, verdicts);
+        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.MODEL, Axes.NORM, Axes.LR), tables, figures, verdicts);
     }
 }

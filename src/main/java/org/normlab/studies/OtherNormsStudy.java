@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -6,6 +6,17 @@ import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.Trainer;
@@ -34,37 +45,37 @@ public final class OtherNormsStudy implements Study {
 
     public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
 
-    static RunConfig common(RunConfig c, Scale scale) {
-        return c.with("batchSize", 64).with("trainSize", scale.pick(1024, 12_000, 60_000)).with("testSize", scale.pick(500, 2_000, 10_000))
-                .with("epochs", 1).with("logEvery", scale.pick(4, 50, 100));
+    static RunSpec common(RunSpec c, Scale scale) {
+        return c.withBatchSize(64).withTrainSize(scale.pick(1024, 12_000, 60_000)).withTestSize(scale.pick(500, 2_000, 10_000))
+                .withEpochs(1).withLogEvery(scale.pick(4, 50, 100));
     }
 
-    public static Sweep lrnSweep(Scale scale) {
-        RunConfig base = common(RunConfig.lenet(Activation.Kind.RELU).with("lr", 0.05).with("momentum", 0.9), scale)
-                .with("epochs", scale.pick(1, 2, 5));
-        return Sweep.of("other-norms-lrn-" + scale, base).vary("norm", Norm.NONE, Norm.LRN).seeds(seeds(scale));
+    public static Sweep<RunSpec> lrnSweep(Scale scale) {
+        RunSpec base = common(RunSpec.lenet(Activation.Kind.RELU).withLr(0.05).withMomentum(0.9), scale)
+                .withEpochs(scale.pick(1, 2, 5));
+        return Sweep.of("other-norms-lrn-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.LRN).seeds(seeds(scale));
     }
 
-    public static Sweep deepSweep(Scale scale) {
+    public static Sweep<RunSpec> deepSweep(Scale scale) {
         // Revised after the first default run: 12 000 images (187 steps) took about 1 s per run; one epoch of all
         // 60 000 costs little more. The first run's C15 (20-layer MLP) verdict was INCONCLUSIVE.
-        RunConfig base = common(RunConfig.mlp(Collections.nCopies(DEEP_LAYERS - 1, DEEP_WIDTH), Activation.Kind.RELU).with("lr", 0.05), scale)
-                .with("trainSize", scale.pick(1024, 60_000, 60_000)).with("logEvery", scale.pick(4, 100, 100));
-        return Sweep.of("other-norms-deep-" + scale, base).vary("norm", Norm.NONE, Norm.BN).seeds(seeds(scale));
+        RunSpec base = common(RunSpec.mlp(Collections.nCopies(DEEP_LAYERS - 1, DEEP_WIDTH), Activation.Kind.RELU).withLr(0.05), scale)
+                .withTrainSize(scale.pick(1024, 60_000, 60_000)).withLogEvery(scale.pick(4, 100, 100));
+        return Sweep.of("other-norms-deep-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN).seeds(seeds(scale));
     }
 
     /**
      * The MBConv net, evaluated on 500 test images: the trainer evaluates in batches of up to 1 000, and at 1 000 the
      * expanded 14×14 feature maps of two parallel runs overflow a 1 GB kernel heap.
      */
-    public static Sweep mbconvSweep(Scale scale) {
-        RunConfig base = common(RunConfig.mlp(List.of(), Activation.Kind.RELU).with("model", "mbconv").with("lr", 0.05).with("momentum", 0.9), scale)
-                .with("trainSize", scale.pick(512, 12_000, 60_000)).with("testSize", scale.pick(256, 500, 500));
-        return Sweep.of("other-norms-mbconv-" + scale, base).vary("norm", Norm.NONE, Norm.BN).seeds(seeds(scale));
+    public static Sweep<RunSpec> mbconvSweep(Scale scale) {
+        RunSpec base = common(RunSpec.mbconv().withLr(0.05).withMomentum(0.9), scale)
+                .withTrainSize(scale.pick(512, 12_000, 60_000)).withTestSize(scale.pick(256, 500, 500));
+        return Sweep.of("other-norms-mbconv-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN).seeds(seeds(scale));
     }
 
     /** Final training loss; ln 10 (chance) for a run that diverged or failed. */
-    static double finalLossOrChance(Results.Run r) {
+    static double finalLossOrChance(Results.Run<RunSpec> r) {
         double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
         return r.log().diverged() || r.log().failed() || Double.isNaN(v) ? Math.log(10) : v;
     }
@@ -79,9 +90,9 @@ public final class OtherNormsStudy implements Study {
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult lrn = lrnSweep(scale).run(train, test, store, progress, threads);
-        SweepResult deep = deepSweep(scale).run(train, test, store, progress, threads);
-        SweepResult mbconv = mbconvSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> lrn = lrnSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> deep = deepSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> mbconv = mbconvSweep(scale).run(train, test, store, progress, threads);
         Map<String, Table> tables = new LinkedHashMap<>();
         Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
         figures.put("lrn-test-acc", lrn.curves(Trainer.TEST_ACC));
@@ -100,18 +111,18 @@ public final class OtherNormsStudy implements Study {
                 c.get(0).judge(lrn.pairedDifference(r -> r.norm() == Norm.LRN, r -> r.norm() == Norm.NONE, r -> SweepResult.finalValue(r, Trainer.TEST_ACC))),
                 c.get(1).judge(deep.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance)),
                 c.get(2).judge(mbconv.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance)));
-        List<Results.Run> all = new java.util.ArrayList<>(lrn.runs());
+        List<Results.Run<RunSpec>> all = new java.util.ArrayList<>(lrn.runs());
         all.addAll(deep.runs());
         all.addAll(mbconv.runs());
-        return new StudyReport(name(), scale, new SweepResult(name(), List.of("model", "norm"), all), tables, figures, verdicts);
+        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.MODEL, Axes.NORM), tables, figures, verdicts);
     }
 
     /** Mean wall time per run, per sweep and norm (seconds): what each model costs in pure Java. */
-    static Table wallTime(List<SweepResult> sweeps) {
+    static Table wallTime(List<SweepResult<RunSpec>> sweeps) {
         var sweep = tech.tablesaw.api.StringColumn.create("sweep");
         var norm = tech.tablesaw.api.StringColumn.create("norm");
         var seconds = tech.tablesaw.api.DoubleColumn.create("mean wall time per run (s)");
-        for (SweepResult s : sweeps) {
+        for (SweepResult<RunSpec> s : sweeps) {
             for (var g : s.groups().entrySet()) {
                 sweep.append(s.name());
                 norm.append(String.valueOf(g.getKey().get(0)));

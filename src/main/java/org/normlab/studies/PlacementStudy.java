@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,7 +7,21 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Axis;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
+import org.normlab.nn.Init;
 import org.normlab.norm.Norm;
 import org.normlab.norm.Placement;
 import org.normlab.plot.Charts;
@@ -34,17 +48,15 @@ public final class PlacementStudy implements Study {
 
     /**
      * Both activations × both placements of one network. ReLU nets start from He initialization, sigmoid nets from
-     * Xavier's (the initialization follows the activation, as {@link RunConfig#mlp} chooses it).
+     * Xavier's (the initialization follows the activation, as {@link RunSpec#mlp} chooses it).
      */
-    public static Sweep sweep(String model, Scale scale) {
-        RunConfig base = (model.equals("mlp") ? RunConfig.mlp(List.of(256, 256, 256), Activation.Kind.RELU) : RunConfig.lenet(Activation.Kind.RELU))
-                .withNorm(Norm.BN).with("lr", 0.05).with("momentum", 0.9).with("batchSize", 64)
-                .with("trainSize", scale.pick(1024, 10_000, 60_000)).with("testSize", scale.pick(500, 2_000, 10_000))
-                .with("epochs", scale.pick(1, 2, 5)).with("logEvery", scale.pick(4, 40, 200));
-        List<List<Object>> activations = new ArrayList<>();
-        for (Activation.Kind a : ACTIVATIONS) activations.add(List.of(a, a == Activation.Kind.RELU ? "he" : "xavier"));
-        return Sweep.of("placement-" + model + "-" + scale, base).varyTogether(List.of("activation", "init"), activations)
-                .vary("placement", PLACEMENTS).seeds(seeds(scale));
+    public static Sweep<RunSpec> sweep(String model, Scale scale) {
+        RunSpec base = (model.equals("mlp") ? RunSpec.mlp(List.of(256, 256, 256), Activation.Kind.RELU) : RunSpec.lenet(Activation.Kind.RELU))
+                .withNorm(Norm.BN).withLr(0.05).withMomentum(0.9).withBatchSize(64)
+                .withTrainSize(scale.pick(1024, 10_000, 60_000)).withTestSize(scale.pick(500, 2_000, 10_000))
+                .withEpochs(scale.pick(1, 2, 5)).withLogEvery(scale.pick(4, 40, 200));
+        Axis<RunSpec, Activation.Kind> activation = Axes.ACTIVATION.and(Axes.INIT, a -> a == Activation.Kind.RELU ? Init.Kind.HE : Init.Kind.XAVIER);
+        return Sweep.of("placement-" + model + "-" + scale, base).vary(activation, ACTIVATIONS).vary(Axes.PLACEMENT, PLACEMENTS).seeds(seeds(scale));
     }
 
     @Override
@@ -60,25 +72,25 @@ public final class PlacementStudy implements Study {
     }
 
     /** Per seed, final test accuracy with BN before minus after the activation, for one activation. */
-    public static Summary beforeMinusAfter(SweepResult s, Activation.Kind activation) {
+    public static Summary beforeMinusAfter(SweepResult<RunSpec> s, Activation.Kind activation) {
         return s.pairedDifference(c -> c.activation() == activation && c.placement() == Placement.BEFORE,
                 c -> c.activation() == activation && c.placement() == Placement.AFTER, r -> SweepResult.finalValue(r, Trainer.TEST_ACC));
     }
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult mlp = sweep("mlp", scale).run(train, test, store, progress, threads);
-        SweepResult lenet = sweep("lenet", scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> mlp = sweep("mlp", scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> lenet = sweep("lenet", scale).run(train, test, store, progress, threads);
         List<Verdict.Criterion> c = criteria(scale);
         List<Verdict> verdicts = new ArrayList<>();
         int i = 0;
-        for (SweepResult s : List.of(mlp, lenet)) for (Activation.Kind a : ACTIVATIONS) verdicts.add(c.get(i++).judge(beforeMinusAfter(s, a)));
+        for (SweepResult<RunSpec> s : List.of(mlp, lenet)) for (Activation.Kind a : ACTIVATIONS) verdicts.add(c.get(i++).judge(beforeMinusAfter(s, a)));
 
         Map<String, Table> tables = new LinkedHashMap<>();
         Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        for (SweepResult s : List.of(mlp, lenet)) {
+        for (SweepResult<RunSpec> s : List.of(mlp, lenet)) {
             String model = s == mlp ? "mlp" : "lenet", title = s == mlp ? "MLP 3×256 + BN" : "LeNet + BN";
-            SweepResult grouped = new SweepResult(s.name(), List.of("activation", "placement"), s.runs());
+            SweepResult<RunSpec> grouped = SweepResult.of(s.name(), s.runs(), Axes.ACTIVATION, Axes.PLACEMENT);
             Table acc = grouped.finalSummary(Trainer.TEST_ACC);
             tables.put(model + "-final", acc);
             Table bars = acc.copy();
@@ -91,8 +103,8 @@ public final class PlacementStudy implements Study {
             curves.setTitle(title + ": test accuracy during training");
             figures.put(model + "-curves", curves);
         }
-        List<Results.Run> all = new ArrayList<>(mlp.runs());
+        List<Results.Run<RunSpec>> all = new ArrayList<>(mlp.runs());
         all.addAll(lenet.runs());
-        return new StudyReport(name(), scale, new SweepResult(name(), List.of("model", "activation", "placement"), all), tables, figures, verdicts);
+        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.MODEL, Axes.ACTIVATION, Axes.PLACEMENT), tables, figures, verdicts);
     }
 }

@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +7,18 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Budget;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.Trainer;
@@ -28,18 +40,18 @@ public final class Quickstart implements Study {
     @Override public String title() { return "a sigmoid MLP on Fashion-MNIST with and without BatchNorm"; }
 
     /** The config of seed 0 without normalization at this scale; the study varies norm and seed. */
-    public static RunConfig baseConfig(Scale scale) {
-        return RunConfig.mlp(scale.pick(List.of(128, 128), List.of(256, 256, 256), List.of(256, 256, 256)), Activation.Kind.SIGMOID)
-                .with("epochs", scale.pick(1, 2, 10))
-                .with("trainSize", scale.pick(2048, 60_000, 60_000))
-                .with("testSize", scale.pick(1000, 10_000, 10_000))
-                .with("logEvery", scale.pick(4, 47, 94));
+    public static RunSpec baseConfig(Scale scale) {
+        return RunSpec.mlp(scale.pick(List.of(128, 128), List.of(256, 256, 256), List.of(256, 256, 256)), Activation.Kind.SIGMOID)
+                .withEpochs(scale.pick(1, 2, 10))
+                .withTrainSize(scale.pick(2048, 60_000, 60_000))
+                .withTestSize(scale.pick(1000, 10_000, 10_000))
+                .withLogEvery(scale.pick(4, 47, 94));
     }
 
     public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
 
-    public static Sweep sweep(Scale scale) {
-        return Sweep.of("quickstart-" + scale, baseConfig(scale)).vary("norm", NORMS).seeds(seeds(scale));
+    public static Sweep<RunSpec> sweep(Scale scale) {
+        return Sweep.of("quickstart-" + scale, baseConfig(scale)).vary(Axes.NORM, NORMS).seeds(seeds(scale));
     }
 
     @Override
@@ -57,13 +69,13 @@ public final class Quickstart implements Study {
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult sweep = sweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, threads);
         Summary lossGap = sweep.pairedDifference(c -> c.norm() == Norm.NONE, c -> c.norm() == Norm.BN,
                 r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS));
         Map<String, Table> tables = new LinkedHashMap<>();
         tables.put("summary", summary(scale, sweep));
         Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        RunConfig base = baseConfig(scale);
+        RunSpec base = baseConfig(scale);
         String setup = " — sigmoid MLP " + base.hidden() + ", Fashion-MNIST, lr " + base.lr() + ", batch " + base.batchSize();
         for (String metric : List.of(Trainer.TRAIN_LOSS, Trainer.TEST_ACC)) {
             XYChart chart = sweep.curves(metric);
@@ -77,7 +89,7 @@ public final class Quickstart implements Study {
      * Per norm, means over seeds: final train loss and accuracy, final test accuracy, and the first logged step at
      * which train accuracy reached {@link #TARGET_TRAIN_ACC} (missing when a seed never did).
      */
-    static Table summary(Scale scale, SweepResult sweep) {
+    static Table summary(Scale scale, SweepResult<RunSpec> sweep) {
         Table t = Table.create("quickstart summary (" + scale + ")");
         Table loss = sweep.finalSummary(Trainer.TRAIN_LOSS), acc = sweep.finalSummary(Trainer.TRAIN_ACC),
                 test = sweep.finalSummary(Trainer.TEST_ACC), steps = sweep.stepsToSummary(Trainer.TRAIN_ACC, TARGET_TRAIN_ACC);
@@ -96,7 +108,7 @@ public final class Quickstart implements Study {
     /** The quickstart's report with the short names the notebook uses. */
     public record Result(StudyReport report) {
         public Scale scale() { return report.scale(); }
-        public RunConfig base() { return baseConfig(report.scale()); }
+        public RunSpec base() { return baseConfig(report.scale()); }
         /** Tidy: key, norm, seed, step, epoch, metric, value. */
         public Table table() { return report.results(); }
         public Table runs() { return report.runs(); }

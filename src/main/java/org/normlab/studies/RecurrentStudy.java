@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,8 +7,22 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
-import org.normlab.nn.Activation;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Experiment;
+import org.normlab.experiment.InferenceModes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
+import org.normlab.model.ModelSpec;
 import org.normlab.norm.Norm;
+import org.normlab.tensor.Rng;
 import org.normlab.train.Trainer;
 import tech.tablesaw.api.Table;
 
@@ -36,22 +50,22 @@ public final class RecurrentStudy implements Study {
 
     public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
 
-    static RunConfig base(Scale scale) {
-        return RunConfig.mlp(List.of(scale.pick(32, 64, 128)), Activation.Kind.TANH).with("model", "lstm")
-                .with("lr", LR).with("batchSize", 64).with("inputShift", INPUT_SHIFT)
-                .with("trainSize", scale.pick(2_048, 60_000, 60_000)).with("testSize", scale.pick(500, 2_000, 10_000))
-                .with("epochs", scale.pick(1, 2, 5)).with("maxSteps", scale.pick(30, 1_500, 0))
-                .with("logEvery", scale.pick(5, 75, 200));
+    static RunSpec base(Scale scale) {
+        return RunSpec.recurrent(ModelSpec.Recurrent.Cell.LSTM, scale.pick(32, 64, 128))
+                .withLr(LR).withBatchSize(64).withInputShift(INPUT_SHIFT)
+                .withTrainSize(scale.pick(2_048, 60_000, 60_000)).withTestSize(scale.pick(500, 2_000, 10_000))
+                .withEpochs(scale.pick(1, 2, 5)).withMaxSteps(scale.pick(30, 1_500, 0))
+                .withLogEvery(scale.pick(5, 75, 200));
     }
 
     /** none, LN and BN per step, all with γ₀ = 1. */
-    public static Sweep normSweep(Scale scale) {
-        return Sweep.of("recurrent-" + scale, base(scale)).vary("norm", Norm.NONE, Norm.LN, Norm.BN).seeds(seeds(scale));
+    public static Sweep<RunSpec> normSweep(Scale scale) {
+        return Sweep.of("recurrent-" + scale, base(scale)).vary(Axes.NORM, Norm.NONE, Norm.LN, Norm.BN).seeds(seeds(scale));
     }
 
     /** BN per step with Cooijmans et al.'s γ₀ = 0.1. */
-    public static Sweep smallGammaSweep(Scale scale) {
-        return Sweep.of("recurrent-gamma-" + scale, base(scale).withNorm(Norm.BN)).vary("gamma0", 0.1).seeds(seeds(scale));
+    public static Sweep<RunSpec> smallGammaSweep(Scale scale) {
+        return Sweep.of("recurrent-gamma-" + scale, base(scale).withNorm(Norm.BN)).vary(Axes.GAMMA0, 0.1).seeds(seeds(scale));
     }
 
     @Override
@@ -62,19 +76,19 @@ public final class RecurrentStudy implements Study {
                 Verdict.Criterion.above("C10 (γ₀ = 0.1)", "final train loss (BN per step, γ₀=1) − (BN per step, γ₀=0.1), paired by seed", 0));
     }
 
-    static Predicate<RunConfig> variant(Norm norm, double gamma0) {
+    static Predicate<RunSpec> variant(Norm norm, double gamma0) {
         return c -> c.norm().equals(norm) && c.gamma0() == gamma0;
     }
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult norms = normSweep(scale).run(train, test, store, progress, threads);
-        SweepResult gamma = smallGammaSweep(scale).run(train, test, store, progress, threads);
-        List<Results.Run> all = new ArrayList<>(norms.runs());
+        SweepResult<RunSpec> norms = normSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> gamma = smallGammaSweep(scale).run(train, test, store, progress, threads);
+        List<Results.Run<RunSpec>> all = new ArrayList<>(norms.runs());
         all.addAll(gamma.runs());
-        SweepResult both = new SweepResult(name() + "-" + scale, List.of("norm", "gamma0"), all);
+        SweepResult<RunSpec> both = SweepResult.of(name() + "-" + scale, all, Axes.NORM, Axes.GAMMA0);
         List<Verdict.Criterion> c = criteria(scale);
-        java.util.function.ToDoubleFunction<Results.Run> finalLoss = r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
+        java.util.function.ToDoubleFunction<Results.Run<RunSpec>> finalLoss = r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
         List<Verdict> verdicts = List.of(
                 c.get(0).judge(both.pairedDifference(variant(Norm.NONE, 1), variant(Norm.LN, 1), finalLoss)),
                 c.get(1).judge(both.pairedDifference(variant(Norm.BN, 1), variant(Norm.LN, 1), finalLoss)),
@@ -88,11 +102,11 @@ public final class RecurrentStudy implements Study {
         tables.put("final-test-acc", both.finalSummary(Trainer.TEST_ACC));
 
         // Inference: one BN-per-step and one LN LSTM (seed 0) on a short budget of their own.
-        RunConfig shortBudget = base(scale).with("maxSteps", scale.pick(30, 300, 1_000));
+        RunSpec shortBudget = base(scale).withMaxSteps(scale.pick(30, 300, 1_000));
         Dataset probe = test.head(scale.pick(256, 2_000, 10_000));
         var bnModel = Experiment.train(shortBudget.withNorm(Norm.BN), train, probe, null).model();
         var lnModel = Experiment.train(shortBudget.withNorm(Norm.LN), train, probe, null).model();
-        Table modes = TrainVsInferenceStudy.inferenceModes(bnModel, lnModel, probe);
+        Table modes = InferenceModes.table(bnModel, lnModel, probe);
         modes.setName("LSTM test accuracy by mode and batch size (BN = BN per time step; NaN: BN cannot train on one sequence)");
         tables.put("inference-modes", modes);
         tables.put("init-gradients", initialGradients(base(scale), train));
@@ -103,14 +117,14 @@ public final class RecurrentStudy implements Study {
      * The largest |∂L/∂θ| over all parameters, at initialization (seed 0), on the first 64 training images, for each
      * norm on raw and on centred pixels.
      */
-    static Table initialGradients(RunConfig base, Dataset train) {
+    static Table initialGradients(RunSpec base, Dataset train) {
         tech.tablesaw.api.StringColumn norm = tech.tablesaw.api.StringColumn.create("norm"), pixels = tech.tablesaw.api.StringColumn.create("pixels");
         tech.tablesaw.api.DoubleColumn largest = tech.tablesaw.api.DoubleColumn.create("largest |gradient|");
         tech.tablesaw.api.StringColumn finite = tech.tablesaw.api.StringColumn.create("all finite");
         Dataset batch = train.head(64);
         for (Norm n : List.of(Norm.NONE, Norm.LN, Norm.BN)) {
             for (double shift : new double[] {0, INPUT_SHIFT}) {
-                var model = Experiment.model(base.withNorm(n).with("inputShift", shift).withSeed(0), new org.normlab.tensor.Rng(0).split());
+                var model = Experiment.model(base.withNorm(n).withInputShift(shift).withSeed(0), new Rng(0).split());
                 var r = org.normlab.nn.SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), org.normlab.nn.Mode.TRAIN), batch.labels());
                 model.backward(r.gradLogits());
                 double max = 0;

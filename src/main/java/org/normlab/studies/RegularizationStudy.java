@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +8,18 @@ import java.util.function.Predicate;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Experiment;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
@@ -18,7 +30,7 @@ import tech.tablesaw.api.Table;
 /**
  * Claim C6 (BN regularizes: a smaller train/test gap, less need for dropout). A ReLU MLP (2×256) trained long on a
  * small Fashion-MNIST subset, so that it overfits; the statistic is the <em>generalization gap</em>, final training
- * accuracy minus final test accuracy, both measured in EVAL mode ({@link RunConfig#evalTrain}: no dropout, BN with
+ * accuracy minus final test accuracy, both measured in EVAL mode ({@link org.normlab.experiment.Measurements#evalTrain}: no dropout, BN with
  * running statistics), so dropout's noise does not enter the training side.
  *
  * <ul>
@@ -39,24 +51,24 @@ public final class RegularizationStudy implements Study {
 
     public static int seeds(Scale scale) { return scale.pick(2, 5, 8); }
 
-    static RunConfig base(Scale scale) {
+    static RunSpec base(Scale scale) {
         int n = scale.pick(512, 2_000, 5_000), epochs = scale.pick(3, 30, 60);
-        return RunConfig.mlp(List.of(256, 256), Activation.Kind.RELU).with("lr", 0.05).with("momentum", 0.9).with("batchSize", BATCH)
-                .with("trainSize", n).with("testSize", scale.pick(500, 2_000, 10_000)).with("epochs", epochs)
-                .with("logEvery", Math.max(1, n / BATCH * Math.max(1, epochs / 10))).with("evalTrain", true);
+        return RunSpec.mlp(List.of(256, 256), Activation.Kind.RELU).withLr(0.05).withMomentum(0.9).withBatchSize(BATCH)
+                .withTrainSize(n).withTestSize(scale.pick(500, 2_000, 10_000)).withEpochs(epochs)
+                .withLogEvery(Math.max(1, n / BATCH * Math.max(1, epochs / 10))).withEvalTrain(true);
     }
 
-    public static Sweep dropoutSweep(Scale scale) {
-        return Sweep.of("regularization-dropout-" + scale, base(scale)).vary("norm", Norm.NONE, Norm.BN).vary("dropout", 0.0, 0.5).seeds(seeds(scale));
+    public static Sweep<RunSpec> dropoutSweep(Scale scale) {
+        return Sweep.of("regularization-dropout-" + scale, base(scale)).vary(Axes.NORM, Norm.NONE, Norm.BN).vary(Axes.DROPOUT, 0.0, 0.5).seeds(seeds(scale));
     }
 
-    public static Sweep ghostSweep(Scale scale) {
-        return Sweep.of("regularization-ghost-" + scale, base(scale)).vary("norm", Norm.GHOST(8), Norm.GHOST(32)).seeds(seeds(scale));
+    public static Sweep<RunSpec> ghostSweep(Scale scale) {
+        return Sweep.of("regularization-ghost-" + scale, base(scale)).vary(Axes.NORM, Norm.GHOST(8), Norm.GHOST(32)).seeds(seeds(scale));
     }
 
-    public static Sweep decaySweep(Scale scale) {
-        return Sweep.of("regularization-decay-" + scale, base(scale).withNorm(Norm.BN).with("weightDecay", WEIGHT_DECAY))
-                .vary("decayNormParams", true, false).seeds(seeds(scale));
+    public static Sweep<RunSpec> decaySweep(Scale scale) {
+        return Sweep.of("regularization-decay-" + scale, base(scale).withNorm(Norm.BN).withWeightDecay(WEIGHT_DECAY))
+                .vary(Axes.DECAY_NORM_PARAMS, true, false).seeds(seeds(scale));
     }
 
     @Override
@@ -71,21 +83,21 @@ public final class RegularizationStudy implements Study {
     }
 
     /** Final training accuracy (EVAL mode, {@link Experiment#TRAIN_EVAL_ACC}) minus final test accuracy; NaN if diverged or failed. */
-    public static double gap(Results.Run r) {
+    public static double gap(Results.Run<RunSpec> r) {
         return SweepResult.finalValue(r, Experiment.TRAIN_EVAL_ACC) - SweepResult.finalValue(r, Trainer.TEST_ACC);
     }
 
-    private static Predicate<RunConfig> is(Norm norm, double dropout) { return c -> c.norm().equals(norm) && c.dropout() == dropout; }
+    private static Predicate<RunSpec> is(Norm norm, double dropout) { return c -> c.norm().equals(norm) && c.dropout() == dropout; }
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult dropout = dropoutSweep(scale).run(train, test, store, progress, threads);
-        SweepResult ghostOnly = ghostSweep(scale).run(train, test, store, progress, threads);
-        SweepResult decay = decaySweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> dropout = dropoutSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> ghostOnly = ghostSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> decay = decaySweep(scale).run(train, test, store, progress, threads);
         // Plain BN at dropout 0 is Ghost BN with the whole batch as its virtual batch: the same runs join the ghost comparison.
-        List<Results.Run> ghostRuns = new ArrayList<>(ghostOnly.runs());
+        List<Results.Run<RunSpec>> ghostRuns = new ArrayList<>(ghostOnly.runs());
         ghostRuns.addAll(dropout.where(is(Norm.BN, 0.0)));
-        SweepResult ghost = new SweepResult(ghostOnly.name(), List.of("norm"), ghostRuns);
+        SweepResult<RunSpec> ghost = SweepResult.of(ghostOnly.name(), ghostRuns, Axes.NORM);
 
         List<Verdict.Criterion> c = criteria(scale);
         List<Verdict> verdicts = List.of(
@@ -129,16 +141,16 @@ public final class RegularizationStudy implements Study {
         figures.put("decay-gap", Charts.bars(decayBars, "weight decay on", "weight decay on", "train/test gap", "ci95_lo", "ci95_hi",
                 "BN with weight decay " + WEIGHT_DECAY + ": on the weights only, or on γ/β too"));
 
-        List<Results.Run> all = new ArrayList<>(dropout.runs());
+        List<Results.Run<RunSpec>> all = new ArrayList<>(dropout.runs());
         all.addAll(ghostOnly.runs());
         all.addAll(decay.runs());
-        return new StudyReport(name(), scale, new SweepResult(name(), List.of("norm", "dropout", "decayNormParams"), all), tables, figures, verdicts);
+        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.NORM, Axes.DROPOUT, Axes.DECAY_NORM_PARAMS), tables, figures, verdicts);
     }
 
-    private static boolean decayed(RunConfig c) { return c.decayNormParams(); }
+    private static boolean decayed(RunSpec c) { return c.decayNormParams(); }
 
     /** The gap summary per group, with the final training (EVAL) and test accuracies' means appended. */
-    static Table withAccuracies(SweepResult s, String gapName) {
+    static Table withAccuracies(SweepResult<RunSpec> s, String gapName) {
         Table t = s.summary(gapName, RegularizationStudy::gap);
         Table train = s.finalSummary(Experiment.TRAIN_EVAL_ACC), test = s.finalSummary(Trainer.TEST_ACC);
         t.addColumns(train.doubleColumn("final " + Experiment.TRAIN_EVAL_ACC).copy(), test.doubleColumn("final " + Trainer.TEST_ACC).copy());

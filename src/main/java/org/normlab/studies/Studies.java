@@ -1,8 +1,9 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.normlab.experiment.Study;
 
 /** The registry of studies the CLI and reports can run by name. */
 public final class Studies {

@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,16 +7,28 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Experiment;
+import org.normlab.experiment.InferenceModes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Mode;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
 import org.normlab.train.Diagnostics;
-import org.normlab.train.SanityChecks;
 import org.normlab.train.RunLog;
+import org.normlab.train.SanityChecks;
 import org.normlab.train.Trainer;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -40,19 +52,19 @@ public final class TrainVsInferenceStudy implements Study {
 
     public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
 
-    static RunConfig d2l(Scale scale) {
-        return RunConfig.lenet(Activation.Kind.SIGMOID).withNorm(Norm.BN).with("lr", 1.0).with("batchSize", 256)
-                .with("trainSize", scale.pick(2048, 60_000, 60_000)).with("testSize", scale.pick(1000, 10_000, 10_000))
-                .with("epochs", scale.pick(1, 2, 10)).with("logEvery", scale.pick(2, 47, 47))
-                .with("preciseBnBatches", scale.pick(4, PRECISE_BATCHES, PRECISE_BATCHES));
+    static RunSpec d2l(Scale scale) {
+        return RunSpec.lenet(Activation.Kind.SIGMOID).withNorm(Norm.BN).withLr(1.0).withBatchSize(256)
+                .withTrainSize(scale.pick(2048, 60_000, 60_000)).withTestSize(scale.pick(1000, 10_000, 10_000))
+                .withEpochs(scale.pick(1, 2, 10)).withLogEvery(scale.pick(2, 47, 47))
+                .withPreciseBnBatches(scale.pick(4, PRECISE_BATCHES, PRECISE_BATCHES));
     }
 
-    public static Sweep bnSweep(Scale scale) {
-        return Sweep.of("train-vs-inference-bn-" + scale, d2l(scale)).vary("bnMomentum", MOMENTA).seeds(seeds(scale));
+    public static Sweep<RunSpec> bnSweep(Scale scale) {
+        return Sweep.of("train-vs-inference-bn-" + scale, d2l(scale)).vary(Axes.BN_MOMENTUM, MOMENTA).seeds(seeds(scale));
     }
 
-    public static Sweep lnSweep(Scale scale) {
-        return Sweep.of("train-vs-inference-ln-" + scale, d2l(scale).withNorm(Norm.LN).with("preciseBnBatches", 0)).vary("norm", Norm.LN)
+    public static Sweep<RunSpec> lnSweep(Scale scale) {
+        return Sweep.of("train-vs-inference-ln-" + scale, d2l(scale).withNorm(Norm.LN).withPreciseBnBatches(0)).vary(Axes.NORM, Norm.LN)
                 .seeds(seeds(scale));
     }
 
@@ -74,8 +86,8 @@ public final class TrainVsInferenceStudy implements Study {
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult bn = bnSweep(scale).run(train, test, store, progress, threads);
-        SweepResult ln = lnSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> bn = bnSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> ln = lnSweep(scale).run(train, test, store, progress, threads);
         List<Verdict.Criterion> c = criteria(scale);
         Summary emaNoise = bn.summarize(r -> r.bnMomentum() == 0.1,
                 r -> secondHalfStd(r.log(), Trainer.TEST_ACC) - secondHalfStd(r.log(), Experiment.TEST_ACC_PRECISE));
@@ -90,11 +102,11 @@ public final class TrainVsInferenceStudy implements Study {
         figures.put("train-acc", bn.curves(Trainer.TRAIN_ACC));
 
         // Trained models for the inference checks: one BN and one LN LeNet, seed 0, a short budget of their own.
-        RunConfig shortBudget = d2l(scale).with("epochs", 1).with("trainSize", scale.pick(1024, 60_000, 60_000)).with("preciseBnBatches", 0);
+        RunSpec shortBudget = d2l(scale).withEpochs(1).withTrainSize(scale.pick(1024, 60_000, 60_000)).withPreciseBnBatches(0);
         Dataset probe = test.head(scale.pick(512, 2_000, 10_000));
         var bnModel = Experiment.train(shortBudget, train, probe, null).model();
         var lnModel = Experiment.train(shortBudget.withNorm(Norm.LN), train, probe, null).model();
-        tables.put("inference-modes", inferenceModes(bnModel, lnModel, probe));
+        tables.put("inference-modes", InferenceModes.table(bnModel, lnModel, probe));
         Table sanityBn = SanityChecks.run(bnModel, probe);
         sanityBn.setName("sanity checks: LeNet with BN (trained 1 epoch)");
         tables.put("sanity-bn", sanityBn);
@@ -104,20 +116,20 @@ public final class TrainVsInferenceStudy implements Study {
 
         List<Double> lnGaps = new ArrayList<>();
         for (long seed = 0; seed < seeds(scale); seed++) {
-            var m = Experiment.train(shortBudget.withNorm(Norm.LN).withSeed(seed).with("trainSize", scale.pick(512, 2_560, 6_400)), train, probe, null).model();
+            var m = Experiment.train(shortBudget.withNorm(Norm.LN).withSeed(seed).withTrainSize(scale.pick(512, 2_560, 6_400)), train, probe, null).model();
             lnGaps.add(maxModeDifference(m, probe));
         }
         double[] identity = new double[5];
         for (int i = 0; i < 5; i++) identity[i] = Diagnostics.identityRecoveryError(16, 100 + i);
         List<Verdict> verdicts = List.of(c.get(0).judge(emaNoise),
                 c.get(1).judge(Summary.of(lnGaps.stream().mapToDouble(d -> d).toArray())), c.get(2).judge(Summary.of(identity)));
-        List<Results.Run> all = new ArrayList<>(bn.runs());
+        List<Results.Run<RunSpec>> all = new ArrayList<>(bn.runs());
         all.addAll(ln.runs());
-        return new StudyReport(name(), scale, new SweepResult(name(), List.of("norm", "bnMomentum"), all), tables, figures, verdicts);
+        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.NORM, Axes.BN_MOMENTUM), tables, figures, verdicts);
     }
 
     /** Final train accuracy and test accuracy with EMA and with precise statistics, per momentum (and for LN). */
-    static Table finalTable(SweepResult bn, SweepResult ln) {
+    static Table finalTable(SweepResult<RunSpec> bn, SweepResult<RunSpec> ln) {
         Table t = bn.finalSummary(Trainer.TRAIN_ACC).copy();
         t.setName("final accuracies (mean and 95% interval over seeds)");
         Table ema = bn.finalSummary(Trainer.TEST_ACC), precise = bn.finalSummary(Experiment.TEST_ACC_PRECISE);
@@ -139,17 +151,17 @@ public final class TrainVsInferenceStudy implements Study {
     }
 
     /** Test accuracy over training with EMA statistics (solid) and precise statistics (dashed), momentum 0.1. */
-    static XYChart emaVersusPrecise(SweepResult bn) {
+    static XYChart emaVersusPrecise(SweepResult<RunSpec> bn) {
         XYChart chart = Charts.xy("LeNet-BN, lr 1.0: test accuracy with EMA vs precise BN statistics (momentum 0.1)", "step", "test accuracy");
         int index = 0;
-        for (Results.Run r : bn.where(c -> c.bnMomentum() == 0.1)) {
-            java.awt.Color color = Charts.colorOf("seed" + r.config().seed(), index++);
+        for (Results.Run<RunSpec> r : bn.where(c -> c.bnMomentum() == 0.1)) {
+            java.awt.Color color = Charts.colorOf("seed" + r.spec().seed(), index++);
             for (String metric : List.of(Trainer.TEST_ACC, Experiment.TEST_ACC_PRECISE)) {
                 List<Integer> x = new ArrayList<>();
                 List<Double> y = new ArrayList<>();
                 for (RunLog.Point p : r.log().points()) if (p.metric().equals(metric)) { x.add(p.step()); y.add(p.value()); }
                 if (x.isEmpty()) continue;
-                var s = chart.addSeries("seed " + r.config().seed() + (metric.equals(Trainer.TEST_ACC) ? ", EMA" : ", precise"), x, y);
+                var s = chart.addSeries("seed " + r.spec().seed() + (metric.equals(Trainer.TEST_ACC) ? ", EMA" : ", precise"), x, y);
                 s.setLineColor(color);
                 s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
                 s.setLineStyle(metric.equals(Trainer.TEST_ACC) ? new java.awt.BasicStroke(2f)
@@ -167,37 +179,5 @@ public final class TrainVsInferenceStudy implements Study {
         double max = 0;
         for (int i = 0; i < tr.length; i++) max = Math.max(max, Math.abs(tr[i] - ev[i]));
         return max;
-    }
-
-    /**
-     * Test accuracy of the BN and LN models in EVAL mode and (wrongly) in TRAIN mode at several batch sizes, and how
-     * much one example's output depends on its batch in each mode.
-     */
-    static Table inferenceModes(org.normlab.nn.Sequential bnModel, org.normlab.nn.Sequential lnModel, Dataset data) {
-        StringColumn model = StringColumn.create("model"), mode = StringColumn.create("mode");
-        IntColumn batch = IntColumn.create("batch");
-        DoubleColumn acc = DoubleColumn.create("test acc");
-        for (var e : List.of(Map.entry("BN", bnModel), Map.entry("LN", lnModel))) {
-            model.append(e.getKey()); mode.append("EVAL"); batch.append(1000);
-            acc.append(Trainer.evaluate(e.getValue(), data, 1000).accuracy());
-            for (int b : List.of(1000, 32, 8, 2, 1)) {
-                model.append(e.getKey()); mode.append("TRAIN (eval mode forgotten)"); batch.append(b);
-                acc.append(Diagnostics.accuracyInTrainMode(e.getValue(), data, b));
-            }
-        }
-        Table t = Table.create("test accuracy by mode and batch size (NaN: BN cannot run in TRAIN mode on one example)", model, mode, batch, acc);
-        StringColumn dep = StringColumn.create("one example's output depends on its batch (max difference)");
-        for (int i = 0; i < t.rowCount(); i++) dep.append("");
-        t.addColumns(dep);
-        for (var e : List.of(Map.entry("BN", bnModel), Map.entry("LN", lnModel))) {
-            for (Mode m : Mode.values()) {
-                t.stringColumn("model").append(e.getKey());
-                t.stringColumn("mode").append(m.name() + " (batch dependence)");
-                t.intColumn("batch").append(32);
-                t.doubleColumn("test acc").appendMissing();
-                dep.append(String.format(java.util.Locale.ROOT, "%.3g", Diagnostics.batchDependence(e.getValue(), data, m)));
-            }
-        }
-        return t;
     }
 }

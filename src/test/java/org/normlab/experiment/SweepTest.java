@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,33 +17,34 @@ import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
+import org.normlab.norm.Placement;
 import org.normlab.train.Trainer;
 
 class SweepTest {
     private static final Dataset DATA = FashionMnist.fromEnvironment().load(FashionMnist.Split.TEST);
-    private static final Dataset TRAIN = DATA.head(600), TEST = DATA.head(800).select(java.util.stream.IntStream.range(600, 800).toArray());
+    private static final Dataset TRAIN = DATA.head(600), TEST = DATA.head(800).select(IntStream.range(600, 800).toArray());
 
-    private static Sweep sweep() {
-        RunConfig base = RunConfig.mlp(List.of(32), Activation.Kind.RELU).with("trainSize", 600).with("testSize", 200).with("logEvery", 5);
-        return Sweep.of("t", base).vary("norm", "none", "BN").vary("lr", 0.05, 0.5, 1e5).seeds(2);
+    private static Sweep<RunSpec> sweep() {
+        RunSpec base = RunSpec.mlp(List.of(32), Activation.Kind.RELU).withTrainSize(600).withTestSize(200).withLogEvery(5);
+        return Sweep.of("t", base).vary(Axes.NORM, Norm.NONE, Norm.BN).vary(Axes.LR, 0.05, 0.5, 1e5).seeds(2);
     }
 
     @Test
     void gridOrderAndConfigs() {
-        List<RunConfig> configs = sweep().configs();
+        List<RunSpec> configs = sweep().specs();
         assertEquals(12, configs.size());
         assertEquals(Norm.NONE, configs.get(0).norm());
         assertEquals(0.05, configs.get(0).lr());
         assertEquals(1, configs.get(1).seed());
         assertEquals(0.5, configs.get(2).lr());
         assertEquals(Norm.BN, configs.get(6).norm());
-        assertEquals(12, configs.stream().map(RunConfig::key).distinct().count(), "every run has its own key");
+        assertEquals(12, configs.stream().map(RunSpec::key).distinct().count(), "every run has its own key");
     }
 
     @Test
     void resultsDoNotDependOnThreadsOrOrderAndDivergenceIsRecorded() {
-        SweepResult one = sweep().run(TRAIN, TEST, ResultStore.none(), Progress.none(), 1);
-        SweepResult two = sweep().run(TRAIN, TEST, ResultStore.none(), Progress.none(), 2);
+        SweepResult<RunSpec> one = sweep().run(TRAIN, TEST, ResultStore.none(), Progress.none(), 1);
+        SweepResult<RunSpec> two = sweep().run(TRAIN, TEST, ResultStore.none(), Progress.none(), 2);
         assertEquals(one.table().printAll(), two.table().printAll());
         var runs = one.runsTable();
         // lr 1e5 diverges for every run without BN; it is recorded with its step, not thrown.
@@ -55,7 +57,7 @@ class SweepTest {
         Summary s = one.summarize(c -> c.norm() == Norm.BN && c.lr() == 0.05, r -> SweepResult.finalValue(r, Trainer.TEST_ACC));
         assertEquals(2, s.n());
         assertTrue(s.mean() > 0.3, "BN at lr 0.05 learns something: " + s);
-        var stable = one.largestStableLr("norm", Trainer.TRAIN_LOSS, Math.log(10));
+        var stable = one.largestStableLr(Axes.NORM, Axes.LR, Trainer.TRAIN_LOSS, Math.log(10));
         assertEquals(List.of("none", "BN"), stable.stringColumn("norm").asList());
         assertTrue(stable.doubleColumn("largest stable lr").get(0) < 1e5);
     }
@@ -63,16 +65,16 @@ class SweepTest {
     @Test
     void anInterruptedSweepResumesFromTheStoreAndEndsWithTheSameTable(@TempDir Path tmp) throws Exception {
         ResultStore store = ResultStore.at(tmp);
-        Sweep full = sweep();
-        SweepResult uninterrupted = full.run(TRAIN, TEST, ResultStore.none(), Progress.none(), 2);
+        Sweep<RunSpec> full = sweep();
+        SweepResult<RunSpec> uninterrupted = full.run(TRAIN, TEST, ResultStore.none(), Progress.none(), 2);
         // "Interrupt" after the first grid point: store only the runs of norm=none, lr=0.05.
-        Sweep part = Sweep.of("t", full.base()).vary("norm", "none").vary("lr", 0.05).seeds(2);
+        Sweep<RunSpec> part = Sweep.of("t", full.base()).vary(Axes.NORM, Norm.NONE).vary(Axes.LR, 0.05).seeds(2);
         part.run(TRAIN, TEST, store, Progress.none(), 1);
         List<Path> stored = runFiles(tmp);
         assertEquals(2, stored.size());
         long before = Files.getLastModifiedTime(stored.get(0)).toMillis();
         Thread.sleep(20);
-        SweepResult resumed = full.run(TRAIN, TEST, store, Progress.none(), 2);
+        SweepResult<RunSpec> resumed = full.run(TRAIN, TEST, store, Progress.none(), 2);
         assertEquals(before, Files.getLastModifiedTime(stored.get(0)).toMillis(), "a stored run is not recomputed");
         assertEquals(12, runFiles(tmp).size());
         assertEquals(uninterrupted.table().printAll(), resumed.table().printAll());
@@ -88,8 +90,8 @@ class SweepTest {
     @Test
     void aRunThatThrowsIsRecordedAsFailedAndTheSweepGoesOn() {
         // Batch size 1 with BN: "expected more than 1 value per channel when training".
-        RunConfig base = RunConfig.mlp(List.of(8), Activation.Kind.RELU).with("trainSize", 20).with("testSize", 10).with("batchSize", 1);
-        SweepResult r = Sweep.of("f", base).vary("norm", "none", "BN").run(TRAIN, TEST, ResultStore.none(), Progress.none(), 2);
+        RunSpec base = RunSpec.mlp(List.of(8), Activation.Kind.RELU).withTrainSize(20).withTestSize(10).withBatchSize(1);
+        SweepResult<RunSpec> r = Sweep.of("f", base).vary(Axes.NORM, Norm.NONE, Norm.BN).run(TRAIN, TEST, ResultStore.none(), Progress.none(), 2);
         assertFalse(r.runs().get(0).log().failed());
         assertTrue(r.runs().get(1).log().error().contains("expected more than 1 value per channel when training"), r.runs().get(1).log().error());
         assertEquals(1, r.finalSummary(Trainer.TRAIN_LOSS).intColumn("failed").get(1));
@@ -97,46 +99,46 @@ class SweepTest {
 
     @Test
     void badSweepsFailBeforeRunning() {
-        RunConfig base = RunConfig.mlp(List.of(8), Activation.Kind.RELU);
-        assertEquals("RunConfig: no field 'learningRate'; fields are " + RunConfig.fields(),
-                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary("learningRate", 0.1)).getMessage());
-        assertEquals("RunConfig: cannot set norm (Norm) to XN: Norm: unknown normalization 'XN' (known: none, BN, LN, GN(g), IN, BRN, GHOST(v), GN+WS(g), LRN, noisy-BN)",
-                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary("norm", "XN")).getMessage());
+        RunSpec base = RunSpec.mlp(List.of(8), Activation.Kind.RELU);
+        assertEquals("Sgd: lr must be positive, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary(Axes.LR, 0.1, -1.0)).getMessage());
+        assertEquals("RunSpec: placement is a setting of model mlp or lenet, got model mbconv",
+                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", RunSpec.mbconv()).vary(Axes.PLACEMENT, Placement.AFTER)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> Sweep.of("a/b", base));
-        assertNotEquals(base.key(), base.with("lr", 0.2).key());
-        assertEquals(base.key(), RunConfig.mlp(List.of(8), Activation.Kind.RELU).key(), "the key is a pure function of the config");
+        assertNotEquals(base.key(), base.withLr(0.2).key());
+        assertEquals(base.key(), RunSpec.mlp(List.of(8), Activation.Kind.RELU).key(), "the key is a pure function of the spec");
     }
 
     @Test
-    void fieldsVariedTogetherMoveAsOneAxis() {
-        RunConfig base = RunConfig.mlp(List.of(8), Activation.Kind.RELU);
-        Sweep s = Sweep.of("pairs", base).vary("norm", "none", "BN")
-                .varyTogether(List.of("batchSize", "lr"), List.of(List.of(2, 0.01), List.of(32, 0.16), List.of(128, 0.64))).seeds(2);
-        List<RunConfig> configs = s.configs();
+    void settingsVariedTogetherMoveAsOneAxis() {
+        RunSpec base = RunSpec.mlp(List.of(8), Activation.Kind.RELU);
+        Sweep<RunSpec> s = Sweep.of("pairs", base).vary(Axes.NORM, Norm.NONE, Norm.BN)
+                .vary(Axes.BATCH_SIZE.and(Axes.LR, b -> b * 0.005), 2, 32, 128).seeds(2);
+        List<RunSpec> configs = s.specs();
         assertEquals(2 * 3 * 2, configs.size(), "3 (batch, lr) pairs, not 3 × 3 combinations");
-        assertEquals(List.of("norm", "batchSize", "lr"), s.variedFields());
-        for (RunConfig c : configs) assertEquals(c.batchSize() * 0.005, c.lr(), 1e-12, "each batch size keeps its own lr");
-        assertEquals(List.of(2, 2, 32, 32, 128, 128), configs.subList(0, 6).stream().map(RunConfig::batchSize).toList());
-        assertEquals(List.of(0.01, 0.01, 0.16, 0.16, 0.64, 0.64), configs.subList(0, 6).stream().map(RunConfig::lr).toList());
+        assertEquals(List.of("norm", "batchSize", "lr"), s.fields().stream().map(Field::name).toList());
+        for (RunSpec c : configs) assertEquals(c.batchSize() * 0.005, c.lr(), 1e-12, "each batch size keeps its own lr");
+        assertEquals(List.of(2, 2, 32, 32, 128, 128), configs.subList(0, 6).stream().map(RunSpec::batchSize).toList());
+        assertEquals(List.of(0.01, 0.01, 0.16, 0.16, 0.64, 0.64), configs.subList(0, 6).stream().map(RunSpec::lr).toList());
         assertEquals(Norm.BN, configs.get(6).norm());
-        assertEquals(12, configs.stream().map(RunConfig::key).distinct().count());
+        assertEquals(12, configs.stream().map(RunSpec::key).distinct().count());
     }
 
     @Test
     void badTogetherAxesFailBeforeRunning() {
-        RunConfig base = RunConfig.mlp(List.of(8), Activation.Kind.RELU);
-        assertEquals("Sweep x: expected 2 values for [batchSize, lr], got [2]",
-                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).varyTogether(List.of("batchSize", "lr"), List.of(List.of(2)))).getMessage());
-        assertEquals("Sweep x: field lr is varied twice",
-                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary("lr", 0.1).varyTogether(List.of("batchSize", "lr"), List.of(List.of(2, 0.1)))).getMessage());
-        assertEquals("RunConfig: lr must be positive, got -1.0",
-                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).varyTogether(List.of("batchSize", "lr"), List.of(List.of(2, 0.1), List.of(4, -1)))).getMessage());
+        RunSpec base = RunSpec.mlp(List.of(8), Activation.Kind.RELU);
+        assertEquals("Sweep x: lr is varied twice",
+                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary(Axes.LR, 0.1).vary(Axes.BATCH_SIZE.and(Axes.LR, b -> 0.1), 2)).getMessage());
+        assertEquals("Sgd: lr must be positive, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary(Axes.BATCH_SIZE.and(Axes.LR, b -> b == 4 ? -1.0 : 0.1), 2, 4)).getMessage());
+        assertEquals("Sweep x: no values for batchSize+lr",
+                assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", base).vary(Axes.BATCH_SIZE.and(Axes.LR, b -> 0.1), List.of())).getMessage());
     }
 
     @Test
     void evalTrainLogsTheTrainingSubsetInEvalModeAtEveryLog() {
-        RunConfig c = RunConfig.mlp(List.of(16), Activation.Kind.RELU).withNorm(Norm.BN).with("dropout", 0.5).with("trainSize", 300)
-                .with("testSize", 100).with("logEvery", 2).with("epochs", 2).with("evalTrain", true);
+        RunSpec c = RunSpec.mlp(List.of(16), Activation.Kind.RELU).withNorm(Norm.BN).withDropout(0.5).withTrainSize(300)
+                .withTestSize(100).withLogEvery(2).withEpochs(2).withEvalTrain(true);
         Experiment.Trained t = Experiment.train(c, TRAIN, TEST, null);
         long logs = t.log().points().stream().filter(p -> p.metric().equals(Trainer.TEST_ACC)).count();
         assertEquals(logs, t.log().points().stream().filter(p -> p.metric().equals(Experiment.TRAIN_EVAL_ACC)).count());
@@ -145,7 +147,7 @@ class SweepTest {
         Trainer.Evaluation e = Trainer.evaluate(t.model(), TRAIN.head(300), 1000);
         assertEquals(e.accuracy(), t.log().last(Experiment.TRAIN_EVAL_ACC), 1e-12);
         assertEquals(e.loss(), t.log().last(Experiment.TRAIN_EVAL_LOSS), 1e-9);
-        assertFalse(Experiment.run(c.with("evalTrain", false), TRAIN, TEST, null).points().stream()
+        assertFalse(Experiment.run(c.withEvalTrain(false), TRAIN, TEST, null).points().stream()
                 .anyMatch(p -> p.metric().equals(Experiment.TRAIN_EVAL_ACC)), "off by default");
     }
 }

@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.normlab.study;
+package org.normlab.studies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.normlab.experiment.GanSpec;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.Scale;
 import org.normlab.norm.Norm;
 import org.normlab.train.GanTrainer;
 import org.normlab.train.RunLog;
@@ -13,24 +16,24 @@ import org.normlab.train.RunLog;
 class GanStudyTest {
     @Test
     void lateMeanAveragesTheLastQuarterOfTraining() {
-        RunConfig c = GanStudy.base(Scale.SMOKE).with("maxSteps", 100);
+        GanSpec c = GanStudy.base(Scale.SMOKE).withSteps(100);
         List<RunLog.Point> points = new ArrayList<>();
         double[] modes = {1, 2, 3, 4, 5, 6, 7, 8};  // logged at steps 0, 20, 40, 60, 80, 100 … (only ≤ 100 used)
         for (int i = 0; i <= 5; i++) points.add(new RunLog.Point(20 * i, 0, GanTrainer.MODES_COVERED, modes[i]));
-        var run = new Results.Run(c, RunLog.restore(points, -1, null, null, 0));
+        var run = new Results.Run<>(c, RunLog.restore(points, -1, null, null, 0));
         assertEquals((5 + 6) / 2.0, GanStudy.lateMean(run, GanTrainer.MODES_COVERED), 1e-12, "steps 80 and 100 are > 75");
-        assertTrue(Double.isNaN(GanStudy.lateMean(new Results.Run(c, RunLog.restore(points, 50, "NaN", null, 0)), GanTrainer.MODES_COVERED)));
+        assertTrue(Double.isNaN(GanStudy.lateMean(new Results.Run<>(c, RunLog.restore(points, 50, "NaN", null, 0)), GanTrainer.MODES_COVERED)));
     }
 
     @Test
     void aShortGanRunLogsCoverageAndIsReproducible() {
-        RunConfig c = GanStudy.base(Scale.SMOKE).with("maxSteps", 40).with("logEvery", 20).with("testSize", 256).withNorm(Norm.BN);
+        GanSpec c = GanStudy.base(Scale.SMOKE).withSteps(40).withLogEvery(20).withEvalSamples(256).withNorm(Norm.BN);
         RunLog a = GanStudy.train(c), b = GanStudy.train(c);
         assertEquals(a.points(), b.points());
         assertEquals(3, a.points().stream().filter(p -> p.metric().equals(GanTrainer.MODES_COVERED)).count(), "steps 0, 20, 40");
         assertTrue(a.points().stream().anyMatch(p -> p.metric().equals(GanTrainer.SAMPLE_X) && p.step() == 40));
         assertTrue(Double.isFinite(a.last(GanTrainer.D_LOSS)));
-        double[][] xy = GanStudy.samplesAt(new Results.Run(c, a), 40);
+        double[][] xy = GanStudy.samplesAt(new Results.Run<>(c, a), 40);
         assertEquals(256, xy[0].length, "min(snapshot points, samples per evaluation)");
         assertEquals(256, xy[1].length);
     }
