@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,8 @@ public record StudyReport(String name, Scale scale, SweepResult<?> sweep, Map<St
                           Map<String, Chart<?, ?>> figures, List<Verdict> verdicts) {
 
     public StudyReport {
-        tables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tables));
-        figures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+        tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+        figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
         verdicts = List.copyOf(verdicts);
     }
 

@@ -1,6 +1,7 @@
 package org.normlab.experiment;
 
 import java.util.Arrays;
+import java.util.Locale;
 import org.apache.commons.math3.distribution.TDistribution;
 
 /**
@@ -27,7 +28,7 @@ public record Summary(int n, int missing, double mean, double sd, double lo, dou
     /** "0.841 [0.835, 0.847] (n=3)". */
     public String format(int digits) {
         String f = "%." + digits + "g";
-        String s = n == 0 ? "n/a" : String.format(java.util.Locale.ROOT, f + " [" + f + ", " + f + "]", mean, lo, hi);
+        String s = n == 0 ? "n/a" : String.format(Locale.ROOT, f + " [" + f + ", " + f + "]", mean, lo, hi);
         return s + " (n=" + n + (missing > 0 ? ", " + missing + " missing" : "") + ")";
     }
 

@@ -1,5 +1,6 @@
 package org.normlab.studies;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +104,8 @@ public final class BatchSizeStudy implements Study {
 
     /** The largest absolute difference between two tensors of the same shape. */
     public static double maxAbsDifference(Tensor a, Tensor b) {
-        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
-            throw new IllegalArgumentException("BatchSizeStudy: shapes differ: " + java.util.Arrays.toString(a.shape()) + " vs " + java.util.Arrays.toString(b.shape()));
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException("BatchSizeStudy: shapes differ: " + Arrays.toString(a.shape()) + " vs " + Arrays.toString(b.shape()));
         }
         double max = 0;
         for (int i = 0; i < a.data().length; i++) max = Math.max(max, Math.abs((double) a.data()[i] - b.data()[i]));

@@ -1,6 +1,7 @@
 package org.normlab.studies;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,7 @@ public final class ConvergenceStudy implements Study {
 
         Map<String, Table> tables = new LinkedHashMap<>();
         Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        for (var e : Map.of("mlp", mlp, "lenet", lenet).entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())).toList()) {
+        for (var e : Map.of("mlp", mlp, "lenet", lenet).entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.reverseOrder())).toList()) {
             String model = e.getKey();
             SweepResult<RunSpec> s = e.getValue();
             double target = model.equals("mlp") ? MLP_TARGET : LENET_TARGET;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
@@ -118,9 +119,9 @@ public final class CovariateShiftStudy implements Study {
         all.addAll(noisy.runs());
         SweepResult<RunSpec> both = SweepResult.of(name() + "-" + scale, all, Axes.NORM);
         List<Verdict.Criterion> c = criteria(scale);
-        var none = (java.util.function.Predicate<RunSpec>) r -> r.norm().equals(Norm.NONE);
-        var bn = (java.util.function.Predicate<RunSpec>) r -> r.norm().equals(Norm.BN);
-        var noisyBn = (java.util.function.Predicate<RunSpec>) r -> r.norm().equals(Norm.NOISY_BN);
+        var none = (Predicate<RunSpec>) r -> r.norm().equals(Norm.NONE);
+        var bn = (Predicate<RunSpec>) r -> r.norm().equals(Norm.BN);
+        var noisyBn = (Predicate<RunSpec>) r -> r.norm().equals(Norm.NOISY_BN);
         List<Verdict> verdicts = List.of(
                 c.get(0).judge(main.pairedDifference(none, bn, r -> percentileDrift(r, PROBE))),
                 c.get(1).judge(main.pairedDifference(none, bn, r -> meanOver(r, LossLandscape.LOSS_RANGE))),

@@ -1,10 +1,13 @@
 package org.normlab.studies;
 
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normlab.data.Dataset;
 import org.normlab.data.GaussianRing;
 import org.normlab.experiment.GanSpec;
@@ -24,6 +27,10 @@ import org.normlab.plot.Charts;
 import org.normlab.tensor.Rng;
 import org.normlab.train.GanTrainer;
 import org.normlab.train.RunLog;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -117,11 +124,11 @@ public final class GanStudy implements Study {
 
     /** Per run: norm, seed, modes covered and high-quality share (last quarter), diverged. */
     static Table perSeed(SweepResult<GanSpec> gan) {
-        var norm = tech.tablesaw.api.StringColumn.create("norm");
-        var seed = tech.tablesaw.api.LongColumn.create("seed");
-        var modes = tech.tablesaw.api.DoubleColumn.create("modes covered");
-        var quality = tech.tablesaw.api.DoubleColumn.create("high-quality share");
-        var diverged = tech.tablesaw.api.BooleanColumn.create("diverged");
+        var norm = StringColumn.create("norm");
+        var seed = LongColumn.create("seed");
+        var modes = DoubleColumn.create("modes covered");
+        var quality = DoubleColumn.create("high-quality share");
+        var diverged = BooleanColumn.create("diverged");
         for (Results.Run<GanSpec> r : gan.runs()) {
             norm.append(r.spec().norm().label());
             seed.append(r.spec().seed());
@@ -147,7 +154,7 @@ public final class GanStudy implements Study {
     }
 
     /** Generated points of one run at one snapshot, with the 8 centres (black diamonds), on the square [−3, 3]². */
-    static org.knowm.xchart.XYChart samples(Results.Run<GanSpec> run, String label, int step) {
+    static XYChart samples(Results.Run<GanSpec> run, String label, int step) {
         Map<String, double[][]> sets = new LinkedHashMap<>();
         sets.put("generated, step " + step, samplesAt(run, step));
         GaussianRing ring = GaussianRing.STANDARD;
@@ -156,8 +163,8 @@ public final class GanStudy implements Study {
         sets.put("mode centres", centres);
         var chart = Charts.scatter(label + ", seed " + run.spec().seed() + ", step " + step, sets);
         var centreSeries = chart.getSeriesMap().get("mode centres");
-        centreSeries.setMarkerColor(java.awt.Color.BLACK);
-        centreSeries.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
+        centreSeries.setMarkerColor(Color.BLACK);
+        centreSeries.setMarker(SeriesMarkers.DIAMOND);
         chart.getStyler().setXAxisMin(-3.0).setXAxisMax(3.0).setYAxisMin(-3.0).setYAxisMax(3.0);
         return chart;
     }

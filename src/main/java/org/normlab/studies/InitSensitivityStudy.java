@@ -1,11 +1,14 @@
 package org.normlab.studies;
 
+import java.awt.BasicStroke;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Experiment;
@@ -118,7 +121,7 @@ public final class InitSensitivityStudy implements Study {
                 RunSpec c = RunSpec.mlp(hidden(depth), Activation.Kind.RELU).withNorm(n).withInitScale(s);
                 Sequential model = Experiment.model(c, new Rng(0).split());
                 Table t = Diagnostics.activationScales(model, data.head(256).inputs());
-                t.addColumns(StringColumn.create("norm", java.util.Collections.nCopies(t.rowCount(), n.label())),
+                t.addColumns(StringColumn.create("norm", Collections.nCopies(t.rowCount(), n.label())),
                         DoubleColumn.create("init scale", t.rowCount()).fillWith(s));
                 all = all == null ? t : all.append(t);
             }
@@ -138,9 +141,9 @@ public final class InitSensitivityStudy implements Study {
                 for (int i = 0; i < y.length; i++) y[i] = Math.max(y[i], 1e-30);  // a log axis cannot show 0
                 var series = chart.addSeries(n + ", He ×" + s, t.intColumn("hidden layer").asDoubleArray(), y);
                 series.setLineColor(Charts.colorOf(n, index));
-                series.setLineStyle(s == 1.0 ? new java.awt.BasicStroke(2.5f) : new java.awt.BasicStroke(1.2f, java.awt.BasicStroke.CAP_BUTT,
-                        java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {s < 1 ? 2f : 8f, 4f}, 0f));
-                series.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                series.setLineStyle(s == 1.0 ? new BasicStroke(2.5f) : new BasicStroke(1.2f, BasicStroke.CAP_BUTT,
+                        BasicStroke.JOIN_MITER, 10f, new float[] {s < 1 ? 2f : 8f, 4f}, 0f));
+                series.setMarker(SeriesMarkers.NONE);
             }
             index++;
         }

@@ -1,5 +1,6 @@
 package org.normlab.studies;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.Trainer;
 import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -91,8 +93,8 @@ public final class LrToleranceStudy implements Study {
     static Table seedsThatTrain(SweepResult<RunSpec> sweep) {
         StringColumn norm = StringColumn.create("norm");
         DoubleColumn lr = DoubleColumn.create("lr");
-        tech.tablesaw.api.IntColumn runs = tech.tablesaw.api.IntColumn.create("runs"), diverged = tech.tablesaw.api.IntColumn.create("diverged"),
-                trained = tech.tablesaw.api.IntColumn.create("trained (final loss ≤ " + TRAINS_BELOW + ")");
+        IntColumn runs = IntColumn.create("runs"), diverged = IntColumn.create("diverged"),
+                trained = IntColumn.create("trained (final loss ≤ " + TRAINS_BELOW + ")");
         for (var group : sweep.groups().values()) {
             RunSpec c = group.get(0).spec();
             norm.append(c.norm().label());
@@ -132,7 +134,7 @@ public final class LrToleranceStudy implements Study {
         }
         List<Verdict.Criterion> c = criteria(scale);
         List<Verdict> verdicts = List.of(c.get(0).judge(logRatio(largestPerSeed(mlp))), c.get(1).judge(logRatio(largestPerSeed(lenet))));
-        List<Results.Run<RunSpec>> all = new java.util.ArrayList<>(mlp.runs());
+        List<Results.Run<RunSpec>> all = new ArrayList<>(mlp.runs());
         all.addAll(lenet.runs());
         return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.MODEL, Axes.NORM, Axes.LR), tables, figures, verdicts);
     }

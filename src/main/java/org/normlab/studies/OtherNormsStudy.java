@@ -1,5 +1,6 @@
 package org.normlab.studies;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.Trainer;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -111,7 +114,7 @@ public final class OtherNormsStudy implements Study {
                 c.get(0).judge(lrn.pairedDifference(r -> r.norm() == Norm.LRN, r -> r.norm() == Norm.NONE, r -> SweepResult.finalValue(r, Trainer.TEST_ACC))),
                 c.get(1).judge(deep.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance)),
                 c.get(2).judge(mbconv.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance)));
-        List<Results.Run<RunSpec>> all = new java.util.ArrayList<>(lrn.runs());
+        List<Results.Run<RunSpec>> all = new ArrayList<>(lrn.runs());
         all.addAll(deep.runs());
         all.addAll(mbconv.runs());
         return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.MODEL, Axes.NORM), tables, figures, verdicts);
@@ -119,9 +122,9 @@ public final class OtherNormsStudy implements Study {
 
     /** Mean wall time per run, per sweep and norm (seconds): what each model costs in pure Java. */
     static Table wallTime(List<SweepResult<RunSpec>> sweeps) {
-        var sweep = tech.tablesaw.api.StringColumn.create("sweep");
-        var norm = tech.tablesaw.api.StringColumn.create("norm");
-        var seconds = tech.tablesaw.api.DoubleColumn.create("mean wall time per run (s)");
+        var sweep = StringColumn.create("sweep");
+        var norm = StringColumn.create("norm");
+        var seconds = DoubleColumn.create("mean wall time per run (s)");
         for (SweepResult<RunSpec> s : sweeps) {
             for (var g : s.groups().entrySet()) {
                 sweep.append(s.name());

@@ -3,6 +3,7 @@ package org.normlab.studies;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -64,7 +65,7 @@ public final class PlacementStudy implements Study {
         List<Verdict.Criterion> c = new ArrayList<>();
         for (String model : List.of("MLP", "LeNet")) {
             for (Activation.Kind a : ACTIVATIONS) {
-                c.add(Verdict.Criterion.above("C14 (" + model + ", " + a.name().toLowerCase(java.util.Locale.ROOT) + ")",
+                c.add(Verdict.Criterion.above("C14 (" + model + ", " + a.name().toLowerCase(Locale.ROOT) + ")",
                         "final test accuracy (BN before the activation) − (BN after it), paired by seed", 0));
             }
         }

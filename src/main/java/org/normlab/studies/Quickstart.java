@@ -22,6 +22,7 @@ import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.Trainer;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -101,7 +102,7 @@ public final class Quickstart implements Study {
         return t;
     }
 
-    private static tech.tablesaw.api.DoubleColumn round(tech.tablesaw.api.DoubleColumn c) {
+    private static DoubleColumn round(DoubleColumn c) {
         return c.map(v -> Math.round(v * 10_000) / 10_000.0);
     }
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
@@ -21,9 +22,13 @@ import org.normlab.experiment.Sweep;
 import org.normlab.experiment.SweepResult;
 import org.normlab.experiment.Verdict;
 import org.normlab.model.ModelSpec;
+import org.normlab.nn.Mode;
+import org.normlab.nn.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.tensor.Rng;
 import org.normlab.train.Trainer;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -88,7 +93,7 @@ public final class RecurrentStudy implements Study {
         all.addAll(gamma.runs());
         SweepResult<RunSpec> both = SweepResult.of(name() + "-" + scale, all, Axes.NORM, Axes.GAMMA0);
         List<Verdict.Criterion> c = criteria(scale);
-        java.util.function.ToDoubleFunction<Results.Run<RunSpec>> finalLoss = r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
+        ToDoubleFunction<Results.Run<RunSpec>> finalLoss = r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
         List<Verdict> verdicts = List.of(
                 c.get(0).judge(both.pairedDifference(variant(Norm.NONE, 1), variant(Norm.LN, 1), finalLoss)),
                 c.get(1).judge(both.pairedDifference(variant(Norm.BN, 1), variant(Norm.LN, 1), finalLoss)),
@@ -118,14 +123,14 @@ public final class RecurrentStudy implements Study {
      * norm on raw and on centred pixels.
      */
     static Table initialGradients(RunSpec base, Dataset train) {
-        tech.tablesaw.api.StringColumn norm = tech.tablesaw.api.StringColumn.create("norm"), pixels = tech.tablesaw.api.StringColumn.create("pixels");
-        tech.tablesaw.api.DoubleColumn largest = tech.tablesaw.api.DoubleColumn.create("largest |gradient|");
-        tech.tablesaw.api.StringColumn finite = tech.tablesaw.api.StringColumn.create("all finite");
+        StringColumn norm = StringColumn.create("norm"), pixels = StringColumn.create("pixels");
+        DoubleColumn largest = DoubleColumn.create("largest |gradient|");
+        StringColumn finite = StringColumn.create("all finite");
         Dataset batch = train.head(64);
         for (Norm n : List.of(Norm.NONE, Norm.LN, Norm.BN)) {
             for (double shift : new double[] {0, INPUT_SHIFT}) {
                 var model = Experiment.model(base.withNorm(n).withInputShift(shift).withSeed(0), new Rng(0).split());
-                var r = org.normlab.nn.SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), org.normlab.nn.Mode.TRAIN), batch.labels());
+                var r = SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), Mode.TRAIN), batch.labels());
                 model.backward(r.gradLogits());
                 double max = 0;
                 for (var p : model.params()) for (float g : p.grad().data()) max = Double.isNaN(g) || Double.isNaN(max) ? Double.NaN : Math.max(max, Math.abs(g));

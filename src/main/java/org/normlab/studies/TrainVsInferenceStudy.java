@@ -1,11 +1,14 @@
 package org.normlab.studies;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Experiment;
@@ -23,6 +26,7 @@ import org.normlab.experiment.SweepResult;
 import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Mode;
+import org.normlab.nn.Sequential;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
 import org.normlab.train.Diagnostics;
@@ -155,7 +159,7 @@ public final class TrainVsInferenceStudy implements Study {
         XYChart chart = Charts.xy("LeNet-BN, lr 1.0: test accuracy with EMA vs precise BN statistics (momentum 0.1)", "step", "test accuracy");
         int index = 0;
         for (Results.Run<RunSpec> r : bn.where(c -> c.bnMomentum() == 0.1)) {
-            java.awt.Color color = Charts.colorOf("seed" + r.spec().seed(), index++);
+            Color color = Charts.colorOf("seed" + r.spec().seed(), index++);
             for (String metric : List.of(Trainer.TEST_ACC, Experiment.TEST_ACC_PRECISE)) {
                 List<Integer> x = new ArrayList<>();
                 List<Double> y = new ArrayList<>();
@@ -163,16 +167,16 @@ public final class TrainVsInferenceStudy implements Study {
                 if (x.isEmpty()) continue;
                 var s = chart.addSeries("seed " + r.spec().seed() + (metric.equals(Trainer.TEST_ACC) ? ", EMA" : ", precise"), x, y);
                 s.setLineColor(color);
-                s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                s.setLineStyle(metric.equals(Trainer.TEST_ACC) ? new java.awt.BasicStroke(2f)
-                        : new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+                s.setMarker(SeriesMarkers.NONE);
+                s.setLineStyle(metric.equals(Trainer.TEST_ACC) ? new BasicStroke(2f)
+                        : new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
             }
         }
         return chart;
     }
 
     /** Max |TRAIN-mode − EVAL-mode output| over a batch: 0 for a model without batch statistics. */
-    static double maxModeDifference(org.normlab.nn.Sequential model, Dataset data) {
+    static double maxModeDifference(Sequential model, Dataset data) {
         var saved = org.normlab.norm.PreciseBn.snapshot(model);
         float[] tr = model.forward(data.head(64).inputs(), Mode.TRAIN).data().clone(), ev = model.forward(data.head(64).inputs(), Mode.EVAL).data();
         org.normlab.norm.PreciseBn.restore(model, saved);
