@@ -50,12 +50,12 @@ public final class ResultStore {
     private Path pointsFile(String study, Spec<?> c) { return root.resolve(study).resolve(c.key() + ".points.csv"); }
 
     /** The stored log of this exact spec, if it finished before. */
-    public Optional<RunLog> load(String study, Spec<?> config) {
-        if (root == null || !Files.isRegularFile(runFile(study, config))) return Optional.empty();
-        Table run = read(runFile(study, config), ColumnType.STRING, ColumnType.STRING, ColumnType.INTEGER, ColumnType.STRING,
+    public Optional<RunLog> load(String study, Spec<?> spec) {
+        if (root == null || !Files.isRegularFile(runFile(study, spec))) return Optional.empty();
+        Table run = read(runFile(study, spec), ColumnType.STRING, ColumnType.STRING, ColumnType.INTEGER, ColumnType.STRING,
                 ColumnType.STRING, ColumnType.STRING);
-        if (!run.stringColumn("config").get(0).equals(config.canonical())) return Optional.empty();  // a hash collision: recompute
-        Table points = read(pointsFile(study, config), ColumnType.INTEGER, ColumnType.STRING, ColumnType.STRING, ColumnType.STRING);
+        if (!run.stringColumn("config").get(0).equals(spec.canonical())) return Optional.empty();  // a hash collision: recompute
+        Table points = read(pointsFile(study, spec), ColumnType.INTEGER, ColumnType.STRING, ColumnType.STRING, ColumnType.STRING);
         List<RunLog.Point> list = new ArrayList<>(points.rowCount());
         for (Row r : points) {
             list.add(new RunLog.Point(r.getInt("step"), Double.parseDouble(r.getString("epoch")), r.getString("metric"),
@@ -66,7 +66,7 @@ public final class ResultStore {
     }
 
     /** Stores a finished run (points first, then the run file that marks it complete). */
-    public void save(String study, Spec<?> config, RunLog log) {
+    public void save(String study, Spec<?> spec, RunLog log) {
         if (root == null) return;
         IntColumn step = IntColumn.create("step");
         StringColumn epoch = StringColumn.create("epoch"), metric = StringColumn.create("metric"), value = StringColumn.create("value");
@@ -76,12 +76,12 @@ public final class ResultStore {
             metric.append(p.metric());
             value.append(Double.toString(p.value()));
         }
-        write(Table.create("points", step, epoch, metric, value), pointsFile(study, config));
-        Table run = Table.create("run", StringColumn.create("key", config.key()), StringColumn.create("config", config.canonical()),
+        write(Table.create("points", step, epoch, metric, value), pointsFile(study, spec));
+        Table run = Table.create("run", StringColumn.create("key", spec.key()), StringColumn.create("config", spec.canonical()),
                 IntColumn.create("diverged_at_step", new int[] {log.divergedAtStep()}),
                 StringColumn.create("divergence", nullToEmpty(log.divergence())), StringColumn.create("error", nullToEmpty(log.error())),
                 StringColumn.create("wall_s", Double.toString(log.wallSeconds())));
-        write(run, runFile(study, config));
+        write(run, runFile(study, spec));
     }
 
     private static Table read(Path file, ColumnType... types) {

@@ -115,15 +115,15 @@ public final class Sweep<S extends Spec<S>> {
      * parallel and are stored; a run that throws is recorded as failed.
      */
     public SweepResult<S> run(Function<S, RunLog> runner, ResultStore store, Progress progress, int threads) {
-        List<S> configs = specs();
-        RunLog[] logs = new RunLog[configs.size()];
+        List<S> specs = specs();
+        RunLog[] logs = new RunLog[specs.size()];
         List<Integer> todo = new ArrayList<>();
-        for (int i = 0; i < configs.size(); i++) {
-            logs[i] = store.load(name, configs.get(i)).orElse(null);
+        for (int i = 0; i < specs.size(); i++) {
+            logs[i] = store.load(name, specs.get(i)).orElse(null);
             if (logs[i] == null) todo.add(i);
         }
-        int cached = configs.size() - todo.size();
-        progress.start(name + (cached > 0 ? " (" + cached + " of " + configs.size() + " runs already stored)" : ""), todo.size());
+        int cached = specs.size() - todo.size();
+        progress.start(name + (cached > 0 ? " (" + cached + " of " + specs.size() + " runs already stored)" : ""), todo.size());
         // Runs already fill the cores when several train at once: their kernels then use one thread each.
         int kernelThreads = threads > 1 ? 1 : Parallelism.threads();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
@@ -138,7 +138,7 @@ public final class Sweep<S extends Spec<S>> {
             ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
             for (int i : todo) {
                 done.submit(() -> {
-                    S c = configs.get(i);
+                    S c = specs.get(i);
                     logs[i] = runOne(c, runner);
                     store.save(name, c, logs[i]);
                     return i;
@@ -147,7 +147,7 @@ public final class Sweep<S extends Spec<S>> {
             for (int k = 0; k < todo.size(); k++) {
                 Future<Integer> f = done.take();
                 int i = f.get();
-                progress.advance(describe(configs.get(i), logs[i]));
+                progress.advance(describe(specs.get(i), logs[i]));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -159,7 +159,7 @@ public final class Sweep<S extends Spec<S>> {
             progress.finish();
         }
         List<Results.Run<S>> runs = new ArrayList<>();
-        for (int i = 0; i < configs.size(); i++) runs.add(new Results.Run<>(configs.get(i), logs[i]));
+        for (int i = 0; i < specs.size(); i++) runs.add(new Results.Run<>(specs.get(i), logs[i]));
         return new SweepResult<>(name, fields(), runs);
     }
 

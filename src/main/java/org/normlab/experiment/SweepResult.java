@@ -59,7 +59,7 @@ public record SweepResult<S extends Spec<S>>(String name, List<Field<S>> fields,
         return Double.NaN;
     }
 
-    /** Runs whose config passes {@code filter}, e.g. {@code c -> c.norm() == Norm.BN}. */
+    /** Runs whose spec passes {@code filter}, e.g. {@code c -> c.norm() == Norm.BN}. */
     public List<Results.Run<S>> where(Predicate<S> filter) {
         return runs.stream().filter(r -> filter.test(r.spec())).toList();
     }
