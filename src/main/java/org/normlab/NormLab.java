@@ -1,7 +1,7 @@
 package org.normlab;
 
 import org.normlab.data.FashionMnist;
-import org.normlab.study.Scale;
+import org.normlab.experiment.Scale;
 import org.normlab.tensor.Gemm;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;

@@ -3,7 +3,7 @@ package org.normlab.jupyter;
 import java.util.UUID;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
-import org.normlab.study.Progress;
+import org.normlab.experiment.Progress;
 
 /**
  * Sweep progress in a notebook: one output that updates in place (Jupyter's display_id mechanism) with a bar,

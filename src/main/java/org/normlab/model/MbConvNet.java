@@ -11,6 +11,7 @@ import org.normlab.nn.MBConv;
 import org.normlab.nn.Sequential;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
+import org.normlab.norm.NormOptions;
 import org.normlab.tensor.Rng;
 
 /**
@@ -34,18 +35,23 @@ public final class MbConvNet {
 
     /** The network above, initialized with {@code init} (He suits SiLU). */
     public static Sequential build(Norm norm, Init init, Rng rng) {
+        Sequential model = new Sequential(layers(norm, NormOptions.DEFAULT));
+        init.apply(model, rng);
+        return model;
+    }
+
+    /** The layers of the network above, uninitialized, its norm layers started as {@code options} says. */
+    static List<Layer> layers(Norm norm, NormOptions options) {
         List<Layer> layers = new ArrayList<>();
-        Layer stemNorm = norm.create(STEM_CHANNELS);
+        Layer stemNorm = norm.create(STEM_CHANNELS, options);
         layers.add(new Conv2d(1, STEM_CHANNELS, 3, 2, 1, stemNorm == null || !norm.cancelsBias()));
         if (stemNorm != null) layers.add(stemNorm);
         layers.add(Activation.silu());
-        layers.add(new MBConv(16, 16, 1, 1, norm));
-        layers.add(new MBConv(16, 24, 4, 2, norm));
-        layers.add(new MBConv(24, 24, 4, 1, norm));
+        layers.add(new MBConv(16, 16, 1, 1, norm, options));
+        layers.add(new MBConv(16, 24, 4, 2, norm, options));
+        layers.add(new MBConv(24, 24, 4, 1, norm, options));
         layers.add(new GlobalAvgPool2d());
         layers.add(new Linear(24, CLASSES, true));
-        Sequential model = new Sequential(layers);
-        init.apply(model, rng);
-        return model;
+        return layers;
     }
 }

@@ -11,7 +11,10 @@ import org.normlab.nn.Flatten;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
+import org.normlab.nn.RecurrentNorm;
 import org.normlab.nn.Sequential;
+import org.normlab.nn.Shift;
+import org.normlab.norm.NormOptions;
 import org.normlab.norm.WeightStandardization;
 import org.normlab.norm.Norm;
 import org.normlab.norm.Placement;
@@ -20,6 +23,60 @@ import org.normlab.tensor.Rng;
 /** Builders for the networks the studies train. Each returns an initialized model. */
 public final class Models {
     private Models() {}
+
+    /**
+     * The initialized network {@code spec} describes, built in one pass: weights drawn from {@code initRng}; from
+     * {@code streams}, first one split per dropout layer, then one per noisy BN in layer order (a network without
+     * such layers leaves it untouched); every norm layer starts with the spec's γ₀ and BN momentum; a
+     * {@link Shift} by the spec's input shift comes first (when not 0) and {@code probe} (when not null) sits on the
+     * input of the last activation of the top-level layers.
+     */
+    public static Sequential build(NetworkSpec spec, Layer probe, Rng initRng, Rng streams) {
+        NormOptions options = new NormOptions(spec.gamma0(), spec.bnMomentum(), streams == null ? null : streams::split);
+        List<Layer> layers = switch (spec.model()) {
+            case ModelSpec.Mlp mlp -> {
+                List<Rng> dropoutStreams = dropoutStreams(mlp.hidden().size(), mlp.dropout(), streams);
+                yield mlpLayers(mlp.widths(), mlp.activation(), spec.norm(), mlp.placement(), mlp.dropout(), dropoutStreams, options);
+            }
+            case ModelSpec.LeNet lenet -> lenetLayers(spec.norm(), lenet.placement(), lenet.activation(), options);
+            case ModelSpec.MbConv mbconv -> MbConvNet.layers(spec.norm(), options);
+            case ModelSpec.Recurrent r -> RecurrentModels.rowClassifierLayers(switch (r.cell()) {
+                case RNN -> RecurrentModels.rnnCell(r.hidden(), recurrentNorm(spec));
+                case LSTM -> RecurrentModels.lstmCell(r.hidden(), recurrentNorm(spec), true);
+            });
+        };
+        if (spec.inputShift() != 0) layers.add(0, new Shift(spec.inputShift()));
+        if (probe != null) insertBeforeLastActivation(layers, probe);
+        Sequential model = new Sequential(layers);
+        spec.init().apply(model, initRng);
+        return model;
+    }
+
+    /** NONE, LN or BN of the spec as the recurrent cells' per-step normalization, with the spec's γ₀. */
+    private static RecurrentNorm recurrentNorm(NetworkSpec spec) {
+        if (spec.norm().equals(Norm.NONE)) return RecurrentNorm.NONE;
+        if (spec.norm().equals(Norm.LN)) return RecurrentNorm.layer(spec.gamma0());
+        if (spec.norm().equals(Norm.BN)) return RecurrentNorm.batchPerStep(spec.gamma0());
+        throw new IllegalArgumentException("Models: recurrent model '" + spec.model().name() + "' takes norm none, LN or BN (per time step), got "
+                + spec.norm().label());
+    }
+
+    private static void insertBeforeLastActivation(List<Layer> layers, Layer probe) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (layers.get(i) instanceof Activation) {
+                layers.add(i, probe);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("Models: " + new Sequential(layers).describe() + " has no activation to probe");
+    }
+
+    private static List<Rng> dropoutStreams(int blocks, double dropout, Rng streams) {
+        if (dropout > 0 && streams == null) throw new IllegalArgumentException("MLP: dropout p=" + dropout + " needs an Rng for its masks");
+        List<Rng> out = new ArrayList<>();
+        if (dropout > 0) for (int i = 0; i < blocks; i++) out.add(streams.split());
+        return out;
+    }
 
     /**
      * A multilayer perceptron: Flatten, then for each hidden width a block Linear → [Norm] → activation
@@ -40,23 +97,29 @@ public final class Models {
      */
     public static Sequential mlp(int[] widths, Activation.Kind activation, Norm norm, Placement placement, Init init, Rng rng,
                                  double dropout, Rng dropoutRng) {
-        if (dropout > 0 && dropoutRng == null) throw new IllegalArgumentException("MLP: dropout p=" + dropout + " needs an Rng for its masks");
+        if (widths.length < 2) throw new IllegalArgumentException("MLP: needs at least input and output widths, got " + Arrays.toString(widths));
+        Sequential model = new Sequential(mlpLayers(widths, activation, norm, placement, dropout, dropoutStreams(widths.length - 2, dropout, dropoutRng),
+                NormOptions.DEFAULT));
+        init.apply(model, rng);
+        return model;
+    }
+
+    private static List<Layer> mlpLayers(int[] widths, Activation.Kind activation, Norm norm, Placement placement, double dropout,
+                                         List<Rng> dropoutStreams, NormOptions options) {
         if (widths.length < 2) throw new IllegalArgumentException("MLP: needs at least input and output widths, got " + Arrays.toString(widths));
         List<Layer> layers = new ArrayList<>();
         layers.add(new Flatten());
         for (int i = 1; i < widths.length - 1; i++) {
-            Layer normLayer = norm.create(widths[i]);
+            Layer normLayer = norm.create(widths[i], options);
             boolean biasRedundant = norm.cancelsBias() && placement == Placement.BEFORE;
             layers.add(weights(new Linear(widths[i - 1], widths[i], !biasRedundant), norm));
             if (normLayer != null && placement == Placement.BEFORE) layers.add(normLayer);
             layers.add(new Activation(activation));
             if (normLayer != null && placement == Placement.AFTER) layers.add(normLayer);
-            if (dropout > 0) layers.add(new Dropout(dropout, dropoutRng.split()));
+            if (dropout > 0) layers.add(new Dropout(dropout, dropoutStreams.get(i - 1)));
         }
         layers.add(new Linear(widths[widths.length - 2], widths[widths.length - 1], true));
-        Sequential model = new Sequential(layers);
-        init.apply(model, rng);
-        return model;
+        return layers;
     }
 
     /**
@@ -83,29 +146,35 @@ public final class Models {
      * by BN (the nonlinearity comes first), so the layer keeps it.
      */
     public static Sequential lenet(Norm norm, Placement placement, Activation.Kind activation, Init init, Rng rng) {
-        Norm features = norm.featureMapsOnly() ? Norm.NONE : norm;
-        List<Layer> layers = new ArrayList<>();
-        convBlock(layers, 1, 6, norm, placement, activation);
-        convBlock(layers, 6, 16, norm, placement, activation);
-        layers.add(new Flatten());
-        linearBlock(layers, 16 * 4 * 4, 120, features, placement, activation);
-        linearBlock(layers, 120, 84, features, placement, activation);
-        layers.add(new Linear(84, 10, true));
-        Sequential model = new Sequential(layers);
+        Sequential model = new Sequential(lenetLayers(norm, placement, activation, NormOptions.DEFAULT));
         init.apply(model, rng);
         return model;
     }
 
-    private static void convBlock(List<Layer> layers, int in, int out, Norm norm, Placement requested, Activation.Kind activation) {
+    private static List<Layer> lenetLayers(Norm norm, Placement placement, Activation.Kind activation, NormOptions options) {
+        Norm features = norm.featureMapsOnly() ? Norm.NONE : norm;
+        List<Layer> layers = new ArrayList<>();
+        convBlock(layers, 1, 6, norm, placement, activation, options);
+        convBlock(layers, 6, 16, norm, placement, activation, options);
+        layers.add(new Flatten());
+        linearBlock(layers, 16 * 4 * 4, 120, features, placement, activation, options);
+        linearBlock(layers, 120, 84, features, placement, activation, options);
+        layers.add(new Linear(84, 10, true));
+        return layers;
+    }
+
+    private static void convBlock(List<Layer> layers, int in, int out, Norm norm, Placement requested, Activation.Kind activation,
+                                  NormOptions options) {
         Placement placement = norm.followsActivation() ? Placement.AFTER : requested;
-        Layer normLayer = norm.create(out);
+        Layer normLayer = norm.create(out, options);
         layers.add(weights(new Conv2d(in, out, 5, !(norm.cancelsBias() && placement == Placement.BEFORE)), norm));
         normAndActivation(layers, normLayer, placement, activation);
         layers.add(new AvgPool2d(2, 2));
     }
 
-    private static void linearBlock(List<Layer> layers, int in, int out, Norm norm, Placement placement, Activation.Kind activation) {
-        Layer normLayer = norm.create(out);
+    private static void linearBlock(List<Layer> layers, int in, int out, Norm norm, Placement placement, Activation.Kind activation,
+                                    NormOptions options) {
+        Layer normLayer = norm.create(out, options);
         layers.add(weights(new Linear(in, out, !(norm.cancelsBias() && placement == Placement.BEFORE)), norm));
         normAndActivation(layers, normLayer, placement, activation);
     }

@@ -1,6 +1,9 @@
 package org.normlab.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.normlab.nn.Init;
+import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
 import org.normlab.nn.LstmCell;
 import org.normlab.nn.RecurrentCell;
@@ -27,22 +30,33 @@ public final class RecurrentModels {
 
     /** Elman RNN (tanh) with {@code hidden} units. Xavier suits tanh. */
     public static Sequential rowRnnClassifier(int hidden, RecurrentNorm norm, Init init, Rng rng) {
-        return rowClassifier(new RnnCell(PIXELS_PER_ROW, hidden, norm), init, rng);
+        return rowClassifier(rnnCell(hidden, norm), init, rng);
+    }
+
+    static RecurrentCell rnnCell(int hidden, RecurrentNorm norm) { return new RnnCell(PIXELS_PER_ROW, hidden, norm); }
+
+    static RecurrentCell lstmCell(int hidden, RecurrentNorm norm, boolean forgetBiasOne) {
+        return new LstmCell(PIXELS_PER_ROW, hidden, norm, forgetBiasOne);
     }
 
     /** LSTM with {@code hidden} units; {@code forgetBiasOne} starts the forget gate's bias at 1. */
     public static Sequential rowLstmClassifier(int hidden, RecurrentNorm norm, boolean forgetBiasOne, Init init, Rng rng) {
-        return rowClassifier(new LstmCell(PIXELS_PER_ROW, hidden, norm, forgetBiasOne), init, rng);
+        return rowClassifier(lstmCell(hidden, norm, forgetBiasOne), init, rng);
     }
 
     /** Any cell that reads 28-pixel rows. */
     public static Sequential rowClassifier(RecurrentCell cell, Init init, Rng rng) {
+        Sequential model = new Sequential(rowClassifierLayers(cell));
+        init.apply(model, rng);
+        return model;
+    }
+
+    /** The layers of the classifier above, uninitialized. */
+    static List<Layer> rowClassifierLayers(RecurrentCell cell) {
         if (cell.inputSize() != PIXELS_PER_ROW) {
             throw new IllegalArgumentException("RecurrentModels: the cell must read rows of " + PIXELS_PER_ROW + " pixels, got "
                     + cell.describe());
         }
-        Sequential model = new Sequential(new Reshape(ROWS, PIXELS_PER_ROW), new Recurrent(cell), new Linear(cell.hiddenSize(), CLASSES, true));
-        init.apply(model, rng);
-        return model;
+        return new ArrayList<>(List.of(new Reshape(ROWS, PIXELS_PER_ROW), new Recurrent(cell), new Linear(cell.hiddenSize(), CLASSES, true)));
     }
 }

@@ -3,6 +3,7 @@ package org.normlab.nn;
 import java.util.ArrayList;
 import java.util.List;
 import org.normlab.norm.Norm;
+import org.normlab.norm.NormOptions;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 
@@ -33,8 +34,17 @@ public final class MBConv implements Layer, Initializable {
     /** 3×3 depthwise kernel. */
     public MBConv(int in, int out, int expandRatio, int stride, Norm norm) { this(in, out, expandRatio, 3, stride, norm); }
 
-    /** Weights start at zero; an {@link Init} fills them (the builders always do). */
+    /** 3×3 depthwise kernel, norm layers started as {@code options} says. */
+    public MBConv(int in, int out, int expandRatio, int stride, Norm norm, NormOptions options) {
+        this(in, out, expandRatio, 3, stride, norm, options);
+    }
+
     public MBConv(int in, int out, int expandRatio, int kernel, int stride, Norm norm) {
+        this(in, out, expandRatio, kernel, stride, norm, NormOptions.DEFAULT);
+    }
+
+    /** Weights start at zero; an {@link Init} fills them (the builders always do). */
+    public MBConv(int in, int out, int expandRatio, int kernel, int stride, Norm norm, NormOptions options) {
         if (in <= 0 || out <= 0 || expandRatio <= 0 || kernel <= 0 || stride <= 0) {
             throw new IllegalArgumentException("MBConv: sizes must be positive, got in=" + in + ", out=" + out + ", expandRatio="
                     + expandRatio + ", kernel=" + kernel + ", stride=" + stride);
@@ -50,17 +60,17 @@ public final class MBConv implements Layer, Initializable {
         int hidden = in * expandRatio;
         List<Layer> layers = new ArrayList<>();
         if (expandRatio != 1) {
-            Layer expandNorm = norm.create(hidden);
+            Layer expandNorm = norm.create(hidden, options);
             layers.add(new Conv2d(in, hidden, 1, expandNorm == null || !norm.cancelsBias()));
             if (expandNorm != null) layers.add(expandNorm);
             layers.add(Activation.silu());
         }
-        Layer depthwiseNorm = norm.create(hidden);
+        Layer depthwiseNorm = norm.create(hidden, options);
         layers.add(new DepthwiseConv2d(hidden, kernel, stride, kernel / 2, depthwiseNorm == null || !norm.cancelsBias()));
         if (depthwiseNorm != null) layers.add(depthwiseNorm);
         layers.add(Activation.silu());
         layers.add(new SqueezeExcite(hidden, Math.max(1, in / 4), Activation.silu()));
-        Layer projectNorm = norm.create(out);
+        Layer projectNorm = norm.create(out, options);
         layers.add(new Conv2d(hidden, out, 1, projectNorm == null || !norm.cancelsBias()));
         if (projectNorm != null) layers.add(projectNorm);
         this.body = new Sequential(layers);

@@ -1,9 +1,11 @@
 package org.normlab.norm;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.normlab.nn.Layer;
+import org.normlab.nn.Param;
 
 /**
  * Which normalization a network uses, as one value that swaps it throughout the network.
@@ -67,6 +69,22 @@ public sealed interface Norm {
 
     /** The layer for {@code channels} channels (features), or null for {@link #NONE}. */
     Layer create(int channels);
+
+    /**
+     * The layer for {@code channels} channels started as {@code options} says: its gains γ at γ₀ (as float), its
+     * BatchNorms with the given momentum, a noisy BN with the next noise stream. With {@link NormOptions#DEFAULT} it is
+     * {@link #create(int)}.
+     */
+    default Layer create(int channels, NormOptions options) {
+        Layer layer = create(channels);
+        if (layer == null) return null;
+        if (options.gamma0() != 1) {
+            for (Param p : layer.params()) if (p.isNormAffine() && p.name().equals("gamma")) Arrays.fill(p.value().data(), (float) options.gamma0());
+        }
+        if (options.bnMomentum() != 0.1) for (BatchNorm bn : Layer.all(layer, BatchNorm.class)) bn.setMomentum(options.bnMomentum());
+        if (options.noiseStreams() != null) for (NoisyBatchNorm noisy : Layer.all(layer, NoisyBatchNorm.class)) noisy.reseed(options.noiseStreams().get());
+        return layer;
+    }
 
     /** Short label used in tables and legends ("none", "BN", "LN", "GN(4)", "IN"). */
     String label();

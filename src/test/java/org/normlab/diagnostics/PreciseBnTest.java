@@ -17,8 +17,8 @@ import org.normlab.nn.Sequential;
 import org.normlab.norm.BatchNorm;
 import org.normlab.norm.GhostBatchNorm;
 import org.normlab.norm.Norm;
-import org.normlab.study.Experiment;
-import org.normlab.study.RunConfig;
+import org.normlab.experiment.Experiment;
+import org.normlab.experiment.RunSpec;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.train.RunLog;
@@ -60,9 +60,9 @@ class PreciseBnTest {
     void thePreciseBnMetricLeavesTheRunItselfUntouched() {
         Dataset test = FashionMnist.fromEnvironment().load(FashionMnist.Split.TEST);
         Dataset train = test.head(1000), held = test.head(1200).select(IntStream.range(1000, 1200).toArray());
-        RunConfig c = RunConfig.mlp(List.of(32), Activation.Kind.SIGMOID).withNorm(Norm.BN).with("trainSize", 1000).with("logEvery", 5);
+        RunSpec c = RunSpec.mlp(List.of(32), Activation.Kind.SIGMOID).withNorm(Norm.BN).withTrainSize(1000).withLogEvery(5);
         RunLog plain = Experiment.run(c, train, held, null);
-        RunLog precise = Experiment.run(c.with("preciseBnBatches", 4), train, held, null);
+        RunLog precise = Experiment.run(c.withPreciseBnBatches(4), train, held, null);
         List<RunLog.Point> withoutExtra = precise.points().stream().filter(p -> !p.metric().endsWith("precise_bn")).toList();
         assertEquals(plain.points(), withoutExtra);
         assertTrue(precise.last(Experiment.TEST_ACC_PRECISE) > 0.3);

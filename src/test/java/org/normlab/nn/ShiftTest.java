@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.normlab.norm.Norm;
-import org.normlab.study.Experiment;
-import org.normlab.study.RunConfig;
+import org.normlab.experiment.Experiment;
+import org.normlab.experiment.RunSpec;
+import org.normlab.model.ModelSpec;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
@@ -28,8 +29,8 @@ class ShiftTest {
 
     @Test
     void aConfigWithInputShiftStartsWithAShiftAndOtherwiseHasTheSameWeights() {
-        RunConfig c = RunConfig.mlp(List.of(16), Activation.Kind.TANH).with("model", "lstm").withNorm(Norm.LN);
-        Sequential plain = Experiment.model(c, new Rng(3)), shifted = Experiment.model(c.with("inputShift", -0.5), new Rng(3));
+        RunSpec c = RunSpec.recurrent(ModelSpec.Recurrent.Cell.LSTM, 16).withNorm(Norm.LN);
+        Sequential plain = Experiment.model(c, new Rng(3)), shifted = Experiment.model(c.withInputShift(-0.5), new Rng(3));
         assertInstanceOf(Shift.class, shifted.layers().get(0));
         assertEquals(plain.layers().size() + 1, shifted.layers().size());
         for (int i = 0; i < plain.params().size(); i++) {

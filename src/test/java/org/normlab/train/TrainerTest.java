@@ -10,11 +10,12 @@ import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
-import org.normlab.study.Experiment;
-import org.normlab.study.Quickstart;
-import org.normlab.study.Results;
-import org.normlab.study.RunConfig;
-import org.normlab.study.Scale;
+import org.normlab.experiment.Experiment;
+import org.normlab.studies.Quickstart;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Scale;
 
 class TrainerTest {
     private static final Dataset TEST = FashionMnist.fromEnvironment().load(FashionMnist.Split.TEST);
@@ -26,19 +27,19 @@ class TrainerTest {
         return r;
     }
 
-    private static RunConfig config(Norm norm, double lr, long seed) {
-        return RunConfig.mlp(List.of(64, 64), Activation.Kind.RELU).withNorm(norm).with("lr", lr).with("batchSize", 50)
-                .with("epochs", 2).with("trainSize", 2000).with("logEvery", 10).withSeed(seed);
+    private static RunSpec config(Norm norm, double lr, long seed) {
+        return RunSpec.mlp(List.of(64, 64), Activation.Kind.RELU).withNorm(norm).withLr(lr).withBatchSize(50)
+                .withEpochs(2).withTrainSize(2000).withLogEvery(10).withSeed(seed);
     }
 
     @Test
     void sameConfigAndSeedGiveTheSameTable() {
-        RunConfig c = config(Norm.BN, 0.1, 3);
-        var first = Results.tidy("a", List.of(new Results.Run(c, Experiment.run(c, TRAIN, HELD_OUT, null))), List.of("norm"));
-        var second = Results.tidy("a", List.of(new Results.Run(c, Experiment.run(c, TRAIN, HELD_OUT, null))), List.of("norm"));
+        RunSpec c = config(Norm.BN, 0.1, 3);
+        var first = Results.tidy("a", List.of(new Results.Run<>(c, Experiment.run(c, TRAIN, HELD_OUT, null))), List.of(Axes.NORM.field()));
+        var second = Results.tidy("a", List.of(new Results.Run<>(c, Experiment.run(c, TRAIN, HELD_OUT, null))), List.of(Axes.NORM.field()));
         assertEquals(first.rowCount(), second.rowCount());
         assertEquals(first.printAll(), second.printAll());
-        var otherSeed = Results.tidy("a", List.of(new Results.Run(c.withSeed(4), Experiment.run(c.withSeed(4), TRAIN, HELD_OUT, null))), List.of("norm"));
+        var otherSeed = Results.tidy("a", List.of(new Results.Run<>(c.withSeed(4), Experiment.run(c.withSeed(4), TRAIN, HELD_OUT, null))), List.of(Axes.NORM.field()));
         assertFalse(first.doubleColumn("value").asList().equals(otherSeed.doubleColumn("value").asList()), "the seed matters");
     }
 
@@ -62,7 +63,7 @@ class TrainerTest {
 
     @Test
     void quickstartAtSmokeScaleComparesBothNorms() {
-        Quickstart.Result r = Quickstart.compare(Scale.SMOKE, TEST, HELD_OUT, org.normlab.study.Progress.none());
+        Quickstart.Result r = Quickstart.compare(Scale.SMOKE, TEST, HELD_OUT, org.normlab.experiment.Progress.none());
         assertEquals(List.of("none", "BN"), r.summary().stringColumn("norm").asList());
         assertEquals(4, r.runs().rowCount());
         assertTrue(r.headline().startsWith("After 1 epoch(s) at smoke scale (mean of 2 seeds): none — train loss "), r.headline());
@@ -70,7 +71,7 @@ class TrainerTest {
 
     @Test
     void logsNormsWallTimeAndProbePercentiles() {
-        RunConfig c = config(Norm.BN, 0.1, 1).with("probeUnit", 3).with("epochs", 1);
+        RunSpec c = config(Norm.BN, 0.1, 1).withProbeUnit(3).withEpochs(1);
         RunLog log = Experiment.run(c, TRAIN, HELD_OUT, null);
         for (String m : List.of(Trainer.GRAD_NORM, Trainer.WEIGHT_NORM, "probe/last-hidden-3/p15", "probe/last-hidden-3/p50",
                 "probe/last-hidden-3/p85")) {

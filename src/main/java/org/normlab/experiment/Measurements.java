@@ -1,0 +1,29 @@
+package org.normlab.experiment;
+
+/**
+ * What a run measures besides train and test loss and accuracy.
+ *
+ * @param probeUnit        unit of the last hidden layer whose pre-activation percentiles are logged (−1: none)
+ * @param preciseBnBatches if positive, also log test loss/accuracy with BN statistics recomputed over this many
+ *                         training batches ({@link Experiment#TEST_ACC_PRECISE}), next to the usual EMA statistics
+ * @param landscapeBatch   if positive, at every log point also measure the loss landscape along the gradient
+ *                         (Santurkar et al.'s Fig. 4) on the first this many training examples
+ * @param evalTrain        also log loss and accuracy on the training subset in EVAL mode
+ *                         ({@link Experiment#TRAIN_EVAL_LOSS}, {@link Experiment#TRAIN_EVAL_ACC}) at every log: the
+ *                         train side of a train/test gap, measured as the test side is
+ */
+public record Measurements(int probeUnit, int preciseBnBatches, int landscapeBatch, boolean evalTrain) {
+    /** Nothing beyond loss and accuracy. */
+    public static final Measurements DEFAULT = new Measurements(-1, 0, 0, false);
+
+    public Measurements {
+        if (probeUnit < -1) throw new IllegalArgumentException("Measurements: probeUnit must be ≥ 0 or −1 (none), got " + probeUnit);
+        if (preciseBnBatches < 0) throw new IllegalArgumentException("Measurements: preciseBnBatches must be ≥ 0, got " + preciseBnBatches);
+        if (landscapeBatch < 0) throw new IllegalArgumentException("Measurements: landscapeBatch must be ≥ 0, got " + landscapeBatch);
+    }
+
+    public Measurements withProbeUnit(int u) { return new Measurements(u, preciseBnBatches, landscapeBatch, evalTrain); }
+    public Measurements withPreciseBnBatches(int k) { return new Measurements(probeUnit, k, landscapeBatch, evalTrain); }
+    public Measurements withLandscapeBatch(int n) { return new Measurements(probeUnit, preciseBnBatches, n, evalTrain); }
+    public Measurements withEvalTrain(boolean e) { return new Measurements(probeUnit, preciseBnBatches, landscapeBatch, e); }
+}

@@ -1,0 +1,94 @@
+package org.normlab.experiment;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Progress of a sweep: runs done out of total, with an ETA. Where it shows depends on where NormLab runs:
+ * in a notebook an updating display (installed by the kernel extension), in a terminal a progress bar,
+ * elsewhere (CI logs) one line per finished run. {@link #auto()} picks.
+ */
+public interface Progress {
+    /** A sweep of {@code total} runs begins ({@code cached} of them were already stored). */
+    void start(String title, int total);
+
+    /** One run finished; {@code message} says which and how it went. */
+    void advance(String message);
+
+    /** The sweep ended. */
+    void finish();
+
+    /** Where progress goes by default; the notebook extension replaces it with an updating display. */
+    final class Defaults {
+        private static volatile Supplier<Progress> factory;
+
+        private Defaults() {}
+
+        /** Used by the kernel extension: every {@link #auto()} from then on gives a notebook display. */
+        public static void install(Supplier<Progress> notebookFactory) { factory = notebookFactory; }
+    }
+
+    static Progress auto() {
+        Supplier<Progress> f = Defaults.factory;
+        if (f != null) return f.get();
+        return System.console() != null ? new TerminalProgress() : lines(System.out);
+    }
+
+    static Progress none() {
+        return new Progress() {
+            @Override public void start(String title, int total) {}
+            @Override public void advance(String message) {}
+            @Override public void finish() {}
+        };
+    }
+
+    /** One line per finished run, with the count and an ETA. */
+    static Progress lines(PrintStream out) {
+        return new Progress() {
+            private final Eta eta = new Eta();
+            private String title;
+
+            @Override public void start(String t, int total) {
+                title = t;
+                eta.start(total);
+                out.println(title + ": " + total + " runs");
+            }
+
+            @Override public void advance(String message) {
+                eta.advance();
+                out.println("[" + eta.done() + "/" + eta.total() + "] " + message + " — " + eta.describe());
+            }
+
+            @Override public void finish() { out.println(title + ": done in " + Eta.format(eta.elapsed())); }
+        };
+    }
+
+    /** Counts and a naive ETA (mean time per finished run × runs left). */
+    final class Eta {
+        private int total, done;
+        private long startNanos;
+
+        public void start(int totalRuns) { total = totalRuns; done = 0; startNanos = System.nanoTime(); }
+        public void advance() { done++; }
+        public int done() { return done; }
+        public int total() { return total; }
+        public Duration elapsed() { return Duration.ofNanos(System.nanoTime() - startNanos); }
+
+        public Duration remaining() {
+            if (done == 0) return null;
+            return elapsed().multipliedBy(total - done).dividedBy(done);
+        }
+
+        public String describe() {
+            Duration r = remaining();
+            return "elapsed " + format(elapsed()) + (r == null || done == total ? "" : ", ETA " + format(r));
+        }
+
+        public static String format(Duration d) {
+            long s = Math.round(d.toMillis() / 1000.0);
+            return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+        }
+    }
+}

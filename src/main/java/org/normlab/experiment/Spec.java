@@ -1,0 +1,32 @@
+package org.normlab.experiment;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * What one run of a {@link Sweep} is: a value whose {@link #canonical() canonical text} names it in the store. Two
+ * equal specs give identical results (the seed fixes initialization, data order and noise; nothing else enters).
+ */
+public interface Spec<S extends Spec<S>> {
+    long seed();
+
+    S withSeed(long seed);
+
+    /**
+     * A versioned text of every setting that differs from its default, in a fixed order (see {@link Canonical}): a new
+     * setting whose default keeps today's behaviour leaves every existing text, and so every stored run, unchanged.
+     */
+    String canonical();
+
+    /** The first 16 hex digits of the SHA-256 of {@link #canonical()}: the name of this run's stored results. */
+    default String key() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

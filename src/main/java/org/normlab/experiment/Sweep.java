@@ -1,0 +1,186 @@
+package org.normlab.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.normlab.data.Dataset;
+import org.normlab.data.FashionMnist;
+import org.normlab.tensor.Parallelism;
+import org.normlab.train.RunLog;
+import org.normlab.train.Trainer;
+
+/**
+ * A grid of specs × seeds, run in parallel and stored run by run.
+ *
+ * <pre>
+ * Sweep.of("lr-demo", RunSpec.mlp(List.of(128), Activation.Kind.RELU))
+ *      .vary(Axes.NORM, Norm.NONE, Norm.BN).vary(Axes.LR, 0.01, 0.1, 1.0).seeds(3).run();
+ * </pre>
+ * Runs go to a fixed pool of threads (one per core by default; BLAS itself is single-threaded, see
+ * {@code Gemm}); each run's numbers depend only on its spec, so results are the same whatever the pool size or
+ * the order runs finish in, and tables list runs in grid order. A run that throws is recorded as failed with its
+ * message and the sweep goes on; finished runs are stored as they finish and skipped when the sweep is run again.
+ *
+ * @param <S> the spec type ({@link RunSpec} for supervised runs, {@link GanSpec} for GAN runs)
+ */
+public final class Sweep<S extends Spec<S>> {
+    private final String name;
+    private final S base;
+    /** One axis of the grid with its values, one grid position per value. */
+    private record Varied<S, T>(Axis<S, T> axis, List<T> values) {
+        S apply(S spec, int i) { return axis.apply(spec, values.get(i)); }
+    }
+
+    private final List<Varied<S, ?>> axes = new ArrayList<>();
+    private int seeds = 1;
+
+    private Sweep(String name, S base) {
+        if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("Sweep: name '" + name + "' must be a plain file name");
+        this.name = name;
+        this.base = base;
+    }
+
+    public static <S extends Spec<S>> Sweep<S> of(String name, S base) { return new Sweep<>(name, base); }
+
+    /** Varies the spec along {@code axis} over {@code values}. */
+    @SafeVarargs
+    public final <T> Sweep<S> vary(Axis<S, T> axis, T... values) { return vary(axis, List.of(values)); }
+
+    /**
+     * Varies the spec along {@code axis} over {@code values}; an axis made with {@link Axis#and} sets several settings
+     * at each value (one grid position per value, each setting its own table column).
+     */
+    public <T> Sweep<S> vary(Axis<S, T> axis, List<? extends T> values) {
+        if (values.isEmpty()) throw new IllegalArgumentException("Sweep " + name + ": no values for " + axis);
+        for (Field<S> c : axis.fields()) {
+            if (fields().stream().anyMatch(d -> d.name().equals(c.name())) || axis.fields().stream().filter(d -> d.name().equals(c.name())).count() > 1) {
+                throw new IllegalArgumentException("Sweep " + name + ": " + c.name() + " is varied twice");
+            }
+        }
+        List<T> copy = List.copyOf(values);
+        for (T v : copy) axis.apply(base, v);  // fail now, not mid-sweep, on a value the spec rejects
+        axes.add(new Varied<>(axis, copy));
+        return this;
+    }
+
+    /** Seeds 0 … n−1 for every grid point. */
+    public Sweep<S> seeds(int n) {
+        if (n < 1) throw new IllegalArgumentException("Sweep " + name + ": needs at least one seed, got " + n);
+        seeds = n;
+        return this;
+    }
+
+    public String name() { return name; }
+    public S base() { return base; }
+
+    /** The table fields of the varied settings, in the order they were varied. */
+    public List<Field<S>> fields() { return axes.stream().flatMap(a -> a.axis().fields().stream()).toList(); }
+
+    /** Every spec in grid order (first axis slowest, seeds fastest). */
+    public List<S> specs() {
+        List<S> out = new ArrayList<>(List.of(base));
+        for (Varied<S, ?> axis : axes) {
+            List<S> next = new ArrayList<>();
+            for (S c : out) for (int i = 0; i < axis.values().size(); i++) next.add(axis.apply(c, i));
+            out = next;
+        }
+        List<S> withSeeds = new ArrayList<>();
+        for (S c : out) for (int s = 0; s < seeds; s++) withSeeds.add(c.withSeed(s));
+        return withSeeds;
+    }
+
+    /** Runs on Fashion-MNIST, storing under {@link ResultStore#defaultStore()}, one thread per core (a {@link RunSpec} sweep). */
+    public SweepResult<S> run() {
+        return run(FashionMnist.train(), FashionMnist.test(), ResultStore.defaultStore(), Progress.auto(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Trains each {@link RunSpec} with {@link Experiment#run}; other spec types name their runner ({@link #run(Function, ResultStore, Progress, int)}). */
+    public SweepResult<S> run(Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        if (!(base instanceof RunSpec)) {
+            throw new IllegalArgumentException("Sweep " + name + ": a " + base.getClass().getSimpleName() + " sweep needs its runner, "
+                    + "run(runner, store, progress, threads)");
+        }
+        return run(c -> Experiment.run((RunSpec) c, train, test, null), store, progress, threads);
+    }
+
+    /**
+     * Runs every spec with {@code runner} (e.g. a GAN's training procedure): stored runs are reused, the rest run in
+     * parallel and are stored; a run that throws is recorded as failed.
+     */
+    public SweepResult<S> run(Function<S, RunLog> runner, ResultStore store, Progress progress, int threads) {
+        List<S> specs = specs();
+        RunLog[] logs = new RunLog[specs.size()];
+        List<Integer> todo = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            logs[i] = store.load(name, specs.get(i)).orElse(null);
+            if (logs[i] == null) todo.add(i);
+        }
+        int cached = specs.size() - todo.size();
+        progress.start(name + (cached > 0 ? " (" + cached + " of " + specs.size() + " runs already stored)" : ""), todo.size());
+        // Runs already fill the cores when several train at once: their kernels then use one thread each.
+        int kernelThreads = threads > 1 ? 1 : Parallelism.threads();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(() -> {
+                Parallelism.setThreadsForCurrentThread(kernelThreads);
+                r.run();
+            }, "normlab-sweep-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
+            for (int i : todo) {
+                done.submit(() -> {
+                    S c = specs.get(i);
+                    logs[i] = runOne(c, runner);
+                    store.save(name, c, logs[i]);
+                    return i;
+                });
+            }
+            for (int k = 0; k < todo.size(); k++) {
+                Future<Integer> f = done.take();
+                int i = f.get();
+                progress.advance(describe(specs.get(i), logs[i]));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Sweep " + name + " interrupted; finished runs are stored and will be reused", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Sweep " + name + ": storing a run failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+            progress.finish();
+        }
+        List<Results.Run<S>> runs = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) runs.add(new Results.Run<>(specs.get(i), logs[i]));
+        return new SweepResult<>(name, fields(), runs);
+    }
+
+    private static <S> RunLog runOne(S c, Function<S, RunLog> runner) {
+        try {
+            return runner.apply(c);
+        } catch (RuntimeException e) {
+            RunLog failed = new RunLog();
+            failed.markFailed(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return failed;
+        }
+    }
+
+    private String describe(S c, RunLog log) {
+        StringBuilder sb = new StringBuilder();
+        for (Field<S> f : fields()) sb.append(f.name()).append('=').append(f.of(c)).append(' ');
+        sb.append("seed ").append(c.seed()).append(": ");
+        if (log.failed()) return sb.append("FAILED (").append(log.error()).append(')').toString();
+        if (log.diverged()) return sb.append("diverged at step ").append(log.divergedAtStep()).toString();
+        if (Double.isNaN(log.last(Trainer.TRAIN_LOSS))) return sb.append(String.format(Locale.ROOT, "done (%.1f s)", log.wallSeconds())).toString();
+        return sb.append(String.format(Locale.ROOT, "train loss %.3f, test acc %.3f (%.1f s)", log.last(Trainer.TRAIN_LOSS),
+                log.last(Trainer.TEST_ACC), log.wallSeconds())).toString();
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The experiment engine: typed run specs ({@link org.normlab.experiment.RunSpec} of a network, an optimizer, a
+ * schedule, data, a budget and measurements; {@link org.normlab.experiment.GanSpec}), typed sweep axes
+ * ({@link org.normlab.experiment.Axes}), {@link org.normlab.experiment.Sweep} and the store that keys each run by the
+ * hash of its spec's canonical text, result tables, summaries with intervals over seeds, verdicts, progress, and the
+ * {@link org.normlab.experiment.Study} interface.
+ *
+ * <p>May use tensor, kernels, nn, norm, model, optim, data, train and diagnostics; never studies, jupyter or cli.
+ * (SweepResult's chart shortcuts still call plot; they belong in plot.)
+ */
+package org.normlab.experiment;

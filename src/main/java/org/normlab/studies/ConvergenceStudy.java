@@ -1,0 +1,151 @@
+package org.normlab.studies;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
+import org.normlab.nn.Activation;
+import org.normlab.norm.Norm;
+import org.normlab.plot.Charts;
+import org.normlab.train.RunLog;
+import org.normlab.train.Trainer;
+import tech.tablesaw.api.Table;
+
+/**
+ * Claims C2 (BN speeds up convergence) and C3 (BN makes training more stable): none / BN / LN / GN on a sigmoid MLP
+ * and on LeNet (d2l's, sigmoid, SGD lr 0.9, batch 256), Fashion-MNIST, same budget and seeds for every norm.
+ *
+ * <p>Convergence speed is read two ways: the training loss reached after the fixed budget, and the number of steps
+ * until the (windowed) training accuracy first reaches a target. Stability is the roughness of the training-loss
+ * curve (standard deviation of successive differences over the second half of training) and the share of
+ * diverged runs. Roughness is judged on the MLP, where every norm learns: a network stuck at chance has a flat,
+ * trivially smooth loss curve, so LeNet without normalization would "win" for the wrong reason.
+ */
+public final class ConvergenceStudy implements Study {
+    public static final List<Norm> NORMS = List.of(Norm.NONE, Norm.BN, Norm.LN, Norm.GN(4));
+    public static final double MLP_TARGET = 0.80, LENET_TARGET = 0.70;
+
+    @Override public String name() { return "convergence-speed"; }
+
+    @Override public String title() { return "C2/C3: none vs BN vs LN vs GN on an MLP and LeNet — speed and stability"; }
+
+    public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
+
+    public static Sweep<RunSpec> mlpSweep(Scale scale) {
+        RunSpec base = RunSpec.mlp(List.of(256, 256, 256), Activation.Kind.SIGMOID)
+                .withLr(0.1).withBatchSize(64)
+                .withTrainSize(scale.pick(2048, 60_000, 60_000)).withTestSize(scale.pick(1000, 10_000, 10_000))
+                .withEpochs(scale.pick(1, 1, 5)).withLogEvery(scale.pick(4, 47, 94));
+        return Sweep.of("convergence-mlp-" + scale, base).vary(Axes.NORM, NORMS).seeds(seeds(scale));
+    }
+
+    public static Sweep<RunSpec> lenetSweep(Scale scale) {
+        RunSpec base = RunSpec.lenet(Activation.Kind.SIGMOID)
+                .withLr(0.9).withBatchSize(256)
+                .withTrainSize(scale.pick(2048, 60_000, 60_000)).withTestSize(scale.pick(1000, 10_000, 10_000))
+                .withEpochs(scale.pick(1, 1, 10)).withLogEvery(scale.pick(2, 12, 47));
+        // LeNet's channels (6, 16) are divisible by 2, not 4: GN(2) stands for group norm there.
+        return Sweep.of("convergence-lenet-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN, Norm.LN, Norm.GN(2)).seeds(seeds(scale));
+    }
+
+    @Override
+    public List<Verdict.Criterion> criteria(Scale scale) {
+        return List.of(
+                Verdict.Criterion.above("C2 (MLP)", "final train loss (none) − final train loss (BN), paired by seed", 0),
+                Verdict.Criterion.above("C2 (LeNet)", "final train loss (none) − final train loss (BN), paired by seed", 0),
+                Verdict.Criterion.above("C3 (MLP)", "train-loss roughness (none) − roughness (BN), paired by seed", 0));
+    }
+
+    /**
+     * Standard deviation of successive differences of the logged training loss over the second half of a run: how
+     * jagged the curve is once the first transient is over. NaN for runs that diverged or failed.
+     */
+    public static double roughness(Results.Run<RunSpec> run) {
+        if (run.log().diverged() || run.log().failed()) return Double.NaN;
+        List<Double> loss = new ArrayList<>();
+        for (RunLog.Point p : run.log().points()) if (p.metric().equals(Trainer.TRAIN_LOSS)) loss.add(p.value());
+        List<Double> half = loss.subList(loss.size() / 2, loss.size());
+        if (half.size() < 3) return Double.NaN;
+        double[] diffs = new double[half.size() - 1];
+        for (int i = 1; i < half.size(); i++) diffs[i - 1] = half.get(i) - half.get(i - 1);
+        return Summary.of(diffs).sd();
+    }
+
+    /** Steps until train accuracy first reached {@code target}; the run's last step if it never did (a lower bound). */
+    static double stepsOrBudget(Results.Run<RunSpec> r, double target) {
+        double steps = SweepResult.stepsTo(r, Trainer.TRAIN_ACC, target);
+        if (!Double.isNaN(steps)) return steps;
+        List<RunLog.Point> points = r.log().points();
+        return points.isEmpty() ? Double.NaN : points.get(points.size() - 1).step();
+    }
+
+    /** A diverged or failed run has no final loss; for "how far did training get" it counts as chance level, ln 10. */
+    static double finalLossOrChance(Results.Run<RunSpec> r) {
+        double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
+        return Double.isNaN(v) ? Math.log(10) : v;
+    }
+
+    @Override
+    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        SweepResult<RunSpec> mlp = mlpSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> lenet = lenetSweep(scale).run(train, test, store, progress, threads);
+        List<Verdict.Criterion> c = criteria(scale);
+        List<Verdict> verdicts = List.of(
+                c.get(0).judge(mlp.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)),
+                c.get(1).judge(lenet.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)),
+                // On the MLP, where every norm learns: a LeNet stuck at chance has a trivially smooth, flat loss curve.
+                c.get(2).judge(mlp.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::roughness)));
+
+        Map<String, Table> tables = new LinkedHashMap<>();
+        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
+        for (var e : Map.of("mlp", mlp, "lenet", lenet).entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.reverseOrder())).toList()) {
+            String model = e.getKey();
+            SweepResult<RunSpec> s = e.getValue();
+            double target = model.equals("mlp") ? MLP_TARGET : LENET_TARGET;
+            tables.put(model + "-final", join(s.finalSummary(Trainer.TRAIN_LOSS), s.finalSummary(Trainer.TEST_ACC)));
+            tables.put(model + "-steps-to-target", s.stepsToSummary(Trainer.TRAIN_ACC, target));
+            tables.put(model + "-roughness", s.summary("train-loss roughness", ConvergenceStudy::roughness));
+            XYChart loss = s.curves(Trainer.TRAIN_LOSS);
+            loss.setTitle((model.equals("mlp") ? "sigmoid MLP 3×256" : "LeNet (sigmoid)") + ": training loss, " + s.runs().size() / NORMS.size() + " seeds per norm");
+            figures.put(model + "-train-loss", loss);
+            figures.put(model + "-test-acc", s.curves(Trainer.TEST_ACC));
+            Table steps = s.summary("steps to target (budget if never reached)", r -> stepsOrBudget(r, target));
+            figures.put(model + "-steps-to-target", Charts.bars(steps, "norm", "norm", "steps to target (budget if never reached)",
+                    "ci95_lo", "ci95_hi", (model.equals("mlp") ? "MLP" : "LeNet") + ": steps to train accuracy " + target
+                            + " (a run that never got there counts as its whole budget)"));
+        }
+        SweepResult<RunSpec> both = SweepResult.of(name(), concat(mlp.runs(), lenet.runs()), Axes.MODEL, Axes.NORM);
+        return new StudyReport(name(), scale, both, tables, figures, verdicts);
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** The final-loss summary with the final test accuracy's mean and interval appended. */
+    private static Table join(Table loss, Table acc) {
+        Table t = loss.copy();
+        t.setName(loss.name().replace("final train_loss", "final train loss and test accuracy"));
+        t.addColumns(acc.doubleColumn("final " + Trainer.TEST_ACC).copy(), acc.doubleColumn("ci95_lo").copy().setName("test acc ci95_lo"),
+                acc.doubleColumn("ci95_hi").copy().setName("test acc ci95_hi"));
+        return t;
+    }
+}

@@ -1,0 +1,141 @@
+package org.normlab.studies;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
+import org.normlab.nn.Activation;
+import org.normlab.norm.Norm;
+import org.normlab.train.Trainer;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Claim C5 (BN allows higher learning rates): a log-spaced learning-rate grid × norm on a deep ReLU MLP and on
+ * LeNet, same short budget for every run. A run "trains" when it finished (no divergence) with a final training
+ * loss at most {@link #TRAINS_BELOW}, well under chance (ln 10 ≈ 2.30). For each seed the largest learning rate that
+ * trains is found per norm; the statistic is log10(largest lr with BN / largest lr without), paired by seed.
+ */
+public final class LrToleranceStudy implements Study {
+    public static final List<Double> LEARNING_RATES = List.of(0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0);
+    public static final double TRAINS_BELOW = 1.0;
+
+    @Override public String name() { return "learning-rate-tolerance"; }
+
+    @Override public String title() { return "C5: learning-rate grid 1e-3…10 × norm on a deep MLP and LeNet; largest lr that still trains"; }
+
+    public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
+
+    public static Sweep<RunSpec> mlpSweep(Scale scale) {
+        RunSpec base = RunSpec.mlp(List.of(128, 128, 128, 128, 128, 128), Activation.Kind.RELU)
+                .withBatchSize(64).withTrainSize(scale.pick(1024, 6_400, 60_000)).withTestSize(scale.pick(500, 2_000, 10_000))
+                .withEpochs(1).withLogEvery(scale.pick(4, 25, 100));
+        return Sweep.of("lr-tolerance-mlp-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN, Norm.LN, Norm.GN(4))
+                .vary(Axes.LR, scale == Scale.SMOKE ? List.of(0.01, 0.3, 10.0) : LEARNING_RATES).seeds(seeds(scale));
+    }
+
+    public static Sweep<RunSpec> lenetSweep(Scale scale) {
+        // ReLU: the sigmoid LeNet without normalization needs epochs to leave chance level (see notebook 01), far more
+        // than this grid's budget allows, so no learning rate would "train" and the comparison would say nothing.
+        RunSpec base = RunSpec.lenet(Activation.Kind.RELU)
+                .withBatchSize(128).withTrainSize(scale.pick(1024, 19_200, 60_000)).withTestSize(scale.pick(500, 2_000, 10_000))
+                .withEpochs(1).withLogEvery(scale.pick(2, 25, 50));
+        return Sweep.of("lr-tolerance-lenet-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN)
+                .vary(Axes.LR, scale == Scale.SMOKE ? List.of(0.01, 0.3, 10.0) : LEARNING_RATES).seeds(seeds(scale));
+    }
+
+    @Override
+    public List<Verdict.Criterion> criteria(Scale scale) {
+        String stat = "log10(largest lr that trains with BN / without), paired by seed";
+        return List.of(Verdict.Criterion.above("C5 (deep MLP)", stat, 0), Verdict.Criterion.above("C5 (LeNet)", stat, 0));
+    }
+
+    /** Whether a run trained: finished, with final training loss at most {@link #TRAINS_BELOW}. */
+    public static boolean trains(Results.Run<RunSpec> r) {
+        double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
+        return !Double.isNaN(v) && v <= TRAINS_BELOW;
+    }
+
+    /** Per seed and norm, the largest learning rate that trains (NaN if none did). Columns: norm, seed, largest lr. */
+    public static Table largestPerSeed(SweepResult<RunSpec> sweep) {
+        Map<String, Map<Long, Double>> best = new LinkedHashMap<>();
+        for (Results.Run<RunSpec> r : sweep.runs()) {
+            Map<Long, Double> bySeed = best.computeIfAbsent(r.spec().norm().label(), k -> new LinkedHashMap<>());
+            double current = bySeed.getOrDefault(r.spec().seed(), Double.NaN);
+            if (trains(r) && (Double.isNaN(current) || r.spec().lr() > current)) bySeed.put(r.spec().seed(), r.spec().lr());
+            else bySeed.putIfAbsent(r.spec().seed(), Double.NaN);
+        }
+        StringColumn norm = StringColumn.create("norm");
+        LongColumn seed = LongColumn.create("seed");
+        DoubleColumn lr = DoubleColumn.create("largest lr that trains");
+        best.forEach((n, m) -> m.forEach((s, v) -> { norm.append(n); seed.append(s); lr.append(v); }));
+        return Table.create(sweep.name() + ": largest lr that trains, per seed", norm, seed, lr);
+    }
+
+    /** Per norm and learning rate: runs, how many diverged, how many trained. */
+    static Table seedsThatTrain(SweepResult<RunSpec> sweep) {
+        StringColumn norm = StringColumn.create("norm");
+        DoubleColumn lr = DoubleColumn.create("lr");
+        IntColumn runs = IntColumn.create("runs"), diverged = IntColumn.create("diverged"),
+                trained = IntColumn.create("trained (final loss ≤ " + TRAINS_BELOW + ")");
+        for (var group : sweep.groups().values()) {
+            RunSpec c = group.get(0).spec();
+            norm.append(c.norm().label());
+            lr.append(c.lr());
+            runs.append(group.size());
+            diverged.append((int) group.stream().filter(r -> r.log().diverged()).count());
+            trained.append((int) group.stream().filter(LrToleranceStudy::trains).count());
+        }
+        return Table.create(sweep.name() + ": seeds that train", norm, lr, runs, diverged, trained);
+    }
+
+    /** log10 of the BN / none ratio of the largest learning rate that trains, one value per seed. */
+    static Summary logRatio(Table perSeed) {
+        Map<Long, Double> bn = new LinkedHashMap<>(), none = new LinkedHashMap<>();
+        for (int i = 0; i < perSeed.rowCount(); i++) {
+            String n = perSeed.stringColumn("norm").get(i);
+            if (n.equals("BN")) bn.put(perSeed.longColumn("seed").get(i), perSeed.doubleColumn(2).getDouble(i));
+            if (n.equals("none")) none.put(perSeed.longColumn("seed").get(i), perSeed.doubleColumn(2).getDouble(i));
+        }
+        return Summary.of(bn.keySet().stream().filter(none::containsKey).mapToDouble(s -> Math.log10(bn.get(s) / none.get(s))).toArray());
+    }
+
+    @Override
+    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        SweepResult<RunSpec> mlp = mlpSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> lenet = lenetSweep(scale).run(train, test, store, progress, threads);
+        Map<String, Table> tables = new LinkedHashMap<>();
+        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
+        for (SweepResult<RunSpec> s : List.of(mlp, lenet)) {
+            String model = s == mlp ? "mlp" : "lenet";
+            tables.put(model + "-largest-lr-per-seed", largestPerSeed(s));
+            tables.put(model + "-largest-stable-lr", s.largestStableLr(Axes.NORM, Axes.LR, Trainer.TRAIN_LOSS, TRAINS_BELOW));
+            tables.put(model + "-seeds-that-train", seedsThatTrain(s));
+            var chart = s.versusLearningRate(Axes.NORM, Trainer.TRAIN_LOSS);
+            chart.setTitle((s == mlp ? "deep ReLU MLP (6×128)" : "LeNet (ReLU)") + ": final training loss vs learning rate");
+            figures.put(model + "-loss-vs-lr", chart);
+        }
+        List<Verdict.Criterion> c = criteria(scale);
+        List<Verdict> verdicts = List.of(c.get(0).judge(logRatio(largestPerSeed(mlp))), c.get(1).judge(logRatio(largestPerSeed(lenet))));
+        List<Results.Run<RunSpec>> all = new ArrayList<>(mlp.runs());
+        all.addAll(lenet.runs());
+        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.MODEL, Axes.NORM, Axes.LR), tables, figures, verdicts);
+    }
+}

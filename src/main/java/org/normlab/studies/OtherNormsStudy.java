@@ -1,0 +1,137 @@
+package org.normlab.studies;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
+import org.normlab.nn.Activation;
+import org.normlab.norm.Norm;
+import org.normlab.train.Trainer;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Claims C12 (LRN, AlexNet's across-channel normalization) and C15 (BN helps deep nets train; EfficientNet-style nets
+ * rely on it), on Fashion-MNIST:
+ * <ul>
+ *   <li>C12: LeNet with ReLU, without normalization and with LRN after the two conv activations (AlexNet's n = 5,
+ *       α = 1e-4, β = 0.75, k = 2; {@link Norm#LRN}); statistic: final test accuracy LRN − none, paired by seed;</li>
+ *   <li>C15a: a 20-layer ReLU MLP (19 hidden layers of 64, He init), without and with BN; statistic: final training
+ *       loss none − BN, paired by seed;</li>
+ *   <li>C15b: the small MBConv net ({@link org.normlab.model.MbConvNet}: stem, three MBConv blocks with SE, SiLU),
+ *       without and with BN; statistic as for C15a.</li>
+ * </ul>
+ * A diverged or failed run's final training loss counts as ln 10 (chance level for 10 classes), so a diverging
+ * variant cannot drop out of a paired comparison.
+ */
+public final class OtherNormsStudy implements Study {
+    public static final int DEEP_LAYERS = 20, DEEP_WIDTH = 64;
+
+    @Override public String name() { return "other-norms"; }
+
+    @Override public String title() { return "C12/C15: LRN in LeNet; a 20-layer MLP and a small MBConv net with and without BN"; }
+
+    public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
+
+    static RunSpec common(RunSpec c, Scale scale) {
+        return c.withBatchSize(64).withTrainSize(scale.pick(1024, 12_000, 60_000)).withTestSize(scale.pick(500, 2_000, 10_000))
+                .withEpochs(1).withLogEvery(scale.pick(4, 50, 100));
+    }
+
+    public static Sweep<RunSpec> lrnSweep(Scale scale) {
+        RunSpec base = common(RunSpec.lenet(Activation.Kind.RELU).withLr(0.05).withMomentum(0.9), scale)
+                .withEpochs(scale.pick(1, 2, 5));
+        return Sweep.of("other-norms-lrn-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.LRN).seeds(seeds(scale));
+    }
+
+    public static Sweep<RunSpec> deepSweep(Scale scale) {
+        // Revised after the first default run: 12 000 images (187 steps) took about 1 s per run; one epoch of all
+        // 60 000 costs little more. The first run's C15 (20-layer MLP) verdict was INCONCLUSIVE.
+        RunSpec base = common(RunSpec.mlp(Collections.nCopies(DEEP_LAYERS - 1, DEEP_WIDTH), Activation.Kind.RELU).withLr(0.05), scale)
+                .withTrainSize(scale.pick(1024, 60_000, 60_000)).withLogEvery(scale.pick(4, 100, 100));
+        return Sweep.of("other-norms-deep-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN).seeds(seeds(scale));
+    }
+
+    /**
+     * The MBConv net, evaluated on 500 test images: the trainer evaluates in batches of up to 1 000, and at 1 000 the
+     * expanded 14×14 feature maps of two parallel runs overflow a 1 GB kernel heap.
+     */
+    public static Sweep<RunSpec> mbconvSweep(Scale scale) {
+        RunSpec base = common(RunSpec.mbconv().withLr(0.05).withMomentum(0.9), scale)
+                .withTrainSize(scale.pick(512, 12_000, 60_000)).withTestSize(scale.pick(256, 500, 500));
+        return Sweep.of("other-norms-mbconv-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN).seeds(seeds(scale));
+    }
+
+    /** Final training loss; ln 10 (chance) for a run that diverged or failed. */
+    static double finalLossOrChance(Results.Run<RunSpec> r) {
+        double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
+        return r.log().diverged() || r.log().failed() || Double.isNaN(v) ? Math.log(10) : v;
+    }
+
+    @Override
+    public List<Verdict.Criterion> criteria(Scale scale) {
+        return List.of(
+                Verdict.Criterion.above("C12", "final test accuracy, LeNet: LRN − none, paired by seed", 0),
+                Verdict.Criterion.above("C15 (20-layer MLP)", "final training loss: none − BN, paired by seed (diverged = ln 10)", 0),
+                Verdict.Criterion.above("C15 (MBConv)", "final training loss: none − BN, paired by seed (diverged = ln 10)", 0));
+    }
+
+    @Override
+    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        SweepResult<RunSpec> lrn = lrnSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> deep = deepSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> mbconv = mbconvSweep(scale).run(train, test, store, progress, threads);
+        Map<String, Table> tables = new LinkedHashMap<>();
+        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
+        figures.put("lrn-test-acc", lrn.curves(Trainer.TEST_ACC));
+        tables.put("lrn-test-acc", lrn.finalSummary(Trainer.TEST_ACC));
+        tables.put("lrn-train-loss", lrn.finalSummary(Trainer.TRAIN_LOSS));
+        figures.put("deep-train-loss", deep.curves(Trainer.TRAIN_LOSS));
+        tables.put("deep-train-loss", deep.summary("final train loss (diverged = ln 10)", OtherNormsStudy::finalLossOrChance));
+        tables.put("deep-test-acc", deep.finalSummary(Trainer.TEST_ACC));
+        figures.put("mbconv-train-loss", mbconv.curves(Trainer.TRAIN_LOSS));
+        tables.put("mbconv-train-loss", mbconv.summary("final train loss (diverged = ln 10)", OtherNormsStudy::finalLossOrChance));
+        tables.put("mbconv-test-acc", mbconv.finalSummary(Trainer.TEST_ACC));
+        tables.put("wall-time", wallTime(List.of(lrn, deep, mbconv)));
+
+        List<Verdict.Criterion> c = criteria(scale);
+        List<Verdict> verdicts = List.of(
+                c.get(0).judge(lrn.pairedDifference(r -> r.norm() == Norm.LRN, r -> r.norm() == Norm.NONE, r -> SweepResult.finalValue(r, Trainer.TEST_ACC))),
+                c.get(1).judge(deep.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance)),
+                c.get(2).judge(mbconv.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance)));
+        List<Results.Run<RunSpec>> all = new ArrayList<>(lrn.runs());
+        all.addAll(deep.runs());
+        all.addAll(mbconv.runs());
+        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.MODEL, Axes.NORM), tables, figures, verdicts);
+    }
+
+    /** Mean wall time per run, per sweep and norm (seconds): what each model costs in pure Java. */
+    static Table wallTime(List<SweepResult<RunSpec>> sweeps) {
+        var sweep = StringColumn.create("sweep");
+        var norm = StringColumn.create("norm");
+        var seconds = DoubleColumn.create("mean wall time per run (s)");
+        for (SweepResult<RunSpec> s : sweeps) {
+            for (var g : s.groups().entrySet()) {
+                sweep.append(s.name());
+                norm.append(String.valueOf(g.getKey().get(0)));
+                seconds.append(g.getValue().stream().mapToDouble(r -> r.log().wallSeconds()).average().orElse(Double.NaN));
+            }
+        }
+        return Table.create("wall time per run", sweep, norm, seconds);
+    }
+}

@@ -1,0 +1,145 @@
+package org.normlab.studies;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Experiment;
+import org.normlab.experiment.InferenceModes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
+import org.normlab.model.ModelSpec;
+import org.normlab.nn.Mode;
+import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.norm.Norm;
+import org.normlab.tensor.Rng;
+import org.normlab.train.Trainer;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Claim C10 (BN is awkward in recurrent networks; LN suits them): a row-by-row Fashion-MNIST LSTM (28 steps of 28
+ * pixels, the last hidden state classifies) with no normalization, layer normalization (Ba et al. 2016: the input and
+ * recurrent terms and the cell state normalized per sample) and recurrent batch normalization with separate statistics
+ * per time step (Cooijmans et al. 2016), the latter with γ₀ = 1 and with Cooijmans et al.'s γ₀ = 0.1. Same seeds,
+ * learning rate and budget for every variant. Trained BN and LN LSTMs are then run at inference with running
+ * statistics and, as when {@code eval()} is forgotten, with the statistics of the test batch at several batch sizes.
+ */
+public final class RecurrentStudy implements Study {
+    public static final double LR = 0.5;
+    /**
+     * Pixels are centred (x − 0.5). On raw [0, 1] pixels a blank image row is the zero vector: the LN LSTM's state then
+     * stays exactly zero over a leading run of blank rows, and each step of it multiplies the backward signal by
+     * γ/√ε ≈ 316 (normalizing a zero vector), so the gradient explodes at initialization; the "init-gradients" table
+     * shows it.
+     */
+    public static final double INPUT_SHIFT = -0.5;
+
+    @Override public String name() { return "recurrent"; }
+
+    @Override public String title() { return "C10: row-by-row LSTM with none / LN / BN per time step (γ₀ = 1 and 0.1)"; }
+
+    public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
+
+    static RunSpec base(Scale scale) {
+        return RunSpec.recurrent(ModelSpec.Recurrent.Cell.LSTM, scale.pick(32, 64, 128))
+                .withLr(LR).withBatchSize(64).withInputShift(INPUT_SHIFT)
+                .withTrainSize(scale.pick(2_048, 60_000, 60_000)).withTestSize(scale.pick(500, 2_000, 10_000))
+                .withEpochs(scale.pick(1, 2, 5)).withMaxSteps(scale.pick(30, 1_500, 0))
+                .withLogEvery(scale.pick(5, 75, 200));
+    }
+
+    /** none, LN and BN per step, all with γ₀ = 1. */
+    public static Sweep<RunSpec> normSweep(Scale scale) {
+        return Sweep.of("recurrent-" + scale, base(scale)).vary(Axes.NORM, Norm.NONE, Norm.LN, Norm.BN).seeds(seeds(scale));
+    }
+
+    /** BN per step with Cooijmans et al.'s γ₀ = 0.1. */
+    public static Sweep<RunSpec> smallGammaSweep(Scale scale) {
+        return Sweep.of("recurrent-gamma-" + scale, base(scale).withNorm(Norm.BN)).vary(Axes.GAMMA0, 0.1).seeds(seeds(scale));
+    }
+
+    @Override
+    public List<Verdict.Criterion> criteria(Scale scale) {
+        return List.of(
+                Verdict.Criterion.above("C10 (LN helps)", "final train loss (none) − final train loss (LN), paired by seed", 0),
+                Verdict.Criterion.above("C10 (LN over BN)", "final train loss (BN per step, γ₀=1) − final train loss (LN), paired by seed", 0),
+                Verdict.Criterion.above("C10 (γ₀ = 0.1)", "final train loss (BN per step, γ₀=1) − (BN per step, γ₀=0.1), paired by seed", 0));
+    }
+
+    static Predicate<RunSpec> variant(Norm norm, double gamma0) {
+        return c -> c.norm().equals(norm) && c.gamma0() == gamma0;
+    }
+
+    @Override
+    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        SweepResult<RunSpec> norms = normSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> gamma = smallGammaSweep(scale).run(train, test, store, progress, threads);
+        List<Results.Run<RunSpec>> all = new ArrayList<>(norms.runs());
+        all.addAll(gamma.runs());
+        SweepResult<RunSpec> both = SweepResult.of(name() + "-" + scale, all, Axes.NORM, Axes.GAMMA0);
+        List<Verdict.Criterion> c = criteria(scale);
+        ToDoubleFunction<Results.Run<RunSpec>> finalLoss = r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
+        List<Verdict> verdicts = List.of(
+                c.get(0).judge(both.pairedDifference(variant(Norm.NONE, 1), variant(Norm.LN, 1), finalLoss)),
+                c.get(1).judge(both.pairedDifference(variant(Norm.BN, 1), variant(Norm.LN, 1), finalLoss)),
+                c.get(2).judge(both.pairedDifference(variant(Norm.BN, 1), variant(Norm.BN, 0.1), finalLoss)));
+
+        Map<String, Table> tables = new LinkedHashMap<>();
+        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
+        figures.put("train-loss", both.curves(Trainer.TRAIN_LOSS));
+        figures.put("test-acc", both.curves(Trainer.TEST_ACC));
+        tables.put("final-loss", both.finalSummary(Trainer.TRAIN_LOSS));
+        tables.put("final-test-acc", both.finalSummary(Trainer.TEST_ACC));
+
+        // Inference: one BN-per-step and one LN LSTM (seed 0) on a short budget of their own.
+        RunSpec shortBudget = base(scale).withMaxSteps(scale.pick(30, 300, 1_000));
+        Dataset probe = test.head(scale.pick(256, 2_000, 10_000));
+        var bnModel = Experiment.train(shortBudget.withNorm(Norm.BN), train, probe, null).model();
+        var lnModel = Experiment.train(shortBudget.withNorm(Norm.LN), train, probe, null).model();
+        Table modes = InferenceModes.table(bnModel, lnModel, probe);
+        modes.setName("LSTM test accuracy by mode and batch size (BN = BN per time step; NaN: BN cannot train on one sequence)");
+        tables.put("inference-modes", modes);
+        tables.put("init-gradients", initialGradients(base(scale), train));
+        return new StudyReport(name(), scale, both, tables, figures, verdicts);
+    }
+
+    /**
+     * The largest |∂L/∂θ| over all parameters, at initialization (seed 0), on the first 64 training images, for each
+     * norm on raw and on centred pixels.
+     */
+    static Table initialGradients(RunSpec base, Dataset train) {
+        StringColumn norm = StringColumn.create("norm"), pixels = StringColumn.create("pixels");
+        DoubleColumn largest = DoubleColumn.create("largest |gradient|");
+        StringColumn finite = StringColumn.create("all finite");
+        Dataset batch = train.head(64);
+        for (Norm n : List.of(Norm.NONE, Norm.LN, Norm.BN)) {
+            for (double shift : new double[] {0, INPUT_SHIFT}) {
+                var model = Experiment.model(base.withNorm(n).withInputShift(shift).withSeed(0), new Rng(0).split());
+                var r = SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), Mode.TRAIN), batch.labels());
+                model.backward(r.gradLogits());
+                double max = 0;
+                for (var p : model.params()) for (float g : p.grad().data()) max = Double.isNaN(g) || Double.isNaN(max) ? Double.NaN : Math.max(max, Math.abs(g));
+                norm.append(n.label());
+                pixels.append(shift == 0 ? "raw [0, 1]" : "centred (x − 0.5)");
+                largest.append(max);
+                finite.append(Double.isFinite(max) ? "yes" : "no");
+            }
+        }
+        return Table.create("largest |∂L/∂θ| at initialization, first 64 training images (blank: NaN)", norm, pixels, largest, finite);
+    }
+}

@@ -1,0 +1,191 @@
+package org.normlab.studies;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.normlab.data.Dataset;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Experiment;
+import org.normlab.experiment.InferenceModes;
+import org.normlab.experiment.Progress;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Study;
+import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.Sweep;
+import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
+import org.normlab.nn.Activation;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Sequential;
+import org.normlab.norm.Norm;
+import org.normlab.plot.Charts;
+import org.normlab.diagnostics.Diagnostics;
+import org.normlab.diagnostics.SanityChecks;
+import org.normlab.norm.RunningStatistics;
+import org.normlab.train.RunLog;
+import org.normlab.train.Trainer;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Claims C9 (BN behaves differently at training and inference; LN does not), C1 (γ, β can recover the identity)
+ * and C16 (sanity checks of a BN implementation).
+ *
+ * <p>The d2l set-up — LeNet with BN, sigmoid, SGD lr 1.0, batch 256 — is trained while test accuracy is measured
+ * twice at every log point: with the EMA running statistics BN keeps (what inference uses), and with precise
+ * statistics recomputed over 20 training batches with the weights frozen ({@link org.normlab.diagnostics.PreciseBn}).
+ * d2l reports the EMA test accuracy swinging between 0.57 and 0.89 from run to run while training accuracy stays
+ * near 0.90; the momentum sweep shows how the EMA's memory sets that noise. A LayerNorm LeNet is the control.
+ */
+public final class TrainVsInferenceStudy implements Study {
+    public static final List<Double> MOMENTA = List.of(0.01, 0.1, 0.5);
+    public static final int PRECISE_BATCHES = 20;
+
+    @Override public String name() { return "train-vs-inference"; }
+
+    @Override public String title() { return "C9/C1/C16: EMA vs precise BN statistics, momentum, batch-1 inference, eval mode, sanity checks"; }
+
+    public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
+
+    static RunSpec d2l(Scale scale) {
+        return RunSpec.lenet(Activation.Kind.SIGMOID).withNorm(Norm.BN).withLr(1.0).withBatchSize(256)
+                .withTrainSize(scale.pick(2048, 60_000, 60_000)).withTestSize(scale.pick(1000, 10_000, 10_000))
+                .withEpochs(scale.pick(1, 2, 10)).withLogEvery(scale.pick(2, 47, 47))
+                .withPreciseBnBatches(scale.pick(4, PRECISE_BATCHES, PRECISE_BATCHES));
+    }
+
+    public static Sweep<RunSpec> bnSweep(Scale scale) {
+        return Sweep.of("train-vs-inference-bn-" + scale, d2l(scale)).vary(Axes.BN_MOMENTUM, MOMENTA).seeds(seeds(scale));
+    }
+
+    public static Sweep<RunSpec> lnSweep(Scale scale) {
+        return Sweep.of("train-vs-inference-ln-" + scale, d2l(scale).withNorm(Norm.LN).withPreciseBnBatches(0)).vary(Axes.NORM, Norm.LN)
+                .seeds(seeds(scale));
+    }
+
+    @Override
+    public List<Verdict.Criterion> criteria(Scale scale) {
+        return List.of(
+                Verdict.Criterion.above("C9", "std of test accuracy over the second half of training: EMA statistics − precise statistics (momentum 0.1), per seed", 0),
+                Verdict.Criterion.below("C9 (LN control)", "max |TRAIN-mode − EVAL-mode output| of the trained LN model, per seed", 1e-6),
+                Verdict.Criterion.below("C1", "max |BN(x) − x| with γ = √(σ²+ε), β = μ, over 5 random inputs", 1e-4));
+    }
+
+    /** Standard deviation of a metric over the second half of a run's logged points (NaN if the run has none). */
+    static double secondHalfStd(RunLog log, String metric) {
+        List<Double> v = new ArrayList<>();
+        for (RunLog.Point p : log.points()) if (p.metric().equals(metric)) v.add(p.value());
+        List<Double> half = v.subList(v.size() / 2, v.size());
+        return half.size() < 2 ? Double.NaN : Summary.of(half.stream().mapToDouble(d -> d).toArray()).sd();
+    }
+
+    @Override
+    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        SweepResult<RunSpec> bn = bnSweep(scale).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> ln = lnSweep(scale).run(train, test, store, progress, threads);
+        List<Verdict.Criterion> c = criteria(scale);
+        Summary emaNoise = bn.summarize(r -> r.bnMomentum() == 0.1,
+                r -> secondHalfStd(r.log(), Trainer.TEST_ACC) - secondHalfStd(r.log(), Experiment.TEST_ACC_PRECISE));
+
+        Map<String, Table> tables = new LinkedHashMap<>();
+        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
+        tables.put("final", finalTable(bn, ln));
+        tables.put("test-acc-noise", bn.summary("std of EMA test acc, 2nd half", r -> secondHalfStd(r.log(), Trainer.TEST_ACC)));
+        tables.put("test-acc-noise-precise", bn.summary("std of precise-BN test acc, 2nd half",
+                r -> secondHalfStd(r.log(), Experiment.TEST_ACC_PRECISE)));
+        figures.put("ema-vs-precise", emaVersusPrecise(bn));
+        figures.put("train-acc", bn.curves(Trainer.TRAIN_ACC));
+
+        // Trained models for the inference checks: one BN and one LN LeNet, seed 0, a short budget of their own.
+        RunSpec shortBudget = d2l(scale).withEpochs(1).withTrainSize(scale.pick(1024, 60_000, 60_000)).withPreciseBnBatches(0);
+        Dataset probe = test.head(scale.pick(512, 2_000, 10_000));
+        var bnModel = Experiment.train(shortBudget, train, probe, null).model();
+        var lnModel = Experiment.train(shortBudget.withNorm(Norm.LN), train, probe, null).model();
+        tables.put("inference-modes", InferenceModes.table(bnModel, lnModel, probe));
+        Table sanityBn = SanityChecks.run(bnModel, probe);
+        sanityBn.setName("sanity checks: LeNet with BN (trained 1 epoch)");
+        tables.put("sanity-bn", sanityBn);
+        Table sanityLn = SanityChecks.run(lnModel, probe);
+        sanityLn.setName("sanity checks: LeNet with LN (trained 1 epoch)");
+        tables.put("sanity-ln", sanityLn);
+
+        List<Double> lnGaps = new ArrayList<>();
+        for (long seed = 0; seed < seeds(scale); seed++) {
+            var m = Experiment.train(shortBudget.withNorm(Norm.LN).withSeed(seed).withTrainSize(scale.pick(512, 2_560, 6_400)), train, probe, null).model();
+            lnGaps.add(maxModeDifference(m, probe));
+        }
+        double[] identity = new double[5];
+        for (int i = 0; i < 5; i++) identity[i] = Diagnostics.identityRecoveryError(16, 100 + i);
+        List<Verdict> verdicts = List.of(c.get(0).judge(emaNoise),
+                c.get(1).judge(Summary.of(lnGaps.stream().mapToDouble(d -> d).toArray())), c.get(2).judge(Summary.of(identity)));
+        List<Results.Run<RunSpec>> all = new ArrayList<>(bn.runs());
+        all.addAll(ln.runs());
+        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.NORM, Axes.BN_MOMENTUM), tables, figures, verdicts);
+    }
+
+    /** Final train accuracy and test accuracy with EMA and with precise statistics, per momentum (and for LN). */
+    static Table finalTable(SweepResult<RunSpec> bn, SweepResult<RunSpec> ln) {
+        Table t = bn.finalSummary(Trainer.TRAIN_ACC).copy();
+        t.setName("final accuracies (mean and 95% interval over seeds)");
+        Table ema = bn.finalSummary(Trainer.TEST_ACC), precise = bn.finalSummary(Experiment.TEST_ACC_PRECISE);
+        t.addColumns(ema.doubleColumn("final " + Trainer.TEST_ACC).copy().setName("test acc (EMA)"),
+                ema.doubleColumn("ci95_lo").copy().setName("EMA lo"), ema.doubleColumn("ci95_hi").copy().setName("EMA hi"),
+                precise.doubleColumn("final " + Experiment.TEST_ACC_PRECISE).copy().setName("test acc (precise BN)"),
+                precise.doubleColumn("ci95_lo").copy().setName("precise lo"), precise.doubleColumn("ci95_hi").copy().setName("precise hi"));
+        Table l = ln.finalSummary(Trainer.TRAIN_ACC), lt = ln.finalSummary(Trainer.TEST_ACC);
+        StringColumn note = StringColumn.create("model");
+        for (int i = 0; i < t.rowCount(); i++) note.append("BN, momentum " + t.doubleColumn("bnMomentum").getDouble(i));
+        Table out = Table.create(t.name(), note, t.intColumn("n").copy().setName("seeds"), t.doubleColumn("final " + Trainer.TRAIN_ACC).copy(),
+                t.doubleColumn("test acc (EMA)"), t.doubleColumn("test acc (precise BN)"));
+        out.stringColumn("model").append("LN (no running statistics)");
+        out.intColumn("seeds").append(l.intColumn("n").get(0));
+        out.doubleColumn("final " + Trainer.TRAIN_ACC).append(l.doubleColumn("final " + Trainer.TRAIN_ACC).getDouble(0));
+        out.doubleColumn("test acc (EMA)").append(lt.doubleColumn("final " + Trainer.TEST_ACC).getDouble(0));
+        out.doubleColumn("test acc (precise BN)").appendMissing();
+        return out;
+    }
+
+    /** Test accuracy over training with EMA statistics (solid) and precise statistics (dashed), momentum 0.1. */
+    static XYChart emaVersusPrecise(SweepResult<RunSpec> bn) {
+        XYChart chart = Charts.xy("LeNet-BN, lr 1.0: test accuracy with EMA vs precise BN statistics (momentum 0.1)", "step", "test accuracy");
+        int index = 0;
+        for (Results.Run<RunSpec> r : bn.where(c -> c.bnMomentum() == 0.1)) {
+            Color color = Charts.colorOf("seed" + r.spec().seed(), index++);
+            for (String metric : List.of(Trainer.TEST_ACC, Experiment.TEST_ACC_PRECISE)) {
+                List<Integer> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                for (RunLog.Point p : r.log().points()) if (p.metric().equals(metric)) { x.add(p.step()); y.add(p.value()); }
+                if (x.isEmpty()) continue;
+                var s = chart.addSeries("seed " + r.spec().seed() + (metric.equals(Trainer.TEST_ACC) ? ", EMA" : ", precise"), x, y);
+                s.setLineColor(color);
+                s.setMarker(SeriesMarkers.NONE);
+                s.setLineStyle(metric.equals(Trainer.TEST_ACC) ? new BasicStroke(2f)
+                        : new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            }
+        }
+        return chart;
+    }
+
+    /** Max |TRAIN-mode − EVAL-mode output| over a batch: 0 for a model without batch statistics. */
+    @SuppressWarnings("try")  // the resource is not named in the body: closing it restores the running statistics
+    static double maxModeDifference(Sequential model, Dataset data) {
+        float[] tr, ev;
+        try (RunningStatistics frozen = RunningStatistics.frozen(model)) {
+            tr = model.forward(data.head(64).inputs(), Mode.TRAIN).data().clone();
+            ev = model.forward(data.head(64).inputs(), Mode.EVAL).data();
+        }
+        double max = 0;
+        for (int i = 0; i < tr.length; i++) max = Math.max(max, Math.abs(tr[i] - ev[i]));
+        return max;
+    }
+}

@@ -1,0 +1,41 @@
+package org.normlab.studies;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.normlab.experiment.Axes;
+import org.normlab.experiment.Results;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Summary;
+import org.normlab.experiment.SweepResult;
+import org.normlab.norm.Norm;
+import org.normlab.train.RunLog;
+import org.normlab.train.Trainer;
+
+/** The recurrent study pairs variants by norm and γ₀; its statistic is the final training loss. */
+class RecurrentStudyTest {
+    private static Results.Run<RunSpec> run(Norm norm, double gamma0, long seed, double finalLoss) {
+        List<RunLog.Point> points = new ArrayList<>(List.of(new RunLog.Point(10, 0, Trainer.TRAIN_LOSS, 2.3),
+                new RunLog.Point(20, 0, Trainer.TRAIN_LOSS, finalLoss)));
+        RunSpec c = RecurrentStudy.base(Scale.SMOKE).withNorm(norm).withGamma0(gamma0).withSeed(seed);
+        return new Results.Run<>(c, RunLog.restore(points, -1, null, null, 0));
+    }
+
+    @Test
+    void variantsAreToldApartByNormAndGammaAndPairedBySeed() {
+        SweepResult<RunSpec> s = SweepResult.of("t", List.of(
+                run(Norm.BN, 1, 0, 0.9), run(Norm.BN, 0.1, 0, 0.6), run(Norm.LN, 1, 0, 1.0),
+                run(Norm.BN, 1, 1, 0.8), run(Norm.BN, 0.1, 1, 0.7), run(Norm.LN, 1, 1, 1.4)), Axes.NORM, Axes.GAMMA0);
+        var finalLoss = (java.util.function.ToDoubleFunction<Results.Run<RunSpec>>) r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
+        // γ₀: seed 0: 0.9 − 0.6 = 0.3, seed 1: 0.8 − 0.7 = 0.1 → mean 0.2
+        Summary gamma = s.pairedDifference(RecurrentStudy.variant(Norm.BN, 1), RecurrentStudy.variant(Norm.BN, 0.1), finalLoss);
+        assertEquals(2, gamma.n());
+        assertEquals(0.2, gamma.mean(), 1e-12);
+        // BN(γ₀=1) − LN: −0.1 and −0.6 → mean −0.35
+        assertEquals(-0.35, s.pairedDifference(RecurrentStudy.variant(Norm.BN, 1), RecurrentStudy.variant(Norm.LN, 1), finalLoss).mean(), 1e-12);
+        assertEquals(3, new RecurrentStudy().criteria(Scale.SMOKE).size());
+    }
+}
