@@ -22,9 +22,17 @@ public record BisectionInterval(double lastStable, double firstUnstable) {
         }
     }
 
+    /**
+     * Sure bounds on a value (not a confidence interval: the value lies inside with certainty, given the runs).
+     *
+     * @param lower the lower bound, possibly −∞
+     * @param upper the upper bound, possibly +∞
+     */
+    public record Bounds(double lower, double upper) {}
+
     /** [ln lastStable, ln firstUnstable], ends possibly infinite. */
-    public Interval logInterval() {
-        return new Interval(Math.log(lastStable), Math.log(firstUnstable), 0.5);
+    public Bounds logBounds() {
+        return new Bounds(Math.log(lastStable), Math.log(firstUnstable));
     }
 
     /** √(lastStable·firstUnstable), a point estimate; NaN when an end is 0 or +∞. */
@@ -37,9 +45,9 @@ public record BisectionInterval(double lastStable, double firstUnstable) {
      * Bounds of the log ratio ln(a/b) of the true values: [ln a.lastStable − ln b.firstUnstable,
      * ln a.firstUnstable − ln b.lastStable].
      */
-    public static Interval logRatio(BisectionInterval a, BisectionInterval b) {
-        return new Interval(Math.log(a.lastStable) - Math.log(b.firstUnstable),
-                Math.log(a.firstUnstable) - Math.log(b.lastStable), 0.5);
+    public static Bounds logRatio(BisectionInterval a, BisectionInterval b) {
+        return new Bounds(Math.log(a.lastStable) - Math.log(b.firstUnstable),
+                Math.log(a.firstUnstable) - Math.log(b.lastStable));
     }
 
     /**

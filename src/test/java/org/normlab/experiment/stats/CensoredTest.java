@@ -108,9 +108,11 @@ class CensoredTest {
     void bisectionIntervalBoundsTheLogRatio() {
         BisectionInterval a = new BisectionInterval(0.2, 0.4);
         BisectionInterval b = new BisectionInterval(0.05, 0.1);
-        Interval r = BisectionInterval.logRatio(a, b);
+        BisectionInterval.Bounds r = BisectionInterval.logRatio(a, b);
         close(Math.log(2), r.lower(), "lower");
         close(Math.log(8), r.upper(), "upper");
+        assertEquals(new BisectionInterval.Bounds(Math.log(0.2), Math.log(0.4)), a.logBounds());
+        assertEquals(Double.NEGATIVE_INFINITY, BisectionInterval.logRatio(new BisectionInterval(0, 0.1), b).lower());
         close(Math.sqrt(0.08), a.geometricMidpoint(), "midpoint");
         assertTrue(Double.isNaN(new BisectionInterval(0.4, Double.POSITIVE_INFINITY).geometricMidpoint()));
     }
