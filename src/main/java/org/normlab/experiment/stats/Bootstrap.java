@@ -21,7 +21,7 @@ import org.apache.commons.math3.random.Well19937c;
  * {@code bootstrap(method='BCa')}, its default.
  *
  * <p>Assumptions: the observations (or pairs) are independent and identically distributed; B should be ≥ 2000 for a
- * 95% interval (the interval's ends move by Monte-Carlo error about 0.03 standard errors at B = 10000). When to use:
+ * 95% interval (at B = 20000 the ends still carry a Monte-Carlo error of about 0.03 standard errors). When to use:
  * a mean whose sampling distribution may be skewed (few seeds, a bounded metric), as a check beside the t interval;
  * prefer BCa, which corrects the percentile interval's bias and skew. With fewer than about 10 observations no
  * bootstrap interval has its nominal coverage: report it with n and do not use it alone for a verdict.

@@ -17,24 +17,24 @@ final class Distributions {
 
     private Distributions() {}
 
-    /** P(Z > z) for a standard normal Z. */
+    /** P(Z &gt; z) for a standard normal Z. */
     static double normalSf(double z) {
         return 0.5 * Erf.erfc(z / Math.sqrt(2));
     }
 
-    /** P(Z <= z) for a standard normal Z. */
+    /** P(Z ≤ z) for a standard normal Z. */
     static double normalCdf(double z) {
         return normalSf(-z);
     }
 
-    /** The z with P(Z > z) = q, for q in (0, 1). */
+    /** The z with P(Z &gt; z) = q, for q in (0, 1). */
     static double normalIsf(double q) {
         if (q == 0.5) return 0;
         if (q > 0.5) return -normalIsf(1 - q);
         return solveDecreasing(Distributions::normalSf, q, 0, 40);
     }
 
-    /** P(T > t) for Student's t with {@code df} degrees of freedom (df may be fractional). */
+    /** P(T &gt; t) for Student's t with {@code df} degrees of freedom (df may be fractional). */
     static double tSf(double t, double df) {
         if (Double.isNaN(t)) return Double.NaN;
         if (t == Double.POSITIVE_INFINITY) return 0;
@@ -43,12 +43,12 @@ final class Distributions {
         return 0.5 * Beta.regularizedBeta(df / (df + t * t), 0.5 * df, 0.5, BETA_EPSILON);
     }
 
-    /** P(T <= t) for Student's t with {@code df} degrees of freedom. */
+    /** P(T ≤ t) for Student's t with {@code df} degrees of freedom. */
     static double tCdf(double t, double df) {
         return tSf(-t, df);
     }
 
-    /** The t with P(T > t) = q, for q in (0, 1). */
+    /** The t with P(T &gt; t) = q, for q in (0, 1). */
     static double tIsf(double q, double df) {
         if (q == 0.5) return 0;
         if (q > 0.5) return -tIsf(1 - q, df);
@@ -68,7 +68,7 @@ final class Distributions {
     }
 
     /**
-     * The x in [lo, hi] (0 <= lo < hi) where the non-increasing {@code f} crosses {@code target}: bisection on the
+     * The x in [lo, hi] (0 ≤ lo &lt; hi) where the non-increasing {@code f} crosses {@code target}: bisection on the
      * bit patterns of doubles, whose order is the order of the non-negative values they encode.
      */
     static double solveDecreasing(DoubleUnaryOperator f, double target, double lo, double hi) {

@@ -30,8 +30,8 @@ public final class PairedT {
      * @param df the degrees of freedom n − 1
      * @param nullValue μ₀
      * @param pTwoSided 2·P(T ≥ |t|)
-     * @param pGreater P(T ≥ t), for the alternative "mean difference > μ₀"
-     * @param pLess P(T ≤ t), for the alternative "mean difference < μ₀"
+     * @param pGreater P(T ≥ t), for the alternative "mean difference &gt; μ₀"
+     * @param pLess P(T ≤ t), for the alternative "mean difference &lt; μ₀"
      * @param interval the two-sided interval for the mean difference
      */
     public record Result(int n, double meanDifference, double sdDifference, double standardError, double t,

@@ -12,9 +12,10 @@ package org.normlab.experiment.stats;
  * {@code TTestPower().power} and {@code solve_power(effect_size, nobs=None, alpha, power, alternative)}.
  *
  * <p>Assumptions: those of the paired t-test, and that the pilot's mean and sd are the true ones. A pilot of a few
- * seeds estimates sd poorly (with 5 seeds the sd can easily be off by a factor 1.5, the seeds by 2.3): plan on a
- * conservative (larger) sd, and state the pilot and the rule in the criterion. When to use: choosing the fixed
- * number of seeds before the final runs.
+ * seeds estimates sd poorly (with 5 seeds the 95% range of the sample sd is 0.35 to 1.67 times the true sd, so the
+ * planned seeds, ∝ sd², range from 0.12 to 2.8 times the right number): plan on a conservative (larger) sd, and
+ * state the pilot and the rule in the criterion. When to use: choosing the fixed number of seeds before the final
+ * runs.
  */
 public final class Power {
     /** The largest number of seeds searched. */

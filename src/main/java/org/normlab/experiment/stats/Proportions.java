@@ -144,7 +144,8 @@ public final class Proportions {
         double[] logW = new double[hi - lo + 1];
         for (int x = lo; x < hi; x++) {
             // P(x + 1) / P(x) = (good − x)(draws − x) / ((x + 1)(population − good − draws + x + 1))
-            double ratio = ((double) (good - x) * (draws - x)) / ((double) (x + 1) * (population - good - draws + x + 1));
+            double ratio = ((double) (good - x) * (draws - x))
+                    / ((double) (x + 1) * (population - good - draws + x + 1));
             logW[x + 1 - lo] = logW[x - lo] + Math.log(ratio);
         }
         double max = Double.NEGATIVE_INFINITY;

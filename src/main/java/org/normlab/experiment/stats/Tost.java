@@ -4,7 +4,7 @@ package org.normlab.experiment.stats;
  * Equivalence by two one-sided paired t-tests (TOST) with a declared margin.
  *
  * <p>Formula: with the paired differences d_i = a_i − b_i, d̄, se = s/√n and df = n − 1 as in {@link PairedT}, test
- * H₀: μ ≤ low against μ > low with t₁ = (d̄ − low)/se, p₁ = P(T ≥ t₁), and H₀: μ ≥ high against μ < high with
+ * H₀: μ ≤ low against μ &gt; low with t₁ = (d̄ − low)/se, p₁ = P(T ≥ t₁), and H₀: μ ≥ high against μ &lt; high with
  * t₂ = (d̄ − high)/se, p₂ = P(T ≤ t₂). The TOST p-value is max(p₁, p₂); the verdict is {@link Verdict#EQUIVALENT}
  * when it is below α, which is the same as the (1 − 2α) two-sided t interval lying inside (low, high).
  *

@@ -24,8 +24,9 @@ class CensoredTest {
         for (JsonNode c : Reference.get("logrank")) {
             String name = "logrank " + c.get("name").asText();
             for (Alternative alt : Alternative.values()) {
-                LogRank.Result r = LogRank.test(Reference.doubles(c.get("time_x")), Reference.booleans(c.get("event_x")),
-                        Reference.doubles(c.get("time_y")), Reference.booleans(c.get("event_y")), alt);
+                LogRank.Result r = LogRank.test(Reference.doubles(c.get("time_x")),
+                        Reference.booleans(c.get("event_x")), Reference.doubles(c.get("time_y")),
+                        Reference.booleans(c.get("event_y")), alt);
                 if (r.events() == 0) {
                     // SciPy: 0/0 = NaN; documented here as "no evidence": z = 0, p = 1
                     assertTrue(Double.isNaN(c.get("p_" + alt).asDouble()), name + " SciPy gives NaN");

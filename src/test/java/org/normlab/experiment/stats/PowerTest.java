@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
  * {@code nct} is Boost's (accurate to about 1e-15), NormLab's is the AS 243 series stopped at an error bound of
  * 1e-15: the CDF is compared to absolute 1e-11. The power and the continuous seeds solved on it (brentq, xtol
  * 1e-13) are compared to absolute 1e-10 and relative 1e-9, looser because SciPy's {@code t.isf} critical value is
- * itself off by up to ~1e-12 relative, which moves the power by ~1e-11 (docs/decisions/stats-reference.md). statsmodels 0.14.4 computes the power with
- * {@code scipy.special.nctdtr} (CDFLIB), which is off by up to about 1e-8: its power is compared to absolute 5e-8 and its {@code solve_power} to relative 1e-6.
- * The integer seeds must be equal.
+ * itself off by up to ~1e-12 relative, which moves the power by ~1e-11 (docs/decisions/stats-reference.md).
+ * statsmodels 0.14.4 computes the power with {@code scipy.special.nctdtr} (CDFLIB), which is off by up to about
+ * 1e-8: its power is compared to absolute 5e-8 and its {@code solve_power} to relative 1e-6. The integer seeds
+ * must be equal.
  */
 class PowerTest {
     private static final double SERIES = 1e-11;
