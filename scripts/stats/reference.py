@@ -29,12 +29,16 @@ OUT = ROOT / "src" / "test" / "resources" / "stats" / "reference.json"
 
 
 def ensure_venv():
+    """Creates build/stats-venv with PINS (only when it is missing or its pins changed), then re-runs in it."""
     python = VENV / "bin" / "python"
     if Path(sys.prefix).resolve() == VENV.resolve():
         return
+    stamp = VENV / ".pins"
     if not python.exists():
         subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
-    subprocess.check_call([str(python), "-m", "pip", "install", "-q", *PINS])
+    if not stamp.exists() or stamp.read_text() != " ".join(PINS):
+        subprocess.check_call([str(python), "-m", "pip", "install", "-q", *PINS])
+        stamp.write_text(" ".join(PINS))
     os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
 
 
