@@ -341,14 +341,15 @@ def power_cases():
     tp = TTestPower()
     for d, n, alpha, alt in [(0.5, 20, 0.05, "TWO_SIDED"), (0.5, 20, 0.05, "GREATER"), (-0.5, 20, 0.05, "LESS"),
                              (1.2, 4, 0.05, "TWO_SIDED"), (0.2, 200, 0.01, "TWO_SIDED"), (2.5, 3, 0.05, "GREATER"),
-                             (0.8, 7.5, 0.1, "TWO_SIDED"), (0.05, 50, 0.05, "TWO_SIDED")]:
+                             (0.8, 7.5, 0.1, "TWO_SIDED"), (0.05, 50, 0.05, "TWO_SIDED"),
+                             (0.0198, 20000, 0.05, "TWO_SIDED")]:
         out.append({"d": d, "n": n, "alpha": alpha, "alternative": alt,
                     "power": f(tp.power(effect_size=d, nobs=n, alpha=alpha, alternative=SM_ALT[alt])),
                     "power_boost": f(boost_power(d, n, alpha, alt))})
     seeds = []
     for mean, sd, alpha, power, alt in [(0.05, 0.1, 0.05, 0.8, "TWO_SIDED"), (0.05, 0.1, 0.05, 0.9, "GREATER"),
                                         (-0.3, 0.2, 0.05, 0.8, "LESS"), (1.0, 0.5, 0.05, 0.8, "TWO_SIDED"),
-                                        (0.01, 0.1, 0.01, 0.95, "TWO_SIDED")]:
+                                        (0.01, 0.1, 0.01, 0.95, "TWO_SIDED"), (5.0, 1.0, 0.05, 0.8, "TWO_SIDED")]:
         d = mean / sd
         nobs = tp.solve_power(effect_size=d, nobs=None, alpha=alpha, power=power, alternative=SM_ALT[alt])
         exact = brentq(lambda n: boost_power(d, n, alpha, alt) - power, 1.5, 1e6, xtol=1e-13, rtol=1e-15)

@@ -11,7 +11,8 @@ import org.apache.commons.math3.special.Gamma;
  * recurrence, and the series stops when its remaining mass bounds the error; t &lt; 0 uses
  * P(T ≤ t; δ) = 1 − P(T ≤ −t; −δ). For df &gt; 4·10⁵ or δ² &gt; 1416 it uses the normal approximation of
  * Abramowitz &amp; Stegun 26.7.10. The series stops at an error bound of 10⁻¹⁵ (R uses 10⁻¹²); against SciPy's
- * Boost implementation it agrees to 10⁻¹¹ absolute on the reference cases.
+ * Boost implementation it agrees to 10⁻¹¹ absolute for df up to a few hundred, the error growing with df (rounding
+ * in the incomplete beta terms) to about 10⁻¹⁰ at df = 3·10⁵ (docs/decisions/stats-reference.md).
  */
 final class NoncentralT {
     private static final int MAX_ITERATIONS = 1000;
