@@ -79,26 +79,28 @@ public final class LogRank {
     }
 
     /**
-     * Steps-to-target as censored data: a run that reached the target has its step; one that did not (NaN, +∞ or a
-     * step above the budget) is censored at the budget. Returns the times; {@link #reached} gives the flags.
+     * Steps-to-target as censored data: a run that reached the target has its step; one that did not (+∞, or a
+     * step above the budget) is censored at the budget. NaN is refused: a missing run is not a run that never
+     * reached the target, and must be shown as missing rather than scored. Returns the times; {@link #reached}
+     * gives the flags.
      */
     public static double[] censoredAtBudget(double[] steps, double budget) {
-        Check.positive("LogRank.censoredAtBudget", "budget", budget);
+        String method = "LogRank.censoredAtBudget";
+        Check.positive(method, "budget", budget);
+        Check.notNaN(method, "steps", steps);
         double[] t = new double[steps.length];
-        for (int i = 0; i < steps.length; i++) t[i] = reachedWithin(steps[i], budget) ? steps[i] : budget;
+        for (int i = 0; i < steps.length; i++) t[i] = steps[i] <= budget ? steps[i] : budget;
         return t;
     }
 
     /** Whether each run reached the target within the budget (see {@link #censoredAtBudget}). */
     public static boolean[] reached(double[] steps, double budget) {
-        Check.positive("LogRank.reached", "budget", budget);
+        String method = "LogRank.reached";
+        Check.positive(method, "budget", budget);
+        Check.notNaN(method, "steps", steps);
         boolean[] r = new boolean[steps.length];
-        for (int i = 0; i < steps.length; i++) r[i] = reachedWithin(steps[i], budget);
+        for (int i = 0; i < steps.length; i++) r[i] = steps[i] <= budget;
         return r;
-    }
-
-    private static boolean reachedWithin(double step, double budget) {
-        return !Double.isNaN(step) && step <= budget;
     }
 
     private static double[] distinctEventTimes(double[] tx, boolean[] ex, double[] ty, boolean[] ey) {

@@ -64,7 +64,8 @@ public final class RankTests {
      * the target has a larger |difference| than any pair in which both do (those differ by at most the budget):
      * never is worse than any reached value, and a pair split by never carries the highest ranks. Two nevers tie
      * (difference 0, dropped as SciPy's zero_method 'wilcox'). Lower steps are better, so "less" means arm a
-     * reaches the target sooner.
+     * reaches the target sooner. NaN is refused, as in {@link LogRank#censoredAtBudget}: a missing run is not a
+     * "never".
      */
     public static Result signedRankNeverWorst(double[] stepsA, double[] stepsB, double budget,
                                               Alternative alternative) {

@@ -42,9 +42,12 @@ class CensoredTest {
 
     @Test
     void stepsToTargetAreCensoredAtTheBudget() {
-        double[] steps = {30, Double.POSITIVE_INFINITY, Double.NaN, 120, 100};
-        assertArrayEquals(new double[] {30, 100, 100, 100, 100}, LogRank.censoredAtBudget(steps, 100));
-        assertArrayEquals(new boolean[] {true, false, false, false, true}, LogRank.reached(steps, 100));
+        double[] steps = {30, Double.POSITIVE_INFINITY, 120, 100};
+        assertArrayEquals(new double[] {30, 100, 100, 100}, LogRank.censoredAtBudget(steps, 100));
+        assertArrayEquals(new boolean[] {true, false, false, true}, LogRank.reached(steps, 100));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LogRank.censoredAtBudget(new double[] {30, Double.NaN}, 100));
+        assertEquals("LogRank.censoredAtBudget: expected no NaN in steps, got steps[1] = NaN", e.getMessage());
     }
 
     @Test
