@@ -75,7 +75,8 @@ def paired_t_cases():
         ("n10_level90", list(rng.normal(0.1, 1, 10)), list(rng.normal(0, 1, 10)), 0.0, 0.90),
         ("negative_t", [1.0, 1.2, 0.9, 1.1, 1.05], [1.3, 1.4, 1.2, 1.5, 1.25], 0.0, 0.95),
         ("p_near_0", list(rng.normal(5, 1, 30)), list(rng.normal(0, 1, 30)), 0.0, 0.95),
-        ("p_near_1", [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [1.5, 1.5, 3.5, 3.5, 5.5, 5.5], 0.0, 0.95),
+        ("p_1", [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [1.5, 1.5, 3.5, 3.5, 5.5, 5.5], 0.0, 0.95),
+        ("p_near_1", [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [1.5, 1.5, 3.5, 3.5, 5.5, 5.49], 0.0, 0.95),
         ("null_value", [2.1, 2.4, 1.9, 2.6, 2.2, 2.0, 2.3], [1.0, 1.1, 0.9, 1.2, 1.0, 1.1, 1.0], 1.0, 0.99),
     ]
     out = []
@@ -207,6 +208,7 @@ def never_worst(steps, budget):
 def wilcoxon_cases():
     rng = np.random.default_rng(23)
     inf = math.inf
+    large = list(np.round(rng.normal(0.3, 1, 60), 1))  # rounded: ties and zeros
     cases = [
         ("exact_no_ties", list(rng.normal(0.5, 1, 9)), "auto", False),
         ("exact_ties", [1, -1, 2, 2, -3, 4, 4, 4], "auto", False),
@@ -214,8 +216,8 @@ def wilcoxon_cases():
         ("n3_all_positive", [0.2, 0.1, 0.3], "auto", False),
         ("zeros_normal", [0, 0, 1, -2, 3, 3, 4, 5, -1, 6, 2], "auto", False),
         ("zeros_normal_corrected", [0, 0, 1, -2, 3, 3, 4, 5, -1, 6, 2], "auto", True),
-        ("large_normal", list(np.round(rng.normal(0.3, 1, 60), 1)), "auto", False),
-        ("large_normal_corrected", list(np.round(rng.normal(0.3, 1, 60), 1)), "auto", True),
+        ("large_normal", large, "auto", False),
+        ("large_normal_corrected", large, "auto", True),
         ("forced_normal", list(rng.normal(0.5, 1, 15)), "approx", True),
     ]
     out = []
