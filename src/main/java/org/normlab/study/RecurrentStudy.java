@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
 import org.normlab.nn.Activation;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.train.Trainer;
 import tech.tablesaw.api.Table;
@@ -111,7 +112,7 @@ public final class RecurrentStudy implements Study {
         for (Norm n : List.of(Norm.NONE, Norm.LN, Norm.BN)) {
             for (double shift : new double[] {0, INPUT_SHIFT}) {
                 var model = Experiment.model(base.withNorm(n).with("inputShift", shift).withSeed(0), new org.normlab.tensor.Rng(0).split());
-                var r = org.normlab.nn.SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), org.normlab.nn.Mode.TRAIN), batch.labels());
+                var r = SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), org.normlab.nn.Mode.TRAIN), batch.labels());
                 model.backward(r.gradLogits());
                 double max = 0;
                 for (var p : model.params()) for (float g : p.grad().data()) max = Double.isNaN(g) || Double.isNaN(max) ? Double.NaN : Math.max(max, Math.abs(g));

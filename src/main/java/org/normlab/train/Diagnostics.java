@@ -5,6 +5,7 @@ import org.normlab.nn.Activation;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Sequential;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.tensor.Tensor;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -72,7 +73,7 @@ public final class Diagnostics {
         try {
             long correct = 0, seen = 0;
             for (var batch : new org.normlab.data.Batches(data, batchSize, null, true)) {
-                correct += org.normlab.nn.SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), Mode.TRAIN), batch.labels()).correct();
+                correct += SoftmaxCrossEntropy.evaluate(model.forward(batch.inputs(), Mode.TRAIN), batch.labels()).correct();
                 seen += batch.size();
             }
             return (double) correct / seen;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.norm.Placement;
 import org.normlab.tensor.Rng;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.normlab.model.Models;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
