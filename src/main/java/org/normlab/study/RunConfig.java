@@ -9,10 +9,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import org.normlab.model.Placement;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
 
 /**
  * Everything that determines one training run. Two equal configs give identical results: the seed fixes

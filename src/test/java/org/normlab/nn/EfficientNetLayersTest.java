@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.normlab.model.MBConv;
+import org.normlab.model.SqueezeExcite;
 import org.normlab.norm.Norm;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
@@ -52,7 +55,7 @@ class EfficientNetLayersTest {
             String what = depthwise.describe() + " channel " + c;
             assertArrayEquals(single.forward(channel(x, c), Mode.TRAIN).data(), channel(y, c).data(), 1e-5f, what + " output");
             assertArrayEquals(single.backward(channel(dy, c)).data(), channel(dx, c).data(), 1e-5f, what + " dx");
-            float[] dw = java.util.Arrays.copyOfRange(depthwise.weight().grad().data(), c * kh * kw, (c + 1) * kh * kw);
+            float[] dw = Arrays.copyOfRange(depthwise.weight().grad().data(), c * kh * kw, (c + 1) * kh * kw);
             assertArrayEquals(single.weight().grad().data(), dw, 1e-4f, what + " dW");
             if (depthwise.bias() != null) assertEquals(single.bias().grad().get(0), depthwise.bias().grad().get(c), 1e-4f, what + " db");
         }
@@ -81,7 +84,7 @@ class EfficientNetLayersTest {
         assertArrayEquals(new int[] {4, 1, 3, 3}, conv.weight().value().shape(), "PyTorch layout (C, 1, kH, kW)");
         assertEquals("DepthwiseConv2d(C=4, 3×3, stride 2, padding 1, no bias)", conv.describe());
         DepthwiseConv2d wide = new DepthwiseConv2d(64, 3, 1, 1, true);
-        java.util.Arrays.fill(wide.bias().value().data(), 1f);
+        Arrays.fill(wide.bias().value().data(), 1f);
         Init.he().apply(wide, new Rng(18));   // fanIn = kH·kW = 9: std √(2/9)
         double sq = 0;
         for (float w : wide.weight().value().data()) sq += w * w;
@@ -191,7 +194,7 @@ class EfficientNetLayersTest {
             MBConv block = initialized(new MBConv(4, 4, 3, 1, norm), 44);
             Conv2d projection = (Conv2d) block.body().layers().stream().filter(l -> l instanceof Conv2d c && c.outChannels() == 4)
                     .reduce((a, b) -> b).orElseThrow();
-            java.util.Arrays.fill(projection.weight().value().data(), 0f);
+            Arrays.fill(projection.weight().value().data(), 0f);
             Tensor x = Tensor.randn(new Rng(45), 1f, 2, 4, 6, 6);
             assertArrayEquals(x.data(), block.forward(x, Mode.TRAIN).data(), 0f, norm + ": y = 0 + x");
             // …and the gradient that reaches x is dy itself: the body's contribution passes through zero weights.

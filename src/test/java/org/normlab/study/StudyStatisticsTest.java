@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.normlab.model.Placement;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.RunLog;
@@ -110,12 +111,12 @@ class StudyStatisticsTest {
 
     @Test
     void placementStatisticIsBeforeMinusAfterPerActivationPairedBySeed() {
-        java.util.function.BiFunction<org.normlab.norm.Placement, Long, java.util.function.Function<Double, Results.Run>> make = (p, seed) -> acc -> {
+        java.util.function.BiFunction<Placement, Long, java.util.function.Function<Double, Results.Run>> make = (p, seed) -> acc -> {
             RunConfig c = RunConfig.mlp(List.of(8), Activation.Kind.SIGMOID).withNorm(Norm.BN).with("placement", p).withSeed(seed);
             return new Results.Run(c, RunLog.restore(List.of(new RunLog.Point(10, 1, Trainer.TEST_ACC, acc)), -1, null, null, 0));
         };
-        var before = org.normlab.norm.Placement.BEFORE;
-        var after = org.normlab.norm.Placement.AFTER;
+        var before = Placement.BEFORE;
+        var after = Placement.AFTER;
         List<Results.Run> runs = List.of(make.apply(before, 0L).apply(0.80), make.apply(after, 0L).apply(0.75),
                 make.apply(before, 1L).apply(0.70), make.apply(after, 1L).apply(0.72));
         Summary d = PlacementStudy.beforeMinusAfter(new SweepResult("t", List.of("placement"), runs), Activation.Kind.SIGMOID);
