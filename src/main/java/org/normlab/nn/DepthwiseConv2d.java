@@ -59,13 +59,12 @@ public final class DepthwiseConv2d extends Convolution implements Initializable 
                 int image = (s * channels + c) * h * w, plane = (s * channels + c) * outH * outW;
                 if (bias != null) Arrays.fill(out, plane, plane + outH * outW, bias.value().data()[c]);
                 for (int i = 0; i < kernelH; i++) {
+                    int rLo = window.firstRow(i), rHi = window.endRow(i, h);
                     for (int j = 0; j < kernelW; j++) {
                         float wij = wd[(c * kernelH + i) * kernelW + j];
                         int qLo = window.firstColumn(j), qHi = window.endColumn(j, w);
-                        for (int r = 0; r < outH; r++) {
-                            int ih = window.inputRow(r, i);
-                            if (ih < 0 || ih >= h) continue;
-                            int src = window.rowStart(image, w, ih, j), dst = plane + r * outW;
+                        for (int r = rLo; r < rHi; r++) {
+                            int src = window.rowStart(image, w, window.inputRow(r, i), j), dst = plane + r * outW;
                             for (int q = qLo; q < qHi; q++) out[dst + q] += wij * in[src + q * stride];
                         }
                     }
@@ -94,6 +93,7 @@ public final class DepthwiseConv2d extends Convolution implements Initializable 
                 bias.grad().data()[c] += (float) sum;
             }
             for (int i = 0; i < kernelH; i++) {
+                int rLo = window.firstRow(i), rHi = window.endRow(i, h);
                 for (int j = 0; j < kernelW; j++) {
                     int wi = (c * kernelH + i) * kernelW + j;
                     float wij = wd[wi];
@@ -101,10 +101,8 @@ public final class DepthwiseConv2d extends Convolution implements Initializable 
                     double dwij = 0;
                     for (int s = 0; s < n; s++) {
                         int image = (s * channels + c) * h * w, plane = (s * channels + c) * outH * outW;
-                        for (int r = 0; r < outH; r++) {
-                            int ih = window.inputRow(r, i);
-                            if (ih < 0 || ih >= h) continue;
-                            int src = window.rowStart(image, w, ih, j), dst = plane + r * outW;
+                        for (int r = rLo; r < rHi; r++) {
+                            int src = window.rowStart(image, w, window.inputRow(r, i), j), dst = plane + r * outW;
                             for (int q = qLo; q < qHi; q++) {
                                 float gy = g[dst + q];
                                 dwij += (double) gy * in[src + q * stride];

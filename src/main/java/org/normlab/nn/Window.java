@@ -12,9 +12,9 @@ import java.util.Arrays;
  * im2col:         X[(c,i,j), (r,q)] = x̃[c, r·s − p + i, q·s − p + j]      x̃ is x with its padding zeros
  * col2im:         dx[c, r·s − p + i, q·s − p + j] += dX[(c,i,j), (r,q)]   the adjoint; padding entries drop
  * </pre>
- * For a kernel offset (i, j) and an output row r, the output columns whose input lies inside the image are the range
- * [{@link #firstColumn}(j), {@link #endColumn}(j, W)) of one input row: a segment the layers loop over without
- * testing each column for padding.
+ * For a kernel offset (i, j), the output rows and columns whose input lies inside the image are the ranges
+ * [{@link #firstRow}(i), {@link #endRow}(i, H)) and [{@link #firstColumn}(j), {@link #endColumn}(j, W)): the layers
+ * loop over them without testing each position for padding.
  */
 record Window(int kernelH, int kernelW, int stride, int padding) {
 
@@ -53,6 +53,12 @@ record Window(int kernelH, int kernelW, int stride, int padding) {
     /** The input index of window (r, q)'s top-left element in the image at {@code image} (for pooling: no padding). */
     int windowCorner(int image, int w, int r, int q) { return image + inputRow(r, 0) * w + q * stride - padding; }
 
+    /** The first output row r whose input row r·s − p + i is not top padding. */
+    int firstRow(int i) { return Math.max(0, Math.ceilDiv(padding - i, stride)); }
+
+    /** One past the last output row whose input row r·s − p + i is not bottom padding, for an input of height h. */
+    int endRow(int i, int h) { return Math.min(outputHeight(h), Math.floorDiv(h - 1 + padding - i, stride) + 1); }
+
     /** The first output column q whose input column q·s − p + j is not left padding. */
     int firstColumn(int j) { return Math.max(0, Math.ceilDiv(padding - j, stride)); }
 
@@ -65,45 +71,49 @@ record Window(int kernelH, int kernelW, int stride, int padding) {
     }
 
     /** im2col for sample {@code sample} of x (N, channels, H, W): col is K × (Ho·Wo), K = channels·kH·kW, zeros for padding. */
-    void im2col(float[] x, int sample, int channels, int h, int w, float[] col) {
-        int outW = outputWidth(w);
-        forEachSegment(sample, channels, h, w, (colStart, inputStart, qLo, qHi) -> {
-            Arrays.fill(col, colStart, colStart + qLo, 0f);
-            if (stride == 1) {
-                System.arraycopy(x, inputStart + qLo, col, colStart + qLo, qHi - qLo);
-            } else {
-                for (int q = qLo; q < qHi; q++) col[colStart + q] = x[inputStart + q * stride];
-            }
-            Arrays.fill(col, colStart + qHi, colStart + outW, 0f);
-        });
-    }
+    void im2col(float[] x, int sample, int channels, int h, int w, float[] col) { walk(x, sample, channels, h, w, col, false); }
 
     /** col2im, the adjoint of {@link #im2col}: adds each entry of colGrad to the input pixel of {@code sample} it was copied from. */
-    void col2im(float[] colGrad, int sample, int channels, int h, int w, float[] dx) {
-        forEachSegment(sample, channels, h, w, (colStart, inputStart, qLo, qHi) -> {
-            for (int q = qLo; q < qHi; q++) dx[inputStart + q * stride] += colGrad[colStart + q];
-        });
-    }
+    void col2im(float[] colGrad, int sample, int channels, int h, int w, float[] dx) { walk(dx, sample, channels, h, w, colGrad, true); }
 
-    /** One row (c,i,j) of im2col's matrix at output row r: col[colStart + q] ↔ x[inputStart + q·s] for q in [qLo, qHi). */
-    private interface Segment {
-        void apply(int colStart, int inputStart, int qLo, int qHi);
-    }
-
-    /** Every segment of sample {@code sample}, rows (c,i,j) then r in order; a row that lies in the padding has qLo = qHi = 0. */
-    private void forEachSegment(int sample, int channels, int h, int w, Segment segment) {
+    /**
+     * Walks im2col's matrix row (c,i,j) by row. Inside the image, output row r of it is the segment
+     * col[row + r·Wo + q] ↔ x[rowStart + q·s] for q in [firstColumn(j), endColumn(j, W)), r in [firstRow(i), endRow(i, H));
+     * the rest of the row is padding. {@code adjoint} false copies the segments into col and zeros the padding (im2col);
+     * true adds them back into x and drops the padding (col2im).
+     */
+    private void walk(float[] x, int sample, int channels, int h, int w, float[] col, boolean adjoint) {
         int outH = outputHeight(h), outW = outputWidth(w);
         for (int c = 0; c < channels; c++) {
             int image = (sample * channels + c) * h * w;
             for (int i = 0; i < kernelH; i++) {
+                int rLo = firstRow(i), rHi = endRow(i, h);
                 for (int j = 0; j < kernelW; j++) {
                     int row = ((c * kernelH + i) * kernelW + j) * outH * outW;
                     int qLo = firstColumn(j), qHi = endColumn(j, w);
-                    for (int r = 0; r < outH; r++) {
-                        int ih = inputRow(r, i);
-                        boolean inside = ih >= 0 && ih < h && qLo < qHi;
-                        segment.apply(row + r * outW, inside ? rowStart(image, w, ih, j) : 0, inside ? qLo : 0, inside ? qHi : 0);
+                    if (rLo >= rHi || qLo >= qHi) {  // this kernel offset sees only padding
+                        if (!adjoint) Arrays.fill(col, row, row + outH * outW, 0f);
+                        continue;
                     }
+                    if (adjoint) {
+                        for (int r = rLo; r < rHi; r++) {
+                            int src = rowStart(image, w, inputRow(r, i), j), dst = row + r * outW;
+                            for (int q = qLo; q < qHi; q++) x[src + q * stride] += col[dst + q];
+                        }
+                        continue;
+                    }
+                    Arrays.fill(col, row, row + rLo * outW, 0f);
+                    for (int r = rLo; r < rHi; r++) {
+                        int src = rowStart(image, w, inputRow(r, i), j), dst = row + r * outW;
+                        Arrays.fill(col, dst, dst + qLo, 0f);
+                        if (stride == 1) {
+                            System.arraycopy(x, src + qLo, col, dst + qLo, qHi - qLo);
+                        } else {
+                            for (int q = qLo; q < qHi; q++) col[dst + q] = x[src + q * stride];
+                        }
+                        Arrays.fill(col, dst + qHi, dst + outW, 0f);
+                    }
+                    Arrays.fill(col, row + rHi * outW, row + outH * outW, 0f);
                 }
             }
         }
