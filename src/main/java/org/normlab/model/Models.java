@@ -17,7 +17,6 @@ import org.normlab.nn.Shift;
 import org.normlab.norm.NormOptions;
 import org.normlab.norm.WeightStandardization;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
 import org.normlab.tensor.Rng;
 
 /** Builders for the networks the studies train. Each returns an initialized model. */

@@ -7,7 +7,7 @@ import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Sequential;
-import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.optim.Sgd;
 import org.normlab.tensor.Gemm;

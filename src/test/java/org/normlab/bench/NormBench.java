@@ -21,7 +21,7 @@ import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Sequential;
-import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.BatchNorm;
 import org.normlab.norm.GroupNorm;
 import org.normlab.norm.LayerNorm;

@@ -116,12 +116,12 @@ class StudyStatisticsTest {
 
     @Test
     void placementStatisticIsBeforeMinusAfterPerActivationPairedBySeed() {
-        java.util.function.BiFunction<org.normlab.norm.Placement, Long, java.util.function.Function<Double, Results.Run<RunSpec>>> make = (p, seed) -> acc -> {
+        java.util.function.BiFunction<org.normlab.model.Placement, Long, java.util.function.Function<Double, Results.Run<RunSpec>>> make = (p, seed) -> acc -> {
             RunSpec c = RunSpec.mlp(List.of(8), Activation.Kind.SIGMOID).withNorm(Norm.BN).withPlacement(p).withSeed(seed);
             return new Results.Run<>(c, RunLog.restore(List.of(new RunLog.Point(10, 1, Trainer.TEST_ACC, acc)), -1, null, null, 0));
         };
-        var before = org.normlab.norm.Placement.BEFORE;
-        var after = org.normlab.norm.Placement.AFTER;
+        var before = org.normlab.model.Placement.BEFORE;
+        var after = org.normlab.model.Placement.AFTER;
         List<Results.Run<RunSpec>> runs = List.of(make.apply(before, 0L).apply(0.80), make.apply(after, 0L).apply(0.75),
                 make.apply(before, 1L).apply(0.70), make.apply(after, 1L).apply(0.72));
         Summary d = PlacementStudy.beforeMinusAfter(SweepResult.of("t", runs, Axes.PLACEMENT), Activation.Kind.SIGMOID);

@@ -1,7 +1,15 @@
-package org.normlab.nn;
+package org.normlab.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.normlab.nn.Activation;
+import org.normlab.nn.GlobalAvgPool2d;
+import org.normlab.nn.Init;
+import org.normlab.nn.Initializable;
+import org.normlab.nn.Layer;
+import org.normlab.nn.Linear;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Param;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 
@@ -28,9 +36,6 @@ public final class SqueezeExcite implements Layer, Initializable {
     private final Linear reduce, expand;
     private final Layer activation;
     private final Activation gate = Activation.sigmoid();
-
-    @Override
-    public List<Layer> children() { return List.of(squeeze, reduce, activation, expand, gate); }
     // What backward needs from the last forward.
     private Tensor input, scale;
 
@@ -56,6 +61,9 @@ public final class SqueezeExcite implements Layer, Initializable {
     public int reducedChannels() { return reduced; }
     public Linear reduce() { return reduce; }
     public Linear expand() { return expand; }
+
+    @Override
+    public List<Layer> children() { return List.of(squeeze, reduce, activation, expand, gate); }
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {

@@ -1,4 +1,4 @@
-package org.normlab.norm;
+package org.normlab.model;
 
 /** Where a normalization layer sits relative to the nonlinearity of its block. */
 public enum Placement {

@@ -1,7 +1,16 @@
-package org.normlab.nn;
+package org.normlab.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.normlab.nn.Activation;
+import org.normlab.nn.Conv2d;
+import org.normlab.nn.DepthwiseConv2d;
+import org.normlab.nn.Init;
+import org.normlab.nn.Initializable;
+import org.normlab.nn.Layer;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Param;
+import org.normlab.nn.Sequential;
 import org.normlab.norm.Norm;
 import org.normlab.norm.NormOptions;
 import org.normlab.tensor.Rng;

@@ -1,4 +1,4 @@
-package org.normlab.nn;
+package org.normlab.nn.loss;
 
 import org.normlab.tensor.Tensor;
 

@@ -1,4 +1,4 @@
-package org.normlab.nn;
+package org.normlab.nn.loss;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
