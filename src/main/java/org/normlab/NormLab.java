@@ -1,8 +1,8 @@
 package org.normlab;
 
 import org.normlab.data.FashionMnist;
+import org.normlab.kernels.Gemm;
 import org.normlab.study.Scale;
-import org.normlab.tensor.Gemm;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 

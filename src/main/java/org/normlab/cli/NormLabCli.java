@@ -3,9 +3,9 @@ package org.normlab.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.normlab.data.FashionMnist;
+import org.normlab.kernels.Gemm;
 import org.normlab.study.Studies;
 import org.normlab.study.Study;
-import org.normlab.tensor.Gemm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

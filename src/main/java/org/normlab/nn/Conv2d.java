@@ -2,8 +2,8 @@ package org.normlab.nn;
 
 import java.util.Arrays;
 import java.util.List;
-import org.normlab.tensor.Gemm;
-import org.normlab.tensor.Parallelism;
+import org.normlab.kernels.Gemm;
+import org.normlab.kernels.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**

@@ -3,10 +3,11 @@ package org.normlab.norm;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
+import org.normlab.kernels.Moments;
+import org.normlab.kernels.Parallelism;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
-import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**

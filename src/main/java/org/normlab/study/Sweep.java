@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
-import org.normlab.tensor.Parallelism;
+import org.normlab.kernels.Parallelism;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
 

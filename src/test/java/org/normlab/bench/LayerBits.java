@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.normlab.kernels.Parallelism;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
@@ -21,7 +22,6 @@ import org.normlab.norm.GroupNorm;
 import org.normlab.norm.InstanceNorm;
 import org.normlab.norm.LayerNorm;
 import org.normlab.norm.NoisyBatchNorm;
-import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 

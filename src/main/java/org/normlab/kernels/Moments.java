@@ -1,6 +1,5 @@
-package org.normlab.norm;
+package org.normlab.kernels;
 
-import org.normlab.tensor.VectorApi;
 
 /**
  * The one statistics kernel behind BatchNorm, LayerNorm, GroupNorm and InstanceNorm: each of them normalizes
@@ -32,7 +31,7 @@ public final class Moments {
     public static String backend() { return VectorApi.backend(); }
 
     /** acc[at] += Σ (x − shift), acc[at + 1] += Σ (x − shift)² over x[off, off + len). */
-    static void addShifted(float[] x, int off, int len, double shift, double[] acc, int at) {
+    public static void addShifted(float[] x, int off, int len, double shift, double[] acc, int at) {
         if (len < 64) {  // short blocks: plain double sums on either path
             double s = 0, q = 0;
             for (int i = off, end = off + len; i < end; i++) { double d = x[i] - shift; s += d; q += d * d; }
@@ -50,7 +49,7 @@ public final class Moments {
      * x[offB, offB + len) into acc[atB], acc[atB + 1], each computed exactly as by a call of its own. With the Vector
      * API both runs are read in one loop (two streams in flight).
      */
-    static void addShiftedPair(float[] x, int offA, int offB, int len, double shiftA, double shiftB, double[] acc, int atA, int atB) {
+    public static void addShiftedPair(float[] x, int offA, int offB, int len, double shiftA, double shiftB, double[] acc, int atA, int atB) {
         if (VECTOR && len >= 64) {
             VectorMoments.addShiftedPair(x, offA, offB, len, shiftA, shiftB, acc, atA, atB);
         } else {
@@ -64,7 +63,7 @@ public final class Moments {
      * fused multiply-add, chunks of 1024 added in double, lanes totalled in order), so the result is bit-identical
      * with or without the Vector API module.
      */
-    static void addShiftedInLanes(float[] x, int off, int len, double shift, double[] acc, int at) {
+    public static void addShiftedInLanes(float[] x, int off, int len, double shift, double[] acc, int at) {
         final int lanes = VectorMoments.LANES;
         float shiftF = (float) shift;
         float[] s0 = new float[lanes], s1 = new float[lanes], q0 = new float[lanes], q1 = new float[lanes];
@@ -98,15 +97,15 @@ public final class Moments {
     }
 
     /** μ from the shifted sum S of m values. */
-    static double mean(double shift, double shiftedSum, long m) { return shift + shiftedSum / m; }
+    public static double mean(double shift, double shiftedSum, long m) { return shift + shiftedSum / m; }
 
     /** Biased σ² from the shifted sums S, Q of m values (never negative). */
-    static double variance(double shiftedSum, double shiftedSquares, long m) {
+    public static double variance(double shiftedSum, double shiftedSquares, long m) {
         return Math.max(0, (shiftedSquares - shiftedSum * shiftedSum / m) / m);
     }
 
     /** acc[at] += Σ dy, acc[at + 1] += Σ dy·(x − mu) over [off, off + len). */
-    static void addGradientSums(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
+    public static void addGradientSums(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
         if (len < 64) {
             double g = 0, h = 0;
             for (int i = off, end = off + len; i < end; i++) { double a = dy[i]; g += a; h += a * (x[i] - mu); }
@@ -120,7 +119,7 @@ public final class Moments {
     }
 
     /** {@link #addGradientSums} of two runs of the same length, each exactly as by a call of its own. */
-    static void addGradientSumsPair(float[] dy, float[] x, int offA, int offB, int len, double muA, double muB, double[] acc, int atA, int atB) {
+    public static void addGradientSumsPair(float[] dy, float[] x, int offA, int offB, int len, double muA, double muB, double[] acc, int atA, int atB) {
         if (VECTOR && len >= 64) {
             VectorMoments.addGradientSumsPair(dy, x, offA, offB, len, muA, muB, acc, atA, atB);
         } else {
@@ -130,7 +129,7 @@ public final class Moments {
     }
 
     /** {@link VectorMoments#addGradientSums} in plain Java, addition for addition (see {@link #addShiftedInLanes}). */
-    static void addGradientSumsInLanes(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
+    public static void addGradientSumsInLanes(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
         final int lanes = VectorMoments.LANES;
         float muF = (float) mu;
         float[] g0 = new float[lanes], g1 = new float[lanes], h0 = new float[lanes], h1 = new float[lanes];
@@ -169,7 +168,7 @@ public final class Moments {
     // a·x + b into one rounding, so every path computes the same bits.
 
     /** y = a·x + b over [off, off + len). */
-    static void affine(float[] x, float[] y, int off, int len, float a, float b) {
+    public static void affine(float[] x, float[] y, int off, int len, float a, float b) {
         for (int i = off, end = off + len; i < end; i++) y[i] = a * x[i] + b;
     }
 
@@ -177,11 +176,11 @@ public final class Moments {
      * y = a·x + b over [off, off + len), checking x for NaN/Inf in the same pass (the EVAL forward with running
      * statistics, where no moments pass does it); false when a value is not finite. Same bits as {@link #affine}.
      */
-    static boolean affineChecked(float[] x, float[] y, int off, int len, float a, float b) {
+    public static boolean affineChecked(float[] x, float[] y, int off, int len, float a, float b) {
         return VECTOR && len >= 32 ? VectorMoments.affineChecked(x, y, off, len, a, b) : affineCheckedPlain(x, y, off, len, a, b);
     }
 
-    static boolean affineCheckedPlain(float[] x, float[] y, int off, int len, float a, float b) {
+    public static boolean affineCheckedPlain(float[] x, float[] y, int off, int len, float a, float b) {
         int exponents = 0;
         for (int i = off, end = off + len; i < end; i++) {
             float v = x[i];
@@ -199,7 +198,7 @@ public final class Moments {
      * Σ_c[c] += x − x₀_c, Σ²_c[c] += (x − x₀_c)² over the first {@code rows} rows (row r starts at r·stride), for the
      * columns [from, to) (x₀ = shift, in double); each column's values added in row order.
      */
-    static void addColumnMoments(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
+    public static void addColumnMoments(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
         if (VECTOR && to - from >= 32) {
             VectorMoments.addColumnMoments(x, rows, stride, from, to, shift, sum, squares);
         } else {
@@ -207,7 +206,7 @@ public final class Moments {
         }
     }
 
-    static void addColumnMomentsPlain(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
+    public static void addColumnMomentsPlain(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
         for (int r = 0; r < rows; r++) {
             for (int c = from, rowOff = r * stride; c < to; c++) {
                 double d = x[rowOff + c] - (double) shift[c];
@@ -218,7 +217,7 @@ public final class Moments {
     }
 
     /** Σdy[c] += dy, Σdy(x−μ)[c] += dy·(x − μ_c) over the first {@code rows} rows, columns [from, to), in double, row order. */
-    static void addColumnGradientSums(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
+    public static void addColumnGradientSums(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
         if (VECTOR && to - from >= 32) {
             VectorMoments.addColumnGradientSums(dy, x, rows, stride, from, to, mean, sumDy, sumDyXmu);
         } else {
@@ -226,7 +225,7 @@ public final class Moments {
         }
     }
 
-    static void addColumnGradientSumsPlain(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
+    public static void addColumnGradientSumsPlain(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
         for (int r = 0; r < rows; r++) {
             for (int c = from, rowOff = r * stride; c < to; c++) {
                 double d = dy[rowOff + c];
@@ -237,7 +236,7 @@ public final class Moments {
     }
 
     /** y = a_c·x + b_c over the row's columns [from, to). */
-    static void affineColumns(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
+    public static void affineColumns(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
         if (VECTOR && to - from >= 32) {
             VectorMoments.affineColumns(x, y, rowOff, from, to, a, b);
             return;
@@ -246,7 +245,7 @@ public final class Moments {
     }
 
     /** dx = k_c·dy − kx_c·(x − μ_c) + c0_c over the row's columns [from, to). */
-    static void inputGradientColumns(float[] dy, float[] x, float[] dx, int rowOff, int from, int to, float[] k, float[] kx, float[] mu, float[] c0) {
+    public static void inputGradientColumns(float[] dy, float[] x, float[] dx, int rowOff, int from, int to, float[] k, float[] kx, float[] mu, float[] c0) {
         if (VECTOR && to - from >= 32) {
             VectorMoments.inputGradientColumns(dy, x, dx, rowOff, from, to, k, kx, mu, c0);
             return;
@@ -255,12 +254,12 @@ public final class Moments {
     }
 
     /** {@link #affineColumns} checking x for NaN/Inf as it goes (EVAL); false when a value is not finite. */
-    static boolean affineColumnsChecked(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
+    public static boolean affineColumnsChecked(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
         return VECTOR && to - from >= 32 ? VectorMoments.affineColumnsChecked(x, y, rowOff, from, to, a, b)
                 : affineColumnsCheckedPlain(x, y, rowOff, from, to, a, b);
     }
 
-    static boolean affineColumnsCheckedPlain(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
+    public static boolean affineColumnsCheckedPlain(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
         int exponents = 0;
         for (int c = from; c < to; c++) {
             float v = x[rowOff + c];
@@ -277,7 +276,7 @@ public final class Moments {
     private static int finiteFlag(float v) { return (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000; }
 
     /** y = γ_i·(a·x + b) + β_i over a row x[off, off + len) with elementwise γ, β (LayerNorm's affine). */
-    static void affineElementwise(float[] x, float[] y, int off, int len, float a, float b, float[] gamma, float[] beta) {
+    public static void affineElementwise(float[] x, float[] y, int off, int len, float a, float b, float[] gamma, float[] beta) {
         if (VECTOR && len >= 32) {
             VectorMoments.affineElementwise(x, y, off, len, a, b, gamma, beta);
             return;
@@ -286,12 +285,12 @@ public final class Moments {
     }
 
     /** dx = k·dy − kx·(x − mu) + c0 over [off, off + len) (c0 = −k·mean(dy) for BatchNorm). */
-    static void inputGradient(float[] dy, float[] x, float[] dx, int off, int len, float k, float kx, float mu, float c0) {
+    public static void inputGradient(float[] dy, float[] x, float[] dx, int off, int len, float k, float kx, float mu, float c0) {
         for (int i = off, end = off + len; i < end; i++) dx[i] = k * dy[i] - kx * (x[i] - mu) + c0;
     }
 
     /** out[off + i] = w[i]·x[off + i] for i &lt; len (LayerNorm's g = γ·dy). */
-    static void multiplyElementwise(float[] w, float[] x, float[] out, int off, int len) {
+    public static void multiplyElementwise(float[] w, float[] x, float[] out, int off, int len) {
         if (VECTOR && len >= 32) {
             VectorMoments.multiplyElementwise(w, x, out, off, len);
             return;
@@ -303,7 +302,7 @@ public final class Moments {
      * LayerNorm's dγ, dβ terms of one row, added to float partial sums:
      * {@code pg[dGamma + i] += dy·((x − mu)·invStd)}, {@code pg[dBeta + i] += dy} for the row's i &lt; len.
      */
-    static void addAffineGradientPartials(float[] dy, float[] x, int off, int len, float mu, float invStd, float[] pg, int dGamma, int dBeta) {
+    public static void addAffineGradientPartials(float[] dy, float[] x, int off, int len, float mu, float invStd, float[] pg, int dGamma, int dBeta) {
         if (VECTOR && len >= 32) {
             VectorMoments.addAffineGradientPartials(dy, x, off, len, mu, invStd, pg, dGamma, dBeta);
             return;
@@ -316,12 +315,12 @@ public final class Moments {
     }
 
     /** dx = k·dy over [off, off + len) (statistics that do not depend on x: running statistics). */
-    static void scale(float[] dy, float[] dx, int off, int len, float k) {
+    public static void scale(float[] dy, float[] dx, int off, int len, float k) {
         for (int i = off, end = off + len; i < end; i++) dx[i] = k * dy[i];
     }
 
     /** A scratch array of at least {@code length}, reused when it is long enough. */
-    static double[] scratch(double[] current, int length) {
+    public static double[] scratch(double[] current, int length) {
         return current != null && current.length >= length ? current : new double[length];
     }
 }

@@ -1,4 +1,4 @@
-package org.normlab.tensor;
+package org.normlab.kernels;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package org.normlab.norm;
+package org.normlab.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;

@@ -1,4 +1,4 @@
-package org.normlab.tensor;
+package org.normlab.kernels;
 
 /**
  * The logistic function on float arrays, each result exactly {@code (float) (1 / (1 + Math.exp(−x)))}, and SiLU's
