@@ -1,8 +1,11 @@
 package org.normlab.kernels;
 
+import java.util.Arrays;
+
 
 /**
- * The one statistics kernel behind BatchNorm, LayerNorm, GroupNorm and InstanceNorm: each of them normalizes
+ * The statistics kernels behind {@link ChannelNorm} and {@link BlockNorm}: BatchNorm, LayerNorm, GroupNorm and
+ * InstanceNorm each normalize
  * "blocks" of values (a channel over the batch, a sample's row, a sample's group or channel) with the same two
  * passes over memory, forward and backward.
  *
@@ -31,7 +34,7 @@ public final class Moments {
     public static String backend() { return VectorApi.backend(); }
 
     /** acc[at] += Σ (x − shift), acc[at + 1] += Σ (x − shift)² over x[off, off + len). */
-    public static void addShifted(float[] x, int off, int len, double shift, double[] acc, int at) {
+    static void addShifted(float[] x, int off, int len, double shift, double[] acc, int at) {
         if (len < 64) {  // short blocks: plain double sums on either path
             double s = 0, q = 0;
             for (int i = off, end = off + len; i < end; i++) { double d = x[i] - shift; s += d; q += d * d; }
@@ -49,7 +52,7 @@ public final class Moments {
      * x[offB, offB + len) into acc[atB], acc[atB + 1], each computed exactly as by a call of its own. With the Vector
      * API both runs are read in one loop (two streams in flight).
      */
-    public static void addShiftedPair(float[] x, int offA, int offB, int len, double shiftA, double shiftB, double[] acc, int atA, int atB) {
+    static void addShiftedPair(float[] x, int offA, int offB, int len, double shiftA, double shiftB, double[] acc, int atA, int atB) {
         if (VECTOR && len >= 64) {
             VectorMoments.addShiftedPair(x, offA, offB, len, shiftA, shiftB, acc, atA, atB);
         } else {
@@ -63,14 +66,14 @@ public final class Moments {
      * fused multiply-add, chunks of 1024 added in double, lanes totalled in order), so the result is bit-identical
      * with or without the Vector API module.
      */
-    public static void addShiftedInLanes(float[] x, int off, int len, double shift, double[] acc, int at) {
+    static void addShiftedInLanes(float[] x, int off, int len, double shift, double[] acc, int at) {
         final int lanes = VectorMoments.LANES;
         float shiftF = (float) shift;
         float[] s0 = new float[lanes], s1 = new float[lanes], q0 = new float[lanes], q1 = new float[lanes];
         double s = 0, q = 0;
         for (int start = off, end = off + len; start < end; start += VectorMoments.CHUNK) {
             int stop = Math.min(end, start + VectorMoments.CHUNK), i = start;
-            java.util.Arrays.fill(s0, 0f); java.util.Arrays.fill(s1, 0f); java.util.Arrays.fill(q0, 0f); java.util.Arrays.fill(q1, 0f);
+            Arrays.fill(s0, 0f); Arrays.fill(s1, 0f); Arrays.fill(q0, 0f); Arrays.fill(q1, 0f);
             for (; i + 2 * lanes <= stop; i += 2 * lanes) {
                 for (int l = 0; l < lanes; l++) {
                     float d0 = x[i + l] - shiftF, d1 = x[i + lanes + l] - shiftF;
@@ -97,15 +100,15 @@ public final class Moments {
     }
 
     /** μ from the shifted sum S of m values. */
-    public static double mean(double shift, double shiftedSum, long m) { return shift + shiftedSum / m; }
+    static double mean(double shift, double shiftedSum, long m) { return shift + shiftedSum / m; }
 
     /** Biased σ² from the shifted sums S, Q of m values (never negative). */
-    public static double variance(double shiftedSum, double shiftedSquares, long m) {
+    static double variance(double shiftedSum, double shiftedSquares, long m) {
         return Math.max(0, (shiftedSquares - shiftedSum * shiftedSum / m) / m);
     }
 
     /** acc[at] += Σ dy, acc[at + 1] += Σ dy·(x − mu) over [off, off + len). */
-    public static void addGradientSums(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
+    static void addGradientSums(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
         if (len < 64) {
             double g = 0, h = 0;
             for (int i = off, end = off + len; i < end; i++) { double a = dy[i]; g += a; h += a * (x[i] - mu); }
@@ -119,7 +122,7 @@ public final class Moments {
     }
 
     /** {@link #addGradientSums} of two runs of the same length, each exactly as by a call of its own. */
-    public static void addGradientSumsPair(float[] dy, float[] x, int offA, int offB, int len, double muA, double muB, double[] acc, int atA, int atB) {
+    static void addGradientSumsPair(float[] dy, float[] x, int offA, int offB, int len, double muA, double muB, double[] acc, int atA, int atB) {
         if (VECTOR && len >= 64) {
             VectorMoments.addGradientSumsPair(dy, x, offA, offB, len, muA, muB, acc, atA, atB);
         } else {
@@ -129,14 +132,14 @@ public final class Moments {
     }
 
     /** {@link VectorMoments#addGradientSums} in plain Java, addition for addition (see {@link #addShiftedInLanes}). */
-    public static void addGradientSumsInLanes(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
+    static void addGradientSumsInLanes(float[] dy, float[] x, int off, int len, double mu, double[] acc, int at) {
         final int lanes = VectorMoments.LANES;
         float muF = (float) mu;
         float[] g0 = new float[lanes], g1 = new float[lanes], h0 = new float[lanes], h1 = new float[lanes];
         double g = 0, h = 0;
         for (int start = off, end = off + len; start < end; start += VectorMoments.CHUNK) {
             int stop = Math.min(end, start + VectorMoments.CHUNK), i = start;
-            java.util.Arrays.fill(g0, 0f); java.util.Arrays.fill(g1, 0f); java.util.Arrays.fill(h0, 0f); java.util.Arrays.fill(h1, 0f);
+            Arrays.fill(g0, 0f); Arrays.fill(g1, 0f); Arrays.fill(h0, 0f); Arrays.fill(h1, 0f);
             for (; i + 2 * lanes <= stop; i += 2 * lanes) {
                 for (int l = 0; l < lanes; l++) {
                     float a0 = dy[i + l], a1 = dy[i + lanes + l];
@@ -164,11 +167,11 @@ public final class Moments {
 
     // The elementwise maps with scalar coefficients (affine, inputGradient, scale) stay plain loops on either path:
     // C2 vectorizes them itself, aligning the stores and unrolling, and streams large arrays faster than a Vector API
-    // loop (BatchNorm (128,64,32,32) forward 2.9 → 2.6 ms, backward 4.1 → 3.8 ms; GroupNorm alike). C2 never fuses
+    // loop (docs/decisions/kernels.md). C2 never fuses
     // a·x + b into one rounding, so every path computes the same bits.
 
     /** y = a·x + b over [off, off + len). */
-    public static void affine(float[] x, float[] y, int off, int len, float a, float b) {
+    static void affine(float[] x, float[] y, int off, int len, float a, float b) {
         for (int i = off, end = off + len; i < end; i++) y[i] = a * x[i] + b;
     }
 
@@ -176,11 +179,11 @@ public final class Moments {
      * y = a·x + b over [off, off + len), checking x for NaN/Inf in the same pass (the EVAL forward with running
      * statistics, where no moments pass does it); false when a value is not finite. Same bits as {@link #affine}.
      */
-    public static boolean affineChecked(float[] x, float[] y, int off, int len, float a, float b) {
+    static boolean affineChecked(float[] x, float[] y, int off, int len, float a, float b) {
         return VECTOR && len >= 32 ? VectorMoments.affineChecked(x, y, off, len, a, b) : affineCheckedPlain(x, y, off, len, a, b);
     }
 
-    public static boolean affineCheckedPlain(float[] x, float[] y, int off, int len, float a, float b) {
+    static boolean affineCheckedPlain(float[] x, float[] y, int off, int len, float a, float b) {
         int exponents = 0;
         for (int i = off, end = off + len; i < end; i++) {
             float v = x[i];
@@ -198,7 +201,7 @@ public final class Moments {
      * Σ_c[c] += x − x₀_c, Σ²_c[c] += (x − x₀_c)² over the first {@code rows} rows (row r starts at r·stride), for the
      * columns [from, to) (x₀ = shift, in double); each column's values added in row order.
      */
-    public static void addColumnMoments(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
+    static void addColumnMoments(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
         if (VECTOR && to - from >= 32) {
             VectorMoments.addColumnMoments(x, rows, stride, from, to, shift, sum, squares);
         } else {
@@ -206,7 +209,7 @@ public final class Moments {
         }
     }
 
-    public static void addColumnMomentsPlain(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
+    static void addColumnMomentsPlain(float[] x, int rows, int stride, int from, int to, float[] shift, double[] sum, double[] squares) {
         for (int r = 0; r < rows; r++) {
             for (int c = from, rowOff = r * stride; c < to; c++) {
                 double d = x[rowOff + c] - (double) shift[c];
@@ -217,7 +220,7 @@ public final class Moments {
     }
 
     /** Σdy[c] += dy, Σdy(x−μ)[c] += dy·(x − μ_c) over the first {@code rows} rows, columns [from, to), in double, row order. */
-    public static void addColumnGradientSums(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
+    static void addColumnGradientSums(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
         if (VECTOR && to - from >= 32) {
             VectorMoments.addColumnGradientSums(dy, x, rows, stride, from, to, mean, sumDy, sumDyXmu);
         } else {
@@ -225,7 +228,7 @@ public final class Moments {
         }
     }
 
-    public static void addColumnGradientSumsPlain(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
+    static void addColumnGradientSumsPlain(float[] dy, float[] x, int rows, int stride, int from, int to, double[] mean, double[] sumDy, double[] sumDyXmu) {
         for (int r = 0; r < rows; r++) {
             for (int c = from, rowOff = r * stride; c < to; c++) {
                 double d = dy[rowOff + c];
@@ -236,7 +239,7 @@ public final class Moments {
     }
 
     /** y = a_c·x + b_c over the row's columns [from, to). */
-    public static void affineColumns(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
+    static void affineColumns(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
         if (VECTOR && to - from >= 32) {
             VectorMoments.affineColumns(x, y, rowOff, from, to, a, b);
             return;
@@ -245,7 +248,7 @@ public final class Moments {
     }
 
     /** dx = k_c·dy − kx_c·(x − μ_c) + c0_c over the row's columns [from, to). */
-    public static void inputGradientColumns(float[] dy, float[] x, float[] dx, int rowOff, int from, int to, float[] k, float[] kx, float[] mu, float[] c0) {
+    static void inputGradientColumns(float[] dy, float[] x, float[] dx, int rowOff, int from, int to, float[] k, float[] kx, float[] mu, float[] c0) {
         if (VECTOR && to - from >= 32) {
             VectorMoments.inputGradientColumns(dy, x, dx, rowOff, from, to, k, kx, mu, c0);
             return;
@@ -254,12 +257,12 @@ public final class Moments {
     }
 
     /** {@link #affineColumns} checking x for NaN/Inf as it goes (EVAL); false when a value is not finite. */
-    public static boolean affineColumnsChecked(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
+    static boolean affineColumnsChecked(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
         return VECTOR && to - from >= 32 ? VectorMoments.affineColumnsChecked(x, y, rowOff, from, to, a, b)
                 : affineColumnsCheckedPlain(x, y, rowOff, from, to, a, b);
     }
 
-    public static boolean affineColumnsCheckedPlain(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
+    static boolean affineColumnsCheckedPlain(float[] x, float[] y, int rowOff, int from, int to, float[] a, float[] b) {
         int exponents = 0;
         for (int c = from; c < to; c++) {
             float v = x[rowOff + c];
@@ -276,7 +279,7 @@ public final class Moments {
     private static int finiteFlag(float v) { return (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000; }
 
     /** y = γ_i·(a·x + b) + β_i over a row x[off, off + len) with elementwise γ, β (LayerNorm's affine). */
-    public static void affineElementwise(float[] x, float[] y, int off, int len, float a, float b, float[] gamma, float[] beta) {
+    static void affineElementwise(float[] x, float[] y, int off, int len, float a, float b, float[] gamma, float[] beta) {
         if (VECTOR && len >= 32) {
             VectorMoments.affineElementwise(x, y, off, len, a, b, gamma, beta);
             return;
@@ -290,7 +293,7 @@ public final class Moments {
     }
 
     /** out[off + i] = w[i]·x[off + i] for i &lt; len (LayerNorm's g = γ·dy). */
-    public static void multiplyElementwise(float[] w, float[] x, float[] out, int off, int len) {
+    static void multiplyElementwise(float[] w, float[] x, float[] out, int off, int len) {
         if (VECTOR && len >= 32) {
             VectorMoments.multiplyElementwise(w, x, out, off, len);
             return;
@@ -302,7 +305,7 @@ public final class Moments {
      * LayerNorm's dγ, dβ terms of one row, added to float partial sums:
      * {@code pg[dGamma + i] += dy·((x − mu)·invStd)}, {@code pg[dBeta + i] += dy} for the row's i &lt; len.
      */
-    public static void addAffineGradientPartials(float[] dy, float[] x, int off, int len, float mu, float invStd, float[] pg, int dGamma, int dBeta) {
+    static void addAffineGradientPartials(float[] dy, float[] x, int off, int len, float mu, float invStd, float[] pg, int dGamma, int dBeta) {
         if (VECTOR && len >= 32) {
             VectorMoments.addAffineGradientPartials(dy, x, off, len, mu, invStd, pg, dGamma, dBeta);
             return;
@@ -317,10 +320,5 @@ public final class Moments {
     /** dx = k·dy over [off, off + len) (statistics that do not depend on x: running statistics). */
     public static void scale(float[] dy, float[] dx, int off, int len, float k) {
         for (int i = off, end = off + len; i < end; i++) dx[i] = k * dy[i];
-    }
-
-    /** A scratch array of at least {@code length}, reused when it is long enough. */
-    public static double[] scratch(double[] current, int length) {
-        return current != null && current.length >= length ? current : new double[length];
     }
 }
