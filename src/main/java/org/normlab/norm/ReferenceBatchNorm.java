@@ -45,7 +45,8 @@ public final class ReferenceBatchNorm implements Layer {
     public Param beta() { return beta; }
     public double[] runningMean() { return runningMean.clone(); }
     public double[] runningVar() { return runningVar.clone(); }
-    /** 1/√(σ²_c + ε) of the last forward. */
+    /** μ_c and 1/√(σ²_c + ε) of the last forward. */
+    public double[] mean() { return mean.clone(); }
     public double[] invStd() { return invStd.clone(); }
 
     @Override

@@ -13,8 +13,8 @@ import org.normlab.tensor.Tensor;
 /**
  * The fast {@link BatchNorm} (its kernels' memory orders, pairs of streams, column blocks, Vector API) against the
  * plain-loop {@link ReferenceBatchNorm} on random shapes and values: outputs, input gradients, dγ, dβ and running
- * statistics over TRAIN, TRAIN, EVAL steps agree within a float tolerance, 1e-5 relative (to the value, or to the
- * array's root mean square for values near zero).
+ * statistics over TRAIN, TRAIN, EVAL steps agree within 1e-5 relative to the value plus the size of its terms
+ * ({@link Scales}; the running statistics: plus the array's root mean square).
  */
 class ReferenceBatchNormTest {
     private static final double TOLERANCE = 1e-5;
@@ -46,17 +46,61 @@ class ReferenceBatchNormTest {
             fast.beta().value().data()[c] = reference.beta().value().data()[c] = b;
         }
         String at = Arrays.toString(shape) + " (seed " + seed + ", channel passes " + ChannelNorm.channelPassesForTests + ")";
-        double[] sumScale = new double[channels];  // Σ over steps of √(Σ dy²) per channel: the natural size of dβ_c, dγ_c
+        double[] dGammaScale = new double[channels], dBetaScale = new double[channels];
         for (Mode mode : new Mode[] {Mode.TRAIN, Mode.TRAIN, Mode.EVAL}) {
             Tensor x = values(rng, shape, 3 * (2 * rng.nextDouble() - 1), 0.3 + 2.7 * rng.nextDouble()), dy = values(rng, shape, 0, 1);
             String step = mode + " at " + at;
-            assertClose(fast.forward(x, mode).data(), floats(reference.forward(x, mode).data()), "y, " + step);
-            assertClose(fast.backward(dy).data(), floats(reference.backward(dy).data()), gradientScale(reference, dy), "dx, " + step);
-            addSumScale(sumScale, dy);
-            assertClose(fast.gamma().grad().data(), floats(reference.gamma().grad().data()), sumScale, "dγ, " + step);
-            assertClose(fast.beta().grad().data(), floats(reference.beta().grad().data()), sumScale, "dβ, " + step);
+            float[] y = fast.forward(x, mode).data();
+            double[] yReference = floats(reference.forward(x, mode).data());
+            Scales scales = new Scales(reference, x, dy);
+            assertClose(y, yReference, scales.output, "y, " + step);
+            assertClose(fast.backward(dy).data(), floats(reference.backward(dy).data()), scales.inputGradient, "dx, " + step);
+            for (int c = 0; c < channels; c++) {
+                dGammaScale[c] += scales.sumOfTerms[c] * scales.condition[c];
+                dBetaScale[c] += scales.sumOfTerms[c];
+            }
+            assertClose(fast.gamma().grad().data(), floats(reference.gamma().grad().data()), dGammaScale, "dγ, " + step);
+            assertClose(fast.beta().grad().data(), floats(reference.beta().grad().data()), dBetaScale, "dβ, " + step);
             assertClose(fast.runningMean().data(), reference.runningMean(), "running mean, " + step);
             assertClose(fast.runningVar().data(), reference.runningVar(), "running variance, " + step);
+        }
+    }
+
+    /**
+     * The size of the terms each result is made of, which its float error scales with (a float result is good to
+     * about 6e-8 of its terms, not of itself, when they cancel): y = a·x + b has terms γ/σ·|x| and |β| + γ/σ·|μ|;
+     * dx = k·dy − k_x·(x − μ) + c₀ terms γ/σ·|dy|, with x − μ good to ulp(|x| + |μ|) in float; dβ_c and dγ_c are
+     * sums whose lanes add terms of size |dy| (times the same conditioning of x − μ for dγ), so √(Σ dy²).
+     */
+    private static final class Scales {
+        final double[] output, inputGradient, sumOfTerms, condition;
+
+        Scales(ReferenceBatchNorm reference, Tensor x, Tensor dy) {
+            int channels = x.dim(1), inner = x.size() / (x.dim(0) * channels);
+            double[] mean = reference.mean(), invStd = reference.invStd(), maxAbsX = new double[channels];
+            float[] gamma = reference.gamma().value().data(), beta = reference.beta().value().data();
+            double rmsDy = 0;
+            sumOfTerms = new double[channels];
+            for (int i = 0; i < x.size(); i++) {
+                int c = i / inner % channels;
+                maxAbsX[c] = Math.max(maxAbsX[c], Math.abs(x.data()[i]));
+                sumOfTerms[c] += (double) dy.data()[i] * dy.data()[i];
+                rmsDy += (double) dy.data()[i] * dy.data()[i];
+            }
+            rmsDy = Math.sqrt(rmsDy / x.size());
+            condition = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                sumOfTerms[c] = Math.sqrt(sumOfTerms[c]);
+                condition[c] = 1 + invStd[c] * (Math.abs(mean[c]) + maxAbsX[c]);
+            }
+            output = new double[x.size()];
+            inputGradient = new double[x.size()];
+            for (int i = 0; i < x.size(); i++) {
+                int c = i / inner % channels;
+                double k = Math.abs(gamma[c]) * invStd[c], xTerm = Math.abs(x.data()[i]) + Math.abs(mean[c]);
+                output[i] = k * xTerm + Math.abs(beta[c]);
+                inputGradient[i] = k * rmsDy * (1 + invStd[c] * xTerm);
+            }
         }
     }
 
@@ -70,38 +114,6 @@ class ReferenceBatchNormTest {
         double[] d = new double[v.length];
         for (int i = 0; i < v.length; i++) d[i] = v[i];
         return d;
-    }
-
-    /**
-     * The size of dx's terms, γ_c/σ_c·rms(dy): dx is their difference, which cancels to about zero when a channel
-     * has few values (exactly zero for two), so its float error scales with the terms, not with dx.
-     */
-    private static double[] gradientScale(ReferenceBatchNorm reference, Tensor dy) {
-        double rmsDy = Math.sqrt(floatsSquaredMean(dy.data()));
-        int channels = dy.dim(1), inner = dy.size() / (dy.dim(0) * channels);
-        double[] invStd = reference.invStd(), scale = new double[dy.size()];
-        for (int i = 0; i < scale.length; i++) {
-            int c = i / inner % channels;
-            scale[i] = Math.abs(reference.gamma().value().data()[c]) * invStd[c] * rmsDy;
-        }
-        return scale;
-    }
-
-    /**
-     * dβ_c and dγ_c are sums of m terms of size |dy| (|x̂| is about 1) that partly cancel; float lanes make their
-     * error scale with √(Σ dy²), not with the sum.
-     */
-    private static void addSumScale(double[] scale, Tensor dy) {
-        int channels = dy.dim(1), inner = dy.size() / (dy.dim(0) * channels);
-        double[] squares = new double[channels];
-        for (int i = 0; i < dy.size(); i++) squares[i / inner % channels] += (double) dy.data()[i] * dy.data()[i];
-        for (int c = 0; c < channels; c++) scale[c] += Math.sqrt(squares[c]);
-    }
-
-    private static double floatsSquaredMean(float[] v) {
-        double sum = 0;
-        for (float x : v) sum += (double) x * x;
-        return sum / v.length;
     }
 
     private static void assertClose(float[] fast, double[] reference, String what) {
