@@ -1,7 +1,7 @@
 package org.normlab.nn;
 
 import java.util.Arrays;
-import org.normlab.tensor.Parallelism;
+import org.normlab.kernels.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**

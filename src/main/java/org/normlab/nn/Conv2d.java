@@ -1,8 +1,8 @@
 package org.normlab.nn;
 
 import java.util.Arrays;
-import org.normlab.tensor.Gemm;
-import org.normlab.tensor.Parallelism;
+import org.normlab.kernels.Gemm;
+import org.normlab.kernels.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**

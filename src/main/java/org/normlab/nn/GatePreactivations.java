@@ -2,7 +2,7 @@ package org.normlab.nn;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.normlab.tensor.Gemm;
+import org.normlab.kernels.Gemm;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 

@@ -30,7 +30,7 @@ import org.normlab.nn.loss.Mse;
 import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.optim.Sgd;
-import org.normlab.tensor.Parallelism;
+import org.normlab.kernels.Parallelism;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 

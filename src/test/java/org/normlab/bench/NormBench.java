@@ -15,6 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 import org.normlab.data.Batches;
 import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
+import org.normlab.kernels.Gemm;
+import org.normlab.kernels.Parallelism;
 import org.normlab.model.Models;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
@@ -27,8 +29,6 @@ import org.normlab.norm.GroupNorm;
 import org.normlab.norm.LayerNorm;
 import org.normlab.norm.Norm;
 import org.normlab.optim.Sgd;
-import org.normlab.tensor.Gemm;
-import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 
@@ -71,7 +71,7 @@ public final class NormBench {
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         rows.add("#gemm\t" + Gemm.backend() + openBlasConfig());
         rows.add("#threads\t" + threads);
-        rows.add("#reductions\t" + org.normlab.norm.Moments.backend());
+        rows.add("#reductions\t" + org.normlab.kernels.Moments.backend());
 
         // The copy bandwidth is measured at the start and again at the end; the faster of each is the reference
         // (STREAM's "best rate"): the first copies in a fresh JVM can run much slower than later ones, which would

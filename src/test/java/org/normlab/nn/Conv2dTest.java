@@ -201,7 +201,7 @@ class Conv2dTest {
     @Test
     void backwardToParametersGivesBackwardsParameterGradients() {
         for (int threads : new int[] {1, 2}) {
-            org.normlab.tensor.Parallelism.setThreadsForCurrentThread(threads);
+            org.normlab.kernels.Parallelism.setThreadsForCurrentThread(threads);
             try {
                 Tensor x = Tensor.randn(new Rng(3), 1f, 9, 2, 8, 7), dy = Tensor.randn(new Rng(4), 1f, 9, 4, 8, 7);
                 Conv2d full = new Conv2d(2, 4, 3, 1, 1, true), paramsOnly = new Conv2d(2, 4, 3, 1, 1, true);
@@ -214,7 +214,7 @@ class Conv2dTest {
                 assertArrayEquals(full.weight().grad().data(), paramsOnly.weight().grad().data(), "dW at " + threads + " threads");
                 assertArrayEquals(full.bias().grad().data(), paramsOnly.bias().grad().data(), "db at " + threads + " threads");
             } finally {
-                org.normlab.tensor.Parallelism.clearThreadsForCurrentThread();
+                org.normlab.kernels.Parallelism.clearThreadsForCurrentThread();
             }
         }
     }

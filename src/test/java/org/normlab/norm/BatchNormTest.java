@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.normlab.kernels.ChannelNorm;
 import org.normlab.nn.Mode;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
@@ -165,7 +166,7 @@ class BatchNormTest {
         for (int[] shape : new int[][] {{7, 5, 3, 11}, {6, 3, 40, 40}, {1, 2, 5, 5}}) {
             float[][] outputs = new float[2][], gradients = new float[2][], state = new float[2][];
             for (int order = 0; order < 2; order++) {
-                BatchNorm.channelPassesForTests = order == 1;
+                ChannelNorm.channelPassesForTests = order == 1;
                 try {
                     BatchNorm bn = new BatchNorm(shape[1]);
                     randomAffine(bn, 5);
@@ -176,7 +177,7 @@ class BatchNormTest {
                     state[order] = concat(concat(bn.runningMean().data(), bn.runningVar().data()),
                             concat(bn.gamma().grad().data(), bn.beta().grad().data()));
                 } finally {
-                    BatchNorm.channelPassesForTests = null;
+                    ChannelNorm.channelPassesForTests = null;
                 }
             }
             String at = " at " + java.util.Arrays.toString(shape);
@@ -184,7 +185,7 @@ class BatchNormTest {
             assertArrayEquals(gradients[0], gradients[1], "input gradient" + at);
             assertArrayEquals(state[0], state[1], "running statistics, dγ, dβ" + at);
         }
-        BatchNorm.channelPassesForTests = true;
+        ChannelNorm.channelPassesForTests = true;
         try {
             Tensor x = input(6, 4, 3, 5, 5);
             x.data()[77] = Float.NaN;
@@ -193,7 +194,7 @@ class BatchNormTest {
                     assertThrows(IllegalArgumentException.class, () -> bn.forward(x, Mode.TRAIN)).getMessage());
             assertEquals(0, bn.batchesTracked());
         } finally {
-            BatchNorm.channelPassesForTests = null;
+            ChannelNorm.channelPassesForTests = null;
         }
     }
 

@@ -1,8 +1,9 @@
-package org.normlab.tensor;
+package org.normlab.kernels;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import org.bytedeco.openblas.global.openblas;
 import smile.math.blas.BLAS;
 import smile.math.blas.Layout;
 import smile.math.blas.Transpose;
@@ -25,7 +26,7 @@ public final class Gemm {
             BLAS engine = BLAS.engine;
             // One BLAS thread: sweeps run whole training runs in parallel instead (no oversubscription), and a
             // run's numbers then never depend on how many threads BLAS happened to use.
-            org.bytedeco.openblas.global.openblas.blas_set_num_threads(1);
+            openblas.blas_set_num_threads(1);
             return engine;
         } catch (Throwable nativeMissing) {  // UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError
             return null;

@@ -1,4 +1,4 @@
-package org.normlab.tensor;
+package org.normlab.kernels;
 
 /**
  * Whether NormLab's kernels may use the Vector API (jdk.incubator.vector): the JVM must resolve the module

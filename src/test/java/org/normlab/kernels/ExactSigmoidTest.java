@@ -1,4 +1,4 @@
-package org.normlab.tensor;
+package org.normlab.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,9 +1,11 @@
-package org.normlab.norm;
+package org.normlab.kernels;
 
-import org.normlab.tensor.VectorApi;
+import java.util.Arrays;
+
 
 /**
- * The one statistics kernel behind BatchNorm, LayerNorm, GroupNorm and InstanceNorm: each of them normalizes
+ * The statistics kernels behind {@link ChannelNorm} and {@link BlockNorm}: BatchNorm, LayerNorm, GroupNorm and
+ * InstanceNorm each normalize
  * "blocks" of values (a channel over the batch, a sample's row, a sample's group or channel) with the same two
  * passes over memory, forward and backward.
  *
@@ -71,7 +73,7 @@ public final class Moments {
         double s = 0, q = 0;
         for (int start = off, end = off + len; start < end; start += VectorMoments.CHUNK) {
             int stop = Math.min(end, start + VectorMoments.CHUNK), i = start;
-            java.util.Arrays.fill(s0, 0f); java.util.Arrays.fill(s1, 0f); java.util.Arrays.fill(q0, 0f); java.util.Arrays.fill(q1, 0f);
+            Arrays.fill(s0, 0f); Arrays.fill(s1, 0f); Arrays.fill(q0, 0f); Arrays.fill(q1, 0f);
             for (; i + 2 * lanes <= stop; i += 2 * lanes) {
                 for (int l = 0; l < lanes; l++) {
                     float d0 = x[i + l] - shiftF, d1 = x[i + lanes + l] - shiftF;
@@ -137,7 +139,7 @@ public final class Moments {
         double g = 0, h = 0;
         for (int start = off, end = off + len; start < end; start += VectorMoments.CHUNK) {
             int stop = Math.min(end, start + VectorMoments.CHUNK), i = start;
-            java.util.Arrays.fill(g0, 0f); java.util.Arrays.fill(g1, 0f); java.util.Arrays.fill(h0, 0f); java.util.Arrays.fill(h1, 0f);
+            Arrays.fill(g0, 0f); Arrays.fill(g1, 0f); Arrays.fill(h0, 0f); Arrays.fill(h1, 0f);
             for (; i + 2 * lanes <= stop; i += 2 * lanes) {
                 for (int l = 0; l < lanes; l++) {
                     float a0 = dy[i + l], a1 = dy[i + lanes + l];
@@ -165,7 +167,7 @@ public final class Moments {
 
     // The elementwise maps with scalar coefficients (affine, inputGradient, scale) stay plain loops on either path:
     // C2 vectorizes them itself, aligning the stores and unrolling, and streams large arrays faster than a Vector API
-    // loop (BatchNorm (128,64,32,32) forward 2.9 → 2.6 ms, backward 4.1 → 3.8 ms; GroupNorm alike). C2 never fuses
+    // loop (docs/decisions/kernels.md). C2 never fuses
     // a·x + b into one rounding, so every path computes the same bits.
 
     /** y = a·x + b over [off, off + len). */
@@ -286,7 +288,7 @@ public final class Moments {
     }
 
     /** dx = k·dy − kx·(x − mu) + c0 over [off, off + len) (c0 = −k·mean(dy) for BatchNorm). */
-    static void inputGradient(float[] dy, float[] x, float[] dx, int off, int len, float k, float kx, float mu, float c0) {
+    public static void inputGradient(float[] dy, float[] x, float[] dx, int off, int len, float k, float kx, float mu, float c0) {
         for (int i = off, end = off + len; i < end; i++) dx[i] = k * dy[i] - kx * (x[i] - mu) + c0;
     }
 
@@ -316,12 +318,7 @@ public final class Moments {
     }
 
     /** dx = k·dy over [off, off + len) (statistics that do not depend on x: running statistics). */
-    static void scale(float[] dy, float[] dx, int off, int len, float k) {
+    public static void scale(float[] dy, float[] dx, int off, int len, float k) {
         for (int i = off, end = off + len; i < end; i++) dx[i] = k * dy[i];
-    }
-
-    /** A scratch array of at least {@code length}, reused when it is long enough. */
-    static double[] scratch(double[] current, int length) {
-        return current != null && current.length >= length ? current : new double[length];
     }
 }

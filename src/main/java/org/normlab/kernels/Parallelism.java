@@ -1,5 +1,6 @@
-package org.normlab.tensor;
+package org.normlab.kernels;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
@@ -89,8 +90,8 @@ public final class Parallelism {
 
     // ---- The team: helper threads that live as long as the JVM, each always taking the same block of a job.
     // Why not a ForkJoinPool: its idle workers take whichever task comes, so a block moved between cores from one
-    // call to the next and lost its core's cache: a 1.6 MB BatchNorm whose halves stay in each core's L2 ran 4×
-    // slower that way. A helper also spins a little before parking, because kernels come in quick succession
+    // call to the next and lost its core's cache: a BatchNorm whose halves fit each core's L2 ran several times
+    // slower that way (docs/decisions/kernels.md). A helper also spins a little before parking, because kernels come in quick succession
     // (forward, backward, the next layer) and waking a parked thread costs tens of microseconds.
 
     /** Held by the one kernel using the team; anyone else finds it taken and runs alone. */
@@ -102,7 +103,7 @@ public final class Parallelism {
     /** At least {@code size} helpers (called only while holding {@link #TEAM_BUSY}). */
     private static Helper[] team(int size) {
         if (team.length < size) {
-            Helper[] grown = java.util.Arrays.copyOf(team, size);
+            Helper[] grown = Arrays.copyOf(team, size);
             for (int k = team.length; k < size; k++) {
                 grown[k] = new Helper(k);
                 grown[k].start();

@@ -1,9 +1,10 @@
-package org.normlab.tensor;
+package org.normlab.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
+import org.normlab.tensor.Rng;
 
 class GemmTest {
     private static final boolean[] BOTH = {false, true};

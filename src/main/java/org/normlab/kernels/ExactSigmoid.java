@@ -1,4 +1,4 @@
-package org.normlab.tensor;
+package org.normlab.kernels;
 
 /**
  * The logistic function on float arrays, each result exactly {@code (float) (1 / (1 + Math.exp(−x)))}, and SiLU's
@@ -8,10 +8,11 @@ package org.normlab.tensor;
  * σ(x) = 1 / (1 + e^(−x))           silu(x) = x·σ(x)            (in double, rounded once to float)
  * </pre>
  *
- * <p>Why two paths: {@code Math.exp} runs one value at a time (about 6 ns per value here), while the Vector API's
- * EXP ({@link VectorSigmoid}) does a vector of them at once (4 or 8 doubles), ten times faster here. The two exps may differ in the last bit of the
- * double, but both are within 1 ulp of e^(−x) (the Vector API's lane operations keep {@code Math}'s accuracy
- * guarantees), so the vector σ is within about 2⁻⁴⁹ (relative) of the scalar one. The vector path keeps its float
+ * <p>Why two paths: {@code Math.exp} runs one value at a time, while the Vector API's EXP ({@link VectorSigmoid})
+ * does a vector of them at once (4 or 8 doubles), an order of magnitude faster (docs/decisions/kernels.md). The two
+ * exps may differ in the last bit of the double, but both are within 1 ulp of e^(−x) (the Vector API's lane
+ * operations keep {@code Math}'s accuracy guarantees), so the vector σ is within about 2⁻⁴⁹ (relative) of the
+ * scalar one. The vector path keeps its float
  * only when the whole interval σ·(1 ± 2⁻⁴⁰) rounds to that one float: then the scalar σ, inside the interval,
  * rounds to it too. Otherwise (about one value in 30 000, and any NaN) those lanes are redone by the scalar
  * formula. So the bits never depend on the path, and results computed before the vector path existed stay valid.

@@ -1,4 +1,4 @@
-package org.normlab.tensor;
+package org.normlab.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;

@@ -1,4 +1,4 @@
-package org.normlab.norm;
+package org.normlab.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -51,8 +51,8 @@ final class VectorMoments {
     /**
      * {@link #addShifted} of two runs x[offA, offA + len) and x[offB, offB + len) at once, each run's additions
      * exactly those of a call of its own. Why: one core keeps only so many reads in flight per stream, and a run of
-     * a few KB restarts the prefetcher at its page; two streams read BatchNorm's (128,64,32,32) input at 51 GB/s
-     * on 2 threads where one reads at 38 GB/s.
+     * a few KB restarts the prefetcher at its page; two streams read a large BatchNorm input markedly faster than
+     * one (docs/decisions/kernels.md).
      */
     static void addShiftedPair(float[] x, int offA, int offB, int len, double shiftA, double shiftB, double[] acc, int atA, int atB) {
         float shA = (float) shiftA, shB = (float) shiftB;
@@ -259,7 +259,7 @@ final class VectorMoments {
      * Rows per tile of the column sums. A pair of column vectors takes a tile's rows with its sums in registers, then
      * the next pair the same rows: the tile's lines (one row apart, often 4 KB) are still in L1 when the next pair
      * reads their neighbouring bytes. Walking all the rows per pair instead missed the cache on every row, since no
-     * prefetcher follows a stride of a whole page (measured at (256,1024): 0.046 ms that way, 0.038 ms in tiles).
+     * prefetcher follows a stride of a whole page (docs/decisions/kernels.md).
      */
     private static final int ROW_TILE = 32;
 
@@ -325,9 +325,6 @@ final class VectorMoments {
         }
         for (; i < len; i++) y[off + i] = gamma[i] * (a * x[off + i] + b) + beta[i];
     }
-
-
-
 
     /** out[off + i] = w[i]·x[off + i]. */
     static void multiplyElementwise(float[] w, float[] x, float[] out, int off, int len) {
