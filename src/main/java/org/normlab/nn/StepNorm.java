@@ -3,6 +3,7 @@ package org.normlab.nn;
 import java.util.ArrayList;
 import java.util.List;
 import org.normlab.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Normalizes one quantity a (N rows × D features) inside a recurrent cell at each time step t, as
@@ -86,8 +87,8 @@ public final class StepNorm {
 
     /** γ back to γ₀, β back to 0; running statistics are kept. */
     public void resetParameters() {
-        java.util.Arrays.fill(gamma.value().data(), (float) norm.initialGain());
-        if (beta != null) java.util.Arrays.fill(beta.value().data(), 0f);
+        Arrays.fill(gamma.value().data(), (float) norm.initialGain());
+        if (beta != null) Arrays.fill(beta.value().data(), 0f);
     }
 
     /** Forgets the per-step memory of the previous sequence. */
@@ -154,7 +155,7 @@ public final class StepNorm {
         if (t == runningMeans.size()) {
             runningMeans.add(new float[features]);
             float[] var = new float[features];
-            java.util.Arrays.fill(var, 1f);
+            Arrays.fill(var, 1f);
             runningVars.add(var);
         }
         float[] rm = runningMeans.get(t), rv = runningVars.get(t);

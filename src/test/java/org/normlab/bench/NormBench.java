@@ -31,6 +31,8 @@ import org.normlab.norm.Norm;
 import org.normlab.optim.Sgd;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.normlab.kernels.Moments;
 
 /**
  * A measurement, not a test: NormLab's side of {@code make bench} (scripts/bench.sh runs it, then
@@ -71,7 +73,7 @@ public final class NormBench {
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         rows.add("#gemm\t" + Gemm.backend() + openBlasConfig());
         rows.add("#threads\t" + threads);
-        rows.add("#reductions\t" + org.normlab.kernels.Moments.backend());
+        rows.add("#reductions\t" + Moments.backend());
 
         // The copy bandwidth is measured at the start and again at the end; the faster of each is the reference
         // (STREAM's "best rate"): the first copies in a fresh JVM can run much slower than later ones, which would
@@ -111,7 +113,7 @@ public final class NormBench {
     private static String openBlasConfig() {
         if (!Gemm.backend().startsWith("OpenBLAS")) return "";
         try {
-            return ", " + org.bytedeco.openblas.global.openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco build)";
+            return ", " + openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco build)";
         } catch (Throwable e) {
             return "";
         }

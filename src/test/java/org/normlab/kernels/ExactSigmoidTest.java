@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /** The vector σ and SiLU give the scalar formula's floats, bit for bit, including the lanes it must redo. */
 class ExactSigmoidTest {
@@ -20,7 +21,7 @@ class ExactSigmoidTest {
             x[count++] = -Float.intBitsToFloat(bits);
         }
         System.arraycopy(SPECIAL, 0, x, count, SPECIAL.length);
-        return java.util.Arrays.copyOf(x, count + SPECIAL.length);
+        return Arrays.copyOf(x, count + SPECIAL.length);
     }
 
     @Test

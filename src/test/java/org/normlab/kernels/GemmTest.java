@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import org.normlab.tensor.Rng;
+import java.util.Arrays;
 
 class GemmTest {
     private static final boolean[] BOTH = {false, true};
@@ -76,13 +77,13 @@ class GemmTest {
         // product's values.
         assumeTrue(!Gemm.backend().equals("pure Java"), "OpenBLAS did not load here; only the pure-Java path exists");
         float[] big = new float[64 * 64];
-        java.util.Arrays.fill(big, Float.NaN);
+        Arrays.fill(big, Float.NaN);
         Gemm.gemm(false, false, 64, 64, 64, 1f, big, big, 0f, new float[64 * 64]);
         for (int[] size : SIZES) {
             int m = size[0], n = size[1], k = size[2];
             Rng rng = new Rng(m);
             float[] a = random(rng, m * k), b = random(rng, k * n), c = new float[m * n];
-            java.util.Arrays.fill(c, Float.NaN);
+            Arrays.fill(c, Float.NaN);
             float[] expected = new float[m * n];
             javaGemm(false, false, m, n, k, 1f, a, b, 0f, expected);
             Gemm.gemm(false, false, m, n, k, 1f, a, b, 0f, c);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.normlab.tensor.Rng;
+import java.util.Arrays;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Known answers for the shared statistics kernel, on whichever path this JVM runs (Vector API under Maven's
@@ -48,7 +50,7 @@ class MomentsTest {
             assertTrue(Double.isFinite(pair[3]), "run B's squares overflowed: " + pair[3]);
             x[len + 9] = Float.NaN;
             Moments.addShiftedPair(x, 2, len + 7, len, x[2], x[len + 8], pair, 0, 2);
-            assertTrue(Double.isNaN(pair[2]) && Double.isFinite(pair[0]), "NaN in run B: " + java.util.Arrays.toString(pair));
+            assertTrue(Double.isNaN(pair[2]) && Double.isFinite(pair[0]), "NaN in run B: " + Arrays.toString(pair));
         }
     }
 
@@ -68,7 +70,7 @@ class MomentsTest {
             assertTrue(Double.isFinite(pair[2]), "run B's Σdy overflowed: " + pair[2]);
             dy[len + 9] = Float.NaN;
             Moments.addGradientSumsPair(dy, x, 2, len + 7, len, 3.1, 2.9, pair, 0, 2);
-            assertTrue(Double.isNaN(pair[2]) && Double.isFinite(pair[0]), "NaN in run B: " + java.util.Arrays.toString(pair));
+            assertTrue(Double.isNaN(pair[2]) && Double.isFinite(pair[0]), "NaN in run B: " + Arrays.toString(pair));
         }
     }
 
@@ -137,13 +139,13 @@ class MomentsTest {
             String what = (finite ? "finite" : "non-finite") + " input, len " + len;
             assertEquals(finite, Moments.affineChecked(x, vector, off, len, 0.25f, 3f), what);
             assertEquals(finite, Moments.affineCheckedPlain(x, plain, off, len, 0.25f, 3f), "plain, " + what);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(expect, vector, what);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(expect, plain, "plain, " + what);
+            Assertions.assertArrayEquals(expect, vector, what);
+            Assertions.assertArrayEquals(expect, plain, "plain, " + what);
             for (int i = 0; i < len; i++) expect[off + i] = a[i] * x[off + i] + b[i];
             assertEquals(finite, Moments.affineColumnsChecked(x, vector, off - 3, 3, len + 3, shifted(a), shifted(b)), "columns, " + what);
             assertEquals(finite, Moments.affineColumnsCheckedPlain(x, plain, off - 3, 3, len + 3, shifted(a), shifted(b)), "plain columns, " + what);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(expect, vector, "columns, " + what);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(expect, plain, "plain columns, " + what);
+            Assertions.assertArrayEquals(expect, vector, "columns, " + what);
+            Assertions.assertArrayEquals(expect, plain, "plain columns, " + what);
         }
     }
 

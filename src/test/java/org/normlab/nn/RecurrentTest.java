@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
+import java.util.Arrays;
 
 class RecurrentTest {
     private static final int N = 4, T = 3, F = 3, H = 4;
@@ -273,7 +274,7 @@ class RecurrentTest {
             assertMatches(referenceLastHidden(layer, x, new int[] {0, 1, 1, 1}), y, layer.describe() + " EVAL, T = 4 after T = 2");
 
             // Inference is per sequence: one sequence alone gives its row of the batch result.
-            Tensor single = Tensor.of(java.util.Arrays.copyOfRange(x.data(), 4 * F, 8 * F), 1, 4, F);
+            Tensor single = Tensor.of(Arrays.copyOfRange(x.data(), 4 * F, 8 * F), 1, 4, F);
             Tensor alone = layer.forward(single, Mode.EVAL);
             for (int k = 0; k < H; k++) assertEquals(y.get(1, k), alone.get(0, k), 1e-6);
 
@@ -343,7 +344,7 @@ class RecurrentTest {
     @Test
     void initFillsWeightsAndSetsTheForgetGateBias() {
         LstmCell cell = new LstmCell(F, H, RecurrentNorm.layer(0.1), true);
-        java.util.Arrays.fill(cell.bias().value().data(), 5f);
+        Arrays.fill(cell.bias().value().data(), 5f);
         Init.xavier().apply(new Recurrent(cell), new Rng(31));
         for (int j = 0; j < 4 * H; j++) assertEquals(j >= H && j < 2 * H ? 1f : 0f, cell.bias().value().get(j), "bias " + j);
         for (Param p : List.of(cell.weightIh(), cell.weightHh())) {

@@ -11,6 +11,7 @@ import org.normlab.nn.Mode;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
+import java.util.Arrays;
 
 class BatchNormTest {
 
@@ -80,8 +81,8 @@ class BatchNormTest {
         }
         assertArrayEquals(rm, bn.runningMean().data(), "EVAL must not touch the running statistics");
         // Per-example determinism: one example alone gives the same output as inside the batch.
-        Tensor single = bn.forward(Tensor.of(java.util.Arrays.copyOf(x.data(), 48), 1, 3, 4, 4), Mode.EVAL);
-        assertArrayEquals(java.util.Arrays.copyOf(y.data(), 48), single.data(), 0f);
+        Tensor single = bn.forward(Tensor.of(Arrays.copyOf(x.data(), 48), 1, 3, 4, 4), Mode.EVAL);
+        assertArrayEquals(Arrays.copyOf(y.data(), 48), single.data(), 0f);
     }
 
     @Test
@@ -180,7 +181,7 @@ class BatchNormTest {
                     ChannelNorm.channelPassesForTests = null;
                 }
             }
-            String at = " at " + java.util.Arrays.toString(shape);
+            String at = " at " + Arrays.toString(shape);
             assertArrayEquals(outputs[0], outputs[1], "output" + at);
             assertArrayEquals(gradients[0], gradients[1], "input gradient" + at);
             assertArrayEquals(state[0], state[1], "running statistics, dγ, dβ" + at);
@@ -199,7 +200,7 @@ class BatchNormTest {
     }
 
     private static float[] concat(float[] a, float[] b) {
-        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        float[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
