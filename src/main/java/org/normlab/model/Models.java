@@ -11,7 +11,7 @@ import org.normlab.nn.Flatten;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
-import org.normlab.nn.RecurrentNorm;
+import org.normlab.norm.RecurrentNorm;
 import org.normlab.nn.Sequential;
 import org.normlab.nn.Shift;
 import org.normlab.norm.NormOptions;

@@ -25,6 +25,10 @@ import org.normlab.nn.loss.Mse;
 import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.testing.LayerProperties.Case;
+import org.normlab.model.LstmCell;
+import org.normlab.model.Recurrent;
+import org.normlab.model.RnnCell;
+import org.normlab.norm.RecurrentNorm;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 

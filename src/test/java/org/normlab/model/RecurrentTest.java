@@ -1,4 +1,4 @@
-package org.normlab.nn;
+package org.normlab.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,11 @@ import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
 import java.util.Arrays;
+import org.normlab.nn.Init;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Param;
+import org.normlab.norm.RecurrentNorm;
+import org.normlab.norm.StepNorm;
 
 class RecurrentTest {
     private static final int N = 4, T = 3, F = 3, H = 4;

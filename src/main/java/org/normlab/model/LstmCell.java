@@ -1,10 +1,15 @@
-package org.normlab.nn;
+package org.normlab.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
+import org.normlab.nn.Init;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Param;
+import org.normlab.norm.RecurrentNorm;
+import org.normlab.norm.StepNorm;
 
 /**
  * LSTM cell, PyTorch's {@code LSTMCell} (gate order i, f, g, o), with optional normalization ({@link RecurrentNorm})

@@ -1,10 +1,15 @@
-package org.normlab.nn;
+package org.normlab.model;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.normlab.kernels.Gemm;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
+import org.normlab.nn.Init;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Param;
+import org.normlab.norm.RecurrentNorm;
+import org.normlab.norm.StepNorm;
 
 /**
  * The pre-activations of a recurrent cell's G gates (G = H for an Elman cell, 4H for an LSTM), for N rows:

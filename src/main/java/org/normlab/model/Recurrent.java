@@ -1,8 +1,15 @@
-package org.normlab.nn;
+package org.normlab.model;
 
 import java.util.List;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
+import org.normlab.nn.Init;
+import org.normlab.nn.Initializable;
+import org.normlab.nn.Layer;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Param;
+import org.normlab.norm.RecurrentNorm;
+import org.normlab.norm.StepNorm;
 
 /**
  * Unrolls a {@link RecurrentCell} over a batch of sequences and returns the last hidden state, with

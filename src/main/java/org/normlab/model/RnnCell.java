@@ -1,9 +1,14 @@
-package org.normlab.nn;
+package org.normlab.model;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
+import org.normlab.nn.Init;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Param;
+import org.normlab.norm.RecurrentNorm;
+import org.normlab.norm.StepNorm;
 
 /**
  * Elman RNN cell with tanh, PyTorch's {@code RNNCell(nonlinearity='tanh')}, with optional normalization

@@ -1,7 +1,11 @@
-package org.normlab.nn;
+package org.normlab.model;
 
 import java.util.List;
 import org.normlab.tensor.Tensor;
+import org.normlab.nn.Initializable;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Param;
+import org.normlab.norm.RecurrentNorm;
 
 /**
  * One time step of a recurrent network, unrolled over a sequence by {@link Recurrent}.

@@ -1,9 +1,9 @@
-package org.normlab.nn;
+package org.normlab.norm;
 
 import java.math.BigDecimal;
 
 /**
- * How a recurrent cell ({@link RnnCell}, {@link LstmCell}) normalizes inside each time step.
+ * How a recurrent cell (the RnnCell and LstmCell of org.normlab.model) normalizes inside each time step.
  *
  * <ul>
  *   <li>{@link Kind#NONE}: no normalization.</li>

@@ -1,9 +1,11 @@
-package org.normlab.nn;
+package org.normlab.norm;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.normlab.tensor.Tensor;
 import java.util.Arrays;
+import org.normlab.nn.Mode;
+import org.normlab.nn.Param;
 
 /**
  * Normalizes one quantity a (N rows × D features) inside a recurrent cell at each time step t, as
