@@ -2,7 +2,7 @@ package org.normlab;
 
 import org.normlab.data.FashionMnist;
 import org.normlab.experiment.Scale;
-import org.normlab.tensor.Gemm;
+import org.normlab.kernels.Gemm;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 

@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import org.normlab.data.FashionMnist;
 import org.normlab.studies.Studies;
 import org.normlab.experiment.Study;
-import org.normlab.tensor.Gemm;
+import org.normlab.kernels.Gemm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -8,7 +8,7 @@ import org.normlab.nn.Activation;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Sequential;
-import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.BatchNorm;
 import org.normlab.norm.RunningStatistics;
 import org.normlab.tensor.Rng;

@@ -6,7 +6,7 @@ import org.normlab.data.Dataset;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
-import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.RunningStatistics;
 import org.normlab.train.Trainer;
 

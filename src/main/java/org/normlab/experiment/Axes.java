@@ -5,7 +5,7 @@ import org.normlab.model.ModelSpec;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
+import org.normlab.model.Placement;
 
 /**
  * The predefined axes of a {@link RunSpec} sweep, each named by the column it shows in result tables:

@@ -6,7 +6,7 @@ import org.normlab.model.NetworkSpec;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
+import org.normlab.model.Placement;
 
 /**
  * Everything that determines one supervised training run, in typed parts: the network (architecture, norm,

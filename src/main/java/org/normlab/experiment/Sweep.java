@@ -11,7 +11,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
-import org.normlab.tensor.Parallelism;
+import org.normlab.kernels.Parallelism;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
 

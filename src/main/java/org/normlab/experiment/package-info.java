@@ -5,7 +5,7 @@
  * hash of its spec's canonical text, result tables, summaries with intervals over seeds, verdicts, progress, and the
  * {@link org.normlab.experiment.Study} interface.
  *
- * <p>May use tensor, kernels, nn, norm, model, optim, data, train and diagnostics; never studies, jupyter or cli.
- * (SweepResult's chart shortcuts still call plot; they belong in plot.)
+ * <p>May use tensor, kernels, nn, norm, model, optim, data, train, diagnostics and plot (figures are drawn from
+ * tables, so plot knows nothing of experiments); never studies, jupyter or cli.
  */
 package org.normlab.experiment;

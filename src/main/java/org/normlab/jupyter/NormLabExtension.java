@@ -23,6 +23,9 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 import tech.tablesaw.io.html.HtmlWriteOptions;
 import tech.tablesaw.io.html.HtmlWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Locale;
 
 /**
  * Loaded by the JJava kernel through {@link java.util.ServiceLoader} when our jar is on its classpath: makes
@@ -126,9 +129,9 @@ public final class NormLabExtension implements Extension {
             if (Double.isInfinite(v)) return v > 0 ? "∞" : "−∞";
             double a = Math.abs(v);
             if (a == 0 || (a >= 1e-4 && a < 1e7)) {
-                return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+                return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
             }
-            return String.format(java.util.Locale.ROOT, "%.3e", v);
+            return String.format(Locale.ROOT, "%.3e", v);
         }
     };
 

@@ -6,7 +6,6 @@ import java.util.List;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
-import org.normlab.nn.Activation;
 import org.normlab.nn.Linear;
 import org.normlab.nn.Sequential;
 import org.normlab.norm.Norm;

@@ -2,14 +2,13 @@ package org.normlab.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.normlab.nn.Activation;
 import org.normlab.nn.Conv2d;
 import org.normlab.nn.GlobalAvgPool2d;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
-import org.normlab.nn.MBConv;
 import org.normlab.nn.Sequential;
-import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.norm.NormOptions;
 import org.normlab.tensor.Rng;

@@ -3,7 +3,6 @@ package org.normlab.model;
 import java.util.List;
 import java.util.Locale;
 import org.normlab.nn.Activation;
-import org.normlab.norm.Placement;
 
 /**
  * Which network a run trains, with the settings that belong to that network only; {@link NetworkSpec} adds what

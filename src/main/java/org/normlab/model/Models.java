@@ -11,13 +11,12 @@ import org.normlab.nn.Flatten;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
-import org.normlab.nn.RecurrentNorm;
+import org.normlab.norm.RecurrentNorm;
 import org.normlab.nn.Sequential;
 import org.normlab.nn.Shift;
 import org.normlab.norm.NormOptions;
 import org.normlab.norm.WeightStandardization;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
 import org.normlab.tensor.Rng;
 
 /** Builders for the networks the studies train. Each returns an initialized model. */

@@ -5,12 +5,8 @@ import java.util.List;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
-import org.normlab.nn.LstmCell;
-import org.normlab.nn.RecurrentCell;
-import org.normlab.nn.Recurrent;
-import org.normlab.nn.RecurrentNorm;
+import org.normlab.norm.RecurrentNorm;
 import org.normlab.nn.Reshape;
-import org.normlab.nn.RnnCell;
 import org.normlab.nn.Sequential;
 import org.normlab.tensor.Rng;
 

@@ -1,7 +1,7 @@
 package org.normlab.nn;
 
-import org.normlab.tensor.ExactSigmoid;
-import org.normlab.tensor.Parallelism;
+import org.normlab.kernels.ExactSigmoid;
+import org.normlab.kernels.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**

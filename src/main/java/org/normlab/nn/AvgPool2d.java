@@ -1,7 +1,7 @@
 package org.normlab.nn;
 
 import java.util.Arrays;
-import org.normlab.tensor.Parallelism;
+import org.normlab.kernels.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -15,35 +15,21 @@ import org.normlab.tensor.Tensor;
  * Output and input-gradient buffers are reused while the shapes repeat: a returned tensor stays valid until this
  * layer's next forward (backward).
  */
-public final class AvgPool2d implements Layer {
-    private final int kernel, stride;
-    private int[] inputShape;
+public final class AvgPool2d extends Pooling {
     private Tensor output, gradInput;  // reused across steps
 
-    /** Stride equal to the kernel (PyTorch's default): non-overlapping windows. */
     public AvgPool2d(int kernel) { this(kernel, kernel); }
 
-    public AvgPool2d(int kernel, int stride) {
-        if (kernel <= 0 || stride <= 0) {
-            throw new IllegalArgumentException("AvgPool2d: kernel and stride must be positive, got kernel=" + kernel + ", stride=" + stride);
-        }
-        this.kernel = kernel;
-        this.stride = stride;
-    }
-
-    public int kernel() { return kernel; }
-    public int stride() { return stride; }
+    public AvgPool2d(int kernel, int stride) { super("AvgPool2d", kernel, stride); }
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        Pooling.checkInput(describe(), x, kernel);
-        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
-        int oh = (h - kernel) / stride + 1, ow = (w - kernel) / stride + 1;
-        Tensor y = output = Tensor.reuse(output, n, c, oh, ow);
+        Tensor y = output = Tensor.reuse(output, checkInput(x));
+        int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3), oh = y.dim(2), ow = y.dim(3), kernel = kernel(), stride = stride();
         float[] in = x.data(), outData = y.data();
         float inverseArea = 1f / (kernel * kernel);
         // Planes are independent: any split over the kernel threads gives the same values.
-        Parallelism.forEach(n * c, (long) n * c * h * w, plane -> {
+        Parallelism.forEach(planes, (long) planes * h * w, plane -> {
             int image = plane * h * w, outOff = plane * oh * ow;
             if (kernel == 2 && stride == 2) {  // LeNet's pooling, unrolled: the same additions in the same order
                 for (int r = 0; r < oh; r++) {
@@ -61,9 +47,9 @@ public final class AvgPool2d implements Layer {
             for (int r = 0; r < oh; r++) {
                 for (int q = 0; q < ow; q++) {
                     float sum = 0;
+                    int corner = window.windowCorner(image, w, r, q);
                     for (int i = 0; i < kernel; i++) {
-                        int rowOff = image + (r * stride + i) * w + q * stride;
-                        for (int j = 0; j < kernel; j++) sum += in[rowOff + j];
+                        for (int j = 0; j < kernel; j++) sum += in[corner + i * w + j];
                     }
                     outData[outOff + r * ow + q] = sum * inverseArea;
                 }
@@ -75,12 +61,9 @@ public final class AvgPool2d implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        int[] expected = Pooling.outputShape(inputShape, kernel, stride);
-        if (!Arrays.equals(dy.shape(), expected)) {
-            throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(expected) + ", got " + dy.shapeString());
-        }
-        int h = inputShape[2], w = inputShape[3], oh = expected[2], ow = expected[3];
+        checkGradient(dy);
+        int h = inputShape[2], w = inputShape[3], oh = window.outputHeight(h), ow = window.outputWidth(w);
+        int kernel = kernel(), stride = stride();
         Tensor dx = gradInput = Tensor.reuse(gradInput, inputShape);
         float[] g = dy.data(), dxd = dx.data();
         float inverseArea = 1f / (kernel * kernel);
@@ -105,16 +88,13 @@ public final class AvgPool2d implements Layer {
             for (int r = 0; r < oh; r++) {
                 for (int q = 0; q < ow; q++) {
                     float share = g[outOff + r * ow + q] * inverseArea;
+                    int corner = window.windowCorner(image, w, r, q);
                     for (int i = 0; i < kernel; i++) {
-                        int rowOff = image + (r * stride + i) * w + q * stride;
-                        for (int j = 0; j < kernel; j++) dxd[rowOff + j] += share;
+                        for (int j = 0; j < kernel; j++) dxd[corner + i * w + j] += share;
                     }
                 }
             }
         });
         return dx;
     }
-
-    @Override
-    public String describe() { return "AvgPool2d(" + kernel + "×" + kernel + (stride != kernel ? ", stride " + stride : "") + ")"; }
 }

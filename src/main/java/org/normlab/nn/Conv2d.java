@@ -1,9 +1,8 @@
 package org.normlab.nn;
 
 import java.util.Arrays;
-import java.util.List;
-import org.normlab.tensor.Gemm;
-import org.normlab.tensor.Parallelism;
+import org.normlab.kernels.Gemm;
+import org.normlab.kernels.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -21,27 +20,19 @@ import org.normlab.tensor.Tensor;
  *            col2im adds each column entry back to the input pixel it was copied from (padding is dropped)
  * </pre>
  *
- * <p><b>One GEMM per sample, not one for the whole batch.</b> Measured with {@code LeNetStepBench} (LeNet-BN,
- * batch 256, OpenBLAS via Smile, 2 cores): one whole-batch GEMM per conv gave 51 ms per training step, chunks of
- * 64 or 16 samples 44–43 ms, one GEMM per sample 36–37 ms (the two convs alone, forward + backward: 34 ms → 19 ms).
- * The reason is the JNI boundary: Smile's {@code float[]} GEMM copies every array it is handed in and out of
- * native memory (a 2×2×2 product on 4M-float arrays takes 20 ms), so whole-batch im2col matrices (conv1:
- * 25 × 147 456 floats, 15 MB) cost more in copying than 256 small calls cost in overhead, while the per-sample
- * matrices (conv1: 25 × 576, conv2: 150 × 64) stay in cache through im2col, GEMM and the copy into y.
+ * <p>One GEMM per sample, not one for the whole batch: Smile's {@code float[]} GEMM copies every array it is handed
+ * across the JNI boundary, so whole-batch im2col matrices cost more in copying than per-sample calls cost in
+ * overhead, while per-sample matrices stay in cache through im2col, GEMM and the copy into y (measurements:
+ * docs/decisions/nn-layers.md).
  *
  * <p>The im2col matrices of the last forward are kept for backward (dW needs them) and, like the other scratch
  * arrays, reused by the next forward when the input shape is unchanged. So are the output and input-gradient
- * tensors: a returned tensor stays valid until this layer's next forward (backward). With Activation and AvgPool2d
- * doing the same, a LeNet-BN step allocates about 5 MB instead of 23 MB (mostly the batch now); its Fashion-MNIST
- * epoch on the kernel's 1 GB heap went from 7.2 to 5.7 s (first, with the JIT's warm-up) and 4.8 to 3.9 s (second).
+ * tensors: a returned tensor stays valid until this layer's next forward (backward).
  */
-public final class Conv2d implements Layer {
-    private final int in, out, kernelH, kernelW, stride, padding;
-    private final Param weight, bias;
+public final class Conv2d extends Convolution {
+    private final int in, out;
 
-    // What backward needs from the last forward: the input's shape and each sample's im2col matrix Xₙ.
-    private int[] inputShape;
-    private int outH, outW;
+    // What backward needs from the last forward besides its shape: each sample's im2col matrix Xₙ.
     private float[][] cols;
     // Scratch reused across steps while the shapes stay the same; never handed out.
     private float[][] partScratch = new float[0][];  // Yₙ per part of the batch in forward (dYₙ in backward): out × (Ho·Wo)
@@ -57,47 +48,30 @@ public final class Conv2d implements Layer {
         this(in, out, kernel, kernel, stride, padding, withBias);
     }
 
-    /** Weights and bias start at zero; an {@link Init} fills them (the network builders always do). */
+    /** Weight (out, in, kH, kW) and bias (out), zero until an {@link Init} fills them (the network builders always do). */
     public Conv2d(int in, int out, int kernelH, int kernelW, int stride, int padding, boolean withBias) {
+        super(checkedWindow(in, out, kernelH, kernelW, stride, padding), new int[] {out, in, kernelH, kernelW}, withBias);
+        this.in = in;
+        this.out = out;
+    }
+
+    private static Window checkedWindow(int in, int out, int kernelH, int kernelW, int stride, int padding) {
         if (in <= 0 || out <= 0 || kernelH <= 0 || kernelW <= 0) {
             throw new IllegalArgumentException("Conv2d: channels and kernel sizes must be positive, got in=" + in + ", out=" + out
                     + ", kernel=" + kernelH + "×" + kernelW);
         }
-        if (stride <= 0 || padding < 0) {
-            throw new IllegalArgumentException("Conv2d: stride must be positive and padding non-negative, got stride=" + stride
-                    + ", padding=" + padding);
-        }
-        this.in = in;
-        this.out = out;
-        this.kernelH = kernelH;
-        this.kernelW = kernelW;
-        this.stride = stride;
-        this.padding = padding;
-        this.weight = Param.of("weight", Tensor.zeros(out, in, kernelH, kernelW));
-        this.bias = withBias ? Param.of("bias", Tensor.zeros(out)) : null;
+        return Window.convolution("Conv2d", kernelH, kernelW, stride, padding);
     }
 
-    public Param weight() { return weight; }
-    public Param bias() { return bias; }
     public int inChannels() { return in; }
     public int outChannels() { return out; }
-    public int kernelH() { return kernelH; }
-    public int kernelW() { return kernelW; }
-    public int stride() { return stride; }
-    public int padding() { return padding; }
-
-    /** Output height for an input of height {@code h}. */
-    public int outputHeight(int h) { return (h + 2 * padding - kernelH) / stride + 1; }
-
-    /** Output width for an input of width {@code w}. */
-    public int outputWidth(int w) { return (w + 2 * padding - kernelW) / stride + 1; }
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        checkInput(x);
+        checkInput(x, in);
         int n = x.dim(0), h = x.dim(2), w = x.dim(3);
         prepareBuffers(x.shape());
-        int pixels = outH * outW, k = in * kernelH * kernelW;
+        int pixels = outH * outW, k = in * kernelH() * kernelW();
         Tensor y = output = Tensor.reuse(output, n, out, outH, outW);  // every element is written below
         float[] xd = x.data(), yd = y.data(), wd = weight.value().data();
         // Samples are independent: blocks of them over the kernel threads, each part with its own Yₙ scratch.
@@ -105,7 +79,7 @@ public final class Conv2d implements Layer {
         Parallelism.forEach(parts, (long) n * k * pixels, part -> {
             float[] sampleOut = partScratch[part];
             for (int s = n * part / parts, end = n * (part + 1) / parts; s < end; s++) {
-                im2col(xd, h, w, s, cols[s]);
+                window.im2col(xd, s, in, h, w, cols[s]);
                 Gemm.gemm(false, false, out, pixels, k, 1f, wd, cols[s], 0f, sampleOut);
                 for (int o = 0; o < out; o++) {
                     float b = bias == null ? 0f : bias.value().data()[o];
@@ -120,7 +94,7 @@ public final class Conv2d implements Layer {
     /** Parts a batch of n samples is split into (the kernel threads, at most n), with their scratch arrays ready. */
     private int parts(int n) {
         int parts = Math.max(1, Math.min(n, Parallelism.threads()));
-        if (partScratch.length < parts) partScratch = java.util.Arrays.copyOf(partScratch, parts);
+        if (partScratch.length < parts) partScratch = Arrays.copyOf(partScratch, parts);
         for (int p = 0; p < parts; p++) if (partScratch[p] == null) partScratch[p] = new float[out * outH * outW];
         return parts;
     }
@@ -133,13 +107,9 @@ public final class Conv2d implements Layer {
     public void backwardToParameters(Tensor dy) { backward(dy, false); }
 
     private Tensor backward(Tensor dy, boolean inputGradient) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        checkGradient(dy);
         int n = inputShape[0], h = inputShape[2], w = inputShape[3];
-        if (dy.rank() != 4 || dy.dim(0) != n || dy.dim(1) != out || dy.dim(2) != outH || dy.dim(3) != outW) {
-            throw new IllegalArgumentException(describe() + ": expected gradient [" + n + "," + out + "," + outH + "," + outW + "], got "
-                    + dy.shapeString());
-        }
-        int pixels = outH * outW, k = in * kernelH * kernelW;
+        int pixels = outH * outW, k = in * kernelH() * kernelW();
         float[] g = dy.data(), wd = weight.value().data(), dw = weight.grad().data();
         if (bias != null) {
             float[] db = bias.grad().data();
@@ -165,67 +135,17 @@ public final class Conv2d implements Layer {
                 } else {
                     Gemm.gemm(true, false, k, pixels, out, 1f, wd, sampleGrad, 0f, colGrad);
                     Arrays.fill(dxd, s * in * h * w, (s + 1) * in * h * w, 0f);  // col2im adds into the reused buffer
-                    col2im(colGrad, h, w, s, dxd);
+                    window.col2im(colGrad, s, in, h, w, dxd);
                 }
             }
         });
         return dx;
     }
 
-    /** Copies the receptive fields of sample {@code sample} into {@code col} (K × Ho·Wo), zeros where they hit padding. */
-    private void im2col(float[] x, int h, int w, int sample, float[] col) {
-        for (int c = 0; c < in; c++) {
-            int image = (sample * in + c) * h * w;
-            for (int i = 0; i < kernelH; i++) {
-                for (int j = 0; j < kernelW; j++) {
-                    int row = ((c * kernelH + i) * kernelW + j) * outH * outW;
-                    // Output columns q whose input column q·s − p + j lies inside the image.
-                    int qLo = Math.max(0, Math.ceilDiv(padding - j, stride));
-                    int qHi = Math.min(outW, Math.floorDiv(w - 1 + padding - j, stride) + 1);
-                    for (int r = 0; r < outH; r++) {
-                        int dst = row + r * outW, ih = r * stride - padding + i;
-                        if (ih < 0 || ih >= h || qLo >= qHi) {
-                            Arrays.fill(col, dst, dst + outW, 0f);
-                            continue;
-                        }
-                        Arrays.fill(col, dst, dst + qLo, 0f);
-                        int src = image + ih * w - padding + j;   // input index of output column q is src + q·stride
-                        if (stride == 1) {
-                            System.arraycopy(x, src + qLo, col, dst + qLo, qHi - qLo);
-                        } else {
-                            for (int q = qLo; q < qHi; q++) col[dst + q] = x[src + q * stride];
-                        }
-                        Arrays.fill(col, dst + qHi, dst + outW, 0f);
-                    }
-                }
-            }
-        }
-    }
-
-    /** The adjoint of {@link #im2col}: adds each entry of {@code colGrad} to the input pixel of {@code sample} it came from. */
-    private void col2im(float[] colGrad, int h, int w, int sample, float[] dx) {
-        for (int c = 0; c < in; c++) {
-            int image = (sample * in + c) * h * w;
-            for (int i = 0; i < kernelH; i++) {
-                for (int j = 0; j < kernelW; j++) {
-                    int row = ((c * kernelH + i) * kernelW + j) * outH * outW;
-                    int qLo = Math.max(0, Math.ceilDiv(padding - j, stride));
-                    int qHi = Math.min(outW, Math.floorDiv(w - 1 + padding - j, stride) + 1);
-                    for (int r = 0; r < outH; r++) {
-                        int ih = r * stride - padding + i;
-                        if (ih < 0 || ih >= h) continue;
-                        int src = row + r * outW, dst = image + ih * w - padding + j;
-                        for (int q = qLo; q < qHi; q++) dx[dst + q * stride] += colGrad[src + q];
-                    }
-                }
-            }
-        }
-    }
-
     /** Sizes the per-sample matrices for this input; keeps last step's arrays when the input shape is unchanged. */
     private void prepareBuffers(int[] shape) {
         if (Arrays.equals(shape, inputShape)) return;
-        int n = shape[0], k = in * kernelH * kernelW;
+        int n = shape[0], k = in * kernelH() * kernelW();
         outH = outputHeight(shape[2]);
         outW = outputWidth(shape[3]);
         int pixels = outH * outW;
@@ -236,25 +156,8 @@ public final class Conv2d implements Layer {
         inputShape = shape;
     }
 
-    private void checkInput(Tensor x) {
-        int minH = Math.max(1, kernelH - 2 * padding), minW = Math.max(1, kernelW - 2 * padding);
-        if (x.rank() != 4 || x.dim(1) != in) {
-            throw new IllegalArgumentException(describe() + ": expected input [N," + in + ",H,W], got " + x.shapeString());
-        }
-        if (x.dim(2) < minH || x.dim(3) < minW) {
-            throw new IllegalArgumentException(describe() + ": expected input [N," + in + ",H≥" + minH + ",W≥" + minW + "], got "
-                    + x.shapeString());
-        }
-        if (x.dim(0) == 0) throw new IllegalArgumentException(describe() + ": got an empty batch " + x.shapeString());
-    }
-
-    @Override
-    public List<Param> params() { return bias == null ? List.of(weight) : List.of(weight, bias); }
-
     @Override
     public String describe() {
-        return "Conv2d(" + in + "→" + out + ", " + kernelH + "×" + kernelW
-                + (stride != 1 ? ", stride " + stride : "") + (padding != 0 ? ", padding " + padding : "")
-                + (bias == null ? ", no bias" : "") + ")";
+        return "Conv2d(" + in + "→" + out + ", " + window.describe(1) + (bias == null ? ", no bias" : "") + ")";
     }
 }

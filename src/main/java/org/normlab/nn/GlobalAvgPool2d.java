@@ -1,6 +1,7 @@
 package org.normlab.nn;
 
 import org.normlab.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Global average pooling, PyTorch's {@code AdaptiveAvgPool2d(1)} followed by {@code flatten(1)}.
@@ -41,7 +42,7 @@ public final class GlobalAvgPool2d implements Layer {
         float[] g = dy.data(), out = dx.data();
         for (int p = 0; p < n * c; p++) {
             float share = g[p] / area;
-            java.util.Arrays.fill(out, p * area, (p + 1) * area, share);
+            Arrays.fill(out, p * area, (p + 1) * area, share);
         }
         return dx;
     }

@@ -1,7 +1,7 @@
 package org.normlab.nn;
 
 import org.normlab.tensor.Rng;
-import org.normlab.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Weight initializers with a scale factor (for initialization-sensitivity studies: scale 1 is the textbook rule).
@@ -63,6 +63,6 @@ public record Init(Kind kind, double scale) {
         float std = (float) std(fanIn, fanOut);
         float[] w = weight.value().data();
         for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextGaussian() * std);
-        if (bias != null) java.util.Arrays.fill(bias.value().data(), 0f);
+        if (bias != null) Arrays.fill(bias.value().data(), 0f);
     }
 }

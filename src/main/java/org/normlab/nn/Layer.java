@@ -2,6 +2,7 @@ package org.normlab.nn;
 
 import java.util.List;
 import org.normlab.tensor.Tensor;
+import java.util.ArrayList;
 
 /**
  * One differentiable step of a network.
@@ -55,7 +56,7 @@ public interface Layer {
 
     /** Every layer of type {@code type} in {@code model}, itself included, depth first in forward order. */
     static <T extends Layer> List<T> all(Layer model, Class<T> type) {
-        List<T> found = new java.util.ArrayList<>();
+        List<T> found = new ArrayList<>();
         collect(model, type, found);
         return found;
     }

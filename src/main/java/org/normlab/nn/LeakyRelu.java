@@ -1,6 +1,7 @@
 package org.normlab.nn;
 
 import org.normlab.tensor.Tensor;
+import java.math.BigDecimal;
 
 /**
  * Leaky ReLU, PyTorch's {@code LeakyReLU(negative_slope)}, as a layer of its own (DCGAN's discriminator uses slope
@@ -28,5 +29,5 @@ public final class LeakyRelu implements Layer {
     public Tensor backward(Tensor dy) { return leaky.backward(dy); }
 
     @Override
-    public String describe() { return "LeakyReLU(" + java.math.BigDecimal.valueOf(negativeSlope).stripTrailingZeros().toPlainString() + ")"; }
+    public String describe() { return "LeakyReLU(" + BigDecimal.valueOf(negativeSlope).stripTrailingZeros().toPlainString() + ")"; }
 }

@@ -1,7 +1,7 @@
 package org.normlab.nn;
 
 import java.util.List;
-import org.normlab.tensor.Gemm;
+import org.normlab.kernels.Gemm;
 import org.normlab.tensor.Tensor;
 
 /**

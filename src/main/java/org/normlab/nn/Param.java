@@ -1,6 +1,7 @@
 package org.normlab.nn;
 
 import org.normlab.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * A trainable tensor and its gradient.
@@ -16,5 +17,5 @@ public record Param(String name, Tensor value, Tensor grad, boolean isNormAffine
 
     public static Param normAffine(String name, Tensor value) { return new Param(name, value, Tensor.zeros(value.shape()), true); }
 
-    public void zeroGrad() { java.util.Arrays.fill(grad.data(), 0f); }
+    public void zeroGrad() { Arrays.fill(grad.data(), 0f); }
 }

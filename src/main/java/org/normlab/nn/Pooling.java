@@ -1,19 +1,45 @@
 package org.normlab.nn;
 
+import java.util.Arrays;
 import org.normlab.tensor.Tensor;
 
-/** Shape rules shared by {@link MaxPool2d} and {@link AvgPool2d}. */
-final class Pooling {
-    private Pooling() {}
+/**
+ * What {@link AvgPool2d} and {@link MaxPool2d} share besides their math: a square, unpadded {@link Window} (k × k,
+ * stride s), the input and gradient checks and the description. The one-argument constructors take the stride equal
+ * to the kernel, PyTorch's default: non-overlapping windows.
+ */
+abstract sealed class Pooling implements Layer permits AvgPool2d, MaxPool2d {
+    private final String name;
+    final Window window;
+    /** The input shape of the last forward (backward needs it); null before the first. */
+    int[] inputShape;
 
-    static void checkInput(String layer, Tensor x, int kernel) {
-        if (x.rank() != 4 || x.dim(2) < kernel || x.dim(3) < kernel) {
-            throw new IllegalArgumentException(layer + ": expected input [N,C,H≥" + kernel + ",W≥" + kernel + "], got " + x.shapeString());
+    Pooling(String name, int kernel, int stride) {
+        this.name = name;
+        this.window = Window.pooling(name, kernel, stride);
+    }
+
+    public int kernel() { return window.kernelH(); }
+    public int stride() { return window.stride(); }
+
+    /** Checks that x is (N, C, H, W) with the window inside the image; returns the output shape (N, C, Ho, Wo). */
+    int[] checkInput(Tensor x) {
+        if (x.rank() != 4 || x.dim(2) < kernel() || x.dim(3) < kernel()) {
+            throw new IllegalArgumentException(describe() + ": expected input [N,C,H≥" + kernel() + ",W≥" + kernel() + "], got "
+                    + x.shapeString());
+        }
+        return window.outputShape(x.shape());
+    }
+
+    /** A forward ran, and dy has the shape of its output. */
+    void checkGradient(Tensor dy) {
+        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        int[] expected = window.outputShape(inputShape);
+        if (!Arrays.equals(dy.shape(), expected)) {
+            throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(expected) + ", got " + dy.shapeString());
         }
     }
 
-    /** (N, C, ⌊(H − k)/s⌋ + 1, ⌊(W − k)/s⌋ + 1). */
-    static int[] outputShape(int[] inputShape, int kernel, int stride) {
-        return new int[] {inputShape[0], inputShape[1], (inputShape[2] - kernel) / stride + 1, (inputShape[3] - kernel) / stride + 1};
-    }
+    @Override
+    public String describe() { return name + "(" + window.describe(kernel()) + ")"; }
 }

@@ -2,6 +2,7 @@ package org.normlab.nn;
 
 import java.util.List;
 import org.normlab.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * A residual connection around an inner layer f (often a {@link Sequential} block).
@@ -24,7 +25,7 @@ public final class Residual implements Layer {
     public Layer inner() { return inner; }
 
     @Override
-    public java.util.List<Layer> children() { return java.util.List.of(inner); }
+    public List<Layer> children() { return List.of(inner); }
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
@@ -43,8 +44,8 @@ public final class Residual implements Layer {
     @Override
     public Tensor backward(Tensor dy) {
         if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        if (!java.util.Arrays.equals(dy.shape(), inputShape)) {
-            throw new IllegalArgumentException(describe() + ": expected gradient " + java.util.Arrays.toString(inputShape) + ", got " + dy.shapeString());
+        if (!Arrays.equals(dy.shape(), inputShape)) {
+            throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(inputShape) + ", got " + dy.shapeString());
         }
         Tensor dInner = inner.backward(dy);
         if (!dInner.sameShape(dy)) {

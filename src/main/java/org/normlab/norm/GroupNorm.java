@@ -1,12 +1,14 @@
 package org.normlab.norm;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.function.IntConsumer;
+import org.normlab.kernels.BlockNorm;
+import org.normlab.kernels.BlockNorm.Affine;
+import org.normlab.kernels.Layout;
+import org.normlab.kernels.Moments;
+import org.normlab.kernels.Parallelism;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
-import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -26,9 +28,9 @@ import org.normlab.tensor.Tensor;
  *   dx    = 1/√(σ²_ng + ε) · (g − mean(g) − x̂·mean(g·x̂))                       (means over the group's m values)
  * </pre>
  * G = 1 normalizes each sample over (C, spatial), as the GroupNorm paper's LayerNorm does; G = C normalizes each
- * channel of each sample alone, as InstanceNorm does. (Sample, group) blocks run on {@link Parallelism#threads()}
- * threads through the shared {@link Moments} kernel (two passes over memory each way, sums in double); dγ, dβ add
- * the blocks' per-channel sums over samples in order, so results do not depend on the thread count.
+ * channel of each sample alone, as InstanceNorm does. Kernels: {@link BlockNorm} with one block per (sample, group),
+ * contiguous in NCHW; dγ, dβ add the blocks' per-channel sums over samples in order, so results do not depend on the
+ * thread count.
  *
  * <p>Unlike PyTorch, which raises "Expected more than 1 value per channel when training" only when N·C/G·(spatial)
  * is 1, a group with a single value is accepted here; it normalizes to x̂ = 0 (y = β), which is what PyTorch
@@ -40,18 +42,7 @@ public final class GroupNorm implements Layer {
     private final boolean affine;
     private final Param gamma, beta;
 
-    // What backward needs from the last forward: per (sample, group) statistics.
-    private Tensor input;
-    private double[] mean, invStd;
-
-    // Buffers reused while the shape repeats (a returned tensor is valid until this layer's next forward/backward),
-    // and the kernel arguments Parallelism.forEach hands to the per-block kernels.
-    private Tensor output, gradInput;
-    private double[] sums;
-    private float[] kIn, kOut, kDy;
-    private int kInner;
-    private volatile boolean nonFinite;
-    private final IntConsumer forwardBlock = this::forwardBlock, backwardBlock = this::backwardBlock;
+    private final BlockNormalizer groups = new BlockNormalizer(this);  // one block per (sample, group); keeps the input and μ, 1/σ
 
     /** PyTorch defaults: eps 1e-5, affine (γ = 1, β = 0). */
     public GroupNorm(int numGroups, int numChannels) { this(numGroups, numChannels, 1e-5, true); }
@@ -75,109 +66,43 @@ public final class GroupNorm implements Layer {
     public int numGroups() { return numGroups; }
     public int numChannels() { return numChannels; }
     public double eps() { return eps; }
-    /** γ, one per channel (null when not affine). */
+    /** γ, β, one per channel (null when not affine). */
     public Param gamma() { return gamma; }
-    /** β, one per channel (null when not affine). */
     public Param beta() { return beta; }
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         checkInput(x);
-        int n = x.dim(0), blocks = n * numGroups;
-        kInner = x.size() / (n * numChannels);
-        if (mean == null || mean.length != blocks) {
-            mean = new double[blocks];
-            invStd = new double[blocks];
-        }
-        sums = Moments.scratch(sums, 2 * n * numChannels);
-        output = Tensor.reuse(output, x.shape());
-        kIn = x.data();
-        kOut = output.data();
-        nonFinite = false;
-        Parallelism.forEach(blocks, 2L * x.size(), forwardBlock);
-        kIn = kOut = null;
-        if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
-        input = x;
-        return output;
-    }
-
-    /** Block = (sample, group), contiguous: moments (pass 1, also the finiteness check), then y = a_c·x + b_c. */
-    private void forwardBlock(int block) {
-        int inner = kInner, channelsPerGroup = numChannels / numGroups, groupSize = channelsPerGroup * inner;
-        int off = block * groupSize, grp = block % numGroups;
-        double shift = kIn[off];
-        sums[2 * block] = 0;
-        sums[2 * block + 1] = 0;
-        Moments.addShifted(kIn, off, groupSize, shift, sums, 2 * block);
-        if (!Double.isFinite(sums[2 * block]) || !Double.isFinite(sums[2 * block + 1])) { nonFinite = true; return; }
-        double mu = Moments.mean(shift, sums[2 * block], groupSize);
-        double is = 1 / Math.sqrt(Moments.variance(sums[2 * block], sums[2 * block + 1], groupSize) + eps);
-        mean[block] = mu;
-        invStd[block] = is;
-        for (int cg = 0; cg < channelsPerGroup; cg++) {
-            int c = grp * channelsPerGroup + cg;
-            double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
-            Moments.affine(kIn, kOut, off + cg * inner, inner, (float) (g * is), (float) (b - g * is * mu));
-        }
+        Affine perChannel = new Affine.PerChannel(affine ? gamma.value().data() : null, affine ? beta.value().data() : null);
+        return groups.normalize(x, Layout.of(x.shape()), numGroups, eps, perChannel);  // μ_ng, σ²_ng, x̂, y = γ_c·x̂ + β_c
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        Layer.checkGradient(this, input, dy);
-        int n = input.dim(0);
-        kInner = input.size() / (n * numChannels);
-        gradInput = Tensor.reuse(gradInput, input.shape());
-        kIn = input.data();
-        kDy = dy.data();
-        kOut = gradInput.data();
-        Parallelism.forEach(n * numGroups, 3L * input.size(), backwardBlock);
-        kIn = kDy = kOut = null;
-        if (affine) {  // per (sample, channel) sums from the blocks, added over samples in order
-            float[] dg = gamma.grad().data(), db = beta.grad().data();
-            for (int c = 0; c < numChannels; c++) {
-                double sumDy = 0, sumDyXhat = 0;
-                for (int s = 0; s < n; s++) {
-                    sumDy += sums[2 * (s * numChannels + c)];
-                    sumDyXhat += sums[2 * (s * numChannels + c) + 1];
-                }
-                dg[c] += (float) sumDyXhat;
-                db[c] += (float) sumDy;
+        Tensor gradInput = groups.gradientBuffer(dy), input = groups.input();
+        Layout layout = Layout.of(input.shape());
+        int n = layout.outer(), inner = layout.inner(), perGroup = numChannels / numGroups, m = perGroup * inner;
+        float[] x = input.data(), g = affine ? gamma.value().data() : null, grad = dy.data(), dx = gradInput.data();
+        double[] sums = groups.scratch().doubles(2 * n * numChannels), mean = groups.stats().mean(), invStd = groups.stats().invStd();
+        Parallelism.forEach(n * numGroups, 3L * input.size(), block -> {  // sums: per (sample, channel) Σ dy, then Σ dy·x̂
+            int off = block * m, first = block % numGroups * perGroup, slot = 2 * (block / numGroups * numChannels + first);
+            double mu = mean[block], is = invStd[block], sumG = 0, sumGXmu = 0;
+            BlockNorm.gradientSums(grad, x, off, perGroup, inner, mu, sums, slot);
+            for (int cg = 0; cg < perGroup; cg++) {  // Σ g and Σ g·(x − μ) over the group, g = γ_c·dy
+                double gc = g != null ? g[first + cg] : 1;
+                sumG += gc * sums[slot + 2 * cg];
+                sumGXmu += gc * sums[slot + 2 * cg + 1];
+                sums[slot + 2 * cg + 1] *= is;
             }
-        }
+            // dx = γ_c/σ·dy − (Σg·(x − μ)/(m·σ³))·(x − μ) − Σg/(m·σ) = (g − mean(g) − x̂·mean(g·x̂))/σ
+            float kx = (float) (is * is * is * sumGXmu / m), c0 = (float) (-is * sumG / m), muF = (float) mu;
+            for (int cg = 0; cg < perGroup; cg++) {
+                double gc = g != null ? g[first + cg] : 1;
+                Moments.inputGradient(grad, x, dx, off + cg * inner, inner, (float) (gc * is), kx, muF, c0);
+            }
+        });
+        if (affine) BlockNorm.addChannelSums(sums, n, numChannels, gamma.grad().data(), beta.grad().data());  // dβ_c, dγ_c
         return gradInput;
-    }
-
-    /**
-     * Block (sample s, group): per channel Σdy and Σdy·x̂ (kept for dγ, dβ), the group's Σg and Σg·(x − μ) with
-     * g = γ_c·dy, then dx = γ_c/σ·dy − (Σg·(x − μ)/(m·σ³))·(x − μ) − Σg/(m·σ).
-     */
-    private void backwardBlock(int block) {
-        int inner = kInner, channelsPerGroup = numChannels / numGroups, groupSize = channelsPerGroup * inner;
-        int off = block * groupSize, s = block / numGroups, grp = block % numGroups;
-        double mu = mean[block], is = invStd[block];
-        int firstSlot = 2 * (s * numChannels + grp * channelsPerGroup);
-        Arrays.fill(sums, firstSlot, firstSlot + 2 * channelsPerGroup, 0);
-        // Channels two at a time: a run of a small map (100 values at (256,16,10,10)) costs about as much in its
-        // lane totals as in its loads, and a pair's totals overlap; each channel's sums are those of a call of its own.
-        int cg = 0;
-        for (; cg + 1 < channelsPerGroup; cg += 2) {
-            Moments.addGradientSumsPair(kDy, kIn, off + cg * inner, off + (cg + 1) * inner, inner, mu, mu, sums, firstSlot + 2 * cg, firstSlot + 2 * cg + 2);
-        }
-        if (cg < channelsPerGroup) Moments.addGradientSums(kDy, kIn, off + cg * inner, inner, mu, sums, firstSlot + 2 * cg);
-        double sumG = 0, sumGXmu = 0;
-        for (cg = 0; cg < channelsPerGroup; cg++) {
-            int c = grp * channelsPerGroup + cg, slot = firstSlot + 2 * cg;
-            double g = affine ? gamma.value().data()[c] : 1;
-            sumG += g * sums[slot];
-            sumGXmu += g * sums[slot + 1];
-            sums[slot + 1] *= is;  // Σ dy·x̂ for dγ
-        }
-        float kx = (float) (is * is * is * sumGXmu / groupSize), c0 = (float) (-is * sumG / groupSize), muF = (float) mu;
-        for (cg = 0; cg < channelsPerGroup; cg++) {
-            int c = grp * channelsPerGroup + cg;
-            double g = affine ? gamma.value().data()[c] : 1;
-            Moments.inputGradient(kDy, kIn, kOut, off + cg * inner, inner, (float) (g * is), kx, muF, c0);
-        }
     }
 
     private void checkInput(Tensor x) {
@@ -187,9 +112,6 @@ public final class GroupNorm implements Layer {
         if (x.size() == 0) throw new IllegalArgumentException(describe() + ": got an empty input " + x.shapeString());
     }
 
-    @Override
-    public List<Param> params() { return affine ? List.of(gamma, beta) : List.of(); }
-
-    @Override
-    public String describe() { return "GroupNorm(G=" + numGroups + ", C=" + numChannels + ")"; }
+    @Override public List<Param> params() { return affine ? List.of(gamma, beta) : List.of(); }
+    @Override public String describe() { return "GroupNorm(G=" + numGroups + ", C=" + numChannels + ")"; }
 }

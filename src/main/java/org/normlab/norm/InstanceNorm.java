@@ -1,11 +1,15 @@
 package org.normlab.norm;
 
 import java.util.List;
-import java.util.function.IntConsumer;
+import org.normlab.kernels.BlockNorm;
+import org.normlab.kernels.BlockNorm.Affine;
+import org.normlab.kernels.Layout;
+import org.normlab.kernels.Moments;
+import org.normlab.kernels.Parallelism;
+import org.normlab.kernels.Statistics;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
-import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -33,9 +37,7 @@ import org.normlab.tensor.Tensor;
  * does not accept None). Instance statistics need more than one spatial value ("expected more than 1 spatial
  * element"), as in PyTorch. Unlike PyTorch, which only warns when the channel count differs and affine is off,
  * a wrong channel count is always an error here; unbatched (C,H,W) input is not accepted.
- * (Sample, channel) blocks run on {@link Parallelism#threads()} threads through the shared {@link Moments} kernel
- * (two passes over memory each way, sums in double); per-channel sums are added over samples in order, so results
- * do not depend on the thread count.
+ * Kernels: {@link BlockNorm}, one block per (sample, channel); no result depends on the thread count.
  */
 public final class InstanceNorm implements Layer {
     private final int numFeatures;
@@ -44,27 +46,11 @@ public final class InstanceNorm implements Layer {
     private final Param gamma, beta;
     private final Tensor runningMean, runningVar;
 
-    // What backward needs from the last forward: per (sample, channel) mean and 1/σ.
-    private Tensor input;
-    private boolean usedInstanceStats;
-    private double[] mean, invStd, blockVar;
-
-    // Buffers reused while the shape repeats (a returned tensor is valid until this layer's next forward/backward),
-    // and the kernel arguments Parallelism.forEach hands to the per-block kernels.
-    private Tensor output, gradInput;
-    private double[] sums;
-    private float[] kIn, kOut, kDy;
-    private int kInner;
-    private volatile boolean nonFinite;
-    private final IntConsumer instanceStatsForward = this::instanceStatsForward, runningStatsForward = this::runningStatsForward,
-            backwardBlock = this::backwardBlock;
+    private final BlockNormalizer instances = new BlockNormalizer(this);  // one block per (sample, channel); keeps the input and μ, 1/σ
+    private boolean usedInstanceStats;  // whether the last forward's μ, σ depend on its input
 
     /** PyTorch InstanceNorm2d defaults: eps 1e-5, momentum 0.1, no affine, no running statistics. */
     public InstanceNorm(int numFeatures) { this(numFeatures, 1e-5, 0.1, false, false); }
-
-    /**
-     * @param momentum weight of the newest batch in the running statistics, in [0,1] (used only with trackRunningStats)
-     */
     public InstanceNorm(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
         if (numFeatures <= 0) throw new IllegalArgumentException("InstanceNorm: number of channels must be positive, got " + numFeatures);
         this.numFeatures = numFeatures;
@@ -83,142 +69,68 @@ public final class InstanceNorm implements Layer {
     public int numFeatures() { return numFeatures; }
     public double eps() { return eps; }
     public double momentum() { return momentum; }
-    /** γ (null when not affine). */
+    /** γ, β (null when not affine). */
     public Param gamma() { return gamma; }
-    /** β (null when not affine). */
     public Param beta() { return beta; }
-    /** Running mean (null when running statistics are off). */
+    /** Running mean and unbiased variance (null when running statistics are off). */
     public Tensor runningMean() { return runningMean; }
-    /** Running unbiased variance (null when running statistics are off). */
     public Tensor runningVar() { return runningVar; }
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        checkInput(x);
-        int n = x.dim(0), inner = x.size() / (n * numFeatures);
+        if (x.rank() < 3 || x.rank() > 4 || x.dim(1) != numFeatures) throw new IllegalArgumentException(describe() + ": expected input [N,"
+                + numFeatures + ",L] or [N," + numFeatures + ",H,W], got " + x.shapeString());
+        if (x.size() == 0) throw new IllegalArgumentException(describe() + ": got an empty input " + x.shapeString());
+        Layout layout = Layout.of(x.shape());
+        int n = layout.outer(), inner = layout.inner();
         boolean useInstanceStats = mode == Mode.TRAIN || !trackRunningStats;
-        if (useInstanceStats && inner < 2) {
-            throw new IllegalArgumentException(describe() + ": expected more than 1 spatial element when using instance statistics, got input "
-                    + x.shapeString());
-        }
-        int blocks = n * numFeatures;
-        if (mean == null || mean.length != blocks) {
-            mean = new double[blocks];
-            invStd = new double[blocks];
-            blockVar = new double[blocks];
-        }
-        sums = Moments.scratch(sums, 2 * blocks);
-        output = Tensor.reuse(output, x.shape());
-        kIn = x.data();
-        kOut = output.data();
-        kInner = inner;
-        nonFinite = false;
-        Parallelism.forEach(blocks, 2L * x.size(), useInstanceStats ? instanceStatsForward : runningStatsForward);
-        kIn = kOut = null;
-        if (nonFinite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
+        if (useInstanceStats && inner < 2) throw new IllegalArgumentException(describe()
+                + ": expected more than 1 spatial element when using instance statistics, got input " + x.shapeString());
+        Affine.PerChannel perChannel = new Affine.PerChannel(affine ? gamma.value().data() : null, affine ? beta.value().data() : null);
+        Tensor y = useInstanceStats
+                ? instances.normalize(x, layout, numFeatures, eps, perChannel)  // μ_nc, σ²_nc, x̂, y = γ_c·x̂ + β_c
+                : instances.normalizeWithRunning(x, layout, eps, perChannel, runningMean.data(), runningVar.data());
+        Statistics stats = instances.stats();
         if (mode == Mode.TRAIN && trackRunningStats) {  // PyTorch: a BN update per (n, c), averaged over n
             float[] rm = runningMean.data(), rv = runningVar.data();
             for (int c = 0; c < numFeatures; c++) {
                 double batchMean = 0, batchUnbiasedVar = 0;
                 for (int s = 0; s < n; s++) {
-                    batchMean += mean[s * numFeatures + c] / n;
-                    batchUnbiasedVar += blockVar[s * numFeatures + c] * inner / (inner - 1) / n;
+                    batchMean += stats.mean()[s * numFeatures + c] / n;
+                    batchUnbiasedVar += stats.variance()[s * numFeatures + c] * inner / (inner - 1) / n;
                 }
                 rm[c] = (float) ((1 - momentum) * rm[c] + momentum * batchMean);
                 rv[c] = (float) ((1 - momentum) * rv[c] + momentum * batchUnbiasedVar);
             }
         }
-        input = x;
         usedInstanceStats = useInstanceStats;
-        return output;
-    }
-
-    /** Block = (sample, channel), contiguous: moments (pass 1, also the finiteness check), then y = a·x + b. */
-    private void instanceStatsForward(int block) {
-        int inner = kInner, off = block * inner;
-        double shift = kIn[off];
-        sums[2 * block] = 0;
-        sums[2 * block + 1] = 0;
-        Moments.addShifted(kIn, off, inner, shift, sums, 2 * block);
-        if (!Double.isFinite(sums[2 * block]) || !Double.isFinite(sums[2 * block + 1])) { nonFinite = true; return; }
-        mean[block] = Moments.mean(shift, sums[2 * block], inner);
-        blockVar[block] = Moments.variance(sums[2 * block], sums[2 * block + 1], inner);
-        invStd[block] = 1 / Math.sqrt(blockVar[block] + eps);
-        normalizeBlock(block);
-    }
-
-    /** Block with running statistics: one pass, checking the block for NaN/Inf as it goes. */
-    private void runningStatsForward(int block) {
-        int c = block % numFeatures;
-        double mu = runningMean.data()[c], is = 1 / Math.sqrt(runningVar.data()[c] + eps);
-        mean[block] = mu;
-        invStd[block] = is;
-        double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
-        if (!Moments.affineChecked(kIn, kOut, block * kInner, kInner, (float) (g * is), (float) (b - g * is * mu))) nonFinite = true;
-    }
-
-    private void normalizeBlock(int block) {
-        int c = block % numFeatures;
-        double g = affine ? gamma.value().data()[c] : 1, b = affine ? beta.value().data()[c] : 0;
-        double mu = mean[block], is = invStd[block];
-        Moments.affine(kIn, kOut, block * kInner, kInner, (float) (g * is), (float) (b - g * is * mu));
+        return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        Layer.checkGradient(this, input, dy);
-        int n = input.dim(0);
-        kInner = input.size() / (n * numFeatures);
-        gradInput = Tensor.reuse(gradInput, input.shape());
-        kIn = input.data();
-        kDy = dy.data();
-        kOut = gradInput.data();
-        Parallelism.forEach(n * numFeatures, 3L * input.size(), backwardBlock);
-        kIn = kDy = kOut = null;
-        if (affine) {  // the blocks' sums added over samples in order
-            float[] dg = gamma.grad().data(), db = beta.grad().data();
-            for (int c = 0; c < numFeatures; c++) {
-                double sumDy = 0, sumDyXhat = 0;
-                for (int s = 0; s < n; s++) {
-                    sumDy += sums[2 * (s * numFeatures + c)];
-                    sumDyXhat += sums[2 * (s * numFeatures + c) + 1];
-                }
-                dg[c] += (float) sumDyXhat;
-                db[c] += (float) sumDy;
+        Tensor gradInput = instances.gradientBuffer(dy), input = instances.input();
+        Layout layout = Layout.of(input.shape());
+        int n = layout.outer(), inner = layout.inner();
+        float[] x = input.data(), g = affine ? gamma.value().data() : null, grad = dy.data(), dx = gradInput.data();
+        double[] sums = instances.scratch().doubles(2 * n * numFeatures), mean = instances.stats().mean(), invStd = instances.stats().invStd();
+        Parallelism.forEach(n * numFeatures, 3L * input.size(), block -> {  // sums: per (sample, channel) Σ dy, then Σ dy·x̂
+            int off = block * inner, c = block % numFeatures;
+            double mu = mean[block], is = invStd[block];
+            BlockNorm.gradientSums(grad, x, off, 1, inner, mu, sums, 2 * block);
+            sums[2 * block + 1] *= is;
+            double scale = (g != null ? g[c] : 1) * is;
+            if (usedInstanceStats) {  // dx = γ_c/σ·(dy − mean(dy) − x̂·mean(dy·x̂))
+                float kx = (float) (scale * is * sums[2 * block + 1] / inner), c0 = (float) (-scale * sums[2 * block] / inner);
+                Moments.inputGradient(grad, x, dx, off, inner, (float) scale, kx, (float) mu, c0);
+            } else {  // dx = γ_c/√(running_var_c + ε)·dy
+                Moments.scale(grad, dx, off, inner, (float) scale);
             }
-        }
+        });
+        if (affine) BlockNorm.addChannelSums(sums, n, numFeatures, gamma.grad().data(), beta.grad().data());  // dβ_c, dγ_c
         return gradInput;
     }
 
-    /** Block (sample, channel): Σdy, Σdy·x̂ (kept for dγ, dβ), then dx (see {@link Moments}). */
-    private void backwardBlock(int block) {
-        int inner = kInner, off = block * inner, c = block % numFeatures;
-        double mu = mean[block], is = invStd[block];
-        sums[2 * block] = 0;
-        sums[2 * block + 1] = 0;
-        Moments.addGradientSums(kDy, kIn, off, inner, mu, sums, 2 * block);
-        sums[2 * block + 1] *= is;
-        double scale = (affine ? gamma.value().data()[c] : 1) * is;
-        if (usedInstanceStats) {
-            float kx = (float) (scale * is * sums[2 * block + 1] / inner), c0 = (float) (-scale * sums[2 * block] / inner);
-            Moments.inputGradient(kDy, kIn, kOut, off, inner, (float) scale, kx, (float) mu, c0);
-        } else {
-            Moments.scale(kDy, kOut, off, inner, (float) scale);
-        }
-    }
-
-    private void checkInput(Tensor x) {
-        int r = x.rank();
-        if (r < 3 || r > 4 || x.dim(1) != numFeatures) {
-            throw new IllegalArgumentException(describe() + ": expected input [N," + numFeatures + ",L] or [N," + numFeatures + ",H,W], got "
-                    + x.shapeString());
-        }
-        if (x.size() == 0) throw new IllegalArgumentException(describe() + ": got an empty input " + x.shapeString());
-    }
-
-    @Override
-    public List<Param> params() { return affine ? List.of(gamma, beta) : List.of(); }
-
-    @Override
-    public String describe() { return "InstanceNorm(C=" + numFeatures + ")"; }
+    @Override public List<Param> params() { return affine ? List.of(gamma, beta) : List.of(); }
+    @Override public String describe() { return "InstanceNorm(C=" + numFeatures + ")"; }
 }

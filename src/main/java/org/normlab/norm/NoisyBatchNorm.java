@@ -1,11 +1,9 @@
 package org.normlab.norm;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
-import org.normlab.nn.Sequential;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 

@@ -146,7 +146,7 @@ public final class Charts {
             }
             if (!dotX.isEmpty()) {
                 XYSeries dots = chart.addSeries(group.getKey() + " seeds", dotX, dotY);
-                dots.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                dots.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 dots.setMarker(SeriesMarkers.CIRCLE);
                 dots.setMarkerColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 140));
                 dots.setShowInLegend(false);
@@ -156,7 +156,7 @@ public final class Charts {
             double y = Double.isFinite(top) ? top * 1.1 : 1;
             XYSeries crosses = chart.addSeries("diverged or failed (" + divergedLr.size() + " runs)", divergedLr,
                     divergedLr.stream().map(x -> y).toList());
-            crosses.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            crosses.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             crosses.setMarker(SeriesMarkers.CROSS);
             crosses.setMarkerColor(new Color(0xd6, 0x27, 0x28));
         }
@@ -225,7 +225,7 @@ public final class Charts {
         for (var set : sets.entrySet()) {
             double[][] xy = set.getValue();
             XYSeries s = chart.addSeries(set.getKey(), xy[0], xy[1]);
-            s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setMarkerColor(colorOf(set.getKey(), index++));
         }

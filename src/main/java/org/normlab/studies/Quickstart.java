@@ -8,7 +8,6 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
-import org.normlab.experiment.Budget;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.RunSpec;

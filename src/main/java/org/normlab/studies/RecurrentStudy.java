@@ -23,7 +23,7 @@ import org.normlab.experiment.SweepResult;
 import org.normlab.experiment.Verdict;
 import org.normlab.model.ModelSpec;
 import org.normlab.nn.Mode;
-import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.tensor.Rng;
 import org.normlab.train.Trainer;

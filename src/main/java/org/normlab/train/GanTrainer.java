@@ -1,9 +1,9 @@
 package org.normlab.train;
 
 import org.normlab.data.GaussianRing;
-import org.normlab.nn.BceWithLogits;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Sequential;
+import org.normlab.nn.loss.BceWithLogits;
 import org.normlab.norm.RunningStatistics;
 import org.normlab.optim.Adam;
 import org.normlab.tensor.Rng;

@@ -13,7 +13,7 @@ import org.normlab.nn.Linear;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
 import org.normlab.nn.Sequential;
-import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.BatchNorm;
 import org.normlab.norm.Norm;
 import org.normlab.optim.Sgd;

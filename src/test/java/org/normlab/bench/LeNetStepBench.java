@@ -2,15 +2,15 @@ package org.normlab.bench;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.normlab.kernels.Gemm;
 import org.normlab.model.Models;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Sequential;
-import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.optim.Sgd;
-import org.normlab.tensor.Gemm;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 

@@ -15,22 +15,24 @@ import jdk.incubator.vector.VectorSpecies;
 import org.normlab.data.Batches;
 import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
+import org.normlab.kernels.Gemm;
+import org.normlab.kernels.Parallelism;
 import org.normlab.model.Models;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Sequential;
-import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.BatchNorm;
 import org.normlab.norm.GroupNorm;
 import org.normlab.norm.LayerNorm;
 import org.normlab.norm.Norm;
 import org.normlab.optim.Sgd;
-import org.normlab.tensor.Gemm;
-import org.normlab.tensor.Parallelism;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.normlab.kernels.Moments;
 
 /**
  * A measurement, not a test: NormLab's side of {@code make bench} (scripts/bench.sh runs it, then
@@ -71,7 +73,7 @@ public final class NormBench {
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         rows.add("#gemm\t" + Gemm.backend() + openBlasConfig());
         rows.add("#threads\t" + threads);
-        rows.add("#reductions\t" + org.normlab.norm.Moments.backend());
+        rows.add("#reductions\t" + Moments.backend());
 
         // The copy bandwidth is measured at the start and again at the end; the faster of each is the reference
         // (STREAM's "best rate"): the first copies in a fresh JVM can run much slower than later ones, which would
@@ -111,7 +113,7 @@ public final class NormBench {
     private static String openBlasConfig() {
         if (!Gemm.backend().startsWith("OpenBLAS")) return "";
         try {
-            return ", " + org.bytedeco.openblas.global.openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco build)";
+            return ", " + openblas_nolapack.OPENBLAS_VERSION.trim() + " (bytedeco build)";
         } catch (Throwable e) {
             return "";
         }

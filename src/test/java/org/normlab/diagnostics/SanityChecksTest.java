@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.normlab.data.Dataset;
 import org.normlab.model.Models;
+import org.normlab.model.Placement;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Flatten;
 import org.normlab.nn.Init;
@@ -19,10 +20,10 @@ import org.normlab.nn.Param;
 import org.normlab.nn.Sequential;
 import org.normlab.norm.BatchNorm;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import tech.tablesaw.api.Table;
+import org.junit.jupiter.api.Assertions;
 
 /** The checklist passes correct models and catches each teaching fault, by the check meant to catch it. */
 class SanityChecksTest {
@@ -112,7 +113,7 @@ class SanityChecksTest {
 
     @Test
     void aModelWithoutBatchNormCannotBeBroken() {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        var e = Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Faults.forgetsEvalMode(new Sequential(new Flatten(), new Linear(784, 10, true))));
         assertTrue(e.getMessage().contains("no top-level BatchNorm"), e.getMessage());
     }

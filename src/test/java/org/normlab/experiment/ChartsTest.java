@@ -3,7 +3,6 @@ package org.normlab.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.normlab.jupyter.NormLabExtension;
@@ -12,6 +11,8 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import java.util.Set;
+import org.knowm.xchart.internal.chartpart.Chart;
 
 /** Every figure kind renders to a PNG from a small table (what each shows is checked where it is used). */
 class ChartsTest {
@@ -31,7 +32,7 @@ class ChartsTest {
                 DoubleColumn.create("test error", 0.4, 0.2, 0.25, Double.NaN));
         var batch = Charts.versus(byBatch, "batchSize", "batch size (log scale)", true, "norm", "test error", "error vs batch");
         assertTrue(batch.getStyler().isXAxisLogarithmic());
-        assertEquals(java.util.Set.of("BN", "BN seeds", "GN(2)", "GN(2) seeds", "diverged or failed (1 runs)"), batch.getSeriesMap().keySet());
+        assertEquals(Set.of("BN", "BN seeds", "GN(2)", "GN(2) seeds", "diverged or failed (1 runs)"), batch.getSeriesMap().keySet());
         assertPng(batch);
         Table probes = Table.create("p", StringColumn.create("norm", "BN", "BN", "BN"), IntColumn.create("step", 1, 1, 1),
                 StringColumn.create("metric", "probe/u/p15", "probe/u/p50", "probe/u/p85"), DoubleColumn.create("value", -1, 0, 1));
@@ -39,7 +40,7 @@ class ChartsTest {
         assertPng(Charts.percentileBands(probes, "u", "norm", "bands"));
     }
 
-    private static void assertPng(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+    private static void assertPng(Chart<?, ?> chart) {
         assertTrue(NormLabExtension.png(chart).length() > 1000, chart.getTitle());
     }
 }

@@ -23,7 +23,7 @@ import org.normlab.nn.Shift;
 import org.normlab.norm.BatchNorm;
 import org.normlab.norm.NoisyBatchNorm;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
+import org.normlab.model.Placement;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 

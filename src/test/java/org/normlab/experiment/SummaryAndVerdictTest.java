@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 class SummaryAndVerdictTest {
     @Test
@@ -52,7 +55,7 @@ class SummaryAndVerdictTest {
         assertEquals("C2 INCONCLUSIVE: [loss(none) − loss(BN)] = 2.00 [-0.484, 4.48] (n=3); criterion: above 0.000", v.toString());
         assertTrue(v.toHtml().contains("<b>C2</b>") && v.toHtml().contains("INCONCLUSIVE"));
         assertTrue(v.criterion().describe().startsWith("C2: SUPPORTED if the 95% interval of [loss(none) − loss(BN)] lies entirely above 0.000"));
-        var table = Verdict.table("v", java.util.List.of(v));
+        var table = Verdict.table("v", List.of(v));
         assertEquals("INCONCLUSIVE", table.stringColumn("outcome").get(0));
         assertEquals(2, table.doubleColumn("mean").get(0), 1e-12);
     }
@@ -61,18 +64,18 @@ class SummaryAndVerdictTest {
     void verdictDataCarriesTheNumbersAndNullsWhereJsonHasNoValue() {
         Verdict v = Verdict.Criterion.above("C2", "loss(none) − loss(BN)", 0).judge(Summary.of(1, 2, 3));
         var d = v.data();
-        assertEquals(java.util.List.of("claim", "statistic", "mean", "ci", "n", "missing", "verdict", "criterion"), java.util.List.copyOf(d.keySet()));
+        assertEquals(List.of("claim", "statistic", "mean", "ci", "n", "missing", "verdict", "criterion"), List.copyOf(d.keySet()));
         assertEquals("C2", d.get("claim"));
         assertEquals("loss(none) − loss(BN)", d.get("statistic"));
         assertEquals(2.0, (Double) d.get("mean"), 1e-12);
-        var ci = (java.util.List<?>) d.get("ci");
+        var ci = (List<?>) d.get("ci");
         assertEquals(2 - 2.484138, (Double) ci.get(0), 1e-5);
         assertEquals(2 + 2.484138, (Double) ci.get(1), 1e-5);
         assertEquals(3, d.get("n"));
         assertEquals("INCONCLUSIVE", d.get("verdict"), "[−0.48, 4.48] straddles 0");
-        assertEquals(java.util.Map.of("direction", "above", "threshold", 0.0), d.get("criterion"));
+        assertEquals(Map.of("direction", "above", "threshold", 0.0), d.get("criterion"));
         var one = Verdict.Criterion.below("C5", "x", 1).judge(Summary.of(3.0)).data();
-        assertEquals(java.util.Arrays.asList(null, null), one.get("ci"), "one seed: the unbounded interval has no JSON number");
+        assertEquals(Arrays.asList(null, null), one.get("ci"), "one seed: the unbounded interval has no JSON number");
         assertEquals("INCONCLUSIVE", one.get("verdict"));
         assertEquals(null, Verdict.Criterion.below("C5", "x", 1).judge(Summary.of(Double.NaN)).data().get("mean"));
     }

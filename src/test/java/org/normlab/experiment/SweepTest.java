@@ -17,7 +17,7 @@ import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
+import org.normlab.model.Placement;
 import org.normlab.train.Trainer;
 
 class SweepTest {

@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.normlab.plot.Charts;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import tech.tablesaw.api.DoubleColumn;
 
 class NormLabExtensionTest {
     @Test
@@ -26,7 +30,7 @@ class NormLabExtensionTest {
         var chart = Charts.xy("t", "x", "y");
         chart.addSeries("s", new double[] {1, 2, 3}, new double[] {3, 1, 2});
         byte[] png = Base64.getDecoder().decode(NormLabExtension.png(chart));
-        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         assertEquals(720, image.getWidth());
         assertEquals(420, image.getHeight());
@@ -47,12 +51,12 @@ class NormLabExtensionTest {
 
     @Test
     void numbersShowWithFourSignificantDigitsButTablesKeepThem() {
-        var column = tech.tablesaw.api.DoubleColumn.create("v", 0.1, 188.0, 1.0229622255511341, 9.90582116333627e-9, Double.NaN, 2.0e8);
+        var column = DoubleColumn.create("v", 0.1, 188.0, 1.0229622255511341, 9.90582116333627e-9, Double.NaN, 2.0e8);
         Table table = Table.create("t", column);
         Table shown = NormLabExtension.forDisplay(table.copy());
         var d = shown.doubleColumn("v");
-        assertEquals(java.util.List.of("0.1", "188", "1.023", "9.906e-09", "", "2.000e+08"),
-                java.util.stream.IntStream.range(0, 6).mapToObj(d::getString).toList());
+        assertEquals(List.of("0.1", "188", "1.023", "9.906e-09", "", "2.000e+08"),
+                IntStream.range(0, 6).mapToObj(d::getString).toList());
         assertEquals(1.0229622255511341, table.doubleColumn("v").getDouble(2), "the original keeps full precision");
     }
 

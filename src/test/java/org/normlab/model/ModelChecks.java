@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
 import org.normlab.nn.Sequential;
-import org.normlab.nn.SoftmaxCrossEntropy;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 

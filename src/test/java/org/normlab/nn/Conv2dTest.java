@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
+import java.util.Arrays;
+import java.util.List;
+import org.normlab.kernels.Parallelism;
 
 class Conv2dTest {
 
@@ -113,8 +116,8 @@ class Conv2dTest {
         Tensor a = Tensor.randn(new Rng(29), 1f, 4, 2, 6, 6), b = Tensor.randn(new Rng(30), 1f, 4, 2, 6, 6);
         Tensor ya = conv.forward(a, Mode.TRAIN);
         Tensor dxa = conv.backward(Tensor.randn(new Rng(33), 1f, 4, 3, 6, 6));   // fills the dx buffer with a's step
-        java.util.Arrays.fill(conv.weight().grad().data(), 0f);
-        java.util.Arrays.fill(conv.bias().grad().data(), 0f);
+        Arrays.fill(conv.weight().grad().data(), 0f);
+        Arrays.fill(conv.bias().grad().data(), 0f);
         Tensor yb = conv.forward(b, Mode.TRAIN);   // same shape: reuses the im2col matrices and the output
         assertSame(ya, yb, "the output buffer is reused while the shape repeats (valid until the next forward)");
 
@@ -177,7 +180,7 @@ class Conv2dTest {
         // deviation to about 1/√(2·7680) ≈ 0.8 % relative, so 4 % is a wide margin.
         for (Init init : new Init[] {Init.he(), Init.xavier(), new Init(Init.Kind.NORMAL, 0.05)}) {
             Conv2d conv = new Conv2d(16, 32, 3, 5, 1, 0, true);
-            java.util.Arrays.fill(conv.bias().value().data(), 1f);
+            Arrays.fill(conv.bias().value().data(), 1f);
             init.apply(conv, new Rng(33));
             float[] w = conv.weight().value().data();
             double sq = 0;
@@ -201,20 +204,20 @@ class Conv2dTest {
     @Test
     void backwardToParametersGivesBackwardsParameterGradients() {
         for (int threads : new int[] {1, 2}) {
-            org.normlab.tensor.Parallelism.setThreadsForCurrentThread(threads);
+            Parallelism.setThreadsForCurrentThread(threads);
             try {
                 Tensor x = Tensor.randn(new Rng(3), 1f, 9, 2, 8, 7), dy = Tensor.randn(new Rng(4), 1f, 9, 4, 8, 7);
                 Conv2d full = new Conv2d(2, 4, 3, 1, 1, true), paramsOnly = new Conv2d(2, 4, 3, 1, 1, true);
                 Init.xavier().apply(full, new Rng(5));
                 Init.xavier().apply(paramsOnly, new Rng(5));
-                Sequential model = new Sequential(java.util.List.of(paramsOnly, Activation.relu()));
+                Sequential model = new Sequential(List.of(paramsOnly, Activation.relu()));
                 full.backward(reluGrad(full, x, dy));
                 model.forward(x, Mode.TRAIN);
                 model.backwardToParameters(dy);
                 assertArrayEquals(full.weight().grad().data(), paramsOnly.weight().grad().data(), "dW at " + threads + " threads");
                 assertArrayEquals(full.bias().grad().data(), paramsOnly.bias().grad().data(), "db at " + threads + " threads");
             } finally {
-                org.normlab.tensor.Parallelism.clearThreadsForCurrentThread();
+                Parallelism.clearThreadsForCurrentThread();
             }
         }
     }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
+import org.normlab.model.Models;
+import org.normlab.model.Placement;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
-import org.normlab.norm.Placement;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
@@ -51,7 +53,7 @@ class LayerGradientTest {
     @Test
     void mlpWithBatchNormGradients() {
         for (Placement placement : Placement.values()) {
-            Sequential mlp = org.normlab.model.Models.mlp(new int[] {6, 5, 4, 3}, Activation.Kind.TANH, Norm.BN, placement,
+            Sequential mlp = Models.mlp(new int[] {6, 5, 4, 3}, Activation.Kind.TANH, Norm.BN, placement,
                     Init.xavier(), new Rng(6));
             GradCheck.check(mlp, Tensor.randn(new Rng(7), 1f, 8, 6), Mode.TRAIN, 8, 1e-2, 3e-2);
         }
@@ -95,9 +97,9 @@ class LayerGradientTest {
     @Test
     void onlyBatchNormMakesTheBiasBeforeItRedundant() {
         int[] widths = {6, 5, 3};
-        long none = org.normlab.model.Models.mlp(widths, Activation.Kind.RELU, Norm.NONE, Placement.BEFORE, Init.he(), new Rng(1)).parameterCount();
-        long bn = org.normlab.model.Models.mlp(widths, Activation.Kind.RELU, Norm.BN, Placement.BEFORE, Init.he(), new Rng(1)).parameterCount();
-        long ln = org.normlab.model.Models.mlp(widths, Activation.Kind.RELU, Norm.LN, Placement.BEFORE, Init.he(), new Rng(1)).parameterCount();
+        long none = Models.mlp(widths, Activation.Kind.RELU, Norm.NONE, Placement.BEFORE, Init.he(), new Rng(1)).parameterCount();
+        long bn = Models.mlp(widths, Activation.Kind.RELU, Norm.BN, Placement.BEFORE, Init.he(), new Rng(1)).parameterCount();
+        long ln = Models.mlp(widths, Activation.Kind.RELU, Norm.LN, Placement.BEFORE, Init.he(), new Rng(1)).parameterCount();
         assertEquals(6 * 5 + 5 + 5 * 3 + 3, none);
         assertEquals(none - 5 + 2 * 5, bn, "BN drops the hidden bias and adds γ, β");
         assertEquals(none + 2 * 5, ln, "LN keeps the bias: it is not cancelled by normalizing over features");

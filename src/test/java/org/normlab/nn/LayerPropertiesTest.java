@@ -3,6 +3,7 @@ package org.normlab.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.normlab.testing.LayerProperties.assertNames;
 import static org.normlab.testing.LayerProperties.checkBadGradient;
 import static org.normlab.testing.LayerProperties.checkBadInput;
 import static org.normlab.testing.LayerProperties.checkFinite;
@@ -17,8 +18,17 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.normlab.model.MBConv;
+import org.normlab.model.SqueezeExcite;
+import org.normlab.nn.loss.BceWithLogits;
+import org.normlab.nn.loss.Mse;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.testing.LayerProperties.Case;
+import org.normlab.model.LstmCell;
+import org.normlab.model.Recurrent;
+import org.normlab.model.RnnCell;
+import org.normlab.norm.RecurrentNorm;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 
@@ -68,7 +78,7 @@ class LayerPropertiesTest {
         // Sequential passes the inner layer's message on: it names Linear and the flattened shape.
         Layer sequential = new Sequential(new Flatten(), new Linear(a, b, true));
         var e = assertThrows(IllegalArgumentException.class, () -> sequential.forward(Tensor.zeros(n, a + 1, 1), Mode.TRAIN));
-        org.normlab.testing.LayerProperties.assertNames(e, "Linear", "[" + n + ", " + (a + 1) + "]");
+        assertNames(e, "Linear", "[" + n + ", " + (a + 1) + "]");
     }
 
     @Property(tries = 10)

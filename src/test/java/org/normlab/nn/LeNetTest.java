@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.normlab.model.Models;
+import org.normlab.model.Placement;
+import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
@@ -31,13 +33,13 @@ class LeNetTest {
 
     @Test
     void placementAfterPutsTheNormBetweenActivationAndPoolAndKeepsBiases() {
-        Sequential after = Models.lenet(Norm.BN, org.normlab.norm.Placement.AFTER, Activation.Kind.RELU, Init.he(), new Rng(1));
+        Sequential after = Models.lenet(Norm.BN, Placement.AFTER, Activation.Kind.RELU, Init.he(), new Rng(1));
         assertEquals("Conv2d(1→6, 5×5) → ReLU → BatchNorm(C=6) → AvgPool2d(2×2) → "
                 + "Conv2d(6→16, 5×5) → ReLU → BatchNorm(C=16) → AvgPool2d(2×2) → Flatten → "
                 + "Linear(256→120) → ReLU → BatchNorm(C=120) → Linear(120→84) → ReLU → BatchNorm(C=84) → "
                 + "Linear(84→10)", after.describe());
         assertEquals(Models.lenet(Norm.BN, Activation.Kind.RELU, Init.he(), new Rng(1)).describe(),
-                Models.lenet(Norm.BN, org.normlab.norm.Placement.BEFORE, Activation.Kind.RELU, Init.he(), new Rng(1)).describe());
+                Models.lenet(Norm.BN, Placement.BEFORE, Activation.Kind.RELU, Init.he(), new Rng(1)).describe());
     }
 
     @Test

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.normlab.kernels.ChannelNorm;
 import org.normlab.nn.Mode;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
+import java.util.Arrays;
 
 class BatchNormTest {
 
@@ -79,8 +81,8 @@ class BatchNormTest {
         }
         assertArrayEquals(rm, bn.runningMean().data(), "EVAL must not touch the running statistics");
         // Per-example determinism: one example alone gives the same output as inside the batch.
-        Tensor single = bn.forward(Tensor.of(java.util.Arrays.copyOf(x.data(), 48), 1, 3, 4, 4), Mode.EVAL);
-        assertArrayEquals(java.util.Arrays.copyOf(y.data(), 48), single.data(), 0f);
+        Tensor single = bn.forward(Tensor.of(Arrays.copyOf(x.data(), 48), 1, 3, 4, 4), Mode.EVAL);
+        assertArrayEquals(Arrays.copyOf(y.data(), 48), single.data(), 0f);
     }
 
     @Test
@@ -165,7 +167,7 @@ class BatchNormTest {
         for (int[] shape : new int[][] {{7, 5, 3, 11}, {6, 3, 40, 40}, {1, 2, 5, 5}}) {
             float[][] outputs = new float[2][], gradients = new float[2][], state = new float[2][];
             for (int order = 0; order < 2; order++) {
-                BatchNorm.channelPassesForTests = order == 1;
+                ChannelNorm.channelPassesForTests = order == 1;
                 try {
                     BatchNorm bn = new BatchNorm(shape[1]);
                     randomAffine(bn, 5);
@@ -176,15 +178,15 @@ class BatchNormTest {
                     state[order] = concat(concat(bn.runningMean().data(), bn.runningVar().data()),
                             concat(bn.gamma().grad().data(), bn.beta().grad().data()));
                 } finally {
-                    BatchNorm.channelPassesForTests = null;
+                    ChannelNorm.channelPassesForTests = null;
                 }
             }
-            String at = " at " + java.util.Arrays.toString(shape);
+            String at = " at " + Arrays.toString(shape);
             assertArrayEquals(outputs[0], outputs[1], "output" + at);
             assertArrayEquals(gradients[0], gradients[1], "input gradient" + at);
             assertArrayEquals(state[0], state[1], "running statistics, dγ, dβ" + at);
         }
-        BatchNorm.channelPassesForTests = true;
+        ChannelNorm.channelPassesForTests = true;
         try {
             Tensor x = input(6, 4, 3, 5, 5);
             x.data()[77] = Float.NaN;
@@ -193,12 +195,12 @@ class BatchNormTest {
                     assertThrows(IllegalArgumentException.class, () -> bn.forward(x, Mode.TRAIN)).getMessage());
             assertEquals(0, bn.batchesTracked());
         } finally {
-            BatchNorm.channelPassesForTests = null;
+            ChannelNorm.channelPassesForTests = null;
         }
     }
 
     private static float[] concat(float[] a, float[] b) {
-        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        float[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

@@ -17,6 +17,7 @@ import org.normlab.nn.Sequential;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
+import org.normlab.model.Models;
 
 /** Weight Standardization, Batch Renormalization and Ghost BatchNorm, and their Norm entries. */
 class BatchNormVariantsTest {
@@ -112,7 +113,7 @@ class BatchNormVariantsTest {
         assertInstanceOf(BatchRenorm.class, Norm.BRN.create(4));
         assertInstanceOf(GhostBatchNorm.class, Norm.GHOST(8).create(4));
         assertInstanceOf(LocalResponseNorm.class, Norm.LRN.create(4));
-        Sequential lenet = org.normlab.model.Models.lenet(Norm.GN_WS(2), Activation.Kind.RELU, Init.he(), new Rng(1));
+        Sequential lenet = Models.lenet(Norm.GN_WS(2), Activation.Kind.RELU, Init.he(), new Rng(1));
         assertTrue(lenet.layers().get(0) instanceof WeightStandardization, lenet.describe());
         Tensor x = Tensor.randn(new Rng(2), 1f, 4, 1, 28, 28);
         Tensor y = lenet.forward(x, Mode.TRAIN);

@@ -43,9 +43,9 @@ class NormTest {
         // LN is GroupNorm(1, C): LayerNorm over the features of an MLP, the GN paper's LN over (C,H,W) of a CNN.
         GroupNorm ln = assertInstanceOf(GroupNorm.class, Norm.LN.create(8));
         assertEquals(1, ln.numGroups());
-        org.normlab.tensor.Tensor x = org.normlab.tensor.Tensor.randn(new org.normlab.tensor.Rng(3), 2f, 5, 8);
-        assertArrayEquals(new LayerNorm(8).forward(x, org.normlab.nn.Mode.TRAIN).data(), ln.forward(x, org.normlab.nn.Mode.TRAIN).data(), 1e-5f);
-        assertEquals(4, ln.forward(org.normlab.tensor.Tensor.zeros(2, 8, 3, 3), org.normlab.nn.Mode.TRAIN).rank());
+        Tensor x = Tensor.randn(new Rng(3), 2f, 5, 8);
+        assertArrayEquals(new LayerNorm(8).forward(x, Mode.TRAIN).data(), ln.forward(x, Mode.TRAIN).data(), 1e-5f);
+        assertEquals(4, ln.forward(Tensor.zeros(2, 8, 3, 3), Mode.TRAIN).rank());
         GroupNorm gn = assertInstanceOf(GroupNorm.class, Norm.GN(4).create(8));
         assertEquals(4, gn.numGroups());
         assertEquals(8, gn.numChannels());

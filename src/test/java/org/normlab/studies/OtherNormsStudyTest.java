@@ -13,10 +13,11 @@ import org.normlab.experiment.SweepResult;
 import org.normlab.norm.Norm;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
+import java.util.ArrayList;
 
 class OtherNormsStudyTest {
     private static Results.Run<RunSpec> run(Norm norm, long seed, int divergedAt, double... loss) {
-        List<RunLog.Point> points = new java.util.ArrayList<>();
+        List<RunLog.Point> points = new ArrayList<>();
         for (int i = 0; i < loss.length; i++) points.add(new RunLog.Point(10 * (i + 1), 0, Trainer.TRAIN_LOSS, loss[i]));
         return new Results.Run<>(OtherNormsStudy.deepSweep(Scale.SMOKE).specs().get(0).withNorm(norm).withSeed(seed),
                 RunLog.restore(points, divergedAt, divergedAt >= 0 ? "loss NaN" : null, null, 0));

@@ -14,6 +14,7 @@ import org.normlab.experiment.SweepResult;
 import org.normlab.norm.Norm;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
+import java.util.function.ToDoubleFunction;
 
 /** The recurrent study pairs variants by norm and γ₀; its statistic is the final training loss. */
 class RecurrentStudyTest {
@@ -29,7 +30,7 @@ class RecurrentStudyTest {
         SweepResult<RunSpec> s = SweepResult.of("t", List.of(
                 run(Norm.BN, 1, 0, 0.9), run(Norm.BN, 0.1, 0, 0.6), run(Norm.LN, 1, 0, 1.0),
                 run(Norm.BN, 1, 1, 0.8), run(Norm.BN, 0.1, 1, 0.7), run(Norm.LN, 1, 1, 1.4)), Axes.NORM, Axes.GAMMA0);
-        var finalLoss = (java.util.function.ToDoubleFunction<Results.Run<RunSpec>>) r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
+        var finalLoss = (ToDoubleFunction<Results.Run<RunSpec>>) r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
         // γ₀: seed 0: 0.9 − 0.6 = 0.3, seed 1: 0.8 − 0.7 = 0.1 → mean 0.2
         Summary gamma = s.pairedDifference(RecurrentStudy.variant(Norm.BN, 1), RecurrentStudy.variant(Norm.BN, 0.1), finalLoss);
         assertEquals(2, gamma.n());

@@ -16,6 +16,14 @@ import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.normlab.model.Placement;
+import org.normlab.nn.Mode;
+import org.normlab.norm.GroupNorm;
+import org.normlab.norm.LayerNorm;
+import org.normlab.tensor.Rng;
+import org.normlab.tensor.Tensor;
 
 /** The per-run statistics the core studies' verdicts are built on, on hand-made logs with known answers. */
 class StudyStatisticsTest {
@@ -102,26 +110,26 @@ class StudyStatisticsTest {
 
     @Test
     void groupNormEquivalencesAreMeasuredAsTheLargestOutputDifference() {
-        assertEquals(1.0, BatchSizeStudy.maxAbsDifference(org.normlab.tensor.Tensor.of(new float[] {1, 2, 3}, 3),
-                org.normlab.tensor.Tensor.of(new float[] {1, 2.5f, 2}, 3)), 1e-12);
+        assertEquals(1.0, BatchSizeStudy.maxAbsDifference(Tensor.of(new float[] {1, 2, 3}, 3),
+                Tensor.of(new float[] {1, 2.5f, 2}, 3)), 1e-12);
         Summary ln = BatchSizeStudy.groupEquivalence(false, 3), in = BatchSizeStudy.groupEquivalence(true, 3);
         assertEquals(3, ln.n());
         assertTrue(ln.hi() < BatchSizeStudy.SAME_OUTPUT && in.hi() < BatchSizeStudy.SAME_OUTPUT, ln + " " + in);
         // The statistic can fail: two groups are not LayerNorm.
-        var x = org.normlab.tensor.Tensor.randn(new org.normlab.tensor.Rng(0), 3f, 4, 6, 12, 12);
-        double twoGroups = BatchSizeStudy.maxAbsDifference(new org.normlab.norm.GroupNorm(2, 6).forward(x, org.normlab.nn.Mode.TRAIN),
-                new org.normlab.norm.LayerNorm(6, 12, 12).forward(x, org.normlab.nn.Mode.TRAIN));
+        var x = Tensor.randn(new Rng(0), 3f, 4, 6, 12, 12);
+        double twoGroups = BatchSizeStudy.maxAbsDifference(new GroupNorm(2, 6).forward(x, Mode.TRAIN),
+                new LayerNorm(6, 12, 12).forward(x, Mode.TRAIN));
         assertTrue(twoGroups > 0.01, "GN(2) vs LN: " + twoGroups);
     }
 
     @Test
     void placementStatisticIsBeforeMinusAfterPerActivationPairedBySeed() {
-        java.util.function.BiFunction<org.normlab.norm.Placement, Long, java.util.function.Function<Double, Results.Run<RunSpec>>> make = (p, seed) -> acc -> {
+        BiFunction<Placement, Long, Function<Double, Results.Run<RunSpec>>> make = (p, seed) -> acc -> {
             RunSpec c = RunSpec.mlp(List.of(8), Activation.Kind.SIGMOID).withNorm(Norm.BN).withPlacement(p).withSeed(seed);
             return new Results.Run<>(c, RunLog.restore(List.of(new RunLog.Point(10, 1, Trainer.TEST_ACC, acc)), -1, null, null, 0));
         };
-        var before = org.normlab.norm.Placement.BEFORE;
-        var after = org.normlab.norm.Placement.AFTER;
+        var before = Placement.BEFORE;
+        var after = Placement.AFTER;
         List<Results.Run<RunSpec>> runs = List.of(make.apply(before, 0L).apply(0.80), make.apply(after, 0L).apply(0.75),
                 make.apply(before, 1L).apply(0.70), make.apply(after, 1L).apply(0.72));
         Summary d = PlacementStudy.beforeMinusAfter(SweepResult.of("t", runs, Axes.PLACEMENT), Activation.Kind.SIGMOID);

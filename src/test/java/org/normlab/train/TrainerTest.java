@@ -16,6 +16,7 @@ import org.normlab.experiment.Results;
 import org.normlab.experiment.RunSpec;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Scale;
+import org.normlab.experiment.Progress;
 
 class TrainerTest {
     private static final Dataset TEST = FashionMnist.fromEnvironment().load(FashionMnist.Split.TEST);
@@ -63,7 +64,7 @@ class TrainerTest {
 
     @Test
     void quickstartAtSmokeScaleComparesBothNorms() {
-        Quickstart.Result r = Quickstart.compare(Scale.SMOKE, TEST, HELD_OUT, org.normlab.experiment.Progress.none());
+        Quickstart.Result r = Quickstart.compare(Scale.SMOKE, TEST, HELD_OUT, Progress.none());
         assertEquals(List.of("none", "BN"), r.summary().stringColumn("norm").asList());
         assertEquals(4, r.runs().rowCount());
         assertTrue(r.headline().startsWith("After 1 epoch(s) at smoke scale (mean of 2 seeds): none — train loss "), r.headline());
