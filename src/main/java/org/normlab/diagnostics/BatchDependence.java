@@ -1,6 +1,6 @@
 package org.normlab.diagnostics;
 
-import static tech.tablesaw.aggregate.AggregateFunctions.range;
+import static tech.tablesaw.aggregate.AggregateFunctions.stdDev;
 
 import java.util.List;
 import org.normlab.nn.Layer;
@@ -25,6 +25,7 @@ import tech.tablesaw.api.Table;
  */
 public final class BatchDependence {
     public static final List<Integer> BATCH_SIZES = List.of(2, 4, 8, 16, 32, 64, 128);
+    public static final int DRAWS = 20;
     private static final int H = 4, W = 4;
 
     private BatchDependence() {}
@@ -67,13 +68,13 @@ public final class BatchDependence {
         return Table.create("x₀'s output as its batch changes (C=" + channels + ", H=W=" + H + ")", layer, batch, draw, output, change);
     }
 
-    /** {@link #run} with the batch sizes 2 … 128, 5 draws each. */
-    public static Table run(int channels, int groups, long seed) { return run(channels, groups, BATCH_SIZES, 5, seed); }
+    /** {@link #run} with the batch sizes 2 … 128, {@value #DRAWS} draws each. */
+    public static Table run(int channels, int groups, long seed) { return run(channels, groups, BATCH_SIZES, DRAWS, seed); }
 
-    /** Per layer and batch size: the spread (max − min) of x₀'s output over the draws. */
+    /** Per layer and batch size: the standard deviation of x₀'s output over the draws. */
     public static Table spread(Table runs) {
-        Table byLayer = runs.summarize("output", range).by("layer", "batch size");
-        byLayer.column(2).setName("spread of output (max − min)");
+        Table byLayer = runs.summarize("output", stdDev).by("layer", "batch size");
+        byLayer.column(2).setName("std of output over draws");
         return byLayer.setName("spread of x₀'s output over draws");
     }
 

@@ -50,8 +50,8 @@ public final class LayerFigures {
             }
         }
         List<String> bottomUp = new ArrayList<>(rows.reversed());
-        String title = probe.layer() + ", " + probe.mode() + ": " + probe.count() + " outputs move with x" + coordinates(chosen)
-                + " (shared over " + probe.sharedOver() + ")";
+        String title = shortName(probe.layer()) + " " + probe.mode() + ": x" + coordinates(chosen) + " moves " + probe.count()
+                + " outputs, shared over " + probe.sharedOver();
         HeatMapChart chart = new HeatMapChartBuilder().width(720).height(Math.max(360, 90 + 22 * rows.size())).title(title)
                 .xAxisTitle("position h,w    (red: perturbed element · blue: outputs that moved · grey: unchanged)")
                 .yAxisTitle("sample n, channel c").build();
@@ -88,13 +88,13 @@ public final class LayerFigures {
         List<Integer> steps = run.steps().stream().map(BatchNormSteps.Step::step).toList();
         XYChart chart = Charts.xy("BatchNorm running " + what + " after each training batch (batch " + run.batchSize() + ")", "training step", what);
         chart.getStyler().setMarkerSize(8);
-        XYSeries b = chart.addSeries("batch " + what + (what.equals("variance") ? " (unbiased)" : ""), steps.subList(1, steps.size()), batch.subList(1, batch.size()));
+        XYSeries b = chart.addSeries(what.equals("variance") ? "batch (unbiased)" : "batch", steps.subList(1, steps.size()), batch.subList(1, batch.size()));
         b.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         b.setMarker(SeriesMarkers.CIRCLE);
         b.setMarkerColor(new Color(0x55, 0x55, 0x55));
-        line(chart, "running (PyTorch, m = " + run.momentum() + ")", steps, pytorch, Charts.colorOf("BN", 0), SeriesMarkers.DIAMOND);
-        line(chart, "moving (Keras rule, m = " + BatchNormSteps.KERAS_MOMENTUM + ")", steps, keras, new Color(0xff, 0x7f, 0x0e), SeriesMarkers.SQUARE);
-        XYSeries t = chart.addSeries("true " + what + " of the data", List.of(steps.getFirst(), steps.getLast()), List.of(truth, truth));
+        line(chart, "PyTorch (m = " + run.momentum() + ")", steps, pytorch, Charts.colorOf("BN", 0), SeriesMarkers.DIAMOND);
+        line(chart, "Keras rule (m = " + BatchNormSteps.KERAS_MOMENTUM + ")", steps, keras, new Color(0xff, 0x7f, 0x0e), SeriesMarkers.SQUARE);
+        XYSeries t = chart.addSeries("true value", List.of(steps.getFirst(), steps.getLast()), List.of(truth, truth));
         t.setLineColor(Color.BLACK);
         t.setMarker(SeriesMarkers.NONE);
         t.setLineStyle(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
@@ -119,6 +119,12 @@ public final class LayerFigures {
     }
 
     private static String coordinates(int[] at) {
-        return "[n=" + at[0] + ", c=" + at[1] + ", h=" + at[2] + ", w=" + at[3] + "]";
+        return "[" + at[0] + "," + at[1] + "," + at[2] + "," + at[3] + "]";
+    }
+
+    /** A layer's description short enough for a title: its first hyper-parameter only when it has many (LRN). */
+    static String shortName(String description) {
+        int comma = description.indexOf(", ");
+        return description.length() <= 30 || comma < 0 ? description : description.substring(0, comma) + ")";
     }
 }
