@@ -1,6 +1,7 @@
 package org.normlab.experiment;
 
 import java.util.List;
+import java.util.Set;
 import org.normlab.model.ModelSpec;
 import org.normlab.model.NetworkSpec;
 import org.normlab.nn.Activation;
@@ -93,6 +94,30 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
 
     /** An MLP's dropout probability (0 for the other models). */
     public double dropout() { return network.model() instanceof ModelSpec.Mlp m ? m.dropout() : 0; }
+
+    /**
+     * This run in a few readable lines — model, optimizer, data, budget, what it measures besides loss and accuracy,
+     * but not the seed — e.g.
+     * <pre>
+     * model      MLP 784-128-128-10, sigmoid, norm before the activation, norm BN, xavier init
+     * optimizer  SGD lr 0.1
+     * data       Fashion-MNIST, first 2048 training / 1000 test images
+     * budget     1 epoch of batch 64, log every 4 steps
+     * </pre>
+     */
+    @Override
+    public String describe(Set<String> grid) {
+        StringBuilder sb = new StringBuilder();
+        line(sb, "model", SpecText.model(network, grid));
+        line(sb, "optimizer", SpecText.optimizer(optimizer, schedule, grid));
+        line(sb, "data", SpecText.data(data, grid));
+        line(sb, "budget", SpecText.budget(budget, grid));
+        String m = SpecText.measurements(measurements);
+        if (!m.isEmpty()) line(sb, "measures", m);
+        return sb.toString().stripTrailing();
+    }
+
+    static void line(StringBuilder sb, String label, String text) { sb.append(String.format("%-10s ", label)).append(text).append('\n'); }
 
     // ---- typed withers ----
     public RunSpec withNetwork(NetworkSpec n) { return new RunSpec(n, optimizer, schedule, data, budget, measurements, seed); }

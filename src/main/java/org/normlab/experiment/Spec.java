@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * What one run of a {@link Sweep} is: a value whose {@link #canonical() canonical text} names it in the store. Two
@@ -19,6 +20,12 @@ public interface Spec<S extends Spec<S>> {
      * setting whose default keeps today's behaviour leaves every existing text, and so every stored run, unchanged.
      */
     String canonical();
+
+    /** The run in a few readable lines (model, optimizer, data, budget; not the seed), as a notebook shows it before running. */
+    default String describe() { return describe(Set.of()); }
+
+    /** {@link #describe()} with each setting named in {@code grid} (a table column, e.g. "lr") shown as "(grid)": a sweep sets it. */
+    String describe(Set<String> grid);
 
     /** The first 16 hex digits of the SHA-256 of {@link #canonical()}: the name of this run's stored results. */
     default String key() {
