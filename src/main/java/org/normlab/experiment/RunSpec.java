@@ -1,6 +1,8 @@
 package org.normlab.experiment;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.normlab.model.ModelSpec;
 import org.normlab.model.NetworkSpec;
@@ -96,8 +98,8 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
     public double dropout() { return network.model() instanceof ModelSpec.Mlp m ? m.dropout() : 0; }
 
     /**
-     * This run in a few readable lines — model, optimizer, data, budget, what it measures besides loss and accuracy,
-     * but not the seed — e.g.
+     * This run's settings in a few labelled lines — model, optimizer, data, budget, what it measures besides loss and
+     * accuracy, but not the seed — which {@link #describe()} shows as
      * <pre>
      * model      MLP 784-128-128-10, sigmoid, norm before the activation, norm BN, xavier init
      * optimizer  SGD lr 0.1
@@ -106,18 +108,16 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
      * </pre>
      */
     @Override
-    public String describe(Set<String> grid) {
-        StringBuilder sb = new StringBuilder();
-        line(sb, "model", SpecText.model(network, grid));
-        line(sb, "optimizer", SpecText.optimizer(optimizer, schedule, grid));
-        line(sb, "data", SpecText.data(data, grid));
-        line(sb, "budget", SpecText.budget(budget, grid));
+    public Map<String, String> outline(Set<String> grid) {
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("model", SpecText.model(network, grid));
+        lines.put("optimizer", SpecText.optimizer(optimizer, schedule, grid));
+        lines.put("data", SpecText.data(data, grid));
+        lines.put("budget", SpecText.budget(budget, grid));
         String m = SpecText.measurements(measurements);
-        if (!m.isEmpty()) line(sb, "measures", m);
-        return sb.toString().stripTrailing();
+        if (!m.isEmpty()) lines.put("measures", m);
+        return lines;
     }
-
-    static void line(StringBuilder sb, String label, String text) { sb.append(String.format("%-10s ", label)).append(text).append('\n'); }
 
     // ---- typed withers ----
     public RunSpec withNetwork(NetworkSpec n) { return new RunSpec(n, optimizer, schedule, data, budget, measurements, seed); }

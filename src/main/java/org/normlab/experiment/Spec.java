@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,11 +22,21 @@ public interface Spec<S extends Spec<S>> {
      */
     String canonical();
 
+    /**
+     * The run's settings as labelled lines, in order ("model", "optimizer", "data", "budget", …; not the seed), each
+     * setting named in {@code grid} (a table column, e.g. "lr") shown as "(grid)": a sweep sets it.
+     */
+    Map<String, String> outline(Set<String> grid);
+
     /** The run in a few readable lines (model, optimizer, data, budget; not the seed), as a notebook shows it before running. */
     default String describe() { return describe(Set.of()); }
 
-    /** {@link #describe()} with each setting named in {@code grid} (a table column, e.g. "lr") shown as "(grid)": a sweep sets it. */
-    String describe(Set<String> grid);
+    /** {@link #describe()} with the settings named in {@code grid} shown as "(grid)" (see {@link #outline}). */
+    default String describe(Set<String> grid) {
+        StringBuilder sb = new StringBuilder();
+        outline(grid).forEach((label, text) -> SpecText.line(sb, label, text));
+        return sb.toString().stripTrailing();
+    }
 
     /** The first 16 hex digits of the SHA-256 of {@link #canonical()}: the name of this run's stored results. */
     default String key() {

@@ -107,5 +107,8 @@ final class SpecText {
         return String.join("; ", parts);
     }
 
+    /** One labelled line: the label padded to 10 characters, a space, the text. */
+    static void line(StringBuilder sb, String label, String text) { sb.append(String.format("%-10s ", label)).append(text).append('\n'); }
+
     static String lower(Enum<?> e) { return e.name().toLowerCase(Locale.ROOT); }
 }

@@ -3,6 +3,8 @@ package org.normlab.experiment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -118,11 +120,21 @@ public final class Sweep<S extends Spec<S>> {
         StringBuilder sb = new StringBuilder();
         sb.append(name).append(": ").append(size() / seeds).append(size() / seeds == 1 ? " grid point" : " grid points").append(" × ")
                 .append(seeds).append(seeds == 1 ? " seed" : " seeds").append(" = ").append(size()).append(size() == 1 ? " run" : " runs").append('\n');
-        for (Varied<S, ?> a : axes) RunSpec.line(sb, "grid", gridLine(a));
-        sb.append(base.describe(fields().stream().map(Field::name).collect(Collectors.toSet()))).append('\n');
-        RunSpec.line(sb, "seeds", seeds == 1 ? "0" : seeds == 2 ? "0, 1" : "0 … " + (seeds - 1));
+        for (String g : grid()) SpecText.line(sb, "grid", g);
+        sb.append(base.describe(gridFields())).append('\n');
+        SpecText.line(sb, "seeds", seedsText());
         return sb.toString().stripTrailing();
     }
+
+    /** One line per axis: its setting(s) and values, e.g. "norm ∈ {none, BN}" or "(batchSize, lr) ∈ {(16, 0.025), (32, 0.05)}". */
+    public List<String> grid() { return axes.stream().map(this::gridLine).toList(); }
+
+    /** The base run's settings, those the grid sets shown as "(grid)" (see {@link Spec#outline}). */
+    public Map<String, String> baseOutline() { return base.outline(gridFields()); }
+
+    String seedsText() { return seeds == 1 ? "0" : seeds == 2 ? "0, 1" : "0 … " + (seeds - 1); }
+
+    private Set<String> gridFields() { return fields().stream().map(Field::name).collect(Collectors.toSet()); }
 
     private String gridLine(Varied<S, ?> a) {
         List<Field<S>> fs = a.axis().fields();

@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
+import tech.tablesaw.api.Table;
 
 class DescribeTest {
     @Test
@@ -36,5 +37,20 @@ class DescribeTest {
                 data       Fashion-MNIST, first 60000 training / 10000 test images
                 budget     1 epoch of batch 256, log every 50 steps
                 measures   test accuracy with precise BN statistics (4 batches)""", spec.describe());
+    }
+
+    @Test
+    void aPlanListsItsSweepsAsTextAndAsATable() {
+        Sweep<RunSpec> a = Sweep.of("a", RunSpec.mlp(List.of(32), Activation.Kind.RELU)).vary(Axes.NORM, Norm.NONE, Norm.BN).seeds(2);
+        Sweep<GanSpec> b = Sweep.of("b", GanSpec.DEFAULT).vary(GanSpec.NORM, Norm.BN);
+        Plan plan = Plan.of("study", Scale.SMOKE, a, b).note("one more model");
+        assertEquals(5, plan.runs());
+        assertEquals("study at smoke scale: 2 sweeps, 5 runs\n\n" + a.describe() + "\n\n" + b.describe() + "\n\nalso: one more model", plan.describe());
+        Table t = plan.table();
+        assertEquals(List.of("sweep", "runs", "grid", "model", "optimizer", "data", "budget", "seeds"), t.columnNames());
+        assertEquals(List.of("a", "b"), t.stringColumn("sweep").asList());
+        assertEquals(List.of("norm ∈ {none, BN}", "norm ∈ {BN}"), t.stringColumn("grid").asList());
+        assertEquals("", t.stringColumn("data").get(1), "a GAN run has no data set");
+        assertEquals("GAN: MLP generator and discriminator, norm (grid)", t.stringColumn("model").get(1));
     }
 }
