@@ -12,7 +12,7 @@ import claims
 ROOT = Path(__file__).resolve().parents[2]
 
 CHART = """import org.normlab.plot.Charts;
-import org.normlab.study.*;
+import org.normlab.experiment.*;
 var chart = Charts.xy("a tiny chart", "x", "y");
 chart.addSeries("s", new double[] {1, 2, 3}, new double[] {3, 1, 2});
 chart"""

@@ -35,7 +35,7 @@ final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Study study = Studies.get(name);
+        Study<?> study = Studies.get(name);
         Scale s = scale == null ? Scale.current() : Scale.parse(scale, "--scale");
         Path dir = out != null ? out : Path.of("build", "studies", name + "-" + s);
         ResultStore store = ResultStore.at(results != null ? results : dir.resolve("runs"));

@@ -1,5 +1,8 @@
 package org.normlab.experiment;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.normlab.norm.Norm;
 
 /**
@@ -36,6 +39,16 @@ public record GanSpec(Norm norm, double lr, double beta1, int batchSize, int ste
     public GanSpec withLogEvery(int l) { return new GanSpec(norm, lr, beta1, batchSize, steps, l, evalSamples, seed); }
     public GanSpec withEvalSamples(int n) { return new GanSpec(norm, lr, beta1, batchSize, steps, logEvery, n, seed); }
     @Override public GanSpec withSeed(long s) { return new GanSpec(norm, lr, beta1, batchSize, steps, logEvery, evalSamples, s); }
+
+    /** This run's settings in labelled lines: networks, optimizer, budget (see {@link RunSpec#outline}). */
+    @Override
+    public Map<String, String> outline(Set<String> grid) {
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("model", "GAN: MLP generator and discriminator, norm " + SpecText.or(grid, "norm", norm.label()));
+        lines.put("optimizer", "Adam lr " + SpecText.number(lr) + ", β₁ " + SpecText.number(beta1));
+        lines.put("budget", steps + " steps of batch " + batchSize + ", coverage of " + evalSamples + " samples every " + logEvery + " steps");
+        return lines;
+    }
 
     /** {@code v1;gan} and each setting that differs from {@link #DEFAULT}'s, in declaration order. */
     @Override

@@ -1,6 +1,9 @@
 package org.normlab.experiment;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.normlab.model.ModelSpec;
 import org.normlab.model.NetworkSpec;
 import org.normlab.nn.Activation;
@@ -93,6 +96,28 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
 
     /** An MLP's dropout probability (0 for the other models). */
     public double dropout() { return network.model() instanceof ModelSpec.Mlp m ? m.dropout() : 0; }
+
+    /**
+     * This run's settings in a few labelled lines — model, optimizer, data, budget, what it measures besides loss and
+     * accuracy, but not the seed — which {@link #describe()} shows as
+     * <pre>
+     * model      MLP 784-128-128-10, sigmoid, norm before the activation, norm BN, xavier init
+     * optimizer  SGD lr 0.1
+     * data       Fashion-MNIST, first 2048 training / 1000 test images
+     * budget     1 epoch of batch 64, log every 4 steps
+     * </pre>
+     */
+    @Override
+    public Map<String, String> outline(Set<String> grid) {
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("model", SpecText.model(network, grid));
+        lines.put("optimizer", SpecText.optimizer(optimizer, schedule, grid));
+        lines.put("data", SpecText.data(data, grid));
+        lines.put("budget", SpecText.budget(budget, grid));
+        String m = SpecText.measurements(measurements);
+        if (!m.isEmpty()) lines.put("measures", m);
+        return lines;
+    }
 
     // ---- typed withers ----
     public RunSpec withNetwork(NetworkSpec n) { return new RunSpec(n, optimizer, schedule, data, budget, measurements, seed); }

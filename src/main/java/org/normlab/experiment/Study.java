@@ -5,25 +5,31 @@ import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
 
 /**
- * One question of CLAIMS.md as a runnable study: the same code path serves notebooks, the CLI and reports.
- * A study declares its verdict criteria before running ({@link #criteria}) and computes its verdicts from the data.
+ * One question of docs/claims.md as a runnable study: the same code path serves notebooks, the CLI and reports. A study
+ * declares its experiment ({@link #plan}) and its verdict criteria ({@link #criteria}) before running, and computes
+ * its verdicts from the data.
+ *
+ * @param <R> the study's typed report
  */
-public interface Study {
+public interface Study<R extends StudyReport> {
     /** Short name used on the command line and as the results folder, e.g. "quickstart". */
     String name();
 
     /** One line for `normlab --help`. */
     String title();
 
+    /** The sweeps this study runs at {@code scale} (grid, model, budget, seeds), known before any run. */
+    Plan plan(Scale scale);
+
     /** The criteria the verdicts will be judged by, known before any run. */
     List<Verdict.Criterion> criteria(Scale scale);
 
-    StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads);
+    R run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads);
 
     /** At the current scale on Fashion-MNIST, storing under the default results folder, one thread per core. */
-    default StudyReport run() { return run(Scale.current()); }
+    default R run() { return run(Scale.current()); }
 
-    default StudyReport run(Scale scale) {
+    default R run(Scale scale) {
         return run(scale, FashionMnist.train(), FashionMnist.test(), ResultStore.defaultStore(), Progress.auto(),
                 Runtime.getRuntime().availableProcessors());
     }

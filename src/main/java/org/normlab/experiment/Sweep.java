@@ -3,12 +3,15 @@ package org.normlab.experiment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
 import org.normlab.kernels.Parallelism;
@@ -94,6 +97,59 @@ public final class Sweep<S extends Spec<S>> {
         for (S c : out) for (int s = 0; s < seeds; s++) withSeeds.add(c.withSeed(s));
         return withSeeds;
     }
+
+    /** Grid points times seeds: how many runs this sweep trains. */
+    public int size() {
+        int n = seeds;
+        for (Varied<S, ?> a : axes) n *= a.values().size();
+        return n;
+    }
+
+    /**
+     * The sweep in a few readable lines, as a notebook shows it before running: its size, each axis with its values
+     * (an axis that sets several settings lists them together), the base run the grid starts from, and the seeds.
+     * <pre>
+     * quickstart-smoke: 2 grid points × 2 seeds = 4 runs
+     * grid       norm ∈ {none, BN}
+     * model      MLP 784-128-128-10, sigmoid, norm before the activation, norm (grid), xavier init
+     * …
+     * seeds      0, 1
+     * </pre>
+     */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(name).append(": ").append(size() / seeds).append(size() / seeds == 1 ? " grid point" : " grid points").append(" × ")
+                .append(seeds).append(seeds == 1 ? " seed" : " seeds").append(" = ").append(size()).append(size() == 1 ? " run" : " runs").append('\n');
+        for (String g : grid()) SpecText.line(sb, "grid", g);
+        sb.append(base.describe(gridFields())).append('\n');
+        SpecText.line(sb, "seeds", seedsText());
+        return sb.toString().stripTrailing();
+    }
+
+    /** One line per axis: its setting(s) and values, e.g. "norm ∈ {none, BN}" or "(batchSize, lr) ∈ {(16, 0.025), (32, 0.05)}". */
+    public List<String> grid() { return axes.stream().map(this::gridLine).toList(); }
+
+    /** The base run's settings, those the grid sets shown as "(grid)" (see {@link Spec#outline}). */
+    public Map<String, String> baseOutline() { return base.outline(gridFields()); }
+
+    String seedsText() { return seeds == 1 ? "0" : seeds == 2 ? "0, 1" : "0 … " + (seeds - 1); }
+
+    private Set<String> gridFields() { return fields().stream().map(Field::name).collect(Collectors.toSet()); }
+
+    private String gridLine(Varied<S, ?> a) {
+        List<Field<S>> fs = a.axis().fields();
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < a.values().size(); i++) {
+            S spec = a.apply(base, i);
+            List<String> cells = fs.stream().map(f -> SpecText.value(f.cell().apply(spec))).toList();
+            values.add(cells.size() == 1 ? cells.get(0) : "(" + String.join(", ", cells) + ")");
+        }
+        String names = fs.stream().map(Field::name).collect(Collectors.joining(", "));
+        return (fs.size() == 1 ? names : "(" + names + ")") + " ∈ {" + String.join(", ", values) + "}";
+    }
+
+    @Override
+    public String toString() { return describe(); }
 
     /** Runs on Fashion-MNIST, storing under {@link ResultStore#defaultStore()}, one thread per core (a {@link RunSpec} sweep). */
     public SweepResult<S> run() {

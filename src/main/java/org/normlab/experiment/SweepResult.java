@@ -184,6 +184,13 @@ public record SweepResult<S extends Spec<S>>(String name, List<Field<S>> fields,
         return Charts.versusLearningRate(finals(metric), group.name(), "final " + metric, name + ": final " + metric + " vs learning rate");
     }
 
+    /** {@link #curves(String)} under {@code title}. */
+    public XYChart curves(String metric, String title) {
+        XYChart chart = curves(metric);
+        chart.setTitle(title);
+        return chart;
+    }
+
     /** Learning curves of {@code metric}, one colour per combination of the varied fields. */
     public XYChart curves(String metric) {
         Table t = table();

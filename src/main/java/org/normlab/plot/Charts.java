@@ -40,6 +40,11 @@ public final class Charts {
         return NORM_COLORS.getOrDefault(family, FALLBACK[Math.floorMod(index, FALLBACK.length)]);
     }
 
+    /** A dashed line of {@code width}: dashes of {@code dash} pixels, gaps of 4 (a second metric or outer percentile beside a solid one). */
+    public static BasicStroke dashed(float width, float dash) {
+        return new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {dash, 4f}, 0f);
+    }
+
     /** An empty chart in the house style. */
     public static XYChart xy(String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(720).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
@@ -233,6 +238,20 @@ public final class Charts {
     }
 
     /**
+     * {@link #scatter} on the square [−half, half]², with the set {@code marked} (e.g. the true modes) drawn as black
+     * diamonds over the others.
+     */
+    public static XYChart scatterOnSquare(String title, Map<String, double[][]> sets, String marked, double half) {
+        XYChart chart = scatter(title, sets);
+        XYSeries m = chart.getSeriesMap().get(marked);
+        if (m == null) throw new IllegalArgumentException("Charts.scatterOnSquare: no set '" + marked + "' among " + sets.keySet());
+        m.setMarkerColor(Color.BLACK);
+        m.setMarker(SeriesMarkers.DIAMOND);
+        chart.getStyler().setXAxisMin(-half).setXAxisMax(half).setYAxisMin(-half).setYAxisMax(half);
+        return chart;
+    }
+
+    /**
      * The 15th, 50th and 85th percentiles of a probed unit over training (Ioffe &amp; Szegedy's Fig. 1(b, c)): one
      * colour per group, the median solid and the outer percentiles thin, averaged over seeds.
      *
@@ -257,7 +276,7 @@ public final class Charts {
                 s.setLineColor(color);
                 s.setMarker(SeriesMarkers.NONE);
                 s.setLineStyle(q.equals("p50") ? new BasicStroke(2.5f)
-                        : new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+                        : dashed(1.2f, 6f));
                 s.setShowInLegend(q.equals("p50") || index == 1);
             }
         }

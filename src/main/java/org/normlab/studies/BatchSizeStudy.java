@@ -1,13 +1,13 @@
 package org.normlab.studies;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Axis;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
@@ -46,7 +46,7 @@ import tech.tablesaw.api.Table;
  * convolutions only), and C11's equalities are checked on the layers themselves: the largest absolute difference of
  * outputs on random inputs.
  */
-public final class BatchSizeStudy implements Study {
+public final class BatchSizeStudy implements Study<BatchSizeStudy.Report> {
     public static final List<Norm> NORMS = List.of(Norm.BN, Norm.GN(2), Norm.LN, Norm.IN, Norm.BRN, Norm.GN_WS(2));
     public static final double LR_PER_32 = 0.05;
     public static final int SMALL = 2, REFERENCE = 32;
@@ -130,37 +130,46 @@ public final class BatchSizeStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) {
+        int inputs = scale.pick(3, 5, 10);
+        return Plan.of(name(), scale, sweep(scale)).note("C11: GroupNorm(1, C) vs LayerNorm and GroupNorm(C, C) vs InstanceNorm on " + inputs
+                + " random (4, 6, 12, 12) inputs");
+    }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> s = sweep(scale).run(train, test, store, progress, threads);
         int inputs = scale.pick(3, 5, 10);
         List<Verdict.Criterion> c = criteria(scale);
-        List<Verdict> verdicts = List.of(
-                c.get(0).judge(differenceOfIncreases(s, Norm.BN, Norm.GN(2), SMALL, REFERENCE)),
-                c.get(1).judge(s.pairedDifference(r -> r.norm().equals(Norm.BN) && r.batchSize() == SMALL,
-                        r -> r.norm().equals(Norm.GN(2)) && r.batchSize() == SMALL, BatchSizeStudy::testError)),
-                c.get(2).judge(groupEquivalence(false, inputs)),
-                c.get(3).judge(groupEquivalence(true, inputs)));
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Verdict c8Dependence = parts.verdict(c.get(0).judge(differenceOfIncreases(s, Norm.BN, Norm.GN(2), SMALL, REFERENCE)));
+        Verdict c8SmallBatch = parts.verdict(c.get(1).judge(s.pairedDifference(r -> r.norm().equals(Norm.BN) && r.batchSize() == SMALL,
+                r -> r.norm().equals(Norm.GN(2)) && r.batchSize() == SMALL, BatchSizeStudy::testError)));
+        Verdict c11Ln = parts.verdict(c.get(2).judge(groupEquivalence(false, inputs)));
+        Verdict c11In = parts.verdict(c.get(3).judge(groupEquivalence(true, inputs)));
 
         SweepResult<RunSpec> byNormAndBatch = SweepResult.of(s.name(), s.runs(), Axes.NORM, Axes.BATCH_SIZE);
-        Table error = byNormAndBatch.summary("test error", BatchSizeStudy::testError);
-        Table increase = increaseTable(s);
-        Map<String, Table> tables = new LinkedHashMap<>();
-        tables.put("test-error", error);
-        tables.put("error-increase", increase);
-        tables.put("group-count", groupCountTable(error));
+        Table error = parts.table("test-error", byNormAndBatch.summary("test error", BatchSizeStudy::testError));
+        Table increase = parts.table("error-increase", increaseTable(s));
+        Table groupCount = parts.table("group-count", groupCountTable(error));
 
         Table finals = byNormAndBatch.finals(Trainer.TEST_ACC);
         DoubleColumn err = DoubleColumn.create("test error");
         for (double a : finals.doubleColumn("final " + Trainer.TEST_ACC)) err.append(1 - a);
         finals.addColumns(err);
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        XYChart fig1 = Charts.versus(finals, "batchSize", "batch size (log scale); lr = " + LR_PER_32 + " · batch / 32", true, "norm", "test error",
-                "LeNet on Fashion-MNIST (" + trainSize(scale) + " images × " + epochs(scale) + " epochs): test error vs batch size");
-        figures.put("error-vs-batch", fig1);
-        figures.put("group-count", Charts.bars(groupCountTable(error), "batchSize", "groups", "test error", "ci95_lo", "ci95_hi",
+        XYChart errorVsBatch = parts.figure("error-vs-batch", Charts.versus(finals, "batchSize", "batch size (log scale); lr = " + LR_PER_32 + " · batch / 32",
+                true, "norm", "test error", "LeNet on Fashion-MNIST (" + trainSize(scale) + " images × " + epochs(scale) + " epochs): test error vs batch size"));
+        CategoryChart groupCountChart = parts.figure("group-count", Charts.bars(groupCountTable(error), "batchSize", "groups", "test error", "ci95_lo", "ci95_hi",
                 "Test error by group count: G = 1 (LN), 2, C (IN)"));
-        return new StudyReport(name(), scale, s, tables, figures, verdicts);
+        return new Report(parts.build(s), error, increase, errorVsBatch, groupCount, groupCountChart, c8Dependence, c8SmallBatch, c11Ln, c11In);
     }
+
+    /**
+     * What the study found: test error per norm and batch size (table and figure), its increase from batch 32 to
+     * batch 2 per norm, the error by group count, and the verdicts on C8 and C11.
+     */
+    public record Report(Findings findings, Table testError, Table errorIncrease, XYChart errorVsBatch, Table groupCount, CategoryChart groupCountChart,
+                         Verdict c8Dependence, Verdict c8SmallBatch, Verdict c11Ln, Verdict c11In) implements StudyReport {}
 
     /** Per norm: test error at batch 2 minus at batch 32, paired by seed. */
     static Table increaseTable(SweepResult<RunSpec> s) {

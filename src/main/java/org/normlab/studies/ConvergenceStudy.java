@@ -1,14 +1,13 @@
 package org.normlab.studies;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.CategoryChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.Results;
@@ -16,6 +15,7 @@ import org.normlab.experiment.RunSpec;
 import org.normlab.experiment.Scale;
 import org.normlab.experiment.Study;
 import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Tables;
 import org.normlab.experiment.Summary;
 import org.normlab.experiment.Sweep;
 import org.normlab.experiment.SweepResult;
@@ -37,7 +37,7 @@ import tech.tablesaw.api.Table;
  * diverged runs. Roughness is judged on the MLP, where every norm learns: a network stuck at chance has a flat,
  * trivially smooth loss curve, so LeNet without normalization would "win" for the wrong reason.
  */
-public final class ConvergenceStudy implements Study {
+public final class ConvergenceStudy implements Study<ConvergenceStudy.Report> {
     public static final List<Norm> NORMS = List.of(Norm.NONE, Norm.BN, Norm.LN, Norm.GN(4));
     public static final double MLP_TARGET = 0.80, LENET_TARGET = 0.70;
 
@@ -102,37 +102,46 @@ public final class ConvergenceStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) { return Plan.of(name(), scale, mlpSweep(scale), lenetSweep(scale)); }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> mlp = mlpSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> lenet = lenetSweep(scale).run(train, test, store, progress, threads);
         List<Verdict.Criterion> c = criteria(scale);
-        List<Verdict> verdicts = List.of(
-                c.get(0).judge(mlp.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)),
-                c.get(1).judge(lenet.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)),
-                // On the MLP, where every norm learns: a LeNet stuck at chance has a trivially smooth, flat loss curve.
-                c.get(2).judge(mlp.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::roughness)));
-
-        Map<String, Table> tables = new LinkedHashMap<>();
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        for (var e : Map.of("mlp", mlp, "lenet", lenet).entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.reverseOrder())).toList()) {
-            String model = e.getKey();
-            SweepResult<RunSpec> s = e.getValue();
-            double target = model.equals("mlp") ? MLP_TARGET : LENET_TARGET;
-            tables.put(model + "-final", join(s.finalSummary(Trainer.TRAIN_LOSS), s.finalSummary(Trainer.TEST_ACC)));
-            tables.put(model + "-steps-to-target", s.stepsToSummary(Trainer.TRAIN_ACC, target));
-            tables.put(model + "-roughness", s.summary("train-loss roughness", ConvergenceStudy::roughness));
-            XYChart loss = s.curves(Trainer.TRAIN_LOSS);
-            loss.setTitle((model.equals("mlp") ? "sigmoid MLP 3×256" : "LeNet (sigmoid)") + ": training loss, " + s.runs().size() / NORMS.size() + " seeds per norm");
-            figures.put(model + "-train-loss", loss);
-            figures.put(model + "-test-acc", s.curves(Trainer.TEST_ACC));
-            Table steps = s.summary("steps to target (budget if never reached)", r -> stepsOrBudget(r, target));
-            figures.put(model + "-steps-to-target", Charts.bars(steps, "norm", "norm", "steps to target (budget if never reached)",
-                    "ci95_lo", "ci95_hi", (model.equals("mlp") ? "MLP" : "LeNet") + ": steps to train accuracy " + target
-                            + " (a run that never got there counts as its whole budget)"));
-        }
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Verdict c2Mlp = parts.verdict(c.get(0).judge(mlp.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)));
+        Verdict c2LeNet = parts.verdict(c.get(1).judge(lenet.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)));
+        // On the MLP, where every norm learns: a LeNet stuck at chance has a trivially smooth, flat loss curve.
+        Verdict c3Mlp = parts.verdict(c.get(2).judge(mlp.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::roughness)));
+        Network mlpParts = network(parts, "mlp", mlp, MLP_TARGET, "sigmoid MLP 3×256", "MLP");
+        Network lenetParts = network(parts, "lenet", lenet, LENET_TARGET, "LeNet (sigmoid)", "LeNet");
         SweepResult<RunSpec> both = SweepResult.of(name(), concat(mlp.runs(), lenet.runs()), Axes.MODEL, Axes.NORM);
-        return new StudyReport(name(), scale, both, tables, figures, verdicts);
+        return new Report(parts.build(both), mlpParts, lenetParts, c2Mlp, c2LeNet, c3Mlp);
     }
+
+    /** The tables and figures of one network, saved as {@code <model>-final.csv}, {@code <model>-train-loss.png}, …. */
+    private static Network network(Findings.Builder parts, String model, SweepResult<RunSpec> s, double target, String title, String shortTitle) {
+        Table finals = parts.table(model + "-final", join(s.finalSummary(Trainer.TRAIN_LOSS), s.finalSummary(Trainer.TEST_ACC)));
+        Table stepsToTarget = parts.table(model + "-steps-to-target", s.stepsToSummary(Trainer.TRAIN_ACC, target));
+        Table roughness = parts.table(model + "-roughness", s.summary("train-loss roughness", ConvergenceStudy::roughness));
+        XYChart trainLoss = parts.figure(model + "-train-loss", s.curves(Trainer.TRAIN_LOSS,
+                title + ": training loss, " + s.runs().size() / NORMS.size() + " seeds per norm"));
+        XYChart testAcc = parts.figure(model + "-test-acc", s.curves(Trainer.TEST_ACC));
+        Table steps = s.summary("steps to target (budget if never reached)", r -> stepsOrBudget(r, target));
+        CategoryChart stepsChart = parts.figure(model + "-steps-to-target", Charts.bars(steps, "norm", "norm", "steps to target (budget if never reached)",
+                "ci95_lo", "ci95_hi", shortTitle + ": steps to train accuracy " + target + " (a run that never got there counts as its whole budget)"));
+        return new Network(finals, stepsToTarget, roughness, trainLoss, testAcc, stepsChart);
+    }
+
+    /**
+     * One network's results: final train loss and test accuracy, steps to the target train accuracy, roughness of
+     * the training-loss curve (tables, mean and 95% interval per norm), and the figures.
+     */
+    public record Network(Table finals, Table stepsToTarget, Table roughness, XYChart trainLoss, XYChart testAcc, CategoryChart stepsToTargetChart) {}
+
+    /** What the study found: the MLP's and LeNet's results, and the verdicts on C2 (both networks) and C3 (MLP). */
+    public record Report(Findings findings, Network mlp, Network lenet, Verdict c2Mlp, Verdict c2LeNet, Verdict c3Mlp) implements StudyReport {}
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> all = new ArrayList<>(a);
@@ -144,8 +153,7 @@ public final class ConvergenceStudy implements Study {
     private static Table join(Table loss, Table acc) {
         Table t = loss.copy();
         t.setName(loss.name().replace("final train_loss", "final train loss and test accuracy"));
-        t.addColumns(acc.doubleColumn("final " + Trainer.TEST_ACC).copy(), acc.doubleColumn("ci95_lo").copy().setName("test acc ci95_lo"),
-                acc.doubleColumn("ci95_hi").copy().setName("test acc ci95_hi"));
-        return t;
+        String mean = "final " + Trainer.TEST_ACC;
+        return Tables.appendInterval(t, acc, mean, mean, "test acc ci95_lo", "test acc ci95_hi");
     }
 }

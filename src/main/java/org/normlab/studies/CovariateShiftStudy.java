@@ -1,13 +1,13 @@
 package org.normlab.studies;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.Results;
@@ -39,7 +39,7 @@ import tech.tablesaw.api.Table;
  * the range of losses met and the largest change of the gradient. A third arm adds Santurkar et al.'s
  * time-varying noise after every BN ({@link org.normlab.norm.NoisyBatchNorm}): a covariate shift made on purpose.
  */
-public final class CovariateShiftStudy implements Study {
+public final class CovariateShiftStudy implements Study<CovariateShiftStudy.Report> {
     public static final String PROBE = "last-hidden-0";
     public static final double LR = 0.5;
     /** How far (in test accuracy) noisy BN may trail BN and still count as training "about as well". */
@@ -112,7 +112,10 @@ public final class CovariateShiftStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) { return Plan.of(name(), scale, mainSweep(scale), noisySweep(scale)); }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> main = mainSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> noisy = noisySweep(scale).run(train, test, store, progress, threads);
         List<Results.Run<RunSpec>> all = new ArrayList<>(main.runs());
@@ -122,26 +125,33 @@ public final class CovariateShiftStudy implements Study {
         var none = (Predicate<RunSpec>) r -> r.norm().equals(Norm.NONE);
         var bn = (Predicate<RunSpec>) r -> r.norm().equals(Norm.BN);
         var noisyBn = (Predicate<RunSpec>) r -> r.norm().equals(Norm.NOISY_BN);
-        List<Verdict> verdicts = List.of(
-                c.get(0).judge(main.pairedDifference(none, bn, r -> percentileDrift(r, PROBE))),
-                c.get(1).judge(main.pairedDifference(none, bn, r -> meanOver(r, LossLandscape.LOSS_RANGE))),
-                c.get(2).judge(main.pairedDifference(none, bn, r -> meanOver(r, LossLandscape.GRAD_CHANGE))),
-                c.get(3).judge(both.pairedDifference(noisyBn, none, r -> SweepResult.finalValue(r, Trainer.TEST_ACC))),
-                c.get(4).judge(both.pairedDifference(bn, noisyBn, r -> SweepResult.finalValue(r, Trainer.TEST_ACC))));
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Verdict c4 = parts.verdict(c.get(0).judge(main.pairedDifference(none, bn, r -> percentileDrift(r, PROBE))));
+        Verdict c17Landscape = parts.verdict(c.get(1).judge(main.pairedDifference(none, bn, r -> meanOver(r, LossLandscape.LOSS_RANGE))));
+        Verdict c17Gradient = parts.verdict(c.get(2).judge(main.pairedDifference(none, bn, r -> meanOver(r, LossLandscape.GRAD_CHANGE))));
+        Verdict c17NoisyTrains = parts.verdict(c.get(3).judge(both.pairedDifference(noisyBn, none, r -> SweepResult.finalValue(r, Trainer.TEST_ACC))));
+        Verdict c17NoisyLikeBn = parts.verdict(c.get(4).judge(both.pairedDifference(bn, noisyBn, r -> SweepResult.finalValue(r, Trainer.TEST_ACC))));
 
-        Map<String, Table> tables = new LinkedHashMap<>();
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        figures.put("test-acc", both.curves(Trainer.TEST_ACC));
-        figures.put("percentiles", Charts.percentileBands(both.table(), PROBE, "norm",
+        XYChart testAcc = parts.figure("test-acc", both.curves(Trainer.TEST_ACC));
+        XYChart percentiles = parts.figure("percentiles", Charts.percentileBands(both.table(), PROBE, "norm",
                 "one last-hidden-layer sigmoid input: 15/50/85th percentiles"));
-        figures.put("loss-range", main.curves(LossLandscape.LOSS_RANGE));
-        figures.put("grad-change", main.curves(LossLandscape.GRAD_CHANGE));
-        figures.put("beta-smoothness", main.curves(LossLandscape.BETA_SMOOTHNESS));
-        tables.put("final", both.finalSummary(Trainer.TEST_ACC));
-        tables.put("drift", both.summary("percentile drift", r -> percentileDrift(r, PROBE)));
-        tables.put("landscape", landscapeTable(main));
-        return new StudyReport(name(), scale, both, tables, figures, verdicts);
+        XYChart lossRange = parts.figure("loss-range", main.curves(LossLandscape.LOSS_RANGE));
+        XYChart gradChange = parts.figure("grad-change", main.curves(LossLandscape.GRAD_CHANGE));
+        XYChart betaSmoothness = parts.figure("beta-smoothness", main.curves(LossLandscape.BETA_SMOOTHNESS));
+        Table finals = parts.table("final", both.finalSummary(Trainer.TEST_ACC));
+        Table drift = parts.table("drift", both.summary("percentile drift", r -> percentileDrift(r, PROBE)));
+        Table landscape = parts.table("landscape", landscapeTable(main));
+        return new Report(parts.build(both), testAcc, finals, percentiles, drift, lossRange, gradChange, betaSmoothness, landscape,
+                c4, c17Landscape, c17Gradient, c17NoisyTrains, c17NoisyLikeBn);
     }
+
+    /**
+     * What the study found: test accuracy (curves and final), the probed sigmoid input's percentiles and their drift,
+     * the loss landscape along the gradient (curves and table), and the verdicts on C4 and C17.
+     */
+    public record Report(Findings findings, XYChart testAcc, Table finals, XYChart percentiles, Table drift, XYChart lossRange, XYChart gradChange,
+                         XYChart betaSmoothness, Table landscape, Verdict c4, Verdict c17Landscape, Verdict c17Gradient, Verdict c17NoisyTrains,
+                         Verdict c17NoisyLikeBn) implements StudyReport {}
 
     /** Per norm: mean over seeds of the per-run mean loss range, gradient change and β-smoothness. */
     static Table landscapeTable(SweepResult<RunSpec> main) {

@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
-import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.HeatMapChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Experiment;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.RunSpec;
@@ -42,7 +44,7 @@ import tech.tablesaw.api.Table;
  * seed a fresh initialization). Verdicts: no check fails on a correct model; each fault is caught (at least one check
  * fails) on every model and seed it is injected into.
  */
-public final class DebuggingStudy implements Study {
+public final class DebuggingStudy implements Study<DebuggingStudy.Report> {
     @Override public String name() { return "debugging"; }
 
     @Override public String title() { return "C16: sanity checks of BN models catch forgotten eval mode, a wrong backward, a wrong momentum rule"; }
@@ -57,6 +59,13 @@ public final class DebuggingStudy implements Study {
         return model;
     }
 
+    static int trainedSteps(Scale scale) { return scale.pick(100, 300, 900); }
+
+    /** The MLP-BN that is trained briefly before its checklist. */
+    static RunSpec trainedMlp(Scale scale) {
+        return RunSpec.mlp(List.of(128, 64), Activation.Kind.RELU).withNorm(Norm.BN).withMaxSteps(trainedSteps(scale)).withTestSize(0);
+    }
+
     /** The correct models, by name, as functions of the seed; {@code train} is used for the one trained briefly. */
     static Map<String, LongFunction<Sequential>> correctModels(Scale scale, Dataset train) {
         Map<String, LongFunction<Sequential>> models = new LinkedHashMap<>();
@@ -64,8 +73,7 @@ public final class DebuggingStudy implements Study {
                 Init.he(), new Rng(seed)));
         models.put("LeNet-BN (Models.lenet)", seed -> Models.lenet(Norm.BN, Activation.Kind.SIGMOID, Init.xavier(), new Rng(seed)));
         models.put("hand-assembled BN net", DebuggingStudy::handAssembled);
-        models.put("MLP-BN trained " + scale.pick(100, 300, 900) + " steps", seed -> Experiment.train(RunSpec.mlp(List.of(128, 64), Activation.Kind.RELU)
-                .withNorm(Norm.BN).withMaxSteps(scale.pick(100, 300, 900)).withTestSize(0).withSeed(seed), train, null, null).model());
+        models.put("MLP-BN trained " + trainedSteps(scale) + " steps", seed -> Experiment.train(trainedMlp(scale).withSeed(seed), train, null, null).model());
         models.put("MLP-LN (no BN)", seed -> Models.mlp(new int[] {784, 128, 64, 10}, Activation.Kind.RELU, Norm.LN, Placement.BEFORE,
                 Init.he(), new Rng(seed)));
         return models;
@@ -88,11 +96,22 @@ public final class DebuggingStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) {
+        return Plan.of(name(), scale)
+                .note("the sanity checklist on 256 test images, for " + seeds(scale) + " seeds (fresh initializations) of 5 correct models: "
+                        + "MLP-BN 784-128-64-10, LeNet-BN (sigmoid), a hand-assembled BN net, an MLP-BN trained "
+                        + trainedSteps(scale) + " steps, MLP-LN")
+                .note("the trained MLP-BN: " + trainedMlp(scale).describe().replace("\n", "; ").replaceAll(" {2,}", " "))
+                .note("the same checklist on each BN model with each fault injected: " + String.join(", ", Faults.NAMES));
+    }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         Dataset data = test.head(256);
         StringColumn modelCol = StringColumn.create("model"), faultCol = StringColumn.create("fault"), failedCol = StringColumn.create("failed checks");
         IntColumn seedCol = IntColumn.create("seed"), checksCol = IntColumn.create("checks"), failuresCol = IntColumn.create("failed");
-        Map<String, Table> tables = new LinkedHashMap<>();
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Map<String, Table> shown = new LinkedHashMap<>();  // file name → the checklist of seed 0
         List<Double> correctFailures = new ArrayList<>();
         Map<String, List<Double>> caught = new LinkedHashMap<>();
         Map<String, int[]> familyFailures = new LinkedHashMap<>(); // "fault|family" → {runs with a failure in family, runs}
@@ -127,31 +146,62 @@ public final class DebuggingStudy implements Study {
                     }
                     if (seed == 0 && (fault.equals("none") || entry.getKey().startsWith("MLP-BN (Models.mlp)"))) {
                         checks.setName("checklist: " + entry.getKey() + (fault.equals("none") ? "" : ", fault: " + fault) + ", seed 0");
-                        tables.put(fault.equals("none") ? "checklist " + entry.getKey() : "fault " + fault, checks);
+                        String file = fault.equals("none") ? "checklist " + entry.getKey() : "fault " + fault;
+                        shown.put(file, parts.table(file, checks));
                     }
                 }
             }
         }
         Table overview = Table.create("every model, fault and seed: how many checks failed, and which", modelCol, faultCol, seedCol, checksCol,
                 failuresCol, failedCol);
-        tables.put("overview", overview);
+        parts.table("overview", overview);
 
         StringColumn variant = StringColumn.create("fault"), fam = StringColumn.create("check family");
         DoubleColumn share = DoubleColumn.create("share of BN models × seeds failing");
         for (var e : familyFailures.entrySet()) {
-            String[] parts = e.getKey().split("\\|");
-            variant.append(parts[0]); fam.append(parts[1]); share.append((double) e.getValue()[0] / e.getValue()[1]);
+            String[] key = e.getKey().split("\\|");
+            variant.append(key[0]); fam.append(key[1]); share.append((double) e.getValue()[0] / e.getValue()[1]);
         }
         Table byFamily = Table.create("which checks catch which fault (share of BN models × seeds with a failure in the family)", variant, fam, share);
-        tables.put("by-family", byFamily);
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        figures.put("by-family", Charts.heatmap(byFamily, "check family", "fault", "share of BN models × seeds failing",
+        parts.table("by-family", byFamily);
+        HeatMapChart byFamilyChart = parts.figure("by-family", Charts.heatmap(byFamily, "check family", "fault", "share of BN models × seeds failing",
                 "Checks failing, by fault (share of BN models × seeds)"));
 
         List<Verdict.Criterion> c = criteria(scale);
         List<Verdict> verdicts = new ArrayList<>();
-        verdicts.add(c.get(0).judge(Summary.of(correctFailures.stream().mapToDouble(d -> d).toArray())));
-        for (int i = 0; i < Faults.NAMES.size(); i++) verdicts.add(c.get(i + 1).judge(Summary.of(caught.get(Faults.NAMES.get(i)).stream().mapToDouble(d -> d).toArray())));
-        return new StudyReport(name(), scale, SweepResult.<RunSpec>of(name(), List.of()), tables, figures, verdicts);
+        verdicts.add(parts.verdict(c.get(0).judge(Summary.of(correctFailures.stream().mapToDouble(d -> d).toArray()))));
+        for (int i = 0; i < Faults.NAMES.size(); i++) {
+            verdicts.add(parts.verdict(c.get(i + 1).judge(Summary.of(caught.get(Faults.NAMES.get(i)).stream().mapToDouble(d -> d).toArray()))));
+        }
+        return new Report(parts.build(SweepResult.<RunSpec>of(name(), List.of())), overview, byFamily, byFamilyChart,
+                checklist(shown, "checklist MLP-BN (Models.mlp)"), checklist(shown, "checklist LeNet-BN (Models.lenet)"),
+                checklist(shown, "checklist hand-assembled BN net"), checklist(shown, "checklist MLP-BN trained " + trainedSteps(scale) + " steps"),
+                checklist(shown, "checklist MLP-LN (no BN)"), checklist(shown, "fault forgets-eval-mode"),
+                checklist(shown, "fault statistics-as-constants-in-backward"), checklist(shown, "fault keras-momentum"),
+                verdicts.get(0), verdict(verdicts, "forgets-eval-mode"), verdict(verdicts, "statistics-as-constants-in-backward"),
+                verdict(verdicts, "keras-momentum"));
     }
+
+    private static Table checklist(Map<String, Table> shown, String file) {
+        Table t = shown.get(file);
+        if (t == null) throw new IllegalStateException("DebuggingStudy: no checklist '" + file + "'; there are " + shown.keySet());
+        return t;
+    }
+
+    private static Verdict verdict(List<Verdict> verdicts, String fault) {
+        int i = Faults.NAMES.indexOf(fault);
+        if (i < 0) throw new IllegalStateException("DebuggingStudy: no fault '" + fault + "' in " + Faults.NAMES);
+        return verdicts.get(i + 1);
+    }
+
+    /**
+     * What the study found: every model × fault × seed with its failed checks, which check families catch which
+     * fault (table and heatmap), seed 0's checklist of each correct model and of the MLP-BN with each fault, and the
+     * C16 verdicts (no false alarm on correct models; each fault caught).
+     */
+    public record Report(Findings findings, Table overview, Table byFamily, HeatMapChart byFamilyChart,
+                         Table checklistMlpBn, Table checklistLeNetBn, Table checklistHandAssembled, Table checklistTrainedMlpBn, Table checklistMlpLn,
+                         Table faultForgetsEvalMode, Table faultStatisticsAsConstants, Table faultKerasMomentum,
+                         Verdict c16Correct, Verdict c16ForgetsEvalMode, Verdict c16StatisticsAsConstants, Verdict c16KerasMomentum)
+            implements StudyReport {}
 }

@@ -1,16 +1,15 @@
 package org.normlab.studies;
 
-import java.awt.Color;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.internal.chartpart.Chart;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normlab.data.Dataset;
 import org.normlab.data.GaussianRing;
+import org.normlab.experiment.Findings;
 import org.normlab.experiment.GanSpec;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.Results;
@@ -45,7 +44,7 @@ import tech.tablesaw.api.Table;
  * <p>The runs reuse {@link Sweep}'s machinery (stored per run under {@code gan-<scale>}, seeds in parallel) with
  * {@link GanTrainer} as the training procedure; a {@link GanSpec} describes each run.
  */
-public final class GanStudy implements Study {
+public final class GanStudy implements Study<GanStudy.Report> {
     /**
      * DCGAN's β₁ = 0.5 and batch 128, but lr 10⁻³ instead of DCGAN's 2·10⁻⁴: revised after a first look, where at
      * 2·10⁻⁴ neither variant put any sample within 3σ of a centre in 3 000 steps (a CPU budget), at 10⁻³ both learn.
@@ -100,27 +99,46 @@ public final class GanStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) { return Plan.of(name(), scale, sweep(scale)); }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<GanSpec> gan = sweep(scale).run(GanStudy::train, store, progress, threads);
-        Map<String, Table> tables = new LinkedHashMap<>();
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        figures.put("modes", gan.curves(GanTrainer.MODES_COVERED));
-        figures.put("quality", gan.curves(GanTrainer.HIGH_QUALITY));
-        figures.put("d-loss", gan.curves(GanTrainer.D_LOSS));
-        tables.put("modes", gan.summary("modes covered, last quarter", r -> lateMean(r, GanTrainer.MODES_COVERED)));
-        tables.put("quality", gan.summary("high-quality share, last quarter", r -> lateMean(r, GanTrainer.HIGH_QUALITY)));
-        tables.put("per-seed", perSeed(gan));
-        for (Norm norm : List.of(Norm.NONE, Norm.BN)) {
-            Results.Run<GanSpec> seed0 = gan.where(c -> c.norm() == norm && c.seed() == 0).get(0);
-            for (int k = 0; k <= SNAPSHOTS; k++) {
-                figures.put("samples-" + norm.label() + "-" + k + "of" + SNAPSHOTS, samples(seed0, norm.label(), k * (steps(scale) / SNAPSHOTS)));
-            }
-        }
+        Findings.Builder parts = Findings.builder(name(), scale);
+        XYChart modesChart = parts.figure("modes", gan.curves(GanTrainer.MODES_COVERED));
+        XYChart qualityChart = parts.figure("quality", gan.curves(GanTrainer.HIGH_QUALITY));
+        XYChart dLoss = parts.figure("d-loss", gan.curves(GanTrainer.D_LOSS));
+        Table modesTable = parts.table("modes", gan.summary("modes covered, last quarter", r -> lateMean(r, GanTrainer.MODES_COVERED)));
+        Table qualityTable = parts.table("quality", gan.summary("high-quality share, last quarter", r -> lateMean(r, GanTrainer.HIGH_QUALITY)));
+        Table perSeed = parts.table("per-seed", perSeed(gan));
+        Snapshots samplesNone = snapshots(parts, gan, Norm.NONE, scale), samplesBn = snapshots(parts, gan, Norm.BN, scale);
         List<Verdict.Criterion> c = criteria(scale);
         Summary modes = gan.pairedDifference(r -> r.norm() == Norm.BN, r -> r.norm() == Norm.NONE, r -> lateMean(r, GanTrainer.MODES_COVERED));
         Summary quality = gan.pairedDifference(r -> r.norm() == Norm.BN, r -> r.norm() == Norm.NONE, r -> lateMean(r, GanTrainer.HIGH_QUALITY));
-        return new StudyReport(name(), scale, gan, tables, figures, List.of(c.get(0).judge(modes), c.get(1).judge(quality)));
+        Verdict c13Modes = parts.verdict(c.get(0).judge(modes));
+        Verdict c13Quality = parts.verdict(c.get(1).judge(quality));
+        return new Report(parts.build(gan), modesChart, qualityChart, dLoss, samplesNone, samplesBn, modesTable, qualityTable, perSeed, c13Modes, c13Quality);
     }
+
+    /** Seed 0's generated points at the start, ¼, ½, ¾ and end of training, saved as {@code samples-<norm>-<k>of4.png}. */
+    private static Snapshots snapshots(Findings.Builder parts, SweepResult<GanSpec> gan, Norm norm, Scale scale) {
+        Results.Run<GanSpec> seed0 = gan.where(c -> c.norm() == norm && c.seed() == 0).get(0);
+        List<XYChart> charts = new ArrayList<>();
+        for (int k = 0; k <= SNAPSHOTS; k++) {
+            charts.add(parts.figure("samples-" + norm.label() + "-" + k + "of" + SNAPSHOTS, samples(seed0, norm.label(), k * (steps(scale) / SNAPSHOTS))));
+        }
+        return new Snapshots(charts.get(0), charts.get(1), charts.get(2), charts.get(3), charts.get(4));
+    }
+
+    /** One run's generated points with the 8 mode centres, at the start, a quarter, half, three quarters and the end of training. */
+    public record Snapshots(XYChart start, XYChart quarter, XYChart half, XYChart threeQuarters, XYChart end) {}
+
+    /**
+     * What the study found: modes covered, high-quality share and discriminator loss over training, seed 0's samples
+     * without and with BN, the coverage over the last quarter (per norm and per run), and the C13 verdicts.
+     */
+    public record Report(Findings findings, XYChart modes, XYChart quality, XYChart dLoss, Snapshots samplesNone, Snapshots samplesBn,
+                         Table modesTable, Table qualityTable, Table perSeed, Verdict c13Modes, Verdict c13Quality) implements StudyReport {}
 
     /** Per run: norm, seed, modes covered and high-quality share (last quarter), diverged. */
     static Table perSeed(SweepResult<GanSpec> gan) {
@@ -161,11 +179,6 @@ public final class GanStudy implements Study {
         double[][] centres = new double[2][ring.modes()];
         for (int k = 0; k < ring.modes(); k++) { centres[0][k] = ring.centre(k)[0]; centres[1][k] = ring.centre(k)[1]; }
         sets.put("mode centres", centres);
-        var chart = Charts.scatter(label + ", seed " + run.spec().seed() + ", step " + step, sets);
-        var centreSeries = chart.getSeriesMap().get("mode centres");
-        centreSeries.setMarkerColor(Color.BLACK);
-        centreSeries.setMarker(SeriesMarkers.DIAMOND);
-        chart.getStyler().setXAxisMin(-3.0).setXAxisMax(3.0).setYAxisMin(-3.0).setYAxisMax(3.0);
-        return chart;
+        return Charts.scatterOnSquare(label + ", seed " + run.spec().seed() + ", step " + step, sets, "mode centres", 3.0);
     }
 }

@@ -6,11 +6,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Experiment;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
@@ -40,7 +42,7 @@ import tech.tablesaw.api.Table;
  * standard deviation of its final training loss over the (scale × depth) grid (a diverged run counts as chance
  * loss, ln 10); the statistic is that spread without BN minus with BN, paired by seed.
  */
-public final class InitSensitivityStudy implements Study {
+public final class InitSensitivityStudy implements Study<InitSensitivityStudy.Report> {
     public static final List<Double> SCALES = List.of(0.01, 0.1, 1.0, 10.0);
     public static final List<Integer> DEPTHS = List.of(3, 10, 20);
     public static final double TRAINS_BELOW = 1.0;
@@ -77,7 +79,13 @@ public final class InitSensitivityStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) {
+        return Plan.of(name(), scale, sweep(scale)).note("activation scales at initialization of one untrained MLP per norm and He scale ×0.1, ×1, ×10 "
+                + "(depth " + (scale == Scale.SMOKE ? 10 : 20) + ", 256 training images)");
+    }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, threads);
         // Per seed and norm: the share of grid cells in which the network trained.
         Map<String, Map<Long, double[]>> cells = new LinkedHashMap<>();  // norm → seed → {trained, cells}
@@ -90,28 +98,37 @@ public final class InitSensitivityStudy implements Study {
         }
         Map<Long, double[]> none = cells.get("none"), bn = cells.get("BN");
         Summary gap = Summary.of(none.keySet().stream().mapToDouble(s -> bn.get(s)[0] / bn.get(s)[1] - none.get(s)[0] / none.get(s)[1]).toArray());
-        Map<String, Table> tables = new LinkedHashMap<>();
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
+        Findings.Builder parts = Findings.builder(name(), scale);
         Table summary = sweep.summary("final train loss (diverged = ln 10)", InitSensitivityStudy::finalLossOrChance);
         StringColumn depth = StringColumn.create("depth");
         for (int i = 0; i < summary.rowCount(); i++) depth.append(String.valueOf(summary.stringColumn("hidden").get(i).split(",").length));
         summary.replaceColumn("hidden", depth);
-        tables.put("final-loss", summary);
+        parts.table("final-loss", summary);
         StringColumn norm = StringColumn.create("norm"), seed = StringColumn.create("seed");
         DoubleColumn share = DoubleColumn.create("share of cells that train");
         Table shares = Table.create("share of the init scale × depth grid that trains (final loss ≤ " + TRAINS_BELOW + "), per seed", norm, seed, share);
         cells.forEach((n, bySeed) -> bySeed.forEach((s, c) -> { norm.append(n); seed.append(String.valueOf(s)); share.append(c[0] / c[1]); }));
-        tables.put("share-that-trains", shares);
-        for (String n : List.of("none", "BN")) {
-            Table mine = summary.where(summary.stringColumn("norm").isEqualTo(n));
-            figures.put("heatmap-" + n, Charts.heatmap(mine, "initScale", "depth", "final train loss (diverged = ln 10)",
-                    (n.equals("none") ? "without BN" : "with BN") + ": final training loss, mean of " + seeds(scale) + " seeds"));
-        }
-        Table scales = activationScalesAtInit(scale == Scale.SMOKE ? 10 : 20, train);
-        tables.put("activation-scale-at-init", scales);
-        figures.put("activation-scale-at-init", activationFigure(scales));
-        return new StudyReport(name(), scale, sweep, tables, figures, List.of(criteria(scale).get(0).judge(gap)));
+        parts.table("share-that-trains", shares);
+        HeatMapChart heatmapNone = parts.figure("heatmap-none", heatmap(summary, "none", "without BN", scale));
+        HeatMapChart heatmapBn = parts.figure("heatmap-BN", heatmap(summary, "BN", "with BN", scale));
+        Table scales = parts.table("activation-scale-at-init", activationScalesAtInit(scale == Scale.SMOKE ? 10 : 20, train));
+        XYChart scalesChart = parts.figure("activation-scale-at-init", activationFigure(scales));
+        Verdict c7 = parts.verdict(criteria(scale).get(0).judge(gap));
+        return new Report(parts.build(sweep), summary, shares, heatmapNone, heatmapBn, scales, scalesChart, c7);
     }
+
+    /** One norm's mean final loss over the init scale × depth grid. */
+    private static HeatMapChart heatmap(Table summary, String norm, String title, Scale scale) {
+        Table mine = summary.where(summary.stringColumn("norm").isEqualTo(norm));
+        return Charts.heatmap(mine, "initScale", "depth", "final train loss (diverged = ln 10)", title + ": final training loss, mean of " + seeds(scale) + " seeds");
+    }
+
+    /**
+     * What the study found: the final loss per norm, depth and init scale (table and one heatmap per norm), the share
+     * of the grid that trains per seed, the activation scales at initialization, and the C7 verdict.
+     */
+    public record Report(Findings findings, Table finalLoss, Table shareThatTrains, HeatMapChart heatmapNone, HeatMapChart heatmapBn,
+                         Table activationScales, XYChart activationScalesChart, Verdict c7) implements StudyReport {}
 
     /** Standard deviation of each hidden layer's output at initialization, for He scale ×0.1, ×1, ×10, none vs BN. */
     public static Table activationScalesAtInit(int depth, Dataset data) {
@@ -141,8 +158,7 @@ public final class InitSensitivityStudy implements Study {
                 for (int i = 0; i < y.length; i++) y[i] = Math.max(y[i], 1e-30);  // a log axis cannot show 0
                 var series = chart.addSeries(n + ", He ×" + s, t.intColumn("hidden layer").asDoubleArray(), y);
                 series.setLineColor(Charts.colorOf(n, index));
-                series.setLineStyle(s == 1.0 ? new BasicStroke(2.5f) : new BasicStroke(1.2f, BasicStroke.CAP_BUTT,
-                        BasicStroke.JOIN_MITER, 10f, new float[] {s < 1 ? 2f : 8f, 4f}, 0f));
+                series.setLineStyle(s == 1.0 ? new BasicStroke(2.5f) : Charts.dashed(1.2f, s < 1 ? 2f : 8f));
                 series.setMarker(SeriesMarkers.NONE);
             }
             index++;

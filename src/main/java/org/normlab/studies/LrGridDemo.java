@@ -1,11 +1,11 @@
 package org.normlab.studies;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.RunSpec;
@@ -26,7 +26,7 @@ import tech.tablesaw.api.Table;
  * × 3 seeds. It exists to show (and test) sweeps, storage, summaries, figures and verdicts on something small;
  * the learning-rate study proper is notebook 02.
  */
-public final class LrGridDemo implements Study {
+public final class LrGridDemo implements Study<LrGridDemo.Report> {
     public static final List<Double> LEARNING_RATES = List.of(0.03, 0.3, 3.0);
 
     @Override public String name() { return "lr-grid-demo"; }
@@ -48,18 +48,28 @@ public final class LrGridDemo implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) { return Plan.of(name(), scale, sweep(scale)); }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, threads);
         // A diverged run has no final loss; for this comparison it counts as the chance-level loss it failed to beat.
         double chance = Math.log(10);
         Summary gap = sweep.pairedDifference(c -> c.norm() == Norm.NONE && c.lr() == 3.0, c -> c.norm() == Norm.BN && c.lr() == 3.0,
                 r -> { double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS); return Double.isNaN(v) ? chance : v; });
-        Map<String, Table> tables = new LinkedHashMap<>();
-        tables.put("final-train-loss", sweep.finalSummary(Trainer.TRAIN_LOSS));
-        tables.put("largest-stable-lr", sweep.largestStableLr(Axes.NORM, Axes.LR, Trainer.TRAIN_LOSS, chance));
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        figures.put("train-loss-vs-lr", sweep.versusLearningRate(Axes.NORM, Trainer.TRAIN_LOSS));
-        figures.put("curves", sweep.curves(Trainer.TRAIN_LOSS));
-        return new StudyReport(name(), scale, sweep, tables, figures, List.of(criteria(scale).get(0).judge(gap)));
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Table finalTrainLoss = parts.table("final-train-loss", sweep.finalSummary(Trainer.TRAIN_LOSS));
+        Table largestStableLr = parts.table("largest-stable-lr", sweep.largestStableLr(Axes.NORM, Axes.LR, Trainer.TRAIN_LOSS, chance));
+        XYChart lossVsLr = parts.figure("train-loss-vs-lr", sweep.versusLearningRate(Axes.NORM, Trainer.TRAIN_LOSS));
+        XYChart curves = parts.figure("curves", sweep.curves(Trainer.TRAIN_LOSS));
+        Verdict c5 = parts.verdict(criteria(scale).get(0).judge(gap));
+        return new Report(parts.build(sweep), finalTrainLoss, largestStableLr, lossVsLr, curves, c5);
     }
+
+    /**
+     * What the demo found: final training loss per grid point, the largest stable learning rate per norm, the final
+     * loss against the learning rate, the learning curves, and the C5 (demo) verdict.
+     */
+    public record Report(Findings findings, Table finalTrainLoss, Table largestStableLr, XYChart trainLossVsLr, XYChart curves, Verdict c5)
+            implements StudyReport {}
 }

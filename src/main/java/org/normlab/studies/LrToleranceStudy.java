@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.Results;
@@ -33,7 +35,7 @@ import tech.tablesaw.api.Table;
  * loss at most {@link #TRAINS_BELOW}, well under chance (ln 10 ≈ 2.30). For each seed the largest learning rate that
  * trains is found per norm; the statistic is log10(largest lr with BN / largest lr without), paired by seed.
  */
-public final class LrToleranceStudy implements Study {
+public final class LrToleranceStudy implements Study<LrToleranceStudy.Report> {
     public static final List<Double> LEARNING_RATES = List.of(0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0);
     public static final double TRAINS_BELOW = 1.0;
 
@@ -118,24 +120,39 @@ public final class LrToleranceStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) { return Plan.of(name(), scale, mlpSweep(scale), lenetSweep(scale)); }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> mlp = mlpSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> lenet = lenetSweep(scale).run(train, test, store, progress, threads);
-        Map<String, Table> tables = new LinkedHashMap<>();
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        for (SweepResult<RunSpec> s : List.of(mlp, lenet)) {
-            String model = s == mlp ? "mlp" : "lenet";
-            tables.put(model + "-largest-lr-per-seed", largestPerSeed(s));
-            tables.put(model + "-largest-stable-lr", s.largestStableLr(Axes.NORM, Axes.LR, Trainer.TRAIN_LOSS, TRAINS_BELOW));
-            tables.put(model + "-seeds-that-train", seedsThatTrain(s));
-            var chart = s.versusLearningRate(Axes.NORM, Trainer.TRAIN_LOSS);
-            chart.setTitle((s == mlp ? "deep ReLU MLP (6×128)" : "LeNet (ReLU)") + ": final training loss vs learning rate");
-            figures.put(model + "-loss-vs-lr", chart);
-        }
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Network mlpParts = network(parts, "mlp", mlp, "deep ReLU MLP (6×128)");
+        Network lenetParts = network(parts, "lenet", lenet, "LeNet (ReLU)");
         List<Verdict.Criterion> c = criteria(scale);
-        List<Verdict> verdicts = List.of(c.get(0).judge(logRatio(largestPerSeed(mlp))), c.get(1).judge(logRatio(largestPerSeed(lenet))));
+        Verdict c5Mlp = parts.verdict(c.get(0).judge(logRatio(largestPerSeed(mlp))));
+        Verdict c5LeNet = parts.verdict(c.get(1).judge(logRatio(largestPerSeed(lenet))));
         List<Results.Run<RunSpec>> all = new ArrayList<>(mlp.runs());
         all.addAll(lenet.runs());
-        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.MODEL, Axes.NORM, Axes.LR), tables, figures, verdicts);
+        return new Report(parts.build(SweepResult.of(name(), all, Axes.MODEL, Axes.NORM, Axes.LR)), mlpParts, lenetParts, c5Mlp, c5LeNet);
     }
+
+    /** The tables and figure of one network, saved as {@code <model>-largest-lr-per-seed.csv}, …. */
+    private static Network network(Findings.Builder parts, String model, SweepResult<RunSpec> s, String title) {
+        Table perSeed = parts.table(model + "-largest-lr-per-seed", largestPerSeed(s));
+        Table stable = parts.table(model + "-largest-stable-lr", s.largestStableLr(Axes.NORM, Axes.LR, Trainer.TRAIN_LOSS, TRAINS_BELOW));
+        Table seedsThatTrain = parts.table(model + "-seeds-that-train", seedsThatTrain(s));
+        XYChart chart = s.versusLearningRate(Axes.NORM, Trainer.TRAIN_LOSS);
+        chart.setTitle(title + ": final training loss vs learning rate");
+        return new Network(perSeed, stable, seedsThatTrain, parts.figure(model + "-loss-vs-lr", chart));
+    }
+
+    /**
+     * One network's results: per seed and norm the largest learning rate that trains, the largest at which every
+     * seed trains, how many seeds train per grid point, and the final training loss against the learning rate.
+     */
+    public record Network(Table largestLrPerSeed, Table largestStableLr, Table seedsThatTrain, XYChart lossVsLr) {}
+
+    /** What the study found: both networks' results and the C5 verdict for each. */
+    public record Report(Findings findings, Network mlp, Network lenet, Verdict c5Mlp, Verdict c5LeNet) implements StudyReport {}
 }

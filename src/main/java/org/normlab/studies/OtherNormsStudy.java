@@ -2,12 +2,12 @@ package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.Results;
@@ -39,7 +39,7 @@ import tech.tablesaw.api.Table;
  * A diverged or failed run's final training loss counts as ln 10 (chance level for 10 classes), so a diverging
  * variant cannot drop out of a paired comparison.
  */
-public final class OtherNormsStudy implements Study {
+public final class OtherNormsStudy implements Study<OtherNormsStudy.Report> {
     public static final int DEEP_LAYERS = 20, DEEP_WIDTH = 64;
 
     @Override public String name() { return "other-norms"; }
@@ -92,33 +92,48 @@ public final class OtherNormsStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) { return Plan.of(name(), scale, lrnSweep(scale), deepSweep(scale), mbconvSweep(scale)); }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> lrn = lrnSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> deep = deepSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> mbconv = mbconvSweep(scale).run(train, test, store, progress, threads);
-        Map<String, Table> tables = new LinkedHashMap<>();
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        figures.put("lrn-test-acc", lrn.curves(Trainer.TEST_ACC));
-        tables.put("lrn-test-acc", lrn.finalSummary(Trainer.TEST_ACC));
-        tables.put("lrn-train-loss", lrn.finalSummary(Trainer.TRAIN_LOSS));
-        figures.put("deep-train-loss", deep.curves(Trainer.TRAIN_LOSS));
-        tables.put("deep-train-loss", deep.summary("final train loss (diverged = ln 10)", OtherNormsStudy::finalLossOrChance));
-        tables.put("deep-test-acc", deep.finalSummary(Trainer.TEST_ACC));
-        figures.put("mbconv-train-loss", mbconv.curves(Trainer.TRAIN_LOSS));
-        tables.put("mbconv-train-loss", mbconv.summary("final train loss (diverged = ln 10)", OtherNormsStudy::finalLossOrChance));
-        tables.put("mbconv-test-acc", mbconv.finalSummary(Trainer.TEST_ACC));
-        tables.put("wall-time", wallTime(List.of(lrn, deep, mbconv)));
+        Findings.Builder parts = Findings.builder(name(), scale);
+        XYChart lrnCurves = parts.figure("lrn-test-acc", lrn.curves(Trainer.TEST_ACC));
+        Table lrnTestAcc = parts.table("lrn-test-acc", lrn.finalSummary(Trainer.TEST_ACC));
+        Table lrnTrainLoss = parts.table("lrn-train-loss", lrn.finalSummary(Trainer.TRAIN_LOSS));
+        XYChart deepCurves = parts.figure("deep-train-loss", deep.curves(Trainer.TRAIN_LOSS));
+        Table deepTrainLoss = parts.table("deep-train-loss", deep.summary("final train loss (diverged = ln 10)", OtherNormsStudy::finalLossOrChance));
+        Table deepTestAcc = parts.table("deep-test-acc", deep.finalSummary(Trainer.TEST_ACC));
+        XYChart mbconvCurves = parts.figure("mbconv-train-loss", mbconv.curves(Trainer.TRAIN_LOSS));
+        Table mbconvTrainLoss = parts.table("mbconv-train-loss", mbconv.summary("final train loss (diverged = ln 10)", OtherNormsStudy::finalLossOrChance));
+        Table mbconvTestAcc = parts.table("mbconv-test-acc", mbconv.finalSummary(Trainer.TEST_ACC));
+        Table wallTime = parts.table("wall-time", wallTime(List.of(lrn, deep, mbconv)));
 
         List<Verdict.Criterion> c = criteria(scale);
-        List<Verdict> verdicts = List.of(
-                c.get(0).judge(lrn.pairedDifference(r -> r.norm() == Norm.LRN, r -> r.norm() == Norm.NONE, r -> SweepResult.finalValue(r, Trainer.TEST_ACC))),
-                c.get(1).judge(deep.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance)),
-                c.get(2).judge(mbconv.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance)));
+        Verdict c12 = parts.verdict(c.get(0).judge(lrn.pairedDifference(r -> r.norm() == Norm.LRN, r -> r.norm() == Norm.NONE,
+                r -> SweepResult.finalValue(r, Trainer.TEST_ACC))));
+        Verdict c15Deep = parts.verdict(c.get(1).judge(deep.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance)));
+        Verdict c15MbConv = parts.verdict(c.get(2).judge(mbconv.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN,
+                OtherNormsStudy::finalLossOrChance)));
         List<Results.Run<RunSpec>> all = new ArrayList<>(lrn.runs());
         all.addAll(deep.runs());
         all.addAll(mbconv.runs());
-        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.MODEL, Axes.NORM), tables, figures, verdicts);
+        return new Report(parts.build(SweepResult.of(name(), all, Axes.MODEL, Axes.NORM)), new Network(lrnCurves, lrnTrainLoss, lrnTestAcc),
+                new Network(deepCurves, deepTrainLoss, deepTestAcc), new Network(mbconvCurves, mbconvTrainLoss, mbconvTestAcc), wallTime,
+                c12, c15Deep, c15MbConv);
     }
+
+    /**
+     * One network's results: its learning curves (test accuracy for the LRN LeNet, training loss for the others) and
+     * its final training loss and test accuracy per norm.
+     */
+    public record Network(XYChart curves, Table trainLoss, Table testAcc) {}
+
+    /** What the study found: the LRN LeNet, the 20-layer MLP and the MBConv net, wall time per run, and the C12 and C15 verdicts. */
+    public record Report(Findings findings, Network lrn, Network deep, Network mbconv, Table wallTime, Verdict c12, Verdict c15Deep, Verdict c15MbConv)
+            implements StudyReport {}
 
     /** Mean wall time per run, per sweep and norm (seconds): what each model costs in pure Java. */
     static Table wallTime(List<SweepResult<RunSpec>> sweeps) {

@@ -1,15 +1,15 @@
 package org.normlab.studies;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.CategoryChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
 import org.normlab.model.Placement;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Axis;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
@@ -21,13 +21,13 @@ import org.normlab.experiment.StudyReport;
 import org.normlab.experiment.Summary;
 import org.normlab.experiment.Sweep;
 import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Tables;
 import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
 import org.normlab.train.Trainer;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -37,7 +37,7 @@ import tech.tablesaw.api.Table;
  * the same for both placements of a seed. The statistic is the final test accuracy with BN before minus after,
  * paired by seed, per network and activation.
  */
-public final class PlacementStudy implements Study {
+public final class PlacementStudy implements Study<PlacementStudy.Report> {
     public static final List<Activation.Kind> ACTIVATIONS = List.of(Activation.Kind.RELU, Activation.Kind.SIGMOID);
     public static final List<Placement> PLACEMENTS = List.of(Placement.BEFORE, Placement.AFTER);
 
@@ -79,33 +79,41 @@ public final class PlacementStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) { return Plan.of(name(), scale, sweep("mlp", scale), sweep("lenet", scale)); }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> mlp = sweep("mlp", scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> lenet = sweep("lenet", scale).run(train, test, store, progress, threads);
         List<Verdict.Criterion> c = criteria(scale);
-        List<Verdict> verdicts = new ArrayList<>();
-        int i = 0;
-        for (SweepResult<RunSpec> s : List.of(mlp, lenet)) for (Activation.Kind a : ACTIVATIONS) verdicts.add(c.get(i++).judge(beforeMinusAfter(s, a)));
-
-        Map<String, Table> tables = new LinkedHashMap<>();
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        for (SweepResult<RunSpec> s : List.of(mlp, lenet)) {
-            String model = s == mlp ? "mlp" : "lenet", title = s == mlp ? "MLP 3×256 + BN" : "LeNet + BN";
-            SweepResult<RunSpec> grouped = SweepResult.of(s.name(), s.runs(), Axes.ACTIVATION, Axes.PLACEMENT);
-            Table acc = grouped.finalSummary(Trainer.TEST_ACC);
-            tables.put(model + "-final", acc);
-            Table bars = acc.copy();
-            StringColumn placement = StringColumn.create("BN placement");
-            for (String p : bars.stringColumn("placement")) placement.append("BN " + p + " activation");
-            bars.addColumns(placement);
-            figures.put(model + "-test-acc", Charts.bars(bars, "activation", "BN placement", "final " + Trainer.TEST_ACC, "ci95_lo", "ci95_hi",
-                    title + ": final test accuracy, BN before vs after the activation"));
-            XYChart curves = grouped.curves(Trainer.TEST_ACC);
-            curves.setTitle(title + ": test accuracy during training");
-            figures.put(model + "-curves", curves);
-        }
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Verdict mlpRelu = parts.verdict(c.get(0).judge(beforeMinusAfter(mlp, Activation.Kind.RELU)));
+        Verdict mlpSigmoid = parts.verdict(c.get(1).judge(beforeMinusAfter(mlp, Activation.Kind.SIGMOID)));
+        Verdict lenetRelu = parts.verdict(c.get(2).judge(beforeMinusAfter(lenet, Activation.Kind.RELU)));
+        Verdict lenetSigmoid = parts.verdict(c.get(3).judge(beforeMinusAfter(lenet, Activation.Kind.SIGMOID)));
+        Network mlpParts = network(parts, "mlp", mlp, "MLP 3×256 + BN");
+        Network lenetParts = network(parts, "lenet", lenet, "LeNet + BN");
         List<Results.Run<RunSpec>> all = new ArrayList<>(mlp.runs());
         all.addAll(lenet.runs());
-        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.MODEL, Axes.ACTIVATION, Axes.PLACEMENT), tables, figures, verdicts);
+        return new Report(parts.build(SweepResult.of(name(), all, Axes.MODEL, Axes.ACTIVATION, Axes.PLACEMENT)), mlpParts, lenetParts,
+                mlpRelu, mlpSigmoid, lenetRelu, lenetSigmoid);
     }
+
+    /** The table and figures of one network, saved as {@code <model>-final.csv}, {@code <model>-test-acc.png}, {@code <model>-curves.png}. */
+    private static Network network(Findings.Builder parts, String model, SweepResult<RunSpec> s, String title) {
+        SweepResult<RunSpec> grouped = SweepResult.of(s.name(), s.runs(), Axes.ACTIVATION, Axes.PLACEMENT);
+        Table acc = parts.table(model + "-final", grouped.finalSummary(Trainer.TEST_ACC));
+        Table bars = Tables.withLabel(acc, "placement", "BN placement", p -> "BN " + p + " activation");
+        CategoryChart testAcc = parts.figure(model + "-test-acc", Charts.bars(bars, "activation", "BN placement", "final " + Trainer.TEST_ACC,
+                "ci95_lo", "ci95_hi", title + ": final test accuracy, BN before vs after the activation"));
+        XYChart curves = parts.figure(model + "-curves", grouped.curves(Trainer.TEST_ACC, title + ": test accuracy during training"));
+        return new Network(acc, testAcc, curves);
+    }
+
+    /** One network's final test accuracy per activation and placement (table and bars), and its test-accuracy curves. */
+    public record Network(Table finals, CategoryChart testAcc, XYChart curves) {}
+
+    /** What the study found: both networks' results and the C14 verdict per network and activation. */
+    public record Report(Findings findings, Network mlp, Network lenet, Verdict c14MlpRelu, Verdict c14MlpSigmoid, Verdict c14LeNetRelu,
+                         Verdict c14LeNetSigmoid) implements StudyReport {}
 }

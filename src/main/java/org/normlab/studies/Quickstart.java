@@ -1,13 +1,12 @@
 package org.normlab.studies;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.RunSpec;
@@ -30,7 +29,7 @@ import tech.tablesaw.api.Table;
  * <p>Budget per scale: smoke = 2 048 images, 1 epoch, 2 seeds (CI); default = all 60 000 images, 2 epochs,
  * 3 seeds; full = 10 epochs, 5 seeds. Its verdict is only a first hint at claim C2 (one learning rate, one net).
  */
-public final class Quickstart implements Study {
+public final class Quickstart implements Study<Quickstart.Report> {
     /** The train accuracy whose first crossing counts as "converged" in the summary. */
     public static final double TARGET_TRAIN_ACC = 0.80;
     public static final List<Norm> NORMS = List.of(Norm.NONE, Norm.BN);
@@ -59,30 +58,30 @@ public final class Quickstart implements Study {
         return List.of(Verdict.Criterion.above("C2 (first hint)", "final train loss (none) − final train loss (BN), paired by seed", 0));
     }
 
-    /** Runs at the current scale (see {@link Scale#current()}) and returns the quickstart's view of the report. */
-    public static Result compare() { return new Result(new Quickstart().run(Scale.current())); }
+    @Override
+    public Plan plan(Scale scale) { return Plan.of(name(), scale, sweep(scale)); }
+
+    /** Runs at the current scale (see {@link Scale#current()}). */
+    public static Report compare() { return new Quickstart().run(Scale.current()); }
 
     /** Runs on the given data without storing results (tests). */
-    public static Result compare(Scale scale, Dataset train, Dataset test, Progress progress) {
-        return new Result(new Quickstart().run(scale, train, test, ResultStore.none(), progress, Runtime.getRuntime().availableProcessors()));
+    public static Report compare(Scale scale, Dataset train, Dataset test, Progress progress) {
+        return new Quickstart().run(scale, train, test, ResultStore.none(), progress, Runtime.getRuntime().availableProcessors());
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, threads);
         Summary lossGap = sweep.pairedDifference(c -> c.norm() == Norm.NONE, c -> c.norm() == Norm.BN,
                 r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS));
-        Map<String, Table> tables = new LinkedHashMap<>();
-        tables.put("summary", summary(scale, sweep));
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Table summary = parts.table("summary", summary(scale, sweep));
         RunSpec base = baseConfig(scale);
         String setup = " — sigmoid MLP " + base.hidden() + ", Fashion-MNIST, lr " + base.lr() + ", batch " + base.batchSize();
-        for (String metric : List.of(Trainer.TRAIN_LOSS, Trainer.TEST_ACC)) {
-            XYChart chart = sweep.curves(metric);
-            chart.setTitle(metric + setup);
-            figures.put(metric, chart);
-        }
-        return new StudyReport(name(), scale, sweep, tables, figures, List.of(criteria(scale).get(0).judge(lossGap)));
+        XYChart trainLoss = parts.figure(Trainer.TRAIN_LOSS, sweep.curves(Trainer.TRAIN_LOSS, Trainer.TRAIN_LOSS + setup));
+        XYChart testAcc = parts.figure(Trainer.TEST_ACC, sweep.curves(Trainer.TEST_ACC, Trainer.TEST_ACC + setup));
+        Verdict c2 = parts.verdict(criteria(scale).get(0).judge(lossGap));
+        return new Report(parts.build(sweep), summary, trainLoss, testAcc, c2);
     }
 
     /**
@@ -105,21 +104,19 @@ public final class Quickstart implements Study {
         return c.map(v -> Math.round(v * 10_000) / 10_000.0);
     }
 
-    /** The quickstart's report with the short names the notebook uses. */
-    public record Result(StudyReport report) {
-        public Scale scale() { return report.scale(); }
-        public RunSpec base() { return baseConfig(report.scale()); }
-        /** Tidy: key, norm, seed, step, epoch, metric, value. */
-        public Table table() { return report.results(); }
-        public Table runs() { return report.runs(); }
-        public Table summary() { return report.table("summary"); }
-        public Verdict verdict() { return report.verdicts().get(0); }
+    /**
+     * What the quickstart found: the per-norm summary, the learning curves of training loss and test accuracy, and
+     * the first hint at C2.
+     */
+    public record Report(Findings findings, Table summary, XYChart trainLoss, XYChart testAcc, Verdict c2) implements StudyReport {
+        /** The spec of seed 0 without normalization. */
+        public RunSpec base() { return baseConfig(scale()); }
 
-        /** Learning curves of {@code metric} (train_loss, train_acc, test_loss, test_acc) per norm. */
-        public XYChart curves(String metric) {
-            return metric.equals(Trainer.TRAIN_LOSS) || metric.equals(Trainer.TEST_ACC) ? (XYChart) report.figure(metric)
-                    : report.sweep().curves(metric);
-        }
+        /** Tidy: key, norm, seed, step, epoch, metric, value. */
+        public Table table() { return results(); }
+
+        /** Learning curves of any logged {@code metric} (train_loss, train_acc, test_loss, test_acc) per norm. */
+        public XYChart curves(String metric) { return findings.sweep().curves(metric); }
 
         /** One sentence comparing the norms' final numbers, written from {@link #summary()}. */
         public String headline() {

@@ -1,14 +1,14 @@
 package org.normlab.studies;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
-import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Experiment;
 import org.normlab.experiment.InferenceModes;
 import org.normlab.experiment.Progress;
@@ -39,7 +39,7 @@ import tech.tablesaw.api.Table;
  * learning rate and budget for every variant. Trained BN and LN LSTMs are then run at inference with running
  * statistics and, as when {@code eval()} is forgotten, with the statistics of the test batch at several batch sizes.
  */
-public final class RecurrentStudy implements Study {
+public final class RecurrentStudy implements Study<RecurrentStudy.Report> {
     public static final double LR = 0.5;
     /**
      * Pixels are centred (x − 0.5). On raw [0, 1] pixels a blank image row is the zero vector: the LN LSTM's state then
@@ -86,37 +86,53 @@ public final class RecurrentStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) {
+        return Plan.of(name(), scale, normSweep(scale), smallGammaSweep(scale))
+                .note("inference check: one BN-per-step and one LN LSTM (seed 0), at most " + shortBudget(scale).maxSteps() + " steps")
+                .note("gradients at initialization: none, LN and BN on raw and centred pixels, 64 training images");
+    }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> norms = normSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> gamma = smallGammaSweep(scale).run(train, test, store, progress, threads);
         List<Results.Run<RunSpec>> all = new ArrayList<>(norms.runs());
         all.addAll(gamma.runs());
         SweepResult<RunSpec> both = SweepResult.of(name() + "-" + scale, all, Axes.NORM, Axes.GAMMA0);
         List<Verdict.Criterion> c = criteria(scale);
-        ToDoubleFunction<Results.Run<RunSpec>> finalLoss = r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
-        List<Verdict> verdicts = List.of(
-                c.get(0).judge(both.pairedDifference(variant(Norm.NONE, 1), variant(Norm.LN, 1), finalLoss)),
-                c.get(1).judge(both.pairedDifference(variant(Norm.BN, 1), variant(Norm.LN, 1), finalLoss)),
-                c.get(2).judge(both.pairedDifference(variant(Norm.BN, 1), variant(Norm.BN, 0.1), finalLoss)));
+        ToDoubleFunction<Results.Run<RunSpec>> lastLoss = r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Verdict c10LnHelps = parts.verdict(c.get(0).judge(both.pairedDifference(variant(Norm.NONE, 1), variant(Norm.LN, 1), lastLoss)));
+        Verdict c10LnOverBn = parts.verdict(c.get(1).judge(both.pairedDifference(variant(Norm.BN, 1), variant(Norm.LN, 1), lastLoss)));
+        Verdict c10SmallGamma = parts.verdict(c.get(2).judge(both.pairedDifference(variant(Norm.BN, 1), variant(Norm.BN, 0.1), lastLoss)));
 
-        Map<String, Table> tables = new LinkedHashMap<>();
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        figures.put("train-loss", both.curves(Trainer.TRAIN_LOSS));
-        figures.put("test-acc", both.curves(Trainer.TEST_ACC));
-        tables.put("final-loss", both.finalSummary(Trainer.TRAIN_LOSS));
-        tables.put("final-test-acc", both.finalSummary(Trainer.TEST_ACC));
+        XYChart trainLoss = parts.figure("train-loss", both.curves(Trainer.TRAIN_LOSS));
+        XYChart testAcc = parts.figure("test-acc", both.curves(Trainer.TEST_ACC));
+        Table finalLoss = parts.table("final-loss", both.finalSummary(Trainer.TRAIN_LOSS));
+        Table finalTestAcc = parts.table("final-test-acc", both.finalSummary(Trainer.TEST_ACC));
 
         // Inference: one BN-per-step and one LN LSTM (seed 0) on a short budget of their own.
-        RunSpec shortBudget = base(scale).withMaxSteps(scale.pick(30, 300, 1_000));
+        RunSpec shortBudget = shortBudget(scale);
         Dataset probe = test.head(scale.pick(256, 2_000, 10_000));
         var bnModel = Experiment.train(shortBudget.withNorm(Norm.BN), train, probe, null).model();
         var lnModel = Experiment.train(shortBudget.withNorm(Norm.LN), train, probe, null).model();
         Table modes = InferenceModes.table(bnModel, lnModel, probe);
         modes.setName("LSTM test accuracy by mode and batch size (BN = BN per time step; NaN: BN cannot train on one sequence)");
-        tables.put("inference-modes", modes);
-        tables.put("init-gradients", initialGradients(base(scale), train));
-        return new StudyReport(name(), scale, both, tables, figures, verdicts);
+        parts.table("inference-modes", modes);
+        Table initGradients = parts.table("init-gradients", initialGradients(base(scale), train));
+        return new Report(parts.build(both), trainLoss, testAcc, finalLoss, finalTestAcc, modes, initGradients, c10LnHelps, c10LnOverBn, c10SmallGamma);
     }
+
+    /** The LSTMs of the inference check (seed 0): the study's budget cut to a few steps. */
+    static RunSpec shortBudget(Scale scale) { return base(scale).withMaxSteps(scale.pick(30, 300, 1_000)); }
+
+    /**
+     * What the study found: training loss and test accuracy (curves and final values), test accuracy of trained BN and
+     * LN LSTMs by inference mode and batch size, gradients at initialization on raw and centred pixels, and the C10
+     * verdicts.
+     */
+    public record Report(Findings findings, XYChart trainLoss, XYChart testAcc, Table finalLoss, Table finalTestAcc, Table inferenceModes,
+                         Table initGradients, Verdict c10LnHelps, Verdict c10LnOverBn, Verdict c10SmallGamma) implements StudyReport {}
 
     /**
      * The largest |∂L/∂θ| over all parameters, at initialization (seed 0), on the first 64 training images, for each

@@ -1,14 +1,14 @@
 package org.normlab.studies;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.CategoryChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Experiment;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
@@ -19,12 +19,12 @@ import org.normlab.experiment.Study;
 import org.normlab.experiment.StudyReport;
 import org.normlab.experiment.Sweep;
 import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Tables;
 import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
 import org.normlab.train.Trainer;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -41,7 +41,7 @@ import tech.tablesaw.api.Table;
  * </ul>
  * Runs shared by two comparisons (BN, dropout 0) are the same config and are computed once.
  */
-public final class RegularizationStudy implements Study {
+public final class RegularizationStudy implements Study<RegularizationStudy.Report> {
     public static final int BATCH = 128;
     public static final double WEIGHT_DECAY = 5e-3;
 
@@ -90,7 +90,13 @@ public final class RegularizationStudy implements Study {
     private static Predicate<RunSpec> is(Norm norm, double dropout) { return c -> c.norm().equals(norm) && c.dropout() == dropout; }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) {
+        return Plan.of(name(), scale, dropoutSweep(scale), ghostSweep(scale), decaySweep(scale))
+                .note("the ghost comparison reuses the BN runs without dropout as Ghost BN with virtual batch " + BATCH);
+    }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> dropout = dropoutSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> ghostOnly = ghostSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> decay = decaySweep(scale).run(train, test, store, progress, threads);
@@ -100,60 +106,56 @@ public final class RegularizationStudy implements Study {
         SweepResult<RunSpec> ghost = SweepResult.of(ghostOnly.name(), ghostRuns, Axes.NORM);
 
         List<Verdict.Criterion> c = criteria(scale);
-        List<Verdict> verdicts = List.of(
-                c.get(0).judge(dropout.pairedDifference(is(Norm.NONE, 0), is(Norm.BN, 0), RegularizationStudy::gap)),
-                c.get(1).judge(dropout.pairedInteraction(is(Norm.NONE, 0), is(Norm.NONE, 0.5), is(Norm.BN, 0), is(Norm.BN, 0.5), RegularizationStudy::gap)),
-                c.get(2).judge(ghost.pairedDifference(r -> r.norm().equals(Norm.BN), r -> r.norm().equals(Norm.GHOST(8)), RegularizationStudy::gap)),
-                c.get(3).judge(decay.pairedDifference(r -> !r.decayNormParams(), RegularizationStudy::decayed, RegularizationStudy::gap)));
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Verdict c6Gap = parts.verdict(c.get(0).judge(dropout.pairedDifference(is(Norm.NONE, 0), is(Norm.BN, 0), RegularizationStudy::gap)));
+        Verdict c6Dropout = parts.verdict(c.get(1).judge(dropout.pairedInteraction(is(Norm.NONE, 0), is(Norm.NONE, 0.5), is(Norm.BN, 0), is(Norm.BN, 0.5),
+                RegularizationStudy::gap)));
+        Verdict c6Ghost = parts.verdict(c.get(2).judge(ghost.pairedDifference(r -> r.norm().equals(Norm.BN), r -> r.norm().equals(Norm.GHOST(8)),
+                RegularizationStudy::gap)));
+        Verdict c6Decay = parts.verdict(c.get(3).judge(decay.pairedDifference(r -> !r.decayNormParams(), RegularizationStudy::decayed, RegularizationStudy::gap)));
 
-        Map<String, Table> tables = new LinkedHashMap<>();
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        Table dropoutGap = withAccuracies(dropout, "train/test gap");
-        tables.put("dropout-gap", dropoutGap);
-        Table bars = dropoutGap.copy();
-        StringColumn label = StringColumn.create("dropout p");
-        for (double p : bars.doubleColumn("dropout")) label.append("dropout " + p);
-        bars.addColumns(label);
-        figures.put("dropout-gap", Charts.bars(bars, "norm", "dropout p", "train/test gap", "ci95_lo", "ci95_hi",
-                "Train accuracy − test accuracy (both in EVAL mode), " + base(scale).trainSize() + " training images"));
-        XYChart trainCurves = dropout.curves(Experiment.TRAIN_EVAL_ACC);
-        trainCurves.setTitle("Training-set accuracy (EVAL mode) during training");
-        figures.put("train-acc-curves", trainCurves);
-        XYChart testCurves = dropout.curves(Trainer.TEST_ACC);
-        testCurves.setTitle("Test accuracy during training");
-        figures.put("test-acc-curves", testCurves);
+        Table dropoutGap = parts.table("dropout-gap", withAccuracies(dropout, "train/test gap"));
+        CategoryChart dropoutChart = parts.figure("dropout-gap", gapBars(Tables.withLabel(dropoutGap, "dropout", "dropout p", p -> "dropout " + p),
+                "norm", "dropout p", "Train accuracy − test accuracy (both in EVAL mode), " + base(scale).trainSize() + " training images"));
+        XYChart trainCurves = parts.figure("train-acc-curves", dropout.curves(Experiment.TRAIN_EVAL_ACC, "Training-set accuracy (EVAL mode) during training"));
+        XYChart testCurves = parts.figure("test-acc-curves", dropout.curves(Trainer.TEST_ACC, "Test accuracy during training"));
 
-        Table ghostGap = withAccuracies(ghost, "train/test gap");
-        tables.put("ghost-gap", ghostGap);
-        Table ghostBars = ghostGap.copy();
-        StringColumn virtual = StringColumn.create("virtual batch");
-        for (String n : ghostBars.stringColumn("norm")) virtual.append(n.equals("BN") ? "BN (virtual batch " + BATCH + ")" : n);
-        ghostBars.addColumns(virtual);
-        figures.put("ghost-gap", Charts.bars(ghostBars, "virtual batch", "virtual batch", "train/test gap", "ci95_lo", "ci95_hi",
+        Table ghostGap = parts.table("ghost-gap", withAccuracies(ghost, "train/test gap"));
+        Table ghostBars = Tables.withLabel(ghostGap, "norm", "virtual batch", n -> n.equals("BN") ? "BN (virtual batch " + BATCH + ")" : n);
+        CategoryChart ghostChart = parts.figure("ghost-gap", gapBars(ghostBars, "virtual batch", "virtual batch",
                 "Ghost BN: train/test gap by virtual batch size (batch " + BATCH + ")"));
 
-        Table decayGap = withAccuracies(decay, "train/test gap");
-        tables.put("decay-gap", decayGap);
-        Table decayBars = decayGap.copy();
-        StringColumn decayed = StringColumn.create("weight decay on");
-        for (String d : decayBars.stringColumn("decayNormParams")) decayed.append(Boolean.parseBoolean(d) ? "weights and γ/β" : "weights only");
-        decayBars.addColumns(decayed);
-        figures.put("decay-gap", Charts.bars(decayBars, "weight decay on", "weight decay on", "train/test gap", "ci95_lo", "ci95_hi",
+        Table decayGap = parts.table("decay-gap", withAccuracies(decay, "train/test gap"));
+        Table decayBars = Tables.withLabel(decayGap, "decayNormParams", "weight decay on", d -> Boolean.parseBoolean(d) ? "weights and γ/β" : "weights only");
+        CategoryChart decayChart = parts.figure("decay-gap", gapBars(decayBars, "weight decay on", "weight decay on",
                 "BN with weight decay " + WEIGHT_DECAY + ": on the weights only, or on γ/β too"));
 
         List<Results.Run<RunSpec>> all = new ArrayList<>(dropout.runs());
         all.addAll(ghostOnly.runs());
         all.addAll(decay.runs());
-        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.NORM, Axes.DROPOUT, Axes.DECAY_NORM_PARAMS), tables, figures, verdicts);
+        return new Report(parts.build(SweepResult.of(name(), all, Axes.NORM, Axes.DROPOUT, Axes.DECAY_NORM_PARAMS)), dropoutGap, dropoutChart,
+                trainCurves, testCurves, ghostGap, ghostChart, decayGap, decayChart, c6Gap, c6Dropout, c6Ghost, c6Decay);
     }
+
+    /** Bars of the train/test gap with its 95% interval, one bar per {@code group} in each {@code category}. */
+    private static CategoryChart gapBars(Table bars, String category, String group, String title) {
+        return Charts.bars(bars, category, group, "train/test gap", "ci95_lo", "ci95_hi", title);
+    }
+
+    /**
+     * What the study found: the train/test gap with final accuracies (table and bars) for {none, BN} × dropout, for
+     * Ghost BN's virtual batch sizes and for weight decay on γ/β; accuracy curves of the dropout grid; the C6 verdicts.
+     */
+    public record Report(Findings findings, Table dropoutGap, CategoryChart dropoutGapChart, XYChart trainAccCurves, XYChart testAccCurves,
+                         Table ghostGap, CategoryChart ghostGapChart, Table decayGap, CategoryChart decayGapChart,
+                         Verdict c6Gap, Verdict c6Dropout, Verdict c6Ghost, Verdict c6Decay) implements StudyReport {}
 
     private static boolean decayed(RunSpec c) { return c.decayNormParams(); }
 
     /** The gap summary per group, with the final training (EVAL) and test accuracies' means appended. */
     static Table withAccuracies(SweepResult<RunSpec> s, String gapName) {
         Table t = s.summary(gapName, RegularizationStudy::gap);
-        Table train = s.finalSummary(Experiment.TRAIN_EVAL_ACC), test = s.finalSummary(Trainer.TEST_ACC);
-        t.addColumns(train.doubleColumn("final " + Experiment.TRAIN_EVAL_ACC).copy(), test.doubleColumn("final " + Trainer.TEST_ACC).copy());
-        return t;
+        Tables.appendColumns(t, s.finalSummary(Experiment.TRAIN_EVAL_ACC), "final " + Experiment.TRAIN_EVAL_ACC);
+        return Tables.appendColumns(t, s.finalSummary(Trainer.TEST_ACC), "final " + Trainer.TEST_ACC);
     }
 }

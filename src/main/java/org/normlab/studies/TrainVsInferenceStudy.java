@@ -3,14 +3,13 @@ package org.normlab.studies;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Findings;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.Experiment;
 import org.normlab.experiment.InferenceModes;
 import org.normlab.experiment.Progress;
@@ -23,6 +22,7 @@ import org.normlab.experiment.StudyReport;
 import org.normlab.experiment.Summary;
 import org.normlab.experiment.Sweep;
 import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Tables;
 import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Mode;
@@ -47,7 +47,7 @@ import tech.tablesaw.api.Table;
  * d2l reports the EMA test accuracy swinging between 0.57 and 0.89 from run to run while training accuracy stays
  * near 0.90; the momentum sweep shows how the EMA's memory sets that noise. A LayerNorm LeNet is the control.
  */
-public final class TrainVsInferenceStudy implements Study {
+public final class TrainVsInferenceStudy implements Study<TrainVsInferenceStudy.Report> {
     public static final List<Double> MOMENTA = List.of(0.01, 0.1, 0.5);
     public static final int PRECISE_BATCHES = 20;
 
@@ -90,58 +90,81 @@ public final class TrainVsInferenceStudy implements Study {
     }
 
     @Override
-    public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Plan plan(Scale scale) {
+        return Plan.of(name(), scale, bnSweep(scale), lnSweep(scale))
+                .note("inference checks: one BN and one LN LeNet (seed 0), " + shortBudget(scale).trainSize() + " training images, 1 epoch")
+                .note("C9 LN control: " + seeds(scale) + " LN LeNets, " + lnControl(scale).trainSize() + " training images each")
+                .note("C1: γ = √(σ²+ε), β = μ on 5 random inputs");
+    }
+
+    @Override
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> bn = bnSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> ln = lnSweep(scale).run(train, test, store, progress, threads);
         List<Verdict.Criterion> c = criteria(scale);
         Summary emaNoise = bn.summarize(r -> r.bnMomentum() == 0.1,
                 r -> secondHalfStd(r.log(), Trainer.TEST_ACC) - secondHalfStd(r.log(), Experiment.TEST_ACC_PRECISE));
 
-        Map<String, Table> tables = new LinkedHashMap<>();
-        Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
-        tables.put("final", finalTable(bn, ln));
-        tables.put("test-acc-noise", bn.summary("std of EMA test acc, 2nd half", r -> secondHalfStd(r.log(), Trainer.TEST_ACC)));
-        tables.put("test-acc-noise-precise", bn.summary("std of precise-BN test acc, 2nd half",
+        Findings.Builder parts = Findings.builder(name(), scale);
+        Table finals = parts.table("final", finalTable(bn, ln));
+        Table noise = parts.table("test-acc-noise", bn.summary("std of EMA test acc, 2nd half", r -> secondHalfStd(r.log(), Trainer.TEST_ACC)));
+        Table noisePrecise = parts.table("test-acc-noise-precise", bn.summary("std of precise-BN test acc, 2nd half",
                 r -> secondHalfStd(r.log(), Experiment.TEST_ACC_PRECISE)));
-        figures.put("ema-vs-precise", emaVersusPrecise(bn));
-        figures.put("train-acc", bn.curves(Trainer.TRAIN_ACC));
+        XYChart emaVsPrecise = parts.figure("ema-vs-precise", emaVersusPrecise(bn));
+        XYChart trainAcc = parts.figure("train-acc", bn.curves(Trainer.TRAIN_ACC));
 
         // Trained models for the inference checks: one BN and one LN LeNet, seed 0, a short budget of their own.
-        RunSpec shortBudget = d2l(scale).withEpochs(1).withTrainSize(scale.pick(1024, 60_000, 60_000)).withPreciseBnBatches(0);
+        RunSpec shortBudget = shortBudget(scale);
         Dataset probe = test.head(scale.pick(512, 2_000, 10_000));
         var bnModel = Experiment.train(shortBudget, train, probe, null).model();
         var lnModel = Experiment.train(shortBudget.withNorm(Norm.LN), train, probe, null).model();
-        tables.put("inference-modes", InferenceModes.table(bnModel, lnModel, probe));
+        Table modes = parts.table("inference-modes", InferenceModes.table(bnModel, lnModel, probe));
         Table sanityBn = SanityChecks.run(bnModel, probe);
         sanityBn.setName("sanity checks: LeNet with BN (trained 1 epoch)");
-        tables.put("sanity-bn", sanityBn);
+        parts.table("sanity-bn", sanityBn);
         Table sanityLn = SanityChecks.run(lnModel, probe);
         sanityLn.setName("sanity checks: LeNet with LN (trained 1 epoch)");
-        tables.put("sanity-ln", sanityLn);
+        parts.table("sanity-ln", sanityLn);
 
         List<Double> lnGaps = new ArrayList<>();
         for (long seed = 0; seed < seeds(scale); seed++) {
-            var m = Experiment.train(shortBudget.withNorm(Norm.LN).withSeed(seed).withTrainSize(scale.pick(512, 2_560, 6_400)), train, probe, null).model();
+            var m = Experiment.train(lnControl(scale).withSeed(seed), train, probe, null).model();
             lnGaps.add(maxModeDifference(m, probe));
         }
         double[] identity = new double[5];
         for (int i = 0; i < 5; i++) identity[i] = Diagnostics.identityRecoveryError(16, 100 + i);
-        List<Verdict> verdicts = List.of(c.get(0).judge(emaNoise),
-                c.get(1).judge(Summary.of(lnGaps.stream().mapToDouble(d -> d).toArray())), c.get(2).judge(Summary.of(identity)));
+        Verdict c9 = parts.verdict(c.get(0).judge(emaNoise));
+        Verdict c9LnControl = parts.verdict(c.get(1).judge(Summary.of(lnGaps.stream().mapToDouble(d -> d).toArray())));
+        Verdict c1 = parts.verdict(c.get(2).judge(Summary.of(identity)));
         List<Results.Run<RunSpec>> all = new ArrayList<>(bn.runs());
         all.addAll(ln.runs());
-        return new StudyReport(name(), scale, SweepResult.of(name(), all, Axes.NORM, Axes.BN_MOMENTUM), tables, figures, verdicts);
+        return new Report(parts.build(SweepResult.of(name(), all, Axes.NORM, Axes.BN_MOMENTUM)), finals, noise, noisePrecise, emaVsPrecise, trainAcc,
+                modes, sanityBn, sanityLn, c9, c9LnControl, c1);
     }
+
+    /** The BN LeNet of the inference checks (seed 0): one epoch, no precise statistics. */
+    static RunSpec shortBudget(Scale scale) {
+        return d2l(scale).withEpochs(1).withTrainSize(scale.pick(1024, 60_000, 60_000)).withPreciseBnBatches(0);
+    }
+
+    /** The LN LeNets of the C9 control, one per seed. */
+    static RunSpec lnControl(Scale scale) { return shortBudget(scale).withNorm(Norm.LN).withTrainSize(scale.pick(512, 2_560, 6_400)); }
+
+    /**
+     * What the study found: final accuracies (EMA and precise statistics), the noise of the test accuracy over the
+     * second half of training, inference modes and sanity checks of trained BN and LN LeNets, and the verdicts on C9,
+     * its LN control, and C1.
+     */
+    public record Report(Findings findings, Table finals, Table testAccNoise, Table testAccNoisePrecise, XYChart emaVsPrecise, XYChart trainAcc,
+                         Table inferenceModes, Table sanityBn, Table sanityLn, Verdict c9, Verdict c9LnControl, Verdict c1) implements StudyReport {}
 
     /** Final train accuracy and test accuracy with EMA and with precise statistics, per momentum (and for LN). */
     static Table finalTable(SweepResult<RunSpec> bn, SweepResult<RunSpec> ln) {
         Table t = bn.finalSummary(Trainer.TRAIN_ACC).copy();
         t.setName("final accuracies (mean and 95% interval over seeds)");
         Table ema = bn.finalSummary(Trainer.TEST_ACC), precise = bn.finalSummary(Experiment.TEST_ACC_PRECISE);
-        t.addColumns(ema.doubleColumn("final " + Trainer.TEST_ACC).copy().setName("test acc (EMA)"),
-                ema.doubleColumn("ci95_lo").copy().setName("EMA lo"), ema.doubleColumn("ci95_hi").copy().setName("EMA hi"),
-                precise.doubleColumn("final " + Experiment.TEST_ACC_PRECISE).copy().setName("test acc (precise BN)"),
-                precise.doubleColumn("ci95_lo").copy().setName("precise lo"), precise.doubleColumn("ci95_hi").copy().setName("precise hi"));
+        Tables.appendInterval(t, ema, "final " + Trainer.TEST_ACC, "test acc (EMA)", "EMA lo", "EMA hi");
+        Tables.appendInterval(t, precise, "final " + Experiment.TEST_ACC_PRECISE, "test acc (precise BN)", "precise lo", "precise hi");
         Table l = ln.finalSummary(Trainer.TRAIN_ACC), lt = ln.finalSummary(Trainer.TEST_ACC);
         StringColumn note = StringColumn.create("model");
         for (int i = 0; i < t.rowCount(); i++) note.append("BN, momentum " + t.doubleColumn("bnMomentum").getDouble(i));
@@ -170,7 +193,7 @@ public final class TrainVsInferenceStudy implements Study {
                 s.setLineColor(color);
                 s.setMarker(SeriesMarkers.NONE);
                 s.setLineStyle(metric.equals(Trainer.TEST_ACC) ? new BasicStroke(2f)
-                        : new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+                        : Charts.dashed(2f, 6f));
             }
         }
         return chart;

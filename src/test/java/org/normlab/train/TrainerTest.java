@@ -64,7 +64,7 @@ class TrainerTest {
 
     @Test
     void quickstartAtSmokeScaleComparesBothNorms() {
-        Quickstart.Result r = Quickstart.compare(Scale.SMOKE, TEST, HELD_OUT, Progress.none());
+        Quickstart.Report r = Quickstart.compare(Scale.SMOKE, TEST, HELD_OUT, Progress.none());
         assertEquals(List.of("none", "BN"), r.summary().stringColumn("norm").asList());
         assertEquals(4, r.runs().rowCount());
         assertTrue(r.headline().startsWith("After 1 epoch(s) at smoke scale (mean of 2 seeds): none — train loss "), r.headline());

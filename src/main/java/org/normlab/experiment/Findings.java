@@ -1,0 +1,108 @@
+package org.normlab.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.Table;
+
+/**
+ * Everything a study produced, by file name: the sweep behind it, its tables and figures, and its verdicts. A study's
+ * typed {@link StudyReport} holds the same parts under typed accessors; this is what {@link #save} writes and what the
+ * CLI reads. Each name is the file the part is saved as ({@code <name>.csv}, {@code <name>.png}).
+ */
+public record Findings(String name, Scale scale, SweepResult<?> sweep, Map<String, Table> tables,
+                       Map<String, Chart<?, ?>> figures, List<Verdict> verdicts) {
+
+    public Findings {
+        tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+        figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+        verdicts = List.copyOf(verdicts);
+    }
+
+    /** Collects the parts of a study's findings as the study makes them; each method returns the part it was given. */
+    public static Builder builder(String name, Scale scale) { return new Builder(name, scale); }
+
+    public static final class Builder {
+        private final String name;
+        private final Scale scale;
+        private final Map<String, Table> tables = new LinkedHashMap<>();
+        private final Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
+        private final List<Verdict> verdicts = new ArrayList<>();
+
+        private Builder(String name, Scale scale) {
+            this.name = name;
+            this.scale = scale;
+        }
+
+        /** Adds {@code table}, saved as {@code <file>.csv}. */
+        public Table table(String file, Table table) {
+            if (tables.putIfAbsent(file, table) != null) throw new IllegalArgumentException("Findings " + name + ": table '" + file + "' added twice");
+            return table;
+        }
+
+        /** Adds {@code figure}, saved as {@code <file>.png} and {@code <file>.svg}. */
+        public <C extends Chart<?, ?>> C figure(String file, C figure) {
+            if (figures.putIfAbsent(file, figure) != null) throw new IllegalArgumentException("Findings " + name + ": figure '" + file + "' added twice");
+            return figure;
+        }
+
+        /** Adds {@code verdict}; verdicts are saved in the order they were added. */
+        public Verdict verdict(Verdict verdict) {
+            verdicts.add(verdict);
+            return verdict;
+        }
+
+        public Findings build(SweepResult<?> sweep) { return new Findings(name, scale, sweep, tables, figures, verdicts); }
+    }
+
+    /** The tidy results table (every logged value of every run). */
+    public Table results() { return sweep.table(); }
+
+    public Table runs() { return sweep.runsTable(); }
+
+    public Table verdictTable() { return Verdict.table(name + " verdicts", verdicts); }
+
+    /**
+     * Writes {@code results.csv} (tidy), {@code runs.csv}, {@code verdicts.csv}, one CSV per table and each figure
+     * as PNG and SVG into {@code dir}; returns the files written.
+     */
+    public List<Path> save(Path dir) {
+        List<Path> written = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            written.add(csv(results(), dir.resolve("results.csv")));
+            written.add(csv(runs(), dir.resolve("runs.csv")));
+            written.add(csv(verdictTable(), dir.resolve("verdicts.csv")));
+            for (var t : tables.entrySet()) written.add(csv(t.getValue(), dir.resolve(t.getKey() + ".csv")));
+            for (var f : figures.entrySet()) {
+                Path png = dir.resolve(f.getKey() + ".png"), svg = dir.resolve(f.getKey() + ".svg");
+                BitmapEncoder.saveBitmap(f.getValue(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
+                VectorGraphicsEncoder.saveVectorGraphic(f.getValue(), svg.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+                written.add(png);
+                written.add(svg);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Findings " + name + ": cannot write to " + dir, e);
+        }
+        return written;
+    }
+
+    private static Path csv(Table t, Path file) {
+        t.write().csv(file.toFile());
+        return file;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + scale + "): tables " + tables.keySet() + ", figures " + figures.keySet() + ", " + verdicts.size() + " verdicts";
+    }
+}
