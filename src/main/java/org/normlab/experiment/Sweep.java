@@ -7,7 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
@@ -39,6 +39,7 @@ public final class Sweep<S extends Spec<S>> {
 
     private final List<Varied<S, ?>> axes = new ArrayList<>();
     private int seeds = 1;
+    private boolean retryFailed;
 
     private Sweep(String name, S base) {
         if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("Sweep: name '" + name + "' must be a plain file name");
@@ -112,21 +113,26 @@ public final class Sweep<S extends Spec<S>> {
 
     /**
      * Runs every spec with {@code runner} (e.g. a GAN's training procedure): stored runs are reused, the rest run in
-     * parallel and are stored; a run that throws is recorded as failed.
+     * parallel and are stored; a run that throws is recorded as failed. Settings are checked before the first run.
+     * Interrupting the calling thread (a notebook interrupt, Ctrl-C) cancels the sweep: running runs stop at their next
+     * training step and are not stored, finished runs stay stored, and {@link Interrupted} says how many.
      */
     public SweepResult<S> run(Function<S, RunLog> runner, ResultStore store, Progress progress, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("Sweep " + name + ": threads (--threads) must be a whole number ≥ 1, got " + threads);
+        Parallelism.defaultThreadsSetting();  // a bad NORMLAB_THREADS fails here, not in a worker
+        ResultStore from = retryFailed ? store.retryingFailed() : store;
         List<S> specs = specs();
         RunLog[] logs = new RunLog[specs.size()];
         List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
-            logs[i] = store.load(name, specs.get(i)).orElse(null);
+            logs[i] = from.load(name, specs.get(i)).orElse(null);
             if (logs[i] == null) todo.add(i);
         }
         int cached = specs.size() - todo.size();
         progress.start(name + (cached > 0 ? " (" + cached + " of " + specs.size() + " runs already stored)" : ""), todo.size());
         // Runs already fill the cores when several train at once: their kernels then use one thread each.
         int kernelThreads = threads > 1 ? 1 : Parallelism.threads();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(() -> {
                 Parallelism.setThreadsForCurrentThread(kernelThreads);
                 r.run();
@@ -134,26 +140,43 @@ public final class Sweep<S extends Spec<S>> {
             t.setDaemon(true);
             return t;
         });
+        Object storing = new Object();
+        boolean[] cancelled = {false};
+        int finished = 0;
         try {
             ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
             for (int i : todo) {
                 done.submit(() -> {
                     S c = specs.get(i);
-                    logs[i] = runOne(c, runner);
-                    store.save(name, c, logs[i]);
+                    RunLog log = runOne(c, runner);
+                    synchronized (storing) {
+                        if (cancelled[0]) return -1;
+                        store.save(name, c, log);
+                        logs[i] = log;
+                    }
                     return i;
                 });
             }
             for (int k = 0; k < todo.size(); k++) {
-                Future<Integer> f = done.take();
-                int i = f.get();
+                int i = done.take().get();
+                finished++;
                 progress.advance(describe(specs.get(i), logs[i]));
             }
         } catch (InterruptedException e) {
+            int stored = cached + cancel(pool, storing, cancelled, logs, todo);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Sweep " + name + " interrupted; finished runs are stored and will be reused", e);
+            throw new Interrupted("Sweep " + name + " interrupted: " + stored + " of " + specs.size()
+                    + " runs are stored (the rest were stopped, nothing partial kept); run it again to resume");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Sweep " + name + ": storing a run failed: " + e.getCause().getMessage(), e.getCause());
+            cancel(pool, storing, cancelled, logs, todo);
+            Throwable cause = e.getCause();
+            if (cause instanceof ResultStore.StoreException se) throw new ResultStore.StoreException(
+                    "Sweep " + name + ": " + se.getMessage(), se.getCause());
+            if (cause instanceof OutOfMemoryError) {
+                throw new RunFailure("Sweep " + name + ": a run ran out of memory (" + cause.getMessage() + ", max heap "
+                        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); use fewer threads (--threads) or a larger heap (-Xmx)", cause);
+            }
+            throw new RunFailure("Sweep " + name + ": " + cause, cause);
         } finally {
             pool.shutdownNow();
             progress.finish();
@@ -163,10 +186,45 @@ public final class Sweep<S extends Spec<S>> {
         return new SweepResult<>(name, fields(), runs);
     }
 
+    /** Stops every run (they check their thread's interrupt each step) and waits up to 2 s for them; the runs stored. */
+    private static int cancel(ExecutorService pool, Object storing, boolean[] cancelled, RunLog[] logs, List<Integer> todo) {
+        synchronized (storing) {
+            cancelled[0] = true;  // from here on no run is stored
+        }
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException again) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (storing) {
+            return (int) todo.stream().filter(i -> logs[i] != null).count();
+        }
+    }
+
+    /** The sweep was interrupted; finished runs are stored. */
+    public static final class Interrupted extends RuntimeException {
+        Interrupted(String message) { super(message, null, false, false); }
+    }
+
+    /** A run could not be carried out at all (out of memory, a bug outside the run): the sweep stops. */
+    public static final class RunFailure extends RuntimeException {
+        RunFailure(String message, Throwable cause) { super(message, cause); }
+    }
+
+    /** Stored runs that failed are computed again (a notebook's equivalent of {@code normlab study --retry-failed}). */
+    public Sweep<S> retryFailed() {
+        retryFailed = true;
+        return this;
+    }
+
     private static <S> RunLog runOne(S c, Function<S, RunLog> runner) {
         try {
             return runner.apply(c);
+        } catch (Trainer.Cancelled e) {
+            throw e;
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) throw new Trainer.Cancelled(-1);  // stopped, not failed
             RunLog failed = new RunLog();
             failed.markFailed(e.getClass().getSimpleName() + ": " + e.getMessage());
             return failed;
