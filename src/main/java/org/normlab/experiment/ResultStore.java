@@ -21,10 +21,11 @@ import java.util.function.Consumer;
 import org.normlab.train.RunLog;
 
 /**
- * Finished runs on disk, one pair of CSV files per run, named by the spec's {@link Spec#key() key}:
+ * Finished runs on disk, one pair of CSV files per run, named by a key of the spec, the data and the runner
+ * ({@link #key}):
  * <pre>
  *   &lt;root&gt;/&lt;study&gt;/&lt;key&gt;.points.csv   step,epoch,metric,value
- *   &lt;root&gt;/&lt;study&gt;/&lt;key&gt;.run.csv      format,key,spec,points,points_sha256,diverged_at_step,divergence,error,wall_s,row_sha256
+ *   &lt;root&gt;/&lt;study&gt;/&lt;key&gt;.run.csv      format,key,spec (canonical text;data=…;runner=…),points,points_sha256,diverged_at_step,divergence,error,wall_s,row_sha256
  * </pre>
  * The run file records the results-format version ({@link #FORMAT}), the number of points and the SHA-256 of the
  * points file, and ends with the SHA-256 of its own row; a run whose files do not verify (truncated, emptied, cut
@@ -97,18 +98,32 @@ public final class ResultStore {
 
     public boolean retriesFailed() { return retryFailed; }
 
-    Path runFile(String study, Spec<?> c) { return root.resolve(study).resolve(c.key() + ".run.csv"); }
+    /**
+     * The name of a run's files: the spec's {@link Spec#key() key} when there is no fingerprint, else the first 16 hex
+     * digits of the SHA-256 of the spec's canonical text followed by the fingerprint ({@code ;data=…;runner=…}).
+     */
+    static String key(Spec<?> spec, String fingerprint) {
+        return fingerprint.isEmpty() ? spec.key() : sha256((spec.canonical() + fingerprint).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
 
-    Path pointsFile(String study, Spec<?> c) { return root.resolve(study).resolve(c.key() + ".points.csv"); }
+    Path runFile(String study, Spec<?> c, String fingerprint) { return root.resolve(study).resolve(key(c, fingerprint) + ".run.csv"); }
+
+    Path pointsFile(String study, Spec<?> c, String fingerprint) { return root.resolve(study).resolve(key(c, fingerprint) + ".points.csv"); }
 
     /** The stored log of this exact spec, if it finished before and its files verify. */
-    public Optional<RunLog> load(String study, Spec<?> spec) {
+    public Optional<RunLog> load(String study, Spec<?> spec) { return load(study, spec, ""); }
+
+    /**
+     * The stored log of this exact spec run on the data and by the runner {@code fingerprint} names
+     * ({@code ;data=…;runner=…}, empty for none), if it finished before and its files verify.
+     */
+    public Optional<RunLog> load(String study, Spec<?> spec, String fingerprint) {
         if (root == null) return Optional.empty();
-        Path runFile = runFile(study, spec);
+        Path runFile = runFile(study, spec, fingerprint);
         if (!Files.exists(runFile)) return Optional.empty();
         RunLog log;
         try {
-            log = read(runFile, pointsFile(study, spec), spec);
+            log = read(runFile, pointsFile(study, spec, fingerprint), spec.canonical() + fingerprint);
         } catch (Damaged d) {
             warnings.accept("normlab: stored run " + d.file + " does not verify (" + d.getMessage() + "); recomputing it");
             return Optional.empty();
@@ -128,7 +143,7 @@ public final class ResultStore {
         }
     }
 
-    private static RunLog read(Path runFile, Path pointsFile, Spec<?> spec) throws Damaged {
+    private static RunLog read(Path runFile, Path pointsFile, String specText) throws Damaged {
         List<String> lines = lines(runFile);
         if (lines.isEmpty() || !lines.get(0).equals(RUN_HEADER)) {
             throw new Damaged(runFile, lines.isEmpty() ? "empty" : "not results format " + FORMAT + " (header " + shorten(lines.get(0)) + ")");
@@ -140,7 +155,7 @@ public final class ResultStore {
         int lastComma = row.lastIndexOf(',');
         if (!sha256(row.substring(0, lastComma).getBytes(StandardCharsets.UTF_8)).equals(f.get(9))) throw new Damaged(runFile, "row checksum mismatch");
         if (!f.get(0).equals(Integer.toString(FORMAT))) throw new Damaged(runFile, "results format " + f.get(0) + ", this NormLab reads " + FORMAT);
-        if (!f.get(2).equals(spec.canonical())) return null;
+        if (!f.get(2).equals(specText)) return null;
         int count = integer(runFile, "points", f.get(3));
         byte[] pointsBytes;
         try {
@@ -163,7 +178,10 @@ public final class ResultStore {
     }
 
     /** Stores a finished run (points first, then the run file that marks it complete). */
-    public void save(String study, Spec<?> spec, RunLog log) {
+    public void save(String study, Spec<?> spec, RunLog log) { save(study, spec, "", log); }
+
+    /** Stores a finished run under its spec and {@code fingerprint} (see {@link #load(String, Spec, String)}). */
+    public void save(String study, Spec<?> spec, String fingerprint, RunLog log) {
         if (root == null) return;
         StringBuilder points = new StringBuilder(POINTS_HEADER).append('\n');
         for (RunLog.Point p : log.points()) {
@@ -174,12 +192,12 @@ public final class ResultStore {
                     .append(Double.toString(p.value())).append('\n');
         }
         byte[] pointsBytes = points.toString().getBytes(StandardCharsets.UTF_8);
-        String row = String.join(",", Integer.toString(FORMAT), spec.key(), Csv.quote(spec.canonical()), Integer.toString(log.points().size()),
+        String row = String.join(",", Integer.toString(FORMAT), key(spec, fingerprint), Csv.quote(spec.canonical() + fingerprint), Integer.toString(log.points().size()),
                 sha256(pointsBytes), Integer.toString(log.divergedAtStep()), Csv.quote(nullToEmpty(log.divergence())),
                 Csv.quote(nullToEmpty(log.error())), Double.toString(log.wallSeconds()));
         row = row + "," + sha256(row.getBytes(StandardCharsets.UTF_8));
-        write(pointsFile(study, spec), pointsBytes);
-        write(runFile(study, spec), (RUN_HEADER + "\n" + row + "\n").getBytes(StandardCharsets.UTF_8));
+        write(pointsFile(study, spec, fingerprint), pointsBytes);
+        write(runFile(study, spec, fingerprint), (RUN_HEADER + "\n" + row + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private void write(Path target, byte[] bytes) {

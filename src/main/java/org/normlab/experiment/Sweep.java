@@ -40,6 +40,7 @@ public final class Sweep<S extends Spec<S>> {
     private final List<Varied<S, ?>> axes = new ArrayList<>();
     private int seeds = 1;
     private boolean retryFailed;
+    private String runnerId;
 
     private Sweep(String name, S base) {
         if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("Sweep: name '" + name + "' must be a plain file name");
@@ -108,7 +109,22 @@ public final class Sweep<S extends Spec<S>> {
             throw new IllegalArgumentException("Sweep " + name + ": a " + base.getClass().getSimpleName() + " sweep needs its runner, "
                     + "run(runner, store, progress, threads)");
         }
-        return run(c -> Experiment.run((RunSpec) c, train, test, null), store, progress, threads);
+        String fingerprint = ";data=" + DataFingerprint.of(train) + "," + DataFingerprint.of(test) + ";runner=normlab-experiment@"
+                + Experiment.RUNNER_VERSION;
+        return run(c -> Experiment.run((RunSpec) c, train, test, null), fingerprint, store, progress, threads);
+    }
+
+    /**
+     * Names your own runner (and the data it reads) for the store: stored runs are reused only by a runner of the same
+     * name and version, so change the version whenever your runner or its data change what a run gives.
+     */
+    public Sweep<S> runner(String runnerName, String version) {
+        if (runnerName == null || runnerName.isBlank() || version == null || version.isBlank() || (runnerName + version).matches("(?s).*[;,\\n\\r].*")) {
+            throw new IllegalArgumentException("Sweep " + name + ": runner name and version must be non-blank, without ; , or line breaks; got '"
+                    + runnerName + "', '" + version + "'");
+        }
+        runnerId = runnerName + "@" + version;
+        return this;
     }
 
     /**
@@ -118,6 +134,10 @@ public final class Sweep<S extends Spec<S>> {
      * training step and are not stored, finished runs stay stored, and {@link Interrupted} says how many.
      */
     public SweepResult<S> run(Function<S, RunLog> runner, ResultStore store, Progress progress, int threads) {
+        return run(runner, ";runner=" + (runnerId != null ? runnerId : "unnamed"), store, progress, threads);
+    }
+
+    private SweepResult<S> run(Function<S, RunLog> runner, String fingerprint, ResultStore store, Progress progress, int threads) {
         if (threads < 1) throw new IllegalArgumentException("Sweep " + name + ": threads (--threads) must be a whole number ≥ 1, got " + threads);
         Parallelism.defaultThreadsSetting();  // a bad NORMLAB_THREADS fails here, not in a worker
         ResultStore from = retryFailed ? store.retryingFailed() : store;
@@ -125,7 +145,7 @@ public final class Sweep<S extends Spec<S>> {
         RunLog[] logs = new RunLog[specs.size()];
         List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
-            logs[i] = from.load(name, specs.get(i)).orElse(null);
+            logs[i] = from.load(name, specs.get(i), fingerprint).orElse(null);
             if (logs[i] == null) todo.add(i);
         }
         int cached = specs.size() - todo.size();
@@ -151,7 +171,7 @@ public final class Sweep<S extends Spec<S>> {
                     RunLog log = runOne(c, runner);
                     synchronized (storing) {
                         if (cancelled[0]) return -1;
-                        store.save(name, c, log);
+                        store.save(name, c, fingerprint, log);
                         logs[i] = log;
                     }
                     return i;

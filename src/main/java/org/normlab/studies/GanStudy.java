@@ -101,7 +101,7 @@ public final class GanStudy implements Study {
 
     @Override
     public StudyReport run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<GanSpec> gan = sweep(scale).run(GanStudy::train, store, progress, threads);
+        SweepResult<GanSpec> gan = sweep(scale).runner("normlab-gan", "1").run(GanStudy::train, store, progress, threads);
         Map<String, Table> tables = new LinkedHashMap<>();
         Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
         figures.put("modes", gan.curves(GanTrainer.MODES_COVERED));

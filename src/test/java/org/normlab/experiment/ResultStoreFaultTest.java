@@ -11,14 +11,18 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.normlab.data.Dataset;
+import org.normlab.data.FashionMnist;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.RunLog;
@@ -90,7 +94,7 @@ class ResultStoreFaultTest {
                     int dot = new String(b, StandardCharsets.UTF_8).indexOf('.', 300);
                     Files.write(points, Arrays.copyOf(b, dot + 2));
                 }
-                case NUL_PADDING -> Files.write(points, new byte[4096], java.nio.file.StandardOpenOption.APPEND);
+                case NUL_PADDING -> Files.write(points, new byte[4096], StandardOpenOption.APPEND);
                 case RUN_FILE_CUT -> {
                     byte[] b = Files.readAllBytes(run);
                     Files.write(run, Arrays.copyOf(b, b.length - 30));
@@ -148,7 +152,7 @@ class ResultStoreFaultTest {
                 + "or choose another with --results (NORMLAB_RESULTS)", e.getMessage());
         assertEquals(List.of(), files(tmp, ".part"), "no temporary file is left behind");
         assertEquals(1, files(tmp, ".run.csv").size(), "the run stored before the disk filled up is kept");
-        assertTrue(store(tmp).load("s", sweep().specs().get(0)).isPresent());
+        assertTrue(store(tmp).load("s", sweep().specs().get(0), ";runner=unnamed").isPresent());
     }
 
     @Test
@@ -215,5 +219,29 @@ class ResultStoreFaultTest {
                 assertThrows(IllegalArgumentException.class, () -> BASE.withMaxSteps(-5)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", BASE).vary(Axes.MAX_STEPS, 10, -5));
         assertEquals(Norm.NONE, BASE.norm());
+    }
+
+    @Test
+    void theCacheKeyIncludesTheRunnerAndTheData(@TempDir Path tmp) throws IOException {
+        AtomicInteger computed = new AtomicInteger();
+        Function<RunSpec, RunLog> counting = s -> { computed.incrementAndGet(); return RUNNER.apply(s); };
+        sweep().runner("mine", "1").run(counting, store(tmp), Progress.none(), 2);
+        sweep().runner("mine", "1").run(counting, store(tmp), Progress.none(), 2);
+        assertEquals(4, computed.get(), "same runner and version: reused");
+        sweep().runner("mine", "2").run(counting, store(tmp), Progress.none(), 2);
+        assertEquals(8, computed.get(), "a new runner version: recomputed, not the old runs");
+        assertThrows(IllegalArgumentException.class, () -> sweep().runner("a;b", "1"));
+        // The data: the same spec on other images is a different stored run.
+        Dataset d = FashionMnist.fromEnvironment().load(FashionMnist.Split.TEST);
+        RunSpec tiny = BASE.withTrainSize(64).withTestSize(16).withMaxSteps(2);
+        Sweep<RunSpec> s = Sweep.of("data", tiny);
+        s.run(d.head(64), d.head(16), store(tmp), Progress.none(), 1);
+        s.run(d.head(64), d.head(16), store(tmp), Progress.none(), 1);
+        assertEquals(1, files(tmp.resolve("data"), ".run.csv").size(), "equal content: reused");
+        s.run(d.select(IntStream.range(100, 164).toArray()), d.head(16), store(tmp), Progress.none(), 1);
+        assertEquals(2, files(tmp.resolve("data"), ".run.csv").size(), "other training images: a new run");
+        String text = Files.readAllLines(files(tmp.resolve("data"), ".run.csv").get(0)).get(1);
+        assertTrue(text.contains(tiny.canonical() + ";data="), "the run file keeps the spec's canonical text, then the fingerprints: " + text);
+        assertTrue(text.contains(";runner=normlab-experiment@" + Experiment.RUNNER_VERSION), text);
     }
 }
