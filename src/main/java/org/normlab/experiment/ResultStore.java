@@ -2,21 +2,33 @@ package org.normlab.experiment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.normlab.train.RunLog;
 
@@ -245,6 +257,106 @@ public final class ResultStore {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
             // Windows cannot open a folder as a channel
+        }
+    }
+
+    /**
+     * Claims a run for this process, so that several processes on one folder share a sweep's work: a file
+     * {@code <key>.claim} holding this process's pid, host and start time, created atomically. Null when another
+     * live holder has it: a process on this host whose pid runs with the same start time, or one on another host whose
+     * claim was touched in the last {@link #CLAIM_EXPIRY} (holders touch theirs every 20 s). A dead holder's claim is
+     * taken over. A store without a folder always grants the claim.
+     */
+    public Claim claim(String study, Spec<?> spec, String fingerprint) {
+        if (root == null) return new Claim(null);
+        Path file = root.resolve(study).resolve(key(spec, fingerprint) + ".claim");
+        try {
+            Files.createDirectories(file.getParent());
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try {
+                    Files.writeString(file, ME, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    return new Claim(file);
+                } catch (FileAlreadyExistsException held) {
+                    if (holderAlive(file)) return null;
+                    Files.deleteIfExists(file);  // its holder died: take it over (another taker may win the race: then it is held)
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new StoreException("cannot claim a run in " + file.getParent() + ": " + reason(e) + "; free space, make the folder writable "
+                    + "or choose another with --results (NORMLAB_RESULTS)", e);
+        }
+    }
+
+    static final Duration CLAIM_EXPIRY = Duration.ofMinutes(2);
+
+    private static final String HOST = host();
+    private static final String ME = "pid=" + ProcessHandle.current().pid() + ";host=" + HOST + ";start="
+            + ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L) + "\n";
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    static {
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "normlab-claim-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleWithFixedDelay(() -> {
+            for (Path p : HELD) {
+                try {
+                    Files.setLastModifiedTime(p, FileTime.from(Instant.now()));
+                } catch (IOException ignored) {
+                    // released meanwhile
+                }
+            }
+        }, 20, 20, TimeUnit.SECONDS);
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static boolean holderAlive(Path file) {
+        try {
+            String text = Files.readString(file).trim();
+            Map<String, String> f = new HashMap<>();
+            for (String part : text.split(";")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) f.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+            if (HOST.equals(f.get("host")) && f.getOrDefault("pid", "").matches("[0-9]+") && f.getOrDefault("start", "").matches("[0-9]+")) {
+                long pid = Long.parseLong(f.get("pid")), start = Long.parseLong(f.get("start"));
+                return ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).map(i -> i.toEpochMilli() == start).orElse(false);
+            }
+            // Another host, or a claim being written this instant: alive while its holder keeps touching it.
+            return Files.getLastModifiedTime(file).toInstant().isAfter(Instant.now().minus(CLAIM_EXPIRY));
+        } catch (IOException e) {
+            return false;  // released meanwhile
+        }
+    }
+
+    /** A run this process is computing; closing it releases the claim. */
+    public static final class Claim implements AutoCloseable {
+        private final Path file;
+
+        Claim(Path file) {
+            this.file = file;
+            if (file != null) HELD.add(file);
+        }
+
+        @Override
+        public void close() {
+            if (file == null) return;
+            HELD.remove(file);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the folder went away or became unwritable: the claim expires with this process
+            }
         }
     }
 

@@ -3,6 +3,8 @@ package org.normlab.experiment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -165,20 +167,15 @@ public final class Sweep<S extends Spec<S>> {
         int finished = 0;
         try {
             ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
-            for (int i : todo) {
-                done.submit(() -> {
-                    S c = specs.get(i);
-                    RunLog log = runOne(c, runner);
-                    synchronized (storing) {
-                        if (cancelled[0]) return -1;
-                        store.save(name, c, fingerprint, log);
-                        logs[i] = log;
-                    }
-                    return i;
-                });
-            }
+            for (int i : todo) done.submit(task(i, false, specs, logs, runner, fingerprint, store, from, storing, cancelled));
             for (int k = 0; k < todo.size(); k++) {
                 int i = done.take().get();
+                if (i <= DEFERRED) {
+                    // Another live process is computing this run: wait for its result (or its death) after the rest.
+                    done.submit(task(DEFERRED - i, true, specs, logs, runner, fingerprint, store, from, storing, cancelled));
+                    k--;
+                    continue;
+                }
                 finished++;
                 progress.advance(describe(specs.get(i), logs[i]));
             }
@@ -204,6 +201,37 @@ public final class Sweep<S extends Spec<S>> {
         List<Results.Run<S>> runs = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) runs.add(new Results.Run<>(specs.get(i), logs[i]));
         return new SweepResult<>(name, fields(), runs);
+    }
+
+    private static final int DEFERRED = -2;
+
+    /**
+     * Computes and stores run i unless another process has claimed it (see {@link ResultStore#claim}): then returns
+     * {@code DEFERRED - i}, or with {@code wait} polls until that process stored it or died (and its claim expired).
+     */
+    private Callable<Integer> task(int i, boolean wait, List<S> specs, RunLog[] logs, Function<S, RunLog> runner,
+                                                             String fingerprint, ResultStore store, ResultStore from, Object storing,
+                                                             boolean[] cancelled) {
+        return () -> {
+            S c = specs.get(i);
+            while (true) {
+                try (ResultStore.Claim claim = store.claim(name, c, fingerprint)) {
+                    if (claim != null) {
+                        // Finished by another process meanwhile? (A damaged file was reported already.)
+                        Optional<RunLog> meanwhile = from.reportingTo(alreadyReported -> { }).load(name, c, fingerprint);
+                        RunLog log = meanwhile.isPresent() ? meanwhile.get() : runOne(c, runner);
+                        synchronized (storing) {
+                            if (cancelled[0]) return -1;
+                            if (meanwhile.isEmpty()) store.save(name, c, fingerprint, log);
+                            logs[i] = log;
+                        }
+                        return i;
+                    }
+                }
+                if (!wait) return DEFERRED - i;
+                Thread.sleep(250);
+            }
+        };
     }
 
     /** Stops every run (they check their thread's interrupt each step) and waits up to 2 s for them; the runs stored. */

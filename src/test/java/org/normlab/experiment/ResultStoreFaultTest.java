@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -243,5 +246,51 @@ class ResultStoreFaultTest {
         String text = Files.readAllLines(files(tmp.resolve("data"), ".run.csv").get(0)).get(1);
         assertTrue(text.contains(tiny.canonical() + ";data="), "the run file keeps the spec's canonical text, then the fingerprints: " + text);
         assertTrue(text.contains(";runner=normlab-experiment@" + Experiment.RUNNER_VERSION), text);
+    }
+
+    @Test
+    void twoSweepsOnOneFolderShareTheWork(@TempDir Path tmp) throws Exception {
+        AtomicInteger computed = new AtomicInteger();
+        Function<RunSpec, RunLog> slow = s -> {
+            computed.incrementAndGet();
+            try {
+                Thread.sleep(150);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return RUNNER.apply(s);
+        };
+        Sweep<RunSpec> big = Sweep.of("s", BASE).vary(Axes.LR, 0.1, 0.2, 0.3, 0.4).seeds(2);
+        List<SweepResult<RunSpec>> results = Collections.synchronizedList(new ArrayList<>());
+        Thread a = new Thread(() -> results.add(big.run(slow, store(tmp), Progress.none(), 2)));
+        Thread b = new Thread(() -> results.add(big.run(slow, store(tmp), Progress.none(), 2)));
+        a.start();
+        b.start();
+        a.join(20_000);
+        b.join(20_000);
+        assertEquals(2, results.size());
+        assertEquals(8, computed.get(), "each run computed once, by one of the two");
+        assertEquals(results.get(0).table().printAll(), results.get(1).table().printAll());
+        assertEquals(List.of(), files(tmp, ".claim"), "claims are released");
+    }
+
+    @Test
+    void aDeadHoldersClaimIsTakenOverAndALiveOnesIsWaitedFor(@TempDir Path tmp) throws Exception {
+        RunSpec spec = sweep().specs().get(0);
+        String host = InetAddress.getLocalHost().getHostName();
+        Path claim = tmp.resolve("s").resolve(ResultStore.key(spec, ";runner=unnamed") + ".claim");
+        Files.createDirectories(claim.getParent());
+        Files.writeString(claim, "pid=999999999;host=" + host + ";start=1\n");  // no such process
+        AtomicInteger computed = new AtomicInteger();
+        sweep().run(s -> { computed.incrementAndGet(); return RUNNER.apply(s); }, store(tmp), Progress.none(), 1);
+        assertEquals(4, computed.get(), "the dead holder's run is computed");
+        // A holder on another host that touched its claim just now is alive: that run waits for it.
+        Files.writeString(claim, "pid=1;host=elsewhere;start=1\n");
+        assertTrue(store(tmp).claim("s", spec.withLr(0.9), ";runner=unnamed") != null, "another run is free");
+        Path other = tmp.resolve("s").resolve(ResultStore.key(spec.withLr(0.9), ";runner=unnamed") + ".claim");
+        Files.writeString(other, "pid=1;host=elsewhere;start=1\n");
+        assertEquals(null, store(tmp).claim("s", spec.withLr(0.9), ";runner=unnamed"));
+        Files.setLastModifiedTime(other, FileTime.fromMillis(System.currentTimeMillis() - 3 * 60_000));
+        assertTrue(store(tmp).claim("s", spec.withLr(0.9), ";runner=unnamed") != null, "its claim expired after 2 minutes untouched");
     }
 }
