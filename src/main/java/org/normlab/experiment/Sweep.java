@@ -164,7 +164,6 @@ public final class Sweep<S extends Spec<S>> {
         });
         Object storing = new Object();
         boolean[] cancelled = {false};
-        int finished = 0;
         try {
             ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
             for (int i : todo) done.submit(task(i, false, specs, logs, runner, fingerprint, store, from, storing, cancelled));
@@ -176,7 +175,6 @@ public final class Sweep<S extends Spec<S>> {
                     k--;
                     continue;
                 }
-                finished++;
                 progress.advance(describe(specs.get(i), logs[i]));
             }
         } catch (InterruptedException e) {
