@@ -30,8 +30,11 @@ class SweepInterruptTest {
         }
     }
 
-    private static long sweepThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("normlab-sweep-interrupt") && t.isAlive()).count();
+    /** Sweep workers still alive 0.5 s after the sweep returned (a worker that is exiting gets that long; a training one would not end). */
+    private static long sweepThreads() throws InterruptedException {
+        List<Thread> workers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("normlab-sweep-interrupt")).toList();
+        for (Thread t : workers) t.join(500);
+        return workers.stream().filter(Thread::isAlive).count();
     }
 
     @Test
