@@ -149,3 +149,56 @@ def test_a_killed_cli_sweep_resumes_without_recomputing(tmp_path):
     out2, _ = fresh.communicate(timeout=900)
     assert fresh.returncode == 0, out2
     assert (tmp_path / "killed" / "results.csv").read_text() == (tmp_path / "fresh" / "results.csv").read_text()
+
+
+def _cpu_seconds(pid):
+    """User + system CPU time of a process and its children (Linux /proc), in seconds."""
+    total = 0.0
+    pids = [pid]
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                if int((p / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    pids.append(int(p.name))
+            except (OSError, ValueError, IndexError):
+                pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def test_kernel_interrupt_cancels_a_sweep(tmp_path):
+    """Kernel → Interrupt during a sweep: the cell ends within seconds saying how many runs are stored, CPU falls to
+    idle, and no further run is stored."""
+    import time
+    env = dict(os.environ, NORMLAB_RESULTS=str(tmp_path))
+    km, kc = start_new_kernel(kernel_name="java", startup_timeout=120, env=env)
+    errors = []
+    try:
+        kc.execute('import org.normlab.experiment.*; import org.normlab.nn.Activation; import org.normlab.norm.Norm;'
+                   'Sweep.of("interrupt", RunSpec.mlp(List.of(256), Activation.Kind.RELU).withEpochs(50))'
+                   '.vary(Axes.NORM, Norm.NONE, Norm.BN).seeds(2).run();')
+        time.sleep(20)  # the kernel has started and the runs are training
+        km.interrupt_kernel()
+        t0 = time.monotonic()
+        while True:
+            msg = kc.get_iopub_msg(timeout=30)
+            if msg["msg_type"] in ("error", "stream"):
+                errors.append(json.dumps(msg["content"]))
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        assert time.monotonic() - t0 < 5, "the cell took more than 5 s to end after the interrupt"
+        stored = len(list(tmp_path.rglob("*.run.csv")))
+        pid = km.provisioner.process.pid
+        c0 = _cpu_seconds(pid)
+        time.sleep(3)
+        assert _cpu_seconds(pid) - c0 < 0.5, "the kernel keeps computing after the interrupt"
+        assert len(list(tmp_path.rglob("*.run.csv"))) == stored, "a run was stored after the interrupt"
+        assert any("interrupted" in e and "runs are stored" in e for e in errors), errors
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

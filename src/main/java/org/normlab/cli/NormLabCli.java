@@ -5,25 +5,55 @@ import java.util.concurrent.Callable;
 import org.normlab.data.FashionMnist;
 import org.normlab.studies.Studies;
 import org.normlab.experiment.Study;
+import org.normlab.experiment.ResultStore;
+import org.normlab.experiment.Scale;
+import org.normlab.experiment.Sweep;
 import org.normlab.kernels.Gemm;
+import org.normlab.kernels.Parallelism;
+import org.normlab.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code normlab} on the command line: headless access to what the notebooks do. */
 @Command(name = "normlab", mixinStandardHelpOptions = true, version = "NormLab 0.1.0",
         description = {"See what normalization does to neural-network training.", "Studies: see `normlab list`."},
-        subcommands = {StudyCommand.class, NormLabCli.ListStudies.class, NormLabCli.Data.class, NormLabCli.Info.class})
+        subcommands = {StudyCommand.class, NormLabCli.ListStudies.class, NormLabCli.Data.class, NormLabCli.Info.class},
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:done", "1:a run or the results store failed (full disk, read-only folder, out of memory)",
+                "2:bad usage or a bad setting (option, NORMLAB_* variable)", "3:Fashion-MNIST is missing or does not verify",
+                "130:interrupted (Ctrl-C); finished runs are stored"})
 public final class NormLabCli implements Runnable {
+    static final int RUN_FAILED = 1, USAGE = 2, DATA_PROBLEM = 3, INTERRUPTED = 130;
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new NormLabCli());
-        // Bad input (an unknown study, a bad scale) is a one-line message, not a stack trace.
+        boolean debug = List.of(args).contains("--debug");
+        // Every error is one line saying what, which file or value, and what to do; the stack trace only with --debug.
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (!(e instanceof IllegalArgumentException)) throw e;
-            cmd.getErr().println("normlab: " + e.getMessage());
-            return 2;
+            if (debug) e.printStackTrace(cmd.getErr());
+            cmd.getErr().println("normlab: " + oneLine(e));
+            return exitCode(e);
         });
         System.exit(cli.execute(args));
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof OutOfMemoryError) m = "out of memory (" + m + "); use fewer --threads or a larger heap (java -Xmx…)";
+        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof DataProblem) return DATA_PROBLEM;
+        if (e instanceof Sweep.Interrupted || e instanceof Trainer.Cancelled) return INTERRUPTED;
+        if (e instanceof IllegalArgumentException) return USAGE;
+        return RUN_FAILED;
+    }
+
+    /** Fashion-MNIST could not be loaded or verified. */
+    static final class DataProblem extends RuntimeException {
+        DataProblem(RuntimeException cause) { super(cause.getMessage() + " (see `normlab data`)", cause); }
     }
 
     @Override
@@ -43,8 +73,6 @@ public final class NormLabCli implements Runnable {
             "One line per file that is missing or does not verify; exit status 3 then.",
             "Your own IDX files: set " + FashionMnist.UNVERIFIED_ENV + "=1 (no checksum, any image count)."})
     static final class Data implements Callable<Integer> {
-        static final int DATA_PROBLEM = 3;
-
         @Override
         public Integer call() {
             List<FashionMnist.FileStatus> statuses = FashionMnist.fromEnvironment().checkAll();
@@ -69,7 +97,19 @@ public final class NormLabCli implements Runnable {
             System.out.println("Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
             System.out.println("GEMM backend: " + Gemm.backend());
             System.out.println("cores: " + Runtime.getRuntime().availableProcessors() + ", max heap: " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
-            return 0;
+            int status = 0;
+            for (Runnable check : List.<Runnable>of(
+                    () -> System.out.println("kernel threads: " + Parallelism.defaultThreadsSetting()),
+                    () -> System.out.println("scale: " + Scale.current()),
+                    () -> System.out.println("results: " + ResultStore.defaultStore().root()))) {
+                try {
+                    check.run();
+                } catch (IllegalArgumentException e) {
+                    System.err.println("normlab info: " + e.getMessage());
+                    status = USAGE;
+                }
+            }
+            return status;
         }
     }
 }

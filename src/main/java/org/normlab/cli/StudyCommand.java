@@ -2,6 +2,8 @@ package org.normlab.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.Scale;
@@ -9,7 +11,10 @@ import org.normlab.studies.Studies;
 import org.normlab.experiment.Study;
 import org.normlab.experiment.StudyReport;
 import org.normlab.experiment.Verdict;
+import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
+import org.normlab.experiment.Sweep;
+import org.normlab.kernels.Parallelism;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,15 +38,57 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--results", description = "where finished runs are stored (default: <out>/runs)")
     Path results;
 
+    @Option(names = "--retry-failed", description = "compute runs stored as failed again instead of reusing them")
+    boolean retryFailed;
+
+    @Option(names = "--debug", description = "print the stack trace of an error")
+    boolean debug;
+
     @Override
     public Integer call() {
+        // Every setting is checked before the first run starts.
         Study<?> study = Studies.get(name);
         Scale s = scale == null ? Scale.current() : Scale.parse(scale, "--scale");
-        Path dir = out != null ? out : Path.of("build", "studies", name + "-" + s);
-        ResultStore store = ResultStore.at(results != null ? results : dir.resolve("runs"));
+        if (threads < 1) throw new IllegalArgumentException("--threads " + threads + ": use a whole number ≥ 1");
+        Parallelism.defaultThreadsSetting();
+        Path dir = out != null ? ResultStore.resultsFolder(out.toString(), "--out") : Path.of("build", "studies", name + "-" + s);
+        ResultStore store = ResultStore.at(results != null ? ResultStore.resultsFolder(results.toString(), "--results") : dir.resolve("runs"));
+        if (retryFailed) store = store.retryingFailed();
         System.out.println("Study " + name + " at " + s + " scale → " + dir);
         for (Verdict.Criterion c : study.criteria(s)) System.out.println("  criterion " + c.describe());
-        StudyReport report = study.run(s, FashionMnist.train(), FashionMnist.test(), store, Progress.auto(), threads);
+        Dataset train, test;
+        try {
+            train = FashionMnist.train();
+            test = FashionMnist.test();
+        } catch (RuntimeException e) {
+            throw new NormLabCli.DataProblem(e);
+        }
+        // Ctrl-C: interrupt this thread so the sweep stops its runs and says what is stored, then let the JVM exit.
+        Thread main = Thread.currentThread();
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            main.interrupt();
+            try {
+                reported.await(2500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }, "normlab-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        StudyReport report;
+        try {
+            report = study.run(s, train, test, store, Progress.auto(), threads);
+        } catch (Sweep.Interrupted e) {
+            System.err.println("normlab: " + e.getMessage());
+            System.err.flush();
+            reported.countDown();
+            return NormLabCli.INTERRUPTED;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C came after the last run
+        }
         var files = report.save(dir);
         for (Verdict v : report.verdicts()) System.out.println("  " + v);
         System.out.println("Wrote " + files.size() + " files to " + dir);

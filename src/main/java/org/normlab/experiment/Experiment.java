@@ -21,6 +21,12 @@ public final class Experiment {
     /** Loss above which a 10-class run counts as diverged (chance is ln 10 ≈ 2.3). */
     public static final double DIVERGENCE_LOSS = 1e3;
 
+    /**
+     * The version of this training procedure in the store's cache key: raise it when a change to training (not to a
+     * spec) changes what a run gives, so stored runs are recomputed.
+     */
+    public static final String RUNNER_VERSION = "1";
+
     private Experiment() {}
 
     /** The initialized model a spec describes; dropout masks (if any) come from a stream of the spec's own seed. */

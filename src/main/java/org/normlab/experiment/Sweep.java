@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.normlab.data.Dataset;
@@ -42,6 +44,8 @@ public final class Sweep<S extends Spec<S>> {
 
     private final List<Varied<S, ?>> axes = new ArrayList<>();
     private int seeds = 1;
+    private boolean retryFailed;
+    private String runnerId;
 
     private Sweep(String name, S base) {
         if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("Sweep: name '" + name + "' must be a plain file name");
@@ -163,26 +167,50 @@ public final class Sweep<S extends Spec<S>> {
             throw new IllegalArgumentException("Sweep " + name + ": a " + base.getClass().getSimpleName() + " sweep needs its runner, "
                     + "run(runner, store, progress, threads)");
         }
-        return run(c -> Experiment.run((RunSpec) c, train, test, null), store, progress, threads);
+        String fingerprint = ";data=" + DataFingerprint.of(train) + "," + DataFingerprint.of(test) + ";runner=normlab-experiment@"
+                + Experiment.RUNNER_VERSION;
+        return run(c -> Experiment.run((RunSpec) c, train, test, null), fingerprint, store, progress, threads);
+    }
+
+    /**
+     * Names your own runner (and the data it reads) for the store: stored runs are reused only by a runner of the same
+     * name and version, so change the version whenever your runner or its data change what a run gives.
+     */
+    public Sweep<S> runner(String runnerName, String version) {
+        if (runnerName == null || runnerName.isBlank() || version == null || version.isBlank() || (runnerName + version).matches("(?s).*[;,\\n\\r].*")) {
+            throw new IllegalArgumentException("Sweep " + name + ": runner name and version must be non-blank, without ; , or line breaks; got '"
+                    + runnerName + "', '" + version + "'");
+        }
+        runnerId = runnerName + "@" + version;
+        return this;
     }
 
     /**
      * Runs every spec with {@code runner} (e.g. a GAN's training procedure): stored runs are reused, the rest run in
-     * parallel and are stored; a run that throws is recorded as failed.
+     * parallel and are stored; a run that throws is recorded as failed. Settings are checked before the first run.
+     * Interrupting the calling thread (a notebook interrupt, Ctrl-C) cancels the sweep: running runs stop at their next
+     * training step and are not stored, finished runs stay stored, and {@link Interrupted} says how many.
      */
     public SweepResult<S> run(Function<S, RunLog> runner, ResultStore store, Progress progress, int threads) {
+        return run(runner, ";runner=" + (runnerId != null ? runnerId : "unnamed"), store, progress, threads);
+    }
+
+    private SweepResult<S> run(Function<S, RunLog> runner, String fingerprint, ResultStore store, Progress progress, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("Sweep " + name + ": threads (--threads) must be a whole number ≥ 1, got " + threads);
+        Parallelism.defaultThreadsSetting();  // a bad NORMLAB_THREADS fails here, not in a worker
+        ResultStore from = retryFailed ? store.retryingFailed() : store;
         List<S> specs = specs();
         RunLog[] logs = new RunLog[specs.size()];
         List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
-            logs[i] = store.load(name, specs.get(i)).orElse(null);
+            logs[i] = from.load(name, specs.get(i), fingerprint).orElse(null);
             if (logs[i] == null) todo.add(i);
         }
         int cached = specs.size() - todo.size();
         progress.start(name + (cached > 0 ? " (" + cached + " of " + specs.size() + " runs already stored)" : ""), todo.size());
         // Runs already fill the cores when several train at once: their kernels then use one thread each.
         int kernelThreads = threads > 1 ? 1 : Parallelism.threads();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(() -> {
                 Parallelism.setThreadsForCurrentThread(kernelThreads);
                 r.run();
@@ -190,26 +218,36 @@ public final class Sweep<S extends Spec<S>> {
             t.setDaemon(true);
             return t;
         });
+        Object storing = new Object();
+        boolean[] cancelled = {false};
         try {
             ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
-            for (int i : todo) {
-                done.submit(() -> {
-                    S c = specs.get(i);
-                    logs[i] = runOne(c, runner);
-                    store.save(name, c, logs[i]);
-                    return i;
-                });
-            }
+            for (int i : todo) done.submit(task(i, false, specs, logs, runner, fingerprint, store, from, storing, cancelled));
             for (int k = 0; k < todo.size(); k++) {
-                Future<Integer> f = done.take();
-                int i = f.get();
+                int i = done.take().get();
+                if (i <= DEFERRED) {
+                    // Another live process is computing this run: wait for its result (or its death) after the rest.
+                    done.submit(task(DEFERRED - i, true, specs, logs, runner, fingerprint, store, from, storing, cancelled));
+                    k--;
+                    continue;
+                }
                 progress.advance(describe(specs.get(i), logs[i]));
             }
         } catch (InterruptedException e) {
+            int stored = cached + cancel(pool, storing, cancelled, logs, todo);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Sweep " + name + " interrupted; finished runs are stored and will be reused", e);
+            throw new Interrupted("Sweep " + name + " interrupted: " + stored + " of " + specs.size()
+                    + " runs are stored (the rest were stopped, nothing partial kept); run it again to resume");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Sweep " + name + ": storing a run failed: " + e.getCause().getMessage(), e.getCause());
+            cancel(pool, storing, cancelled, logs, todo);
+            Throwable cause = e.getCause();
+            if (cause instanceof ResultStore.StoreException se) throw new ResultStore.StoreException(
+                    "Sweep " + name + ": " + se.getMessage(), se.getCause());
+            if (cause instanceof OutOfMemoryError) {
+                throw new RunFailure("Sweep " + name + ": a run ran out of memory (" + cause.getMessage() + ", max heap "
+                        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); use fewer threads (--threads) or a larger heap (-Xmx)", cause);
+            }
+            throw new RunFailure("Sweep " + name + ": " + cause, cause);
         } finally {
             pool.shutdownNow();
             progress.finish();
@@ -219,10 +257,76 @@ public final class Sweep<S extends Spec<S>> {
         return new SweepResult<>(name, fields(), runs);
     }
 
+    private static final int DEFERRED = -2;
+
+    /**
+     * Computes and stores run i unless another process has claimed it (see {@link ResultStore#claim}): then returns
+     * {@code DEFERRED - i}, or with {@code wait} polls until that process stored it or died (and its claim expired).
+     */
+    private Callable<Integer> task(int i, boolean wait, List<S> specs, RunLog[] logs, Function<S, RunLog> runner,
+                                                             String fingerprint, ResultStore store, ResultStore from, Object storing,
+                                                             boolean[] cancelled) {
+        return () -> {
+            S c = specs.get(i);
+            while (true) {
+                try (ResultStore.Claim claim = store.claim(name, c, fingerprint)) {
+                    if (claim != null) {
+                        // Finished by another process meanwhile? (A damaged file was reported already.)
+                        Optional<RunLog> meanwhile = from.reportingTo(alreadyReported -> { }).load(name, c, fingerprint);
+                        RunLog log = meanwhile.isPresent() ? meanwhile.get() : runOne(c, runner);
+                        synchronized (storing) {
+                            if (cancelled[0]) return -1;
+                            if (meanwhile.isEmpty()) store.save(name, c, fingerprint, log);
+                            logs[i] = log;
+                        }
+                        return i;
+                    }
+                }
+                if (!wait) return DEFERRED - i;
+                Thread.sleep(250);
+            }
+        };
+    }
+
+    /** Stops every run (they check their thread's interrupt each step) and waits up to 2 s for them; the runs stored. */
+    private static int cancel(ExecutorService pool, Object storing, boolean[] cancelled, RunLog[] logs, List<Integer> todo) {
+        synchronized (storing) {
+            cancelled[0] = true;  // from here on no run is stored
+        }
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException again) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (storing) {
+            return (int) todo.stream().filter(i -> logs[i] != null).count();
+        }
+    }
+
+    /** The sweep was interrupted; finished runs are stored. */
+    public static final class Interrupted extends RuntimeException {
+        Interrupted(String message) { super(message, null, false, false); }
+    }
+
+    /** A run could not be carried out at all (out of memory, a bug outside the run): the sweep stops. */
+    public static final class RunFailure extends RuntimeException {
+        RunFailure(String message, Throwable cause) { super(message, cause); }
+    }
+
+    /** Stored runs that failed are computed again (a notebook's equivalent of {@code normlab study --retry-failed}). */
+    public Sweep<S> retryFailed() {
+        retryFailed = true;
+        return this;
+    }
+
     private static <S> RunLog runOne(S c, Function<S, RunLog> runner) {
         try {
             return runner.apply(c);
+        } catch (Trainer.Cancelled e) {
+            throw e;
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) throw new Trainer.Cancelled(-1);  // stopped, not failed
             RunLog failed = new RunLog();
             failed.markFailed(e.getClass().getSimpleName() + ": " + e.getMessage());
             return failed;

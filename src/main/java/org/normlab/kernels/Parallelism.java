@@ -23,18 +23,40 @@ public final class Parallelism {
 
     private Parallelism() {}
 
+    /** 0 when NORMLAB_THREADS is invalid: {@link #defaultThreads()} then says why, where it is first needed. */
     private static int initialThreads() {
-        String s = System.getProperty("normlab.threads", System.getenv("NORMLAB_THREADS"));
+        try {
+            return defaultThreadsSetting();
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The kernel thread count {@code NORMLAB_THREADS} (or {@code -Dnormlab.threads}) asks for, the number of cores if
+     * unset; a one-line error naming the setting if it is not a whole number ≥ 1.
+     */
+    public static int defaultThreadsSetting() {
+        boolean property = System.getProperty("normlab.threads") != null;
+        String s = property ? System.getProperty("normlab.threads") : System.getenv("NORMLAB_THREADS");
         if (s == null || s.isBlank()) return CORES;
-        int t = Integer.parseInt(s.trim());
-        if (t < 1) throw new IllegalArgumentException("Parallelism: normlab.threads must be ≥ 1, got " + t);
+        String setting = property ? "-Dnormlab.threads" : "NORMLAB_THREADS";
+        int t;
+        try {
+            t = Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            t = 0;
+        }
+        if (t < 1) throw new IllegalArgumentException(setting + "=" + s + " is not a thread count; use a whole number ≥ 1 (or unset it: one per core)");
         return t;
     }
 
     /** Threads a kernel called on this thread may use. */
     public static int threads() {
         Integer local = PER_THREAD.get();
-        return local != null ? local : defaultThreads;
+        if (local != null) return local;
+        int t = defaultThreads;
+        return t > 0 ? t : defaultThreadsSetting();
     }
 
     /** Sets the default for every thread without its own setting. */

@@ -103,7 +103,7 @@ public final class GanStudy implements Study<GanStudy.Report> {
 
     @Override
     public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<GanSpec> gan = sweep(scale).run(GanStudy::train, store, progress, threads);
+        SweepResult<GanSpec> gan = sweep(scale).runner("normlab-gan", "1").run(GanStudy::train, store, progress, threads);
         Findings.Builder parts = Findings.builder(name(), scale);
         XYChart modesChart = parts.figure("modes", gan.curves(GanTrainer.MODES_COVERED));
         XYChart qualityChart = parts.figure("quality", gan.curves(GanTrainer.HIGH_QUALITY));

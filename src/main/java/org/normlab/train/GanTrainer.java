@@ -57,6 +57,7 @@ public final class GanTrainer {
         int since = 0;
         evaluate(generator, ring, o, evalRng, log, 0);
         for (int step = 1; step <= o.steps(); step++) {
+            Trainer.checkCancelled(step - 1);
             // Discriminator: real batch, then fake batch; gradients accumulate, one Adam step.
             dOpt.zeroGrad();
             var real = BceWithLogits.evaluate(discriminator.forward(ring.sample(o.batchSize(), dataRng), Mode.TRAIN), ones);

@@ -91,6 +91,7 @@ public final class Trainer {
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
             for (Dataset batch : new Batches(train, options.batchSize(), dataOrder, true)) {
                 if (step >= total) break training;
+                checkCancelled(step);
                 optimizer.zeroGrad();
                 Tensor logits = model.forward(batch.inputs(), Mode.TRAIN);
                 SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(logits, batch.labels());
@@ -135,6 +136,19 @@ public final class Trainer {
         }
         log.setWallSeconds((System.nanoTime() - start) / 1e9);
         return log;
+    }
+
+    /**
+     * Thrown when the thread training a run is interrupted (a notebook interrupt, Ctrl-C, a sweep cancelled): the run
+     * stops at its next step and nothing of it is kept.
+     */
+    public static final class Cancelled extends RuntimeException {
+        public Cancelled(int step) { super("training cancelled before step " + (step + 1), null, false, false); }
+    }
+
+    /** Stops the run if its thread was interrupted (the interrupt stays set for the caller to see). */
+    public static void checkCancelled(int step) {
+        if (Thread.currentThread().isInterrupted()) throw new Cancelled(step);
     }
 
     private static List<Param> params(Layer model) { return model.params(); }
