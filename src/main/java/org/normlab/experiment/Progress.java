@@ -20,6 +20,12 @@ public interface Progress {
     /** The sweep ended. */
     void finish();
 
+    /**
+     * The sweep was interrupted; {@code message} says how many runs are stored. Shown where the progress is shown: a
+     * notebook's kernel reports an interrupt by itself and drops the exception's text, so the display must say it.
+     */
+    default void interrupted(String message) {}
+
     /** Where progress goes by default; the notebook extension replaces it with an updating display. */
     final class Defaults {
         private static volatile Supplier<Progress> factory;

@@ -220,6 +220,7 @@ public final class Sweep<S extends Spec<S>> {
         });
         Object storing = new Object();
         boolean[] cancelled = {false};
+        boolean ended = false;  // false while a throwable other than ours leaves the loop (e.g. JShell stopping a cell)
         try {
             ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
             for (int i : todo) done.submit(task(i, false, specs, logs, runner, fingerprint, store, from, storing, cancelled));
@@ -233,12 +234,17 @@ public final class Sweep<S extends Spec<S>> {
                 }
                 progress.advance(describe(specs.get(i), logs[i]));
             }
+            ended = true;
         } catch (InterruptedException e) {
+            ended = true;
             int stored = cached + cancel(pool, storing, cancelled, logs, todo);
             Thread.currentThread().interrupt();
-            throw new Interrupted("Sweep " + name + " interrupted: " + stored + " of " + specs.size()
-                    + " runs are stored (the rest were stopped, nothing partial kept); run it again to resume");
+            String message = "Sweep " + name + " interrupted: " + stored + " of " + specs.size()
+                    + " runs are stored (the rest were stopped, nothing partial kept); run it again to resume";
+            progress.interrupted(message);
+            throw new Interrupted(message);
         } catch (ExecutionException e) {
+            ended = true;
             cancel(pool, storing, cancelled, logs, todo);
             Throwable cause = e.getCause();
             if (cause instanceof ResultStore.StoreException se) throw new ResultStore.StoreException(
@@ -249,6 +255,12 @@ public final class Sweep<S extends Spec<S>> {
             }
             throw new RunFailure("Sweep " + name + ": " + cause, cause);
         } finally {
+            if (!ended) {
+                // A notebook kernel stops a cell without an InterruptedException: cancel all the same, and say so.
+                int stored = cached + cancel(pool, storing, cancelled, logs, todo);
+                progress.interrupted("Sweep " + name + " interrupted: " + stored + " of " + specs.size()
+                        + " runs are stored (the rest were stopped, nothing partial kept); run it again to resume");
+            }
             pool.shutdownNow();
             progress.finish();
         }

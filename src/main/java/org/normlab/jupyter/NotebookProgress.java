@@ -14,6 +14,7 @@ final class NotebookProgress implements Progress {
     private String displayId;
     private final Eta eta = new Eta();
     private String title = "", last = "";
+    private boolean interrupted;
 
     NotebookProgress(BaseKernel kernel) { this.kernel = kernel; }
 
@@ -21,6 +22,7 @@ final class NotebookProgress implements Progress {
     public void start(String sweepTitle, int total) {
         title = sweepTitle;
         last = "";
+        interrupted = false;
         // A fresh id per sweep: a study that runs two sweeps through one Progress gets two outputs, each kept at its
         // own final state (one shared id would make the second sweep overwrite the first's output).
         displayId = "normlab-progress-" + UUID.randomUUID();
@@ -39,7 +41,17 @@ final class NotebookProgress implements Progress {
     }
 
     @Override
-    public void finish() { kernel.getIO().display.updateDisplay(displayId, render(true)); }
+    public void finish() {
+        if (!interrupted) kernel.getIO().display.updateDisplay(displayId, render(true));
+    }
+
+    @Override
+    public void interrupted(String message) {
+        interrupted = true;
+        DisplayData d = new DisplayData(message);
+        d.putHTML("<div style=\"font-family:sans-serif\"><b>" + esc(title) + "</b> " + esc(message) + "</div>");
+        kernel.getIO().display.updateDisplay(displayId, d);
+    }
 
     private DisplayData render(boolean finished) {
         int done = eta.done(), total = eta.total();
