@@ -16,7 +16,7 @@ help:
 	@echo "              (REPORT_RESULTS=dir reuses a results cache; NOTEBOOKS=... for some of them)"
 	@echo "make notebooks - the same run, also writing the executed notebooks back into notebooks/ and the README"
 	@echo "                 claims table: committed outputs and the README come from one run"
-	@echo "make bench - NormLab vs PyTorch (CPU, 2 threads): BN/LN/GN kernels, a LeNet-BN epoch, memory bandwidth; writes BENCHMARKS.md"
+	@echo "make bench - NormLab vs PyPI torch 2.x (glibc malloc and jemalloc; 2 and 1 threads): norm kernels, LeNet-BN and MLP epochs; writes BENCHMARKS.md"
 	@echo "make data  - make sure Fashion-MNIST is there (Debian's dataset-fashion-mnist, else the official download)"
 	@echo "make clean - remove target/ and build/ (keeps .venv and the data cache)"
 

@@ -1,6 +1,7 @@
 """Joins NormBench's and torch_bench.py's rows into one table, prints it and writes BENCHMARKS.md.
 
-Usage: python3 report.py NORMLAB.tsv TORCH.tsv BENCHMARKS.md   (run by scripts/bench.sh; the file is generated)
+Usage: python3 report.py BENCHMARKS.md DIR THREADS   (run by scripts/bench.sh; the file is generated). DIR holds
+normlab-T.tsv, torch-T.tsv and (if jemalloc was there) torch-jemalloc-T.tsv for T = THREADS and T = 1.
 """
 import datetime
 import os
@@ -72,32 +73,49 @@ def busy_warning(loads, cores):
             "the ratios below) may be distorted in NormLab's favour. Rerun `make bench` on a quiet machine.", ""]
 
 
-def main():
-    normlab_path, torch_path, out_path = sys.argv[1:4]
-    jmeta, jrows = read(normlab_path)
-    tmeta, trows = read(torch_path)
-    copy_java = next((v for k, v in jrows.items() if k[0] == "copy" and k[3] == "copy 2 threads"), None)
-    copy_java1 = next((v for k, v in jrows.items() if k[0] == "copy" and k[3] == "copy 1 thread"), None)
-    copy_torch = next((v for k, v in trows.items() if k[0] == "copy"), None)
-    bw = copy_java[2] / (copy_java[1] * 1e6) if copy_java else float("nan")  # GB/s, 2 threads
+def read_optional(path):
+    return read(path) if os.path.exists(path) else ({}, {})
 
-    lines = []
-    head = "| case | shape | op | NormLab ms | PyTorch ms | NormLab / PyTorch | NormLab GB/s | PyTorch GB/s | NormLab GB/s ÷ copy GB/s |"
-    lines += [head, "|" + "---|" * head.count("|")[:-1] if False else "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+
+def ratio_table(threads, jrows, trows, jerows):
+    """One row per NormLab measurement: its time, torch's (glibc, jemalloc) and NormLab ÷ each, at one thread count."""
+    head = (f"| case | shape | op | NormLab ms | torch ms | torch+jemalloc ms | NormLab ÷ torch | NormLab ÷ torch+jemalloc |")
+    lines = [f"### {threads} thread{'s' if threads != 1 else ''}", "", head, "|---|---|---|---:|---:|---:|---:|---:|"]
     ratios = []
     for key, (layer, jms, nbytes) in jrows.items():
         case, name, shape, op = key
         if case in ("copy", "skeleton"):
             continue
-        t = trows.get(key)
-        tms = t[1] if t else float("nan")
-        ratio = jms / tms if t else float("nan")
-        ratios.append((f"{name} {shape} {op}", ratio))
-        jgb = f"{nbytes / (jms * 1e6):.2f}" if nbytes else ""
-        tgb = f"{nbytes / (tms * 1e6):.2f}" if nbytes and t else ""
-        frac = f"{nbytes / (jms * 1e6) / bw:.2f}" if nbytes else ""
-        lines.append(f"| {name} | {shape} | {op} | {jms:.3f} | {tms:.3f} | {ratio:.2f} | {jgb} | {tgb} | {frac} |")
+        t, je = trows.get(key), jerows.get(key)
+        r = jms / t[1] if t else float("nan")
+        rje = jms / je[1] if je else float("nan")
+        ratios.append((case, r, rje))
+        fmt = lambda v: f"{v[1]:.3f}" if v else ""
+        lines.append(f"| {name} | {shape} | {op} | {jms:.3f} | {fmt(t)} | {fmt(je)} | {r:.2f} | "
+                     + (f"{rje:.2f} |" if je else " |"))
+    met = [r for r in ratios if r[1] <= 1]
+    met_je = [r for r in ratios if r[2] <= 1]
+    lines += ["", f"At {threads} thread{'s' if threads != 1 else ''}: NormLab ≤ torch on {len(met)} of {len(ratios)} rows"
+              + (f", ≤ torch with jemalloc on {len(met_je)} of {len(ratios)}." if jerows else ".")]
+    return lines
 
+
+def main():
+    out_path, bench_dir, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    jmeta, jrows = read(os.path.join(bench_dir, f"normlab-{threads}.tsv"))
+    tmeta, trows = read(os.path.join(bench_dir, f"torch-{threads}.tsv"))
+    jemeta, jerows = read_optional(os.path.join(bench_dir, f"torch-jemalloc-{threads}.tsv"))
+    j1meta, j1rows = read_optional(os.path.join(bench_dir, "normlab-1.tsv"))
+    t1meta, t1rows = read_optional(os.path.join(bench_dir, "torch-1.tsv"))
+    je1meta, je1rows = read_optional(os.path.join(bench_dir, "torch-jemalloc-1.tsv"))
+    copy_java = next((v for k, v in jrows.items() if k[0] == "copy" and k[3] == "copy 2 threads"), None)
+    copy_java1 = next((v for k, v in jrows.items() if k[0] == "copy" and k[3] == "copy 1 thread"), None)
+    copy_torch = next((v for k, v in trows.items() if k[0] == "copy"), None)
+    bw = copy_java[2] / (copy_java[1] * 1e6) if copy_java else float("nan")  # GB/s, 2 threads
+
+    lines = ratio_table(threads, jrows, trows, jerows) + [""]
+    if threads != 1 and j1rows:
+        lines += ratio_table(1, j1rows, t1rows, je1rows) + [""]
     # BN train forward + backward at (128,64,32,32) against its bandwidth bound (20 bytes per element at copy speed).
     bound_lines = []
     key_f, key_b = ("norm", "BN", "[128,64,32,32]", "forward train"), ("norm", "BN", "[128,64,32,32]", "backward")
@@ -129,7 +147,7 @@ def main():
                             "stores move data at well under the copy's rate."]
 
     cpu, cores, mem, load = machine()
-    loads = [m.get(k) for m in (jmeta, tmeta) for k in ("load-start", "load-end") if m.get(k)]
+    loads = [m.get(k) for m in (jmeta, tmeta, jemeta, j1meta, t1meta, je1meta) for k in ("load-start", "load-end") if m.get(k)]
     config = tmeta.get("torch-config", "")
     torch_blas = (re.search(r"BLAS_INFO=([^,\s]+)", config) or [None, "?"])[1]
     torch_cpu = (re.search(r"CPU capability usage: (\S+)", config) or [None, "?"])[1]
@@ -142,7 +160,15 @@ def main():
           f"- NormLab: {jmeta.get('java', '?')}, GEMM {jmeta.get('gemm', '?')}, "
           f"kernel threads {jmeta.get('threads', '?')}, norm reductions: {jmeta.get('reductions', '?')}",
           f"- PyTorch: {tmeta.get('torch', '?')} (Python {platform.python_version()}), threads {tmeta.get('threads', '?')}, "
-          f"BLAS_INFO {torch_blas}, CPU capability {torch_cpu}, Debian BLAS packages: {debian_blas()}", "",
+          f"BLAS_INFO {torch_blas}, CPU capability {torch_cpu}: the official PyPI wheel (`pip install torch=="
+          f"{tmeta.get('torch', '?').split('+')[0]}`, its CUDA build, the only Linux one PyPI serves, run on the CPU) "
+          "in build/bench-venv. Column *torch*: glibc's malloc; column *torch+jemalloc*: the same run with Debian's "
+          f"libjemalloc2 preloaded ({jemeta.get('allocator', 'not run: libjemalloc2 missing')}). "
+          f"Debian BLAS packages (NormLab's side): {debian_blas()}", "",
+          "Load averages (1, 5, 15 min) at the start and end of each run: "
+          + "; ".join(f"{label} {m.get('load-start', '?')} → {m.get('load-end', '?')}" for label, m in
+                      ((f"NormLab {threads}t", jmeta), (f"torch {threads}t", tmeta), (f"torch+jemalloc {threads}t", jemeta),
+                       ("NormLab 1t", j1meta), ("torch 1t", t1meta), ("torch+jemalloc 1t", je1meta)) if m) + ".", "",
           "Times are medians over repeated calls after warm-up; the LeNet rows time two epochs of one fresh model, "
           "the first including NormLab's JIT warm-up, the second the steady state a sweep of many epochs runs at. "
           "All in float32, both libraries at the same thread count, in one run. "
@@ -163,12 +189,11 @@ def main():
                      if jmeta.get("copy") else ""))
         md.append("")
     md += lines + [""] + bound_lines + [""]
-    for key in ("lenet-normlab-1", "lenet-torch-1", "lenet-normlab-2", "lenet-torch-2"):
-        m = jmeta.get(key) or tmeta.get(key)
-        if m:
-            md.append(f"- LeNet-BN, {'NormLab' if 'normlab' in key else 'PyTorch'}: {m}.")
-    met = [r for r in ratios if r[1] <= 1]
-    md += ["", f"NormLab ≤ PyTorch on {len(met)} of {len(ratios)} rows."]
+    for net, label in (("lenet", "LeNet-BN"), ("mlp", "quickstart MLP")):
+        for key in (f"{net}-normlab-1", f"{net}-torch-1", f"{net}-normlab-2", f"{net}-torch-2"):
+            m = jmeta.get(key) or tmeta.get(key)
+            if m:
+                md.append(f"- {label}, {'NormLab' if 'normlab' in key else 'PyTorch'} ({threads} threads): {m}.")
     text = "\n".join(md) + "\n"
     with open(out_path, "w") as f:
         f.write(text)

@@ -123,16 +123,50 @@ def lenet_bn():
         nn.Linear(84, 10))
 
 
-def lenet_epoch(rows, data_dir):
+def init_like_normlab(net):
+    """NormLab's Init.xavier(): weights from N(0, 2 / (fan_in + fan_out)), biases zero."""
+    for m in net.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            nn.init.xavier_normal_(m.weight)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+
+
+def fashion_mnist(data_dir):
     images = read_idx(find(data_dir, "train-images-idx3-ubyte"))
     labels = read_idx(find(data_dir, "train-labels-idx1-ubyte"))
     x_all = torch.from_numpy(images.astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
-    y_all = torch.from_numpy(labels.astype(np.int64))
+    return x_all, torch.from_numpy(labels.astype(np.int64))
+
+
+def mlp_epoch(rows, x_all, y_all):
+    """The quickstart's base network: sigmoid MLP 784-256-256-256-10, no norm, Xavier, SGD lr 0.1, batch 64."""
+    torch.manual_seed(7)
+    net = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.Sigmoid(), nn.Linear(256, 256), nn.Sigmoid(),
+                        nn.Linear(256, 256), nn.Sigmoid(), nn.Linear(256, 10))
+    init_like_normlab(net)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    loss_fn = nn.CrossEntropyLoss()
+    for epoch in (1, 2):
+        order = torch.randperm(len(y_all))
+        t0 = time.perf_counter()
+        loss_sum = 0.0
+        for start in range(0, len(y_all), 64):
+            idx = order[start:start + 64]
+            opt.zero_grad()
+            loss = loss_fn(net(x_all[idx]), y_all[idx])
+            loss.backward()
+            opt.step()
+            loss_sum += loss.item() * len(idx)
+        millis = (time.perf_counter() - t0) * 1e3
+        rows.append(f"#mlp-torch-{epoch}\tmean train loss {loss_sum / len(y_all):.4f} during epoch {epoch}")
+        row(rows, "mlp", "quickstart MLP", "[64,784]", f"train epoch {epoch}", millis, 0)
+
+
+def lenet_epoch(rows, x_all, y_all):
     torch.manual_seed(42)
     net = lenet_bn()
-    for m in net.modules():
-        if isinstance(m, (nn.Linear, nn.Conv2d)):
-            nn.init.xavier_uniform_(m.weight)
+    init_like_normlab(net)
     opt = torch.optim.SGD(net.parameters(), lr=1.0)
     loss_fn = nn.CrossEntropyLoss()
     net.train()
@@ -171,7 +205,9 @@ def load():
 def main():
     out, threads, budget, data_dir = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
     torch.set_num_threads(threads)
-    rows = [f"#load-start\t{load()}", f"#torch\t{torch.__version__}", f"#threads\t{torch.get_num_threads()}",
+    rows = [f"#load-start\t{load()}", f"#torch\t{torch.__version__}",
+            f"#allocator\t{'jemalloc (LD_PRELOAD)' if 'jemalloc' in os.environ.get('LD_PRELOAD', '') else 'glibc malloc'}",
+            f"#threads\t{torch.get_num_threads()}",
             f"#torch-config\t{' '.join(torch.__config__.show().split())}"]
     ms, n = copy_millis(budget)
     row(rows, "copy", "tensor.copy_", f"[{n}]", f"copy {threads} threads", ms, 8 * n)
@@ -181,7 +217,9 @@ def main():
         bench(rows, "LN", nn.LayerNorm([c, shape[2], shape[3]]), shape, budget)
         bench(rows, "GN", nn.GroupNorm(groups(c), c), shape, budget)
     bench(rows, "BN", nn.BatchNorm1d(1024), (256, 1024), budget)
-    lenet_epoch(rows, data_dir)
+    x_all, y_all = fashion_mnist(data_dir)
+    lenet_epoch(rows, x_all, y_all)
+    mlp_epoch(rows, x_all, y_all)
     rows.append(f"#load-end\t{load()}")
     with open(out, "w") as f:
         f.write("\n".join(rows) + "\n")

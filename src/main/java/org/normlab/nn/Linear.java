@@ -49,6 +49,19 @@ public final class Linear implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        accumulateParameterGradients(dy);
+        int n = input.dim(0);
+        Tensor dx = Tensor.zeros(n, in);
+        Gemm.gemm(false, false, n, in, out, 1f, dy.data(), weight.value().data(), 0f, dx.data());
+        return dx;
+    }
+
+    /** dW and db only: the model's first Linear (after a Flatten) skips the dx GEMM nobody reads. */
+    @Override
+    public void backwardToParameters(Tensor dy) { accumulateParameterGradients(dy); }
+
+    /** dW += dyᵀ·x,  db += Σ_n dy. */
+    private void accumulateParameterGradients(Tensor dy) {
         if (input == null) throw new IllegalStateException(describe() + ": backward called before forward");
         int n = input.dim(0);
         if (dy.rank() != 2 || dy.dim(0) != n || dy.dim(1) != out) {
@@ -59,9 +72,6 @@ public final class Linear implements Layer {
             float[] db = bias.grad().data(), g = dy.data();
             for (int i = 0; i < n; i++) for (int j = 0; j < out; j++) db[j] += g[i * out + j];
         }
-        Tensor dx = Tensor.zeros(n, in);
-        Gemm.gemm(false, false, n, in, out, 1f, dy.data(), weight.value().data(), 0f, dx.data());
-        return dx;
     }
 
     @Override

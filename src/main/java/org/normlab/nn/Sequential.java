@@ -36,11 +36,18 @@ public final class Sequential implements Layer {
         return dy;
     }
 
-    /** Backward through every layer but the first, which only accumulates its parameter gradients. */
+    /**
+     * Backward through the layers after the first that is not a pure reshape; that one only accumulates its
+     * parameter gradients. Leading {@link Flatten} / {@link Reshape} layers are skipped: their backward only
+     * reshapes dy, so the next layer (an MLP's first Linear) need not compute a dx for them.
+     */
     @Override
     public void backwardToParameters(Tensor dy) {
-        for (int i = layers.size() - 1; i > 0; i--) dy = layers.get(i).backward(dy);
-        if (!layers.isEmpty()) layers.get(0).backwardToParameters(dy);
+        if (layers.isEmpty()) return;
+        int first = 0;
+        while (first < layers.size() - 1 && (layers.get(first) instanceof Flatten || layers.get(first) instanceof Reshape)) first++;
+        for (int i = layers.size() - 1; i > first; i--) dy = layers.get(i).backward(dy);
+        layers.get(first).backwardToParameters(dy);
     }
 
     @Override

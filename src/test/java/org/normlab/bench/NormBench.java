@@ -18,6 +18,7 @@ import org.normlab.data.FashionMnist;
 import org.normlab.kernels.Gemm;
 import org.normlab.kernels.Parallelism;
 import org.normlab.model.Models;
+import org.normlab.model.Placement;
 import org.normlab.nn.Activation;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
@@ -94,6 +95,9 @@ public final class NormBench {
             double[] epochs = lenetEpochMillis(train, rows);
             rows.add(row("lenet", "LeNet-BN", "[256,1,28,28]", "train epoch 1", epochs[0], 0));
             rows.add(row("lenet", "LeNet-BN", "[256,1,28,28]", "train epoch 2", epochs[1], 0));
+            double[] mlp = mlpEpochMillis(train, rows);
+            rows.add(row("mlp", "quickstart MLP", "[64,784]", "train epoch 1", mlp[0], 0));
+            rows.add(row("mlp", "quickstart MLP", "[64,784]", "train epoch 2", mlp[1], 0));
             rows.add("#data\t" + FashionMnist.fromEnvironment().prepareAll());
         }
         double copy1End = copyMillis(1, budget), copy2End = copyMillis(2, budget);
@@ -284,6 +288,26 @@ public final class NormBench {
             millis[epoch] = (System.nanoTime() - t0) / 1e6;
             rows.add(String.format(Locale.ROOT, "#lenet-normlab-%d\tmean train loss %.4f, train accuracy %.4f during epoch %d",
                     epoch + 1, lossSum / train.size(), correct / (double) train.size(), epoch + 1));
+        }
+        return millis;
+    }
+
+    /**
+     * Two epochs of the quickstart's base network (Quickstart.baseConfig at default scale: a sigmoid MLP
+     * 784 → 256 → 256 → 256 → 10 without norm, Xavier init, SGD lr 0.1, batch 64) from a fresh model, each timed.
+     */
+    private static double[] mlpEpochMillis(Dataset train, List<String> rows) {
+        Rng rng = new Rng(7);
+        Sequential model = Models.mlp(new int[] {784, 256, 256, 256, 10}, Activation.Kind.SIGMOID, Norm.NONE, Placement.BEFORE,
+                Init.xavier(), rng.split());
+        Sgd sgd = new Sgd(model.params(), 0.1, 0, 0, false);
+        double[] millis = new double[2];
+        for (int epoch = 0; epoch < 2; epoch++) {
+            long t0 = System.nanoTime();
+            double lossSum = 0;
+            for (Dataset batch : new Batches(train, 64, rng.split(), false)) lossSum += step(model, sgd, batch).loss() * batch.size();
+            millis[epoch] = (System.nanoTime() - t0) / 1e6;
+            rows.add(String.format(Locale.ROOT, "#mlp-normlab-%d\tmean train loss %.4f during epoch %d", epoch + 1, lossSum / train.size(), epoch + 1));
         }
         return millis;
     }
