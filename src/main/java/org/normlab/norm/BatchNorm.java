@@ -75,10 +75,11 @@ public final class BatchNorm implements Layer {
     /** γ, β (null when not affine). */
     public Param gamma() { return gamma; }
     public Param beta() { return beta; }
-    /** Running mean and unbiased variance (null when running statistics are off). */
+    /** Running mean and unbiased variance (null when running statistics are off), and the count of batches seen. */
     public Tensor runningMean() { return runningMean; }
     public Tensor runningVar() { return runningVar; }
     public long batchesTracked() { return batchesTracked; }
+    void setBatchesTracked(long batches) { batchesTracked = batches; }  // RunningStatistics puts back the count it saved
 
     /** What {@link #backward} needs from one forward; lets {@link GhostBatchNorm} run several forwards per step. */
     record State(Tensor input, boolean usedBatchStats, Statistics stats) {}
@@ -93,14 +94,10 @@ public final class BatchNorm implements Layer {
         batchesTracked = 0;
     }
 
-    /** Sets the count of batches seen, for {@link RunningStatistics} to put back the count it saved. */
-    void setBatchesTracked(long batches) { batchesTracked = batches; }
-
     /** Changes the momentum of the running statistics (null: cumulative average), e.g. for precise BN statistics. */
     public void setMomentum(Double newMomentum) {
-        if (newMomentum != null && !(newMomentum >= 0 && newMomentum <= 1)) {
-            throw new IllegalArgumentException(describe() + ": momentum must be in [0,1] or null (cumulative), got " + newMomentum);
-        }
+        if (newMomentum != null && !(newMomentum >= 0 && newMomentum <= 1)) throw new IllegalArgumentException(
+                describe() + ": momentum must be in [0,1] or null (cumulative), got " + newMomentum);
         momentum = newMomentum;
     }
 
