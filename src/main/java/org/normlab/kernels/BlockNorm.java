@@ -2,6 +2,7 @@ package org.normlab.kernels;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
 /**
  * Normalization over blocks, the primitive of LayerNorm, GroupNorm and InstanceNorm. An (outer, channels, inner)
@@ -39,11 +40,22 @@ public final class BlockNorm {
      * False when x holds NaN or Inf (then y and stats are partly written).
      */
     public static boolean normalize(float[] x, float[] y, Layout layout, int groups, double eps, Affine affine, Statistics stats, Scratch scratch) {
-        int blocks = layout.outer() * groups, perGroup = layout.channels() / groups, inner = layout.inner(), size = perGroup * inner;
-        double[] sums = scratch.doubles(2 * blocks), mean = stats.mean(), variance = stats.variance(), invStd = stats.invStd();
-        AtomicBoolean nonFinite = new AtomicBoolean();
-        Parallelism.forEach(blocks, 2L * layout.size(), block -> {
-            int off = block * size;
+        int blocks = layout.outer() * groups, perGroup = layout.channels() / groups, inner = layout.inner();
+        double[] sums = scratch.doubles(2 * blocks);
+        Normalize job = new Normalize(x, y, groups, perGroup, inner, eps, affine, stats, sums, new AtomicBoolean());
+        Parallelism.forEach(blocks, 2L * layout.size(), job);
+        return !job.nonFinite().get();
+    }
+
+    /**
+     * One block of {@link #normalize}. The kernels' per-block jobs are small records rather than capturing lambdas:
+     * C2 ran the same block code markedly slower as a lambda with a dozen captured values
+     * (docs/decisions/kernel-jobs.md).
+     */
+    private record Normalize(float[] x, float[] y, int groups, int perGroup, int inner, double eps, Affine affine, Statistics stats,
+            double[] sums, AtomicBoolean nonFinite) implements IntConsumer {
+        @Override public void accept(int block) {
+            int size = perGroup * inner, off = block * size;
             double shift = x[off];
             sums[2 * block] = 0;
             sums[2 * block + 1] = 0;
@@ -53,10 +65,10 @@ public final class BlockNorm {
                 return;
             }
             double mu = Moments.mean(shift, sums[2 * block], size);
-            variance[block] = Moments.variance(sums[2 * block], sums[2 * block + 1], size);
-            double is = 1 / Math.sqrt(variance[block] + eps);
-            mean[block] = mu;
-            invStd[block] = is;
+            stats.variance()[block] = Moments.variance(sums[2 * block], sums[2 * block + 1], size);
+            double is = 1 / Math.sqrt(stats.variance()[block] + eps);
+            stats.mean()[block] = mu;
+            stats.invStd()[block] = is;
             switch (affine) {  // pass 2
                 case Affine.Standardize s -> Moments.affine(x, y, off, size, (float) is, (float) (-mu * is));
                 case Affine.Elementwise e -> Moments.affineElementwise(x, y, off, size, (float) is, (float) (-mu * is), e.gamma(), e.beta());
@@ -67,8 +79,7 @@ public final class BlockNorm {
                     }
                 }
             }
-        });
-        return !nonFinite.get();
+        }
     }
 
     /**
@@ -77,17 +88,22 @@ public final class BlockNorm {
      */
     public static boolean normalizeWith(float[] x, float[] y, Layout layout, int groups, Affine.PerChannel affine, Statistics stats) {
         int blocks = layout.outer() * groups, perGroup = layout.channels() / groups, inner = layout.inner();
-        float[] gamma = affine.gamma(), beta = affine.beta();
-        AtomicBoolean nonFinite = new AtomicBoolean();
-        Parallelism.forEach(blocks, 2L * layout.size(), block -> {
+        NormalizeWith job = new NormalizeWith(x, y, groups, perGroup, inner, affine.gamma(), affine.beta(), stats, new AtomicBoolean());
+        Parallelism.forEach(blocks, 2L * layout.size(), job);
+        return !job.nonFinite().get();
+    }
+
+    /** One block of {@link #normalizeWith}. */
+    private record NormalizeWith(float[] x, float[] y, int groups, int perGroup, int inner, float[] gamma, float[] beta, Statistics stats,
+            AtomicBoolean nonFinite) implements IntConsumer {
+        @Override public void accept(int block) {
             double mu = stats.mean()[block], is = stats.invStd()[block];
             for (int cg = 0, c = block % groups * perGroup; cg < perGroup; cg++, c++) {
                 double g = gamma != null ? gamma[c] : 1, b = beta != null ? beta[c] : 0;
                 int off = (block * perGroup + cg) * inner;
                 if (!Moments.affineChecked(x, y, off, inner, (float) (g * is), (float) (b - g * is * mu))) nonFinite.set(true);
             }
-        });
-        return !nonFinite.get();
+        }
     }
 
     /**

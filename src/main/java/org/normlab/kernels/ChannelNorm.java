@@ -1,6 +1,7 @@
 package org.normlab.kernels;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
 /**
  * BatchNorm's kernels: statistics per channel c of an (outer, channels, inner) layout over its m = outer·inner
@@ -204,8 +205,15 @@ public final class ChannelNorm {
             scale[c] = (float) (g * is);
             offset[c] = (float) (b - g * is * stats.mean()[c]);
         }
-        AtomicBoolean nonFinite = new AtomicBoolean();
-        Parallelism.forEach(layout.outer(), 2L * layout.size(), s -> {
+        NormalizeWith job = new NormalizeWith(x, y, channels, inner, scale, offset, new AtomicBoolean());
+        Parallelism.forEach(layout.outer(), 2L * layout.size(), job);
+        return !job.nonFinite().get();
+    }
+
+    /** One sample of {@link #normalizeWith} (a record, not a capturing lambda: docs/decisions/kernel-jobs.md). */
+    private record NormalizeWith(float[] x, float[] y, int channels, int inner, float[] scale, float[] offset, AtomicBoolean nonFinite)
+            implements IntConsumer {
+        @Override public void accept(int s) {
             boolean finite = true;
             if (inner == 1) {
                 finite = Moments.affineColumnsChecked(x, y, s * channels, 0, channels, scale, offset);
@@ -215,8 +223,7 @@ public final class ChannelNorm {
                 }
             }
             if (!finite) nonFinite.set(true);
-        });
-        return !nonFinite.get();
+        }
     }
 
     /**

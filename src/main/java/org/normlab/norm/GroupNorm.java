@@ -1,6 +1,7 @@
 package org.normlab.norm;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.normlab.kernels.BlockNorm;
 import org.normlab.kernels.BlockNorm.Affine;
 import org.normlab.kernels.Layout;
@@ -81,15 +82,24 @@ public final class GroupNorm implements Layer {
     public Tensor backward(Tensor dy) {
         Tensor gradInput = groups.gradientBuffer(dy), input = groups.input();
         Layout layout = Layout.of(input.shape());
-        int n = layout.outer(), inner = layout.inner(), perGroup = numChannels / numGroups, m = perGroup * inner;
+        int n = layout.outer(), inner = layout.inner(), perGroup = numChannels / numGroups;
         float[] x = input.data(), g = affine ? gamma.value().data() : null, grad = dy.data(), dx = gradInput.data();
         double[] sums = groups.scratch().doubles(2 * n * numChannels), mean = groups.stats().mean(), invStd = groups.stats().invStd();
-        Parallelism.forEach(n * numGroups, 3L * input.size(), block -> {  // sums: per (sample, channel) Σ dy, then Σ dy·x̂
-            int off = block * m, first = block % numGroups * perGroup, slot = 2 * (block / numGroups * numChannels + first);
+        // sums: per (sample, channel) Σ dy, then Σ dy·x̂; dx per block
+        Parallelism.forEach(n * numGroups, 3L * input.size(), new GroupGradient(grad, x, dx, g, sums, mean, invStd, numGroups, perGroup, inner));
+        if (affine) BlockNorm.addChannelSums(sums, n, numChannels, gamma.grad().data(), beta.grad().data());  // dβ_c, dγ_c
+        return gradInput;
+    }
+
+    /** dx of one (sample, group) block and its channels' Σ dy, Σ dy·x̂ (γ null: 1). */
+    private record GroupGradient(float[] dy, float[] x, float[] dx, float[] gamma, double[] sums, double[] mean, double[] invStd,
+            int groups, int perGroup, int inner) implements IntConsumer {
+        @Override public void accept(int block) {
+            int m = perGroup * inner, off = block * m, first = block % groups * perGroup, slot = 2 * (block / groups * groups * perGroup + first);
             double mu = mean[block], is = invStd[block], sumG = 0, sumGXmu = 0;
-            BlockNorm.gradientSums(grad, x, off, perGroup, inner, mu, sums, slot);
+            BlockNorm.gradientSums(dy, x, off, perGroup, inner, mu, sums, slot);
             for (int cg = 0; cg < perGroup; cg++) {  // Σ g and Σ g·(x − μ) over the group, g = γ_c·dy
-                double gc = g != null ? g[first + cg] : 1;
+                double gc = gamma != null ? gamma[first + cg] : 1;
                 sumG += gc * sums[slot + 2 * cg];
                 sumGXmu += gc * sums[slot + 2 * cg + 1];
                 sums[slot + 2 * cg + 1] *= is;
@@ -97,12 +107,10 @@ public final class GroupNorm implements Layer {
             // dx = γ_c/σ·dy − (Σg·(x − μ)/(m·σ³))·(x − μ) − Σg/(m·σ) = (g − mean(g) − x̂·mean(g·x̂))/σ
             float kx = (float) (is * is * is * sumGXmu / m), c0 = (float) (-is * sumG / m), muF = (float) mu;
             for (int cg = 0; cg < perGroup; cg++) {
-                double gc = g != null ? g[first + cg] : 1;
-                Moments.inputGradient(grad, x, dx, off + cg * inner, inner, (float) (gc * is), kx, muF, c0);
+                double gc = gamma != null ? gamma[first + cg] : 1;
+                Moments.inputGradient(dy, x, dx, off + cg * inner, inner, (float) (gc * is), kx, muF, c0);
             }
-        });
-        if (affine) BlockNorm.addChannelSums(sums, n, numChannels, gamma.grad().data(), beta.grad().data());  // dβ_c, dγ_c
-        return gradInput;
+        }
     }
 
     private void checkInput(Tensor x) {

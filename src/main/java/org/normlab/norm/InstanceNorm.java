@@ -1,6 +1,7 @@
 package org.normlab.norm;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.normlab.kernels.BlockNorm;
 import org.normlab.kernels.BlockNorm.Affine;
 import org.normlab.kernels.Layout;
@@ -114,21 +115,28 @@ public final class InstanceNorm implements Layer {
         int n = layout.outer(), inner = layout.inner();
         float[] x = input.data(), g = affine ? gamma.value().data() : null, grad = dy.data(), dx = gradInput.data();
         double[] sums = instances.scratch().doubles(2 * n * numFeatures), mean = instances.stats().mean(), invStd = instances.stats().invStd();
-        Parallelism.forEach(n * numFeatures, 3L * input.size(), block -> {  // sums: per (sample, channel) Σ dy, then Σ dy·x̂
-            int off = block * inner, c = block % numFeatures;
-            double mu = mean[block], is = invStd[block];
-            BlockNorm.gradientSums(grad, x, off, 1, inner, mu, sums, 2 * block);
-            sums[2 * block + 1] *= is;
-            double scale = (g != null ? g[c] : 1) * is;
-            if (usedInstanceStats) {  // dx = γ_c/σ·(dy − mean(dy) − x̂·mean(dy·x̂))
-                float kx = (float) (scale * is * sums[2 * block + 1] / inner), c0 = (float) (-scale * sums[2 * block] / inner);
-                Moments.inputGradient(grad, x, dx, off, inner, (float) scale, kx, (float) mu, c0);
-            } else {  // dx = γ_c/√(running_var_c + ε)·dy
-                Moments.scale(grad, dx, off, inner, (float) scale);
-            }
-        });
+        // sums: per (sample, channel) Σ dy, then Σ dy·x̂; dx per block
+        Parallelism.forEach(n * numFeatures, 3L * input.size(), new InstanceGradient(grad, x, dx, g, sums, mean, invStd, numFeatures, inner, usedInstanceStats));
         if (affine) BlockNorm.addChannelSums(sums, n, numFeatures, gamma.grad().data(), beta.grad().data());  // dβ_c, dγ_c
         return gradInput;
+    }
+
+    /** dx of one (sample, channel) block and its Σ dy, Σ dy·x̂ (γ null: 1). */
+    private record InstanceGradient(float[] dy, float[] x, float[] dx, float[] gamma, double[] sums, double[] mean, double[] invStd,
+            int channels, int inner, boolean instanceStats) implements IntConsumer {
+        @Override public void accept(int block) {
+            int off = block * inner, c = block % channels;
+            double mu = mean[block], is = invStd[block];
+            BlockNorm.gradientSums(dy, x, off, 1, inner, mu, sums, 2 * block);
+            sums[2 * block + 1] *= is;
+            double scale = (gamma != null ? gamma[c] : 1) * is;
+            if (instanceStats) {  // dx = γ_c/σ·(dy − mean(dy) − x̂·mean(dy·x̂))
+                float kx = (float) (scale * is * sums[2 * block + 1] / inner), c0 = (float) (-scale * sums[2 * block] / inner);
+                Moments.inputGradient(dy, x, dx, off, inner, (float) scale, kx, (float) mu, c0);
+            } else {  // dx = γ_c/√(running_var_c + ε)·dy
+                Moments.scale(dy, dx, off, inner, (float) scale);
+            }
+        }
     }
 
     @Override public List<Param> params() { return affine ? List.of(gamma, beta) : List.of(); }
