@@ -23,6 +23,8 @@ public interface Progress {
     /**
      * The sweep was interrupted; {@code message} says how many runs are stored. Shown where the progress is shown: a
      * notebook's kernel reports an interrupt by itself and drops the exception's text, so the display must say it.
+     * Called on the interrupting thread, before its {@code interrupt()} returns, when the interrupt came while the sweep
+     * waited for its runs (the kernel ends the cell right after); no other call of this Progress runs meanwhile.
      */
     default void interrupted(String message) {}
 
