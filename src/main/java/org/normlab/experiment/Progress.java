@@ -57,9 +57,11 @@ public interface Progress {
         return new Progress() {
             private final Eta eta = new Eta();
             private String title;
+            private volatile boolean interrupted;
 
             @Override public void start(String t, int total) {
                 title = t;
+                interrupted = false;
                 eta.start(total);
                 out.println(title + ": " + total + " runs");
             }
@@ -69,7 +71,9 @@ public interface Progress {
                 out.println("[" + eta.done() + "/" + eta.total() + "] " + message + " — " + eta.describe());
             }
 
-            @Override public void finish() { out.println(title + ": done in " + Eta.format(eta.elapsed())); }
+            @Override public void interrupted(String message) { interrupted = true; }
+
+            @Override public void finish() { out.println(title + (interrupted ? ": interrupted after " : ": done in ") + Eta.format(eta.elapsed())); }
         };
     }
 
