@@ -200,9 +200,12 @@ def test_kernel_interrupt_cancels_a_sweep(tmp_path):
         time.sleep(3)
         assert _cpu_seconds(pid) - c0 < 0.5, "the kernel keeps computing after the interrupt"
         assert len(list(tmp_path.rglob("*.run.csv"))) == stored, "a run was stored after the interrupt"
-        # JJava reports the interrupt itself ("Evaluation interrupted."); the sweep's own count of stored runs does not
-        # reach the cell yet (an open gap of #10, see the README's Reliability section).
+        # JJava reports the interrupt itself ("Evaluation interrupted."); before that, the sweep's progress display is
+        # updated with how many runs are stored (the sweep says it before JJava's interrupt of the cell returns).
         assert any("nterrupted" in e for e in errors), errors
+        told = [json.loads(e) for e in errors if "runs are stored" in e]
+        assert told, errors
+        assert f"interrupted: {stored} of 4 runs are stored" in told[0]["data"]["text/plain"], told
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

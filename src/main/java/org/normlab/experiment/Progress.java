@@ -23,6 +23,8 @@ public interface Progress {
     /**
      * The sweep was interrupted; {@code message} says how many runs are stored. Shown where the progress is shown: a
      * notebook's kernel reports an interrupt by itself and drops the exception's text, so the display must say it.
+     * Called on the interrupting thread, before its {@code interrupt()} returns, when the interrupt came while the sweep
+     * waited for its runs (the kernel ends the cell right after); no other call of this Progress runs meanwhile.
      */
     default void interrupted(String message) {}
 
@@ -55,9 +57,11 @@ public interface Progress {
         return new Progress() {
             private final Eta eta = new Eta();
             private String title;
+            private volatile boolean interrupted;
 
             @Override public void start(String t, int total) {
                 title = t;
+                interrupted = false;
                 eta.start(total);
                 out.println(title + ": " + total + " runs");
             }
@@ -67,7 +71,9 @@ public interface Progress {
                 out.println("[" + eta.done() + "/" + eta.total() + "] " + message + " — " + eta.describe());
             }
 
-            @Override public void finish() { out.println(title + ": done in " + Eta.format(eta.elapsed())); }
+            @Override public void interrupted(String message) { interrupted = true; }
+
+            @Override public void finish() { out.println(title + (interrupted ? ": interrupted after " : ": done in ") + Eta.format(eta.elapsed())); }
         };
     }
 

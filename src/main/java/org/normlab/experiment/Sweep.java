@@ -11,7 +11,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.normlab.data.Dataset;
@@ -221,11 +223,22 @@ public final class Sweep<S extends Spec<S>> {
         Object storing = new Object();
         boolean[] cancelled = {false};
         boolean ended = false;  // false while a throwable other than ours leaves the loop (e.g. JShell stopping a cell)
+        // An interrupt while the sweep waits: no run is stored from then on, and the progress hears the count before the
+        // interrupter goes on (a notebook kernel ends the cell right after).
+        AtomicReference<String> reported = new AtomicReference<>();
+        InterruptHook hook = new InterruptHook(() -> {
+            int stored = cached + stopStoring(storing, cancelled, logs, todo);
+            pool.shutdownNow();
+            reported.set(interruptedMessage(stored, specs.size()));
+            progress.interrupted(reported.get());
+        });
         try {
             ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
             for (int i : todo) done.submit(task(i, false, specs, logs, runner, fingerprint, store, from, storing, cancelled));
             for (int k = 0; k < todo.size(); k++) {
-                int i = done.take().get();
+                Future<Integer> next = hook.await(done::take);
+                if (hook.fired()) throw new InterruptedException("the sweep was interrupted as a run finished");
+                int i = next.get();
                 if (i <= DEFERRED) {
                     // Another live process is computing this run: wait for its result (or its death) after the rest.
                     done.submit(task(DEFERRED - i, true, specs, logs, runner, fingerprint, store, from, storing, cancelled));
@@ -239,10 +252,8 @@ public final class Sweep<S extends Spec<S>> {
             ended = true;
             int stored = cached + cancel(pool, storing, cancelled, logs, todo);
             Thread.currentThread().interrupt();
-            String message = "Sweep " + name + " interrupted: " + stored + " of " + specs.size()
-                    + " runs are stored (the rest were stopped, nothing partial kept); run it again to resume";
-            progress.interrupted(message);
-            throw new Interrupted(message);
+            if (reported.get() == null) progress.interrupted(interruptedMessage(stored, specs.size()));
+            throw new Interrupted(interruptedMessage(stored, specs.size()));
         } catch (ExecutionException e) {
             ended = true;
             cancel(pool, storing, cancelled, logs, todo);
@@ -258,8 +269,7 @@ public final class Sweep<S extends Spec<S>> {
             if (!ended) {
                 // A notebook kernel stops a cell without an InterruptedException: cancel all the same, and say so.
                 int stored = cached + cancel(pool, storing, cancelled, logs, todo);
-                progress.interrupted("Sweep " + name + " interrupted: " + stored + " of " + specs.size()
-                        + " runs are stored (the rest were stopped, nothing partial kept); run it again to resume");
+                if (reported.get() == null) progress.interrupted(interruptedMessage(stored, specs.size()));
             }
             pool.shutdownNow();
             progress.finish();
@@ -302,18 +312,26 @@ public final class Sweep<S extends Spec<S>> {
 
     /** Stops every run (they check their thread's interrupt each step) and waits up to 2 s for them; the runs stored. */
     private static int cancel(ExecutorService pool, Object storing, boolean[] cancelled, RunLog[] logs, List<Integer> todo) {
-        synchronized (storing) {
-            cancelled[0] = true;  // from here on no run is stored
-        }
+        stopStoring(storing, cancelled, logs, todo);
         pool.shutdownNow();
         try {
             pool.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException again) {
             Thread.currentThread().interrupt();
         }
+        return stopStoring(storing, cancelled, logs, todo);
+    }
+
+    /** From here on no run is stored; the runs stored, a count no later call changes. */
+    private static int stopStoring(Object storing, boolean[] cancelled, RunLog[] logs, List<Integer> todo) {
         synchronized (storing) {
+            cancelled[0] = true;
             return (int) todo.stream().filter(i -> logs[i] != null).count();
         }
+    }
+
+    private String interruptedMessage(int stored, int total) {
+        return "Sweep " + name + " interrupted: " + stored + " of " + total + " runs are stored (the rest were stopped, nothing partial kept); run it again to resume";
     }
 
     /** The sweep was interrupted; finished runs are stored. */

@@ -14,7 +14,7 @@ final class NotebookProgress implements Progress {
     private String displayId;
     private final Eta eta = new Eta();
     private String title = "", last = "";
-    private boolean interrupted;
+    private volatile boolean interrupted;  // set on the thread that interrupts the sweep
 
     NotebookProgress(BaseKernel kernel) { this.kernel = kernel; }
 

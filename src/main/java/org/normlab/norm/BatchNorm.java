@@ -109,9 +109,8 @@ public final class BatchNorm implements Layer {
         Layout layout = Layout.of(x.shape());
         int m = layout.outer() * layout.inner();
         usedBatchStats = mode == Mode.TRAIN || !trackRunningStats;
-        if (mode == Mode.TRAIN && m < 2) {
-            throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when training, got input " + x.shapeString());
-        }
+        if (usedBatchStats && m < 2) throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when "
+                + (mode == Mode.TRAIN ? "training" : "using batch statistics (EVAL without running statistics)") + ", got input " + x.shapeString());
         output = Tensor.reuse(output, x.shape());
         float[] g = affine ? gamma.value().data() : null, b = affine ? beta.value().data() : null;
         boolean finite;

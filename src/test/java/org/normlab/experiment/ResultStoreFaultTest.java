@@ -18,10 +18,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.normlab.data.Dataset;
@@ -222,6 +226,29 @@ class ResultStoreFaultTest {
                 assertThrows(IllegalArgumentException.class, () -> BASE.withMaxSteps(-5)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> Sweep.of("x", BASE).vary(Axes.MAX_STEPS, 10, -5));
         assertEquals(Norm.NONE, BASE.norm());
+        assertEquals("Trainer.Options: batchSize, epochs, logEvery must be positive and maxSteps ≥ 0, got 64, 1, 50, -5",
+                assertThrows(IllegalArgumentException.class, () -> new Trainer.Options(64, 1, -5, 50, 1e6)).getMessage());
+    }
+
+    /** Batch size 3.7 in a notebook cell (JShell, as JJava runs it): rejected by the compiler, never rounded to 3. */
+    @Test
+    void aFractionalBatchSizeDoesNotCompileInANotebookCell() {
+        try (JShell shell = JShell.builder().executionEngine("local").build()) {
+            shell.addToClasspath(System.getProperty("java.class.path"));
+            for (String imports : List.of("import " + List.class.getName() + ";", "import " + RunSpec.class.getPackageName() + ".*;",
+                    "import " + Activation.class.getName() + ";")) {
+                assertEquals(Snippet.Status.VALID, shell.eval(imports).get(0).status(), imports);
+            }
+            String base = "RunSpec.mlp(List.of(8), Activation.Kind.RELU)";
+            assertEquals(Snippet.Status.VALID, shell.eval(base + ".withBatchSize(4)").get(0).status(), "the control compiles");
+            for (String cell : List.of(base + ".withBatchSize(3.7)", "Budget.DEFAULT.withBatchSize(3.7)",
+                    "Sweep.of(\"s\", " + base + ").vary(Axes.BATCH_SIZE, 3.7)", "Sweep.of(\"s\", " + base + ").vary(Axes.MAX_STEPS, 2.5)")) {
+                SnippetEvent e = shell.eval(cell).get(0);
+                assertEquals(Snippet.Status.REJECTED, e.status(), cell);
+                String why = shell.diagnostics(e.snippet()).map(d -> d.getMessage(Locale.ROOT)).toList().toString();
+                assertTrue(why.contains("double"), cell + ": " + why);
+            }
+        }
     }
 
     @Test

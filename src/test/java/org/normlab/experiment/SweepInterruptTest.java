@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,8 @@ import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
+import org.normlab.train.RunLog;
+import org.normlab.train.Trainer;
 
 /** A notebook interrupt (JJava interrupts the cell's thread) or Ctrl-C (the CLI interrupts its main thread) cancels a sweep. */
 class SweepInterruptTest {
@@ -71,5 +76,52 @@ class SweepInterruptTest {
         try (Stream<Path> s = Files.walk(tmp)) {
             assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".part")).toList(), "nothing partial");
         }
+    }
+
+    /**
+     * JJava ends the cell as soon as its {@code interrupt()} of the cell's thread returns, and drops what the cell says
+     * later: the progress must hear how many runs are stored before that call returns.
+     */
+    @Test
+    void theProgressHearsTheCountBeforeTheInterruptReturns(@TempDir Path tmp) throws Exception {
+        CountDownLatch training = new CountDownLatch(2), never = new CountDownLatch(1);
+        Function<RunSpec, RunLog> runner = spec -> {
+            if (spec.lr() < 1) return ResultStoreFaultTest.RUNNER.apply(spec);
+            training.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                throw new Trainer.Cancelled(0);
+            }
+            throw new AssertionError("not reached");
+        };
+        Sweep<RunSpec> sweep = Sweep.of("heard", RunSpec.mlp(List.of(8), Activation.Kind.RELU)).vary(Axes.LR, 0.1, 2.0).seeds(2);
+        List<String> heard = new CopyOnWriteArrayList<>();
+        Progress progress = new Progress() {
+            @Override public void start(String title, int total) {}
+            @Override public void advance(String message) {}
+            @Override public void finish() {}
+            @Override public void interrupted(String message) { heard.add(message); }
+        };
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread cell = new Thread(() -> {
+            try {
+                sweep.run(runner, ResultStore.at(tmp), progress, 4);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        }, "cell");
+        cell.start();
+        training.await();
+        while (stored(tmp) < 2) Thread.sleep(20);
+        while (cell.getState() != Thread.State.WAITING) Thread.sleep(5);  // the sweep waits for its two blocked runs
+        cell.interrupt();
+        String expected = "Sweep heard interrupted: 2 of 4 runs are stored (the rest were stopped, nothing partial kept); run it again to resume";
+        assertEquals(List.of(expected), List.copyOf(heard), "told before interrupt() returned");
+        cell.join();
+        assertEquals(List.of(expected), List.copyOf(heard), "told once");
+        assertTrue(thrown.get() instanceof Sweep.Interrupted, String.valueOf(thrown.get()));
+        assertEquals(expected, thrown.get().getMessage());
+        assertEquals(2, stored(tmp));
     }
 }

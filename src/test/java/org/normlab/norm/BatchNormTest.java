@@ -138,6 +138,29 @@ class BatchNormTest {
         assertEquals(1, bn.forward(Tensor.zeros(1, 4), Mode.EVAL).dim(0), "batch-1 inference is fine");
     }
 
+    /** EVAL without running statistics normalizes with batch statistics, so it needs what TRAIN needs (PyTorch raises too). */
+    @Test
+    void oneValuePerChannelWithoutRunningStatisticsIsAnErrorInEval() {
+        BatchNorm bn = new BatchNorm(4, 1e-5, 0.1, true, false);
+        for (int[] shape : new int[][] {{1, 4}, {1, 4, 1}, {1, 4, 1, 1}, {2, 4, 0, 0}, {1, 4, 0}}) {
+            Tensor x = Tensor.randn(new Rng(3), 1f, shape);
+            String expected = "BatchNorm(C=4): expected more than 1 value per channel when using batch statistics"
+                    + " (EVAL without running statistics), got input " + x.shapeString();
+            assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> bn.forward(x, Mode.EVAL)).getMessage());
+            assertEquals("BatchNorm(C=4): expected more than 1 value per channel when training, got input " + x.shapeString(),
+                    assertThrows(IllegalArgumentException.class, () -> bn.forward(x, Mode.TRAIN)).getMessage());
+        }
+        assertEquals(2, bn.forward(Tensor.randn(new Rng(4), 1f, 2, 4), Mode.EVAL).dim(0), "two values per channel are enough");
+    }
+
+    /** With running statistics EVAL is one affine map per value: an input without values gives an output without values. */
+    @Test
+    void emptySpatialSizeWithRunningStatisticsInEvalIsAnEmptyOutput() {
+        BatchNorm bn = new BatchNorm(4);
+        assertArrayEquals(new int[] {2, 4, 0, 0}, bn.forward(Tensor.zeros(2, 4, 0, 0), Mode.EVAL).shape());
+        assertArrayEquals(new int[] {2, 4, 0, 0}, bn.backward(Tensor.zeros(2, 4, 0, 0)).shape());
+    }
+
     @Test
     void wrongChannelCountNamesLayerAndShapes() {
         BatchNorm bn = new BatchNorm(16);

@@ -122,4 +122,21 @@ class BatchNormVariantsTest {
         assertTrue(lenet.params().stream().allMatch(p -> p.grad().isFinite()));
         assertTrue(Norm.BN.cancelsBias() && Norm.BRN.cancelsBias() && Norm.GHOST(4).cancelsBias() && !Norm.LN.cancelsBias());
     }
+
+    /** No values per channel ([2,4,0,0]): the error TRAIN gives BatchNorm on that shape, and in EVAL an empty output. */
+    @Test
+    void batchRenormAndGhostBatchNormOnAnEmptySpatialSize() {
+        Tensor x = Tensor.zeros(2, 4, 0, 0);
+        assertEquals("BatchRenorm(C=4): expected more than 1 value per channel when training, got input [2, 4, 0, 0]",
+                assertThrows(IllegalArgumentException.class, () -> new BatchRenorm(4).forward(x, Mode.TRAIN)).getMessage());
+        assertEquals("GhostBatchNorm(C=4, v=2): expected more than 1 value per channel in every virtual batch when training, got input "
+                        + "[2, 4, 0, 0] (its last virtual batch holds 2 of its 2 samples: 0 per channel)",
+                assertThrows(IllegalArgumentException.class, () -> new GhostBatchNorm(4, 2).forward(x, Mode.TRAIN)).getMessage());
+        BatchRenorm brn = new BatchRenorm(4);
+        assertArrayEquals(x.shape(), brn.forward(x, Mode.EVAL).shape());
+        assertArrayEquals(x.shape(), brn.backward(x).shape());
+        GhostBatchNorm ghost = new GhostBatchNorm(4, 2);
+        assertArrayEquals(x.shape(), ghost.forward(x, Mode.EVAL).shape());
+        assertArrayEquals(x.shape(), ghost.backward(x).shape());
+    }
 }
