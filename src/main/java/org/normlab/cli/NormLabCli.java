@@ -1,5 +1,6 @@
 package org.normlab.cli;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.normlab.data.FashionMnist;
@@ -13,6 +14,8 @@ import org.normlab.kernels.Parallelism;
 import org.normlab.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code normlab} on the command line: headless access to what the notebooks do. */
 @Command(name = "normlab", mixinStandardHelpOptions = true, version = "NormLab 0.1.0",
@@ -26,15 +29,18 @@ public final class NormLabCli implements Runnable {
     static final int RUN_FAILED = 1, USAGE = 2, DATA_PROBLEM = 3, INTERRUPTED = 130;
 
     public static void main(String[] args) {
+        System.exit(commandLine(List.of(args).contains("--debug")).execute(args));
+    }
+
+    /** The command line with NormLab's error handling: every error one line saying what, which file or value, and what to do. */
+    static CommandLine commandLine(boolean debug) {
         CommandLine cli = new CommandLine(new NormLabCli());
-        boolean debug = List.of(args).contains("--debug");
-        // Every error is one line saying what, which file or value, and what to do; the stack trace only with --debug.
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (debug) e.printStackTrace(cmd.getErr());
+            if (debug) e.printStackTrace(cmd.getErr());  // the stack trace only with --debug
             cmd.getErr().println("normlab: " + oneLine(e));
             return exitCode(e);
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 
     static String oneLine(Throwable e) {
@@ -59,16 +65,21 @@ public final class NormLabCli implements Runnable {
     @Override
     public void run() { new CommandLine(this).usage(System.out); }
 
-    @Command(name = "list", description = "List the studies `normlab study` can run.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the studies `normlab study` can run.")
     static final class ListStudies implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
         @Override
         public Integer call() {
-            for (Study s : Studies.all()) System.out.printf("  %-16s %s%n", s.name(), s.title());
+            PrintWriter out = spec.commandLine().getOut();
+            int width = Studies.all().stream().mapToInt(s -> s.name().length()).max().orElse(0);
+            for (Study<?> s : Studies.all()) out.printf("  %-" + width + "s  %s%n", s.name(), s.title());
+            out.flush();
             return 0;
         }
     }
 
-    @Command(name = "data", description = {"Make sure Fashion-MNIST is present and verified (decompresses or downloads once):",
+    @Command(name = "data", mixinStandardHelpOptions = true, description = {"Make sure Fashion-MNIST is present and verified (decompresses or downloads once):",
             "IDX header, item counts, label values and content SHA-256 of each of the four files.",
             "One line per file that is missing or does not verify; exit status 3 then.",
             "Your own IDX files: set " + FashionMnist.UNVERIFIED_ENV + "=1 (no checksum, any image count)."})
@@ -90,7 +101,7 @@ public final class NormLabCli implements Runnable {
         }
     }
 
-    @Command(name = "info", description = "Print the Java runtime and the matrix-product backend NormLab uses.")
+    @Command(name = "info", mixinStandardHelpOptions = true, description = "Print the Java runtime and the matrix-product backend NormLab uses.")
     static final class Info implements Callable<Integer> {
         @Override
         public Integer call() {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code normlab study NAME --scale S --out DIR}: runs a registered study headless and writes what it found. */
-@Command(name = "study", description = {"Run a study headless and write results.csv, runs.csv, verdicts.csv, its tables and its figures (PNG and SVG).",
+@Command(name = "study", mixinStandardHelpOptions = true, description = {"Run a study headless and write results.csv, runs.csv, verdicts.csv, its tables and its figures (PNG and SVG).",
         "Finished runs are stored under <out>/runs and reused: an interrupted study resumes where it stopped."})
 final class StudyCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "the study (see `normlab list`)")

@@ -23,7 +23,42 @@ public final class Studies {
 
     public static Study<?> get(String name) {
         Study<?> s = ALL.get(name);
-        if (s == null) throw new IllegalArgumentException("no study '" + name + "'; known: " + ALL.keySet());
+        if (s == null) {
+            String guess = closest(name);
+            throw new IllegalArgumentException("no study '" + name + "'" + (guess != null ? "; did you mean '" + guess + "'?" : "")
+                    + " (known: " + String.join(", ", ALL.keySet()) + ")");
+        }
         return s;
+    }
+
+    /** The registered name nearest to {@code name} in edits (a third of its length at most), or null. */
+    static String closest(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : ALL.keySet()) {
+            int d = known.startsWith(name) && !name.isEmpty() ? 0 : editDistance(name, known);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = known;
+            }
+        }
+        return bestDistance <= Math.max(2, name.length() / 3) ? best : null;
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions of one character. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1], current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) previous[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 }
