@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates .venv with the pinned requirements (Python 3.10+). Idempotent: reinstalls only when
-# requirements.txt changed since the last successful install.
+# requirements.txt or requirements-dev.txt changed since the last successful install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${NORMLAB_VENV:-.venv}
@@ -19,7 +19,7 @@ if [ -z "$python" ]; then
 fi
 
 stamp="$VENV/.normlab-requirements.sha256"
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
 if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
@@ -30,6 +30,6 @@ if [ ! -x "$VENV/bin/python" ]; then
     exit 1
   fi
 fi
-echo "venv: installing requirements.txt into $VENV"
-"$VENV/bin/python" -m pip install --disable-pip-version-check -q -r requirements.txt
+echo "venv: installing requirements-dev.txt into $VENV"
+"$VENV/bin/python" -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 echo "$want" > "$stamp"

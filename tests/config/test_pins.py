@@ -8,12 +8,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def requirement_lines():
-    return [l for l in (x.strip() for x in (ROOT / "requirements.txt").read_text().splitlines()) if l and not l.startswith("#")]
+def requirement_lines(name="requirements.txt"):
+    return [l for l in (x.strip() for x in (ROOT / name).read_text().splitlines()) if l and not l.startswith("#")]
 
 
-def pins_from_requirements():
-    return {l.split("==")[0].lower(): l.split("==")[1] for l in requirement_lines()}
+def pins_from_requirements(name="requirements.txt"):
+    return {l.split("==")[0].lower(): l.split("==")[1] for l in requirement_lines(name) if not l.startswith("-r ")}
 
 
 def environment():
@@ -25,7 +25,7 @@ def conda_dependencies():
 
 
 def test_every_requirement_is_pinned_to_one_version():
-    for line in requirement_lines():
+    for line in requirement_lines() + [l for l in requirement_lines("requirements-dev.txt") if not l.startswith("-r ")]:
         assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.\-]+", line), f"requirements.txt: '{line}' is not pinned with =="
 
 
@@ -35,13 +35,19 @@ def test_environment_yml_pins_equal_requirements_txt():
 
 
 def test_what_the_tools_import_is_pinned():
-    # PyYAML: this test; nbconvert: make report; playwright: the browser test; jjava: the kernel itself.
-    assert {"pyyaml", "nbconvert", "playwright", "jjava", "jupyterlab", "nbclient", "pytest"} <= set(pins_from_requirements())
+    # jjava: the kernel itself; PyYAML: this test; nbconvert: make report; playwright: the browser test.
+    assert {"jjava", "jupyterlab"} <= set(pins_from_requirements())
+    assert {"pyyaml", "nbconvert", "playwright", "nbclient", "pytest"} <= set(pins_from_requirements("requirements-dev.txt"))
+
+
+def test_the_binder_image_carries_no_test_tools():
+    assert not {"playwright", "pytest", "nbconvert", "nbclient", "pyyaml"} & set(pins_from_requirements())
+    assert "-r requirements.txt" in requirement_lines("requirements-dev.txt")
 
 
 def test_make_lab_and_make_test_install_exactly_requirements_txt():
     venv = (ROOT / "scripts" / "venv.sh").read_text()
-    assert "pip install" in venv and "-r requirements.txt" in venv
+    assert "pip install" in venv and "-r requirements-dev.txt" in venv
     assert "scripts/venv.sh" in (ROOT / "scripts" / "bootstrap.sh").read_text()
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^lab: bootstrap", makefile, re.M) and re.search(r"^test: bootstrap", makefile, re.M)
