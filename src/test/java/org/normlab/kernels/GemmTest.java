@@ -47,7 +47,7 @@ class GemmTest {
     }
 
     private static void javaGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c) {
-        Gemm.javaGemm(transA, transB, m, n, k, alpha, a, transA ? m : k, b, transB ? k : n, beta, c);
+        Gemm.javaGemm(transA, transB, m, n, k, alpha, a, 0, transA ? m : k, b, 0, transB ? k : n, beta, c, 0);
     }
 
     @Test
