@@ -102,34 +102,37 @@ public final class Conv2d extends Convolution {
         int n = inputShape[0], h = inputShape[2], w = inputShape[3];
         int pixels = outH * outW, k = in * kernelH() * kernelW();
         float[] g = dy.data(), wd = weight.value().data(), dw = weight.grad().data();
-        if (bias != null) {
-            float[] db = bias.grad().data();
-            for (int o = 0; o < out; o++) {
-                double sum = 0;
-                for (int s = 0; s < n; s++) {
-                    int off = (s * out + o) * pixels;
-                    for (int p = 0; p < pixels; p++) sum += g[off + p];
-                }
-                db[o] += (float) sum;
-            }
-        }
         Tensor dx = inputGradient ? (gradInput = Tensor.reuse(gradInput, inputShape)) : null;
         float[] dxd = inputGradient ? dx.data() : null;
         // Two independent jobs, run side by side on two threads (one after the other on one): dW summed over the
-        // samples in order (so its bits do not depend on the thread count), and each sample's dXₙ with its col2im.
-        Parallelism.forEach(inputGradient ? 2 : 1, (long) n * k * pixels, job -> {
+        // samples in order (so its bits do not depend on the thread count); and db with each sample's dXₙ and col2im.
+        boolean second = bias != null || inputGradient;
+        Parallelism.forEach(second ? 2 : 1, (long) n * k * pixels, job -> {
+            if (job == 0) {
+                for (int s = 0; s < n; s++) Gemm.gemm(false, true, out, k, pixels, 1f, g, s * out * pixels, cols[s], 0, 1f, dw, 0);
+                return;
+            }
+            if (bias != null) biasGradient(g, n, pixels, bias.grad().data());
+            if (!inputGradient) return;
             for (int s = 0; s < n; s++) {
-                int sampleGrad = s * out * pixels;  // dYₙ, where it lies in dy
-                if (job == 0) {
-                    Gemm.gemm(false, true, out, k, pixels, 1f, g, sampleGrad, cols[s], 0, 1f, dw, 0);
-                } else {
-                    Gemm.gemm(true, false, k, pixels, out, 1f, wd, 0, g, sampleGrad, 0f, colGrad, 0);
-                    Arrays.fill(dxd, s * in * h * w, (s + 1) * in * h * w, 0f);  // col2im adds into the reused buffer
-                    window.col2im(colGrad, s, in, h, w, dxd);
-                }
+                Gemm.gemm(true, false, k, pixels, out, 1f, wd, 0, g, s * out * pixels, 0f, colGrad, 0);  // dYₙ where it lies in dy
+                Arrays.fill(dxd, s * in * h * w, (s + 1) * in * h * w, 0f);  // col2im adds into the reused buffer
+                window.col2im(colGrad, s, in, h, w, dxd);
             }
         });
         return dx;
+    }
+
+    /** db += Σ_{n,r,q} dy, each channel's sum in double, in sample and pixel order. */
+    private void biasGradient(float[] g, int n, int pixels, float[] db) {
+        for (int o = 0; o < out; o++) {
+            double sum = 0;
+            for (int s = 0; s < n; s++) {
+                int off = (s * out + o) * pixels;
+                for (int p = 0; p < pixels; p++) sum += g[off + p];
+            }
+            db[o] += (float) sum;
+        }
     }
 
     /** Sizes the per-sample matrices for this input; keeps last step's arrays when the input shape is unchanged. */
