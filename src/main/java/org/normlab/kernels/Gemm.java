@@ -42,16 +42,26 @@ public final class Gemm {
      */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             float alpha, float[] a, float[] b, float beta, float[] c) {
+        gemm(transA, transB, m, n, k, alpha, a, 0, b, 0, beta, c, 0);
+    }
+
+    /**
+     * The same on matrices stored contiguously from an offset: A at {@code a[aOffset…]}, B at {@code b[bOffset…]},
+     * C at {@code c[cOffset…]} (e.g. one sample's slice of a batch), so a caller need not copy them out first.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset,
+                            float[] b, int bOffset, float beta, float[] c, int cOffset) {
         if (m == 0 || n == 0) return;
         int lda = transA ? m : k, ldb = transB ? k : n;
         if (NATIVE != null) {
             Staging staged = STAGING.get();
-            FloatBuffer nativeA = staged.a(a, m * k), nativeB = staged.b(b, k * n), nativeC = staged.c(c, m * n, beta != 0f);
+            FloatBuffer nativeA = staged.a(a, aOffset, m * k), nativeB = staged.b(b, bOffset, k * n);
+            FloatBuffer nativeC = staged.c(c, cOffset, m * n, beta != 0f);
             NATIVE.gemm(Layout.ROW_MAJOR, transA ? Transpose.TRANSPOSE : Transpose.NO_TRANSPOSE,
                     transB ? Transpose.TRANSPOSE : Transpose.NO_TRANSPOSE, m, n, k, alpha, nativeA, lda, nativeB, ldb, beta, nativeC, n);
-            nativeC.get(0, c, 0, m * n);
+            nativeC.get(0, c, cOffset, m * n);
         } else {
-            javaGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c);
+            javaGemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset);
         }
     }
 
@@ -67,13 +77,13 @@ public final class Gemm {
     private static final class Staging {
         private FloatBuffer a = allocate(0), b = allocate(0), c = allocate(0);
 
-        FloatBuffer a(float[] values, int count) { return a = fill(a, values, count, true); }
-        FloatBuffer b(float[] values, int count) { return b = fill(b, values, count, true); }
-        FloatBuffer c(float[] values, int count, boolean read) { return c = fill(c, values, count, read); }
+        FloatBuffer a(float[] values, int from, int count) { return a = fill(a, values, from, count, true); }
+        FloatBuffer b(float[] values, int from, int count) { return b = fill(b, values, from, count, true); }
+        FloatBuffer c(float[] values, int from, int count, boolean read) { return c = fill(c, values, from, count, read); }
 
-        private static FloatBuffer fill(FloatBuffer buffer, float[] values, int count, boolean copy) {
+        private static FloatBuffer fill(FloatBuffer buffer, float[] values, int from, int count, boolean copy) {
             if (buffer.capacity() < count) buffer = allocate(Math.max(count, buffer.capacity() * 2));
-            if (copy) buffer.put(0, values, 0, count);
+            if (copy) buffer.put(0, values, from, count);
             return buffer;
         }
 
@@ -84,20 +94,20 @@ public final class Gemm {
 
     /** The reference loop: i-p-j order so the inner loop runs along rows of B and C (vectorizable). */
     static void javaGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                         float[] a, int lda, float[] b, int ldb, float beta, float[] c) {
+                         float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset) {
         if (beta != 1f) {
-            for (int i = 0; i < m * n; i++) c[i] = beta == 0f ? 0f : c[i] * beta;
+            for (int i = cOffset; i < cOffset + m * n; i++) c[i] = beta == 0f ? 0f : c[i] * beta;
         }
         float[] bRow = transB ? new float[n] : null;
         for (int i = 0; i < m; i++) {
-            int cOff = i * n;
+            int cOff = cOffset + i * n;
             for (int p = 0; p < k; p++) {
-                float aip = alpha * (transA ? a[p * lda + i] : a[i * lda + p]);
+                float aip = alpha * (transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p]);
                 if (!transB) {
-                    int bOff = p * ldb;
+                    int bOff = bOffset + p * ldb;
                     for (int j = 0; j < n; j++) c[cOff + j] += aip * b[bOff + j];
                 } else {
-                    for (int j = 0; j < n; j++) bRow[j] = b[j * ldb + p];
+                    for (int j = 0; j < n; j++) bRow[j] = b[bOffset + j * ldb + p];
                     for (int j = 0; j < n; j++) c[cOff + j] += aip * bRow[j];
                 }
             }

@@ -20,10 +20,10 @@ import org.normlab.tensor.Tensor;
  *            col2im adds each column entry back to the input pixel it was copied from (padding is dropped)
  * </pre>
  *
- * <p>One GEMM per sample, not one for the whole batch: Smile's {@code float[]} GEMM copies every array it is handed
- * across the JNI boundary, so whole-batch im2col matrices cost more in copying than per-sample calls cost in
- * overhead, while per-sample matrices stay in cache through im2col, GEMM and the copy into y (measurements:
- * docs/decisions/nn-layers.md).
+ * <p>One GEMM per sample, not one for the whole batch or per tile: OpenBLAS's arithmetic depends on the shape of
+ * the call (which kernel runs, how k is blocked), so regrouping the products would change the bits every study's
+ * numbers rest on, and per-sample matrices stay in cache through im2col and the GEMM, whose result lands straight
+ * in y (docs/decisions/conv-gemm-per-sample.md).
  *
  * <p>The im2col matrices of the last forward are kept for backward (dW needs them) and, like the other scratch
  * arrays, reused by the next forward when the input shape is unchanged. So are the output and input-gradient
@@ -35,8 +35,6 @@ public final class Conv2d extends Convolution {
     // What backward needs from the last forward besides its shape: each sample's im2col matrix Xₙ.
     private float[][] cols;
     // Scratch reused across steps while the shapes stay the same; never handed out.
-    private float[][] partScratch = new float[0][];  // Yₙ per part of the batch in forward (dYₙ in backward): out × (Ho·Wo)
-    private float[] dyScratch;   // dYₙ for the dW job of backward
     private float[] colGrad;     // dXₙ: K × (Ho·Wo)
     private Tensor output, gradInput;  // handed out, valid until the next forward (backward)
 
@@ -77,27 +75,20 @@ public final class Conv2d extends Convolution {
         // Samples are independent: blocks of them over the kernel threads, each part with its own Yₙ scratch.
         int parts = parts(n);
         Parallelism.forEach(parts, (long) n * k * pixels, part -> {
-            float[] sampleOut = partScratch[part];
             for (int s = n * part / parts, end = n * (part + 1) / parts; s < end; s++) {
                 window.im2col(xd, s, in, h, w, cols[s]);
-                Gemm.gemm(false, false, out, pixels, k, 1f, wd, cols[s], 0f, sampleOut);
+                Gemm.gemm(false, false, out, pixels, k, 1f, wd, 0, cols[s], 0, 0f, yd, s * out * pixels);  // W·Xₙ into y[n]
                 for (int o = 0; o < out; o++) {
                     float b = bias == null ? 0f : bias.value().data()[o];
-                    int src = o * pixels, dst = (s * out + o) * pixels;
-                    for (int p = 0; p < pixels; p++) yd[dst + p] = sampleOut[src + p] + b;
+                    for (int p = (s * out + o) * pixels, end1 = p + pixels; p < end1; p++) yd[p] += b;
                 }
             }
         });
         return y;
     }
 
-    /** Parts a batch of n samples is split into (the kernel threads, at most n), with their scratch arrays ready. */
-    private int parts(int n) {
-        int parts = Math.max(1, Math.min(n, Parallelism.threads()));
-        if (partScratch.length < parts) partScratch = Arrays.copyOf(partScratch, parts);
-        for (int p = 0; p < parts; p++) if (partScratch[p] == null) partScratch[p] = new float[out * outH * outW];
-        return parts;
-    }
+    /** Parts a batch of n samples is split into: the kernel threads, at most n. */
+    private static int parts(int n) { return Math.max(1, Math.min(n, Parallelism.threads())); }
 
     @Override
     public Tensor backward(Tensor dy) { return backward(dy, true); }
@@ -111,35 +102,37 @@ public final class Conv2d extends Convolution {
         int n = inputShape[0], h = inputShape[2], w = inputShape[3];
         int pixels = outH * outW, k = in * kernelH() * kernelW();
         float[] g = dy.data(), wd = weight.value().data(), dw = weight.grad().data();
-        if (bias != null) {
-            float[] db = bias.grad().data();
-            for (int o = 0; o < out; o++) {
-                double sum = 0;
-                for (int s = 0; s < n; s++) {
-                    int off = (s * out + o) * pixels;
-                    for (int p = 0; p < pixels; p++) sum += g[off + p];
-                }
-                db[o] += (float) sum;
-            }
-        }
         Tensor dx = inputGradient ? (gradInput = Tensor.reuse(gradInput, inputShape)) : null;
         float[] dxd = inputGradient ? dx.data() : null;
         // Two independent jobs, run side by side on two threads (one after the other on one): dW summed over the
-        // samples in order (so its bits do not depend on the thread count), and each sample's dXₙ with its col2im.
-        Parallelism.forEach(inputGradient ? 2 : 1, (long) n * k * pixels, job -> {
-            float[] sampleGrad = job == 0 ? dyScratch : partScratch[0];
+        // samples in order (so its bits do not depend on the thread count); and db with each sample's dXₙ and col2im.
+        boolean second = bias != null || inputGradient;
+        Parallelism.forEach(second ? 2 : 1, (long) n * k * pixels, job -> {
+            if (job == 0) {
+                for (int s = 0; s < n; s++) Gemm.gemm(false, true, out, k, pixels, 1f, g, s * out * pixels, cols[s], 0, 1f, dw, 0);
+                return;
+            }
+            if (bias != null) biasGradient(g, n, pixels, bias.grad().data());
+            if (!inputGradient) return;
             for (int s = 0; s < n; s++) {
-                System.arraycopy(g, s * out * pixels, sampleGrad, 0, out * pixels);   // dYₙ (Gemm takes whole arrays)
-                if (job == 0) {
-                    Gemm.gemm(false, true, out, k, pixels, 1f, sampleGrad, cols[s], 1f, dw);
-                } else {
-                    Gemm.gemm(true, false, k, pixels, out, 1f, wd, sampleGrad, 0f, colGrad);
-                    Arrays.fill(dxd, s * in * h * w, (s + 1) * in * h * w, 0f);  // col2im adds into the reused buffer
-                    window.col2im(colGrad, s, in, h, w, dxd);
-                }
+                Gemm.gemm(true, false, k, pixels, out, 1f, wd, 0, g, s * out * pixels, 0f, colGrad, 0);  // dYₙ where it lies in dy
+                Arrays.fill(dxd, s * in * h * w, (s + 1) * in * h * w, 0f);  // col2im adds into the reused buffer
+                window.col2im(colGrad, s, in, h, w, dxd);
             }
         });
         return dx;
+    }
+
+    /** db += Σ_{n,r,q} dy, each channel's sum in double, in sample and pixel order. */
+    private void biasGradient(float[] g, int n, int pixels, float[] db) {
+        for (int o = 0; o < out; o++) {
+            double sum = 0;
+            for (int s = 0; s < n; s++) {
+                int off = (s * out + o) * pixels;
+                for (int p = 0; p < pixels; p++) sum += g[off + p];
+            }
+            db[o] += (float) sum;
+        }
     }
 
     /** Sizes the per-sample matrices for this input; keeps last step's arrays when the input shape is unchanged. */
@@ -150,8 +143,6 @@ public final class Conv2d extends Convolution {
         outW = outputWidth(shape[3]);
         int pixels = outH * outW;
         cols = new float[n][k * pixels];
-        partScratch = new float[0][];
-        dyScratch = new float[out * pixels];
         colGrad = new float[k * pixels];
         inputShape = shape;
     }

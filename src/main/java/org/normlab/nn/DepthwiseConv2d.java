@@ -19,10 +19,14 @@ import org.normlab.tensor.Tensor;
  * Direct loops, no im2col: each output reads only k² inputs of its own channel, so there is no matrix product to
  * hand to BLAS. Initialization follows PyTorch's fans for a (C, 1, kH, kW) weight: fanIn = kH·kW,
  * fanOut = C·kH·kW.
+ *
+ * <p>The output and input-gradient tensors are reused by the next call of the same shape: a returned tensor stays
+ * valid until this layer's next forward (backward).
  */
 public final class DepthwiseConv2d extends Convolution implements Initializable {
     private final int channels;
     private Tensor input;  // what backward needs from the last forward
+    private Tensor output, gradInput;  // handed out, valid until the next forward (backward), then reused
 
     /** Square kernel. */
     public DepthwiseConv2d(int channels, int kernel, int stride, int padding, boolean withBias) {
@@ -52,12 +56,12 @@ public final class DepthwiseConv2d extends Convolution implements Initializable 
         int kernelH = kernelH(), kernelW = kernelW(), stride = stride();
         outH = outputHeight(h);
         outW = outputWidth(w);
-        Tensor y = Tensor.zeros(n, channels, outH, outW);
+        Tensor y = output = Tensor.reuse(output, n, channels, outH, outW);
         float[] in = x.data(), out = y.data(), wd = weight.value().data();
         for (int s = 0; s < n; s++) {
             for (int c = 0; c < channels; c++) {
                 int image = (s * channels + c) * h * w, plane = (s * channels + c) * outH * outW;
-                if (bias != null) Arrays.fill(out, plane, plane + outH * outW, bias.value().data()[c]);
+                Arrays.fill(out, plane, plane + outH * outW, bias == null ? 0f : bias.value().data()[c]);  // the taps add into it
                 for (int i = 0; i < kernelH; i++) {
                     int rLo = window.firstRow(i), rHi = window.endRow(i, h);
                     for (int j = 0; j < kernelW; j++) {
@@ -81,8 +85,9 @@ public final class DepthwiseConv2d extends Convolution implements Initializable 
         checkGradient(dy);
         int n = input.dim(0), h = input.dim(2), w = input.dim(3);
         int kernelH = kernelH(), kernelW = kernelW(), stride = stride();
-        Tensor dx = Tensor.zeros(input.shape());
+        Tensor dx = gradInput = Tensor.reuse(gradInput, input.shape());
         float[] in = input.data(), g = dy.data(), dxd = dx.data(), wd = weight.value().data(), dw = weight.grad().data();
+        Arrays.fill(dxd, 0f);  // the taps add into the reused buffer
         for (int c = 0; c < channels; c++) {
             if (bias != null) {
                 double sum = 0;

@@ -11,11 +11,15 @@ import org.normlab.tensor.Tensor;
  * forward:   y = x·Wᵀ + b                 x: (N, in), y: (N, out)
  * backward:  dx = dy·W,   dW += dyᵀ·x,   db += Σ_n dy
  * </pre>
+ *
+ * <p>The output and input-gradient tensors are reused by the next call of the same shape: a returned tensor stays
+ * valid until this layer's next forward (backward).
  */
 public final class Linear implements Layer {
     private final int in, out;
     private final Param weight, bias;
     private Tensor input;
+    private Tensor output, gradInput;  // handed out, valid until the next forward (backward), then reused
 
     /** Weights and bias start at zero; an {@link Init} fills them (the network builders always do). */
     public Linear(int in, int out, boolean withBias) {
@@ -38,7 +42,7 @@ public final class Linear implements Layer {
         }
         input = x;
         int n = x.dim(0);
-        Tensor y = Tensor.zeros(n, out);
+        Tensor y = output = Tensor.reuse(output, n, out);  // the GEMM (β = 0) writes every element
         Gemm.gemm(false, true, n, out, in, 1f, x.data(), weight.value().data(), 0f, y.data());
         if (bias != null) {
             float[] yd = y.data(), b = bias.value().data();
@@ -51,7 +55,7 @@ public final class Linear implements Layer {
     public Tensor backward(Tensor dy) {
         accumulateParameterGradients(dy);
         int n = input.dim(0);
-        Tensor dx = Tensor.zeros(n, in);
+        Tensor dx = gradInput = Tensor.reuse(gradInput, n, in);  // the GEMM (β = 0) writes every element
         Gemm.gemm(false, false, n, in, out, 1f, dy.data(), weight.value().data(), 0f, dx.data());
         return dx;
     }

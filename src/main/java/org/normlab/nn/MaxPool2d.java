@@ -1,5 +1,6 @@
 package org.normlab.nn;
 
+import java.util.Arrays;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -12,9 +13,13 @@ import org.normlab.tensor.Tensor;
  * </pre>
  * The argmax is the first maximum in row-major window order (a later equal value does not replace it), and a NaN
  * wins over every number, as in PyTorch's CPU kernel.
+ *
+ * <p>The output and input-gradient tensors are reused by the next call of the same shape: a returned tensor stays
+ * valid until this layer's next forward (backward).
  */
 public final class MaxPool2d extends Pooling {
     private int[] argmax;  // what backward needs besides the input shape: each output's flat input index
+    private Tensor output, gradInput;  // handed out, valid until the next forward (backward), then reused
 
     public MaxPool2d(int kernel) { this(kernel, kernel); }
 
@@ -22,7 +27,7 @@ public final class MaxPool2d extends Pooling {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor y = Tensor.zeros(checkInput(x));
+        Tensor y = output = Tensor.reuse(output, checkInput(x));  // every element is written below
         int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3), oh = y.dim(2), ow = y.dim(3), kernel = kernel();
         float[] in = x.data(), outData = y.data();
         if (argmax == null || argmax.length != outData.length) argmax = new int[outData.length];
@@ -50,8 +55,9 @@ public final class MaxPool2d extends Pooling {
     @Override
     public Tensor backward(Tensor dy) {
         checkGradient(dy);
-        Tensor dx = Tensor.zeros(inputShape);
+        Tensor dx = gradInput = Tensor.reuse(gradInput, inputShape);
         float[] g = dy.data(), dxd = dx.data();
+        Arrays.fill(dxd, 0f);  // the scatter below adds into the reused buffer
         for (int i = 0; i < g.length; i++) dxd[argmax[i]] += g[i];
         return dx;
     }

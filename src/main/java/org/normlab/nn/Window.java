@@ -1,6 +1,7 @@
 package org.normlab.nn;
 
 import java.util.Arrays;
+import org.normlab.kernels.Runs;
 
 /**
  * The sliding window of a 2-d convolution or pooling layer: a kH × kW kernel moved with stride s over an image with
@@ -98,20 +99,25 @@ record Window(int kernelH, int kernelW, int stride, int padding) {
                     if (adjoint) {
                         for (int r = rLo; r < rHi; r++) {
                             int src = rowStart(image, w, inputRow(r, i), j), dst = row + r * outW;
-                            for (int q = qLo; q < qHi; q++) x[src + q * stride] += col[dst + q];
+                            if (stride == 1) {
+                                Runs.add(col, dst + qLo, x, src + qLo, qHi - qLo);
+                            } else {
+                                for (int q = qLo; q < qHi; q++) x[src + q * stride] += col[dst + q];
+                            }
                         }
                         continue;
                     }
                     Arrays.fill(col, row, row + rLo * outW, 0f);
+                    boolean edges = qLo > 0 || qHi < outW;
                     for (int r = rLo; r < rHi; r++) {
                         int src = rowStart(image, w, inputRow(r, i), j), dst = row + r * outW;
-                        Arrays.fill(col, dst, dst + qLo, 0f);
+                        if (edges) Arrays.fill(col, dst, dst + qLo, 0f);
                         if (stride == 1) {
-                            System.arraycopy(x, src + qLo, col, dst + qLo, qHi - qLo);
+                            Runs.copy(x, src + qLo, col, dst + qLo, qHi - qLo);
                         } else {
                             for (int q = qLo; q < qHi; q++) col[dst + q] = x[src + q * stride];
                         }
-                        Arrays.fill(col, dst + qHi, dst + outW, 0f);
+                        if (edges) Arrays.fill(col, dst + qHi, dst + outW, 0f);
                     }
                     Arrays.fill(col, row + rHi * outW, row + outH * outW, 0f);
                 }

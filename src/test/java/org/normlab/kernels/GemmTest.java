@@ -47,7 +47,7 @@ class GemmTest {
     }
 
     private static void javaGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c) {
-        Gemm.javaGemm(transA, transB, m, n, k, alpha, a, transA ? m : k, b, transB ? k : n, beta, c);
+        Gemm.javaGemm(transA, transB, m, n, k, alpha, a, 0, transA ? m : k, b, 0, transB ? k : n, beta, c, 0);
     }
 
     @Test
@@ -110,6 +110,26 @@ class GemmTest {
             assertWithin(javaResult, twiceBound, viaNative, Gemm.backend() + " vs java (transA=" + transA + ", transB=" + transB + ", "
                     + m + "×" + n + "×" + k + ", beta=" + beta + ")");
             assertWithin(expected.value(), expected.errorBound(), viaNative, Gemm.backend() + " vs definition");
+        }
+    }
+
+    @Test
+    void offsetOperandsGiveTheBitsOfTheSameMatricesCopiedOut() {
+        // Conv2d hands Gemm one sample's slice of a batch; the product must be the one of that slice on its own,
+        // and the rest of C must stay as it was.
+        Rng rng = new Rng(3);
+        for (int[] size : SIZES) for (boolean transA : BOTH) for (boolean transB : BOTH) for (float beta : new float[] {0f, 1f}) {
+            int m = size[0], n = size[1], k = size[2], aAt = 5, bAt = 11, cAt = 7;
+            float[] a = random(rng, aAt + m * k + 3), b = random(rng, bAt + k * n + 2), c = random(rng, cAt + m * n + 4);
+            float[] alone = Arrays.copyOfRange(c, cAt, cAt + m * n), sliced = c.clone();
+            Gemm.gemm(transA, transB, m, n, k, 0.7f, Arrays.copyOfRange(a, aAt, aAt + m * k), Arrays.copyOfRange(b, bAt, bAt + k * n), beta, alone);
+            Gemm.gemm(transA, transB, m, n, k, 0.7f, a, aAt, b, bAt, beta, sliced, cAt);
+            String what = m + "×" + n + "×" + k + " transA=" + transA + " transB=" + transB + " beta=" + beta;
+            for (int i = 0; i < m * n; i++) {
+                assertEquals(Float.floatToRawIntBits(alone[i]), Float.floatToRawIntBits(sliced[cAt + i]), what + " at " + i);
+            }
+            for (int i = 0; i < cAt; i++) assertEquals(c[i], sliced[i], what + ": C before the slice changed at " + i);
+            for (int i = cAt + m * n; i < c.length; i++) assertEquals(c[i], sliced[i], what + ": C after the slice changed at " + i);
         }
     }
 }
