@@ -42,6 +42,9 @@ spec = {
     "interrupt_mode": "message",
     "env": {
         "JJAVA_CLASSPATH": os.pathsep.join(classpath),
+        # Stored runs go to the project's results/ (git-ignored), not into notebooks/ where the kernel starts;
+        # NORMLAB_RESULTS, when set, still wins.
+        "NORMLAB_DEFAULT_RESULTS": os.path.join(root, "results"),
     },
     "metadata": {"normlab": {"jdk": jdk, "jdk_feature": feature, "heap": heap}},
 }

@@ -73,6 +73,8 @@ def test_postbuild_wires_a_kernel_that_runs_normlab(tmp_path):
     assert "-Xmx1g" in spec.argv, "the kernel heap must leave room for JupyterLab in mybinder's 2 GB"
     jars = spec.env["JJAVA_CLASSPATH"].split(os.pathsep)
     assert jars[0] == str(ROOT / "target" / "normlab.jar") and all(Path(j).is_file() for j in jars)
+    # stored runs go to the project's git-ignored results/, not into notebooks/ where the kernel starts
+    assert spec.env["NORMLAB_DEFAULT_RESULTS"] == str(ROOT / "results"), spec.env
 
     km = KernelManager(kernel_name="java", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(prefix / "share" / "jupyter" / "kernels")]))
     km.start_kernel()

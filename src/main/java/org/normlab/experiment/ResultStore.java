@@ -78,10 +78,16 @@ public final class ResultStore {
     /** A store that keeps nothing (every run is computed). */
     public static ResultStore none() { return new ResultStore(null, false, System.err::println, REAL_DISK); }
 
-    /** {@code $NORMLAB_RESULTS} (or {@code -Dnormlab.results}), else {@code results/} in the working directory. */
+    /**
+     * {@code -Dnormlab.results}, else {@code $NORMLAB_RESULTS}, else {@code $NORMLAB_DEFAULT_RESULTS} (the project's
+     * {@code results/}, set by the notebook kernel so that runs stay out of notebooks/), else {@code results/} in the
+     * working directory.
+     */
     public static ResultStore defaultStore() {
         String p = System.getProperty("normlab.results", System.getenv("NORMLAB_RESULTS"));
-        return at(resultsFolder(p != null && !p.isBlank() ? p : "results", "NORMLAB_RESULTS (or -Dnormlab.results)"));
+        if (p != null && !p.isBlank()) return at(resultsFolder(p, "NORMLAB_RESULTS (or -Dnormlab.results)"));
+        String kernelDefault = System.getenv("NORMLAB_DEFAULT_RESULTS");
+        return at(resultsFolder(kernelDefault != null && !kernelDefault.isBlank() ? kernelDefault : "results", "NORMLAB_DEFAULT_RESULTS"));
     }
 
     /** {@code text} as a results folder: a one-line error naming {@code setting} if it cannot be one. */
