@@ -4,7 +4,7 @@
 # time of each side and the median over rounds of each round's ratio B / A. The memory-skeleton and copy rows run
 # the same code on both sides: their ratios show how noisy the run was. A measurement, not a test: it changes
 # nothing in the repository.
-#   scripts/bench-ab.sh REV_A REV_B [rounds=3] [--no-lenet]
+#   scripts/bench-ab.sh REV_A REV_B [rounds=3] [--no-lenet]      (BENCH_THREADS=1 for the one-thread table; default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: scripts/bench-ab.sh REV_A REV_B [rounds=3] [--no-lenet]" >&2; exit 2; }
@@ -27,7 +27,7 @@ for r in $(seq 1 "$ROUNDS"); do
     echo "bench-ab: round $r, $side" >&2
     (cd "$work/$side" && java -Xmx"${NORMLAB_KERNEL_HEAP:-1g}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector \
        -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-       org.normlab.bench.NormBench "$work/$side-$r.tsv" 2 0.6 $LENET >/dev/null)
+       org.normlab.bench.NormBench "$work/$side-$r.tsv" "${BENCH_THREADS:-2}" 0.6 $LENET >/dev/null)
   done
 done
 python3 - "$work" "$ROUNDS" "$(git rev-parse --short "$A")" "$(git rev-parse --short "$B")" <<'PY'
