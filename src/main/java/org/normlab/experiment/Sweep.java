@@ -84,6 +84,9 @@ public final class Sweep<S extends Spec<S>> {
     }
 
     public String name() { return name; }
+
+    /** The number of seeds each grid point runs. */
+    public int seedCount() { return seeds; }
     public S base() { return base; }
 
     /** The table fields of the varied settings, in the order they were varied. */

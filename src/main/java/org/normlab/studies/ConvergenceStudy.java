@@ -108,7 +108,7 @@ public final class ConvergenceStudy implements Study<ConvergenceStudy.Report> {
     public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> mlp = mlpSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> lenet = lenetSweep(scale).run(train, test, store, progress, threads);
-        List<Verdict.Criterion> c = criteria(scale);
+        List<Verdict.Criterion> c = declaredCriteria(scale);
         Findings.Builder parts = Findings.builder(name(), scale);
         Verdict c2Mlp = parts.verdict(c.get(0).judge(mlp.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)));
         Verdict c2LeNet = parts.verdict(c.get(1).judge(lenet.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)));

@@ -129,7 +129,7 @@ public final class LrToleranceStudy implements Study<LrToleranceStudy.Report> {
         Findings.Builder parts = Findings.builder(name(), scale);
         Network mlpParts = network(parts, "mlp", mlp, "deep ReLU MLP (6×128)");
         Network lenetParts = network(parts, "lenet", lenet, "LeNet (ReLU)");
-        List<Verdict.Criterion> c = criteria(scale);
+        List<Verdict.Criterion> c = declaredCriteria(scale);
         Verdict c5Mlp = parts.verdict(c.get(0).judge(logRatio(largestPerSeed(mlp))));
         Verdict c5LeNet = parts.verdict(c.get(1).judge(logRatio(largestPerSeed(lenet))));
         List<Results.Run<RunSpec>> all = new ArrayList<>(mlp.runs());

@@ -105,7 +105,7 @@ class StudyStatisticsTest {
         assertEquals(0.175, diff.mean(), 1e-12);
         assertEquals(Math.sqrt(2 * 0.075 * 0.075), diff.sd(), 1e-12);
         Results.Run<RunSpec> diverged = new Results.Run<>(runs.get(0).spec(), RunLog.restore(List.of(), 3, "NaN", null, 0));
-        assertTrue(Double.isNaN(BatchSizeStudy.testError(diverged)));
+        assertEquals(0.9, BatchSizeStudy.testError(diverged), 1e-12, "divergence policy: a diverged run errs at chance, 1 − 0.1");
     }
 
     @Test
