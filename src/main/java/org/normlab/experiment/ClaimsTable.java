@@ -50,8 +50,11 @@ public final class ClaimsTable {
                       int n, int excluded, double measured, int seedsNeeded, String budget, String registration) {
         /** A verdict as an unadjusted row. */
         public static Row of(String source, Verdict v) {
+            // A sign test's estimate is a share: its interval is the exact one, not a t interval on 0/1 values.
+            boolean sign = v.criterion().method() == Verdict.Method.SIGN && v.criterion().kind() != Verdict.Kind.CHECK;
             return new Row(source, v.claim(), v.criterion().kind(), v.outcome(), v.outcome(), v.criterion().statistic(),
-                    v.evidence().test(), v.statistic().mean(), v.statistic().lo(), v.statistic().hi(), v.evidence().p(), Double.NaN,
+                    v.evidence().test(), v.statistic().mean(), sign ? v.evidence().lo() : v.statistic().lo(), sign ? v.evidence().hi() : v.statistic().hi(),
+                    v.evidence().p(), Double.NaN,
                     v.statistic().n(), v.statistic().missing(), v.criterion().kind() == Verdict.Kind.CHECK ? v.measured() : Double.NaN,
                     v.evidence().seedsNeeded(), v.criterion().budget(), v.criterion().registration());
         }

@@ -60,6 +60,13 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
     /** Which side of the threshold supports the claim; EITHER for two-sided claims, WITHIN for equivalences. */
     public enum Direction { ABOVE, BELOW, EITHER, WITHIN }
 
+    /**
+     * How a claim's per-seed values are tested: Student t on continuous values (TOST for {@link Direction#WITHIN}),
+     * or the exact sign test on per-seed orders known from censored values (1 where the first arm's value is
+     * certainly higher, 0 where it is certainly lower, NaN where the order is unknown: left out and counted).
+     */
+    public enum Method { STUDENT_T, SIGN }
+
     /** An empirical claim (in the claims family), an identity or implementation check, or a demo (in no family). */
     public enum Kind { CLAIM, CHECK, DEMO;
         @Override public String toString() { return name().toLowerCase(Locale.ROOT); }
@@ -84,13 +91,14 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
      *
      * @param statistic what is measured, one value per seed, e.g. "test accuracy (BN) − test accuracy (none)"
      * @param margin the equivalence margin of a {@link Direction#WITHIN} criterion (0 otherwise)
+     * @param method the test of a claim (checks use none)
      * @param family the family whose multiplicity the claims table controls
      * @param divergence the divergence policy in words
      * @param revision empty when declared before the runs; otherwise what was changed after seeing results, and why
      * @param budget the runs behind the statistic (filled from the study's plan, see {@link Study#declaredCriteria})
      */
     public record Criterion(String claim, String statistic, Direction direction, double threshold, double margin,
-                            Kind kind, String family, String divergence, String revision, String budget) {
+                            Kind kind, Method method, String family, String divergence, String revision, String budget) {
         public Criterion {
             if (direction == Direction.WITHIN && !(margin > 0)) {
                 throw new IllegalArgumentException("Criterion " + claim + ": an equivalence needs a margin > 0, got " + margin);
@@ -101,11 +109,20 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
         }
 
         private static Criterion claim(String claim, String statistic, Direction d, double threshold, double margin) {
-            return new Criterion(claim, statistic, d, threshold, margin, Kind.CLAIM, CLAIMS_FAMILY, DIVERGENCE_POLICY, "", "");
+            return new Criterion(claim, statistic, d, threshold, margin, Kind.CLAIM, Method.STUDENT_T, CLAIMS_FAMILY, DIVERGENCE_POLICY, "", "");
         }
 
         public static Criterion above(String claim, String statistic, double threshold) { return claim(claim, statistic, Direction.ABOVE, threshold, 0); }
         public static Criterion below(String claim, String statistic, double threshold) { return claim(claim, statistic, Direction.BELOW, threshold, 0); }
+
+        /**
+         * A claim on censored values (e.g. largest stable learning rates bracketed by a grid): per seed 1 when the
+         * first arm's value is certainly above the second's, 0 when certainly below, NaN when the brackets overlap;
+         * exact two-sided sign test, SUPPORTED when p &lt; 0.05 and the first arm is higher more often.
+         */
+        public static Criterion signTest(String claim, String statistic) {
+            return new Criterion(claim, statistic, Direction.ABOVE, 0.5, 0, Kind.CLAIM, Method.SIGN, CLAIMS_FAMILY, DIVERGENCE_POLICY, "", "");
+        }
 
         /** A two-sided claim: SUPPORTED when the statistic differs from {@code threshold} on either side. */
         public static Criterion either(String claim, String statistic, double threshold) { return claim(claim, statistic, Direction.EITHER, threshold, 0); }
@@ -116,15 +133,15 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
         }
 
         /** This criterion as an identity or implementation check (pass/fail, outside the claims family). */
-        public Criterion check() { return new Criterion(claim, statistic, direction, threshold, margin, Kind.CHECK, "checks (no multiplicity adjustment)", divergence, revision, budget); }
+        public Criterion check() { return new Criterion(claim, statistic, direction, threshold, margin, Kind.CHECK, method, "checks (no multiplicity adjustment)", divergence, revision, budget); }
 
         /** This criterion as a demo (outside the claims family). */
-        public Criterion demo() { return new Criterion(claim, statistic, direction, threshold, margin, Kind.DEMO, "demos (outside the claims family)", divergence, revision, budget); }
+        public Criterion demo() { return new Criterion(claim, statistic, direction, threshold, margin, Kind.DEMO, method, "demos (outside the claims family)", divergence, revision, budget); }
 
         /** This criterion marked as changed after seeing results, saying what changed and why. */
-        public Criterion changedAfterResults(String what) { return new Criterion(claim, statistic, direction, threshold, margin, kind, family, divergence, what, budget); }
+        public Criterion changedAfterResults(String what) { return new Criterion(claim, statistic, direction, threshold, margin, kind, method, family, divergence, what, budget); }
 
-        public Criterion withBudget(String b) { return new Criterion(claim, statistic, direction, threshold, margin, kind, family, divergence, revision, b); }
+        public Criterion withBudget(String b) { return new Criterion(claim, statistic, direction, threshold, margin, kind, method, family, divergence, revision, b); }
 
         public boolean changed() { return !revision.isEmpty(); }
 
@@ -134,6 +151,7 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
         /** The test in words. */
         public String test() {
             if (kind == Kind.CHECK) return "every value " + (direction == Direction.ABOVE ? "above " : "below ") + fmt(threshold) + ", none missing";
+            if (method == Method.SIGN) return "exact two-sided sign test on the seeds whose order is certain (binomial, ½), Clopper–Pearson 95% interval of the share";
             return switch (direction) {
                 case ABOVE, BELOW -> "Student t of the per-seed values against " + fmt(threshold) + ", two-sided p, 95% interval";
                 case EITHER -> "two-sided Student t of the per-seed values against " + fmt(threshold) + ", 95% interval";
@@ -145,6 +163,8 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
         /** The decision rule in words. */
         public String rule() {
             if (kind == Kind.CHECK) return "PASS if " + test() + "; otherwise FAIL";
+            if (method == Method.SIGN) return "SUPPORTED if the sign test's p < 0.05 and the first arm is certainly higher in more seeds; "
+                    + "NOT SUPPORTED if p < 0.05 the other way; otherwise INCONCLUSIVE";
             return switch (direction) {
                 case ABOVE -> "SUPPORTED if the 95% interval lies entirely above " + fmt(threshold) + "; NOT SUPPORTED if it lies entirely at or below "
                         + fmt(threshold) + "; otherwise INCONCLUSIVE";
@@ -174,6 +194,7 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             m.put("direction", direction.name().toLowerCase(Locale.ROOT));
             m.put("threshold", Double.toString(threshold));
             m.put("margin", Double.toString(margin));
+            m.put("method", method.name().toLowerCase(Locale.ROOT));
             m.put("test", test());
             m.put("rule", rule());
             m.put("family", family);
@@ -185,6 +206,7 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
 
         public Verdict judge(Summary s) {
             if (kind == Kind.CHECK) return judgeCheck(s);
+            if (method == Method.SIGN) return judgeSign(s);
             return direction == Direction.WITHIN ? judgeEquivalence(s) : judgeDifference(s);
         }
 
@@ -196,6 +218,23 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             Interval share = all == 0 ? new Interval(0, 1, 1 - ALPHA) : Proportions.clopperPearson(pass, all, 1 - ALPHA);
             return new Verdict(claim, this, s, o, new Evidence(test() + " (" + pass + " of " + all + ")", Double.NaN,
                     share.lower(), share.upper(), 1 - ALPHA, 0));
+        }
+
+        private Verdict judgeSign(Summary s) {
+            int higher = (int) Arrays.stream(s.values()).filter(x -> x == 1).count(), decided = s.n();
+            if (Arrays.stream(s.values()).anyMatch(x -> x != 0 && x != 1)) {
+                throw new IllegalArgumentException("Criterion " + claim + ": a sign test expects per-seed values 1, 0 or NaN, got " + Arrays.toString(s.values()));
+            }
+            double p = Proportions.binomialTest(higher, decided);
+            Outcome o = p < ALPHA ? (2 * higher > decided ? Outcome.SUPPORTED : Outcome.NOT_SUPPORTED) : Outcome.INCONCLUSIVE;
+            Interval share = decided == 0 ? new Interval(0, 1, 1 - ALPHA) : Proportions.clopperPearson(higher, decided, 1 - ALPHA);
+            int seeds = 0;
+            if (o == Outcome.INCONCLUSIVE) {
+                seeds = 1;
+                while (Proportions.binomialTest(seeds, seeds) >= ALPHA) seeds++; // with every seed decided one way
+            }
+            return new Verdict(claim, this, s, o, new Evidence(test() + " (" + higher + " of " + decided + " decided, "
+                    + s.missing() + " undecided)", p, share.lower(), share.upper(), 1 - ALPHA, seeds));
         }
 
         private Verdict judgeDifference(Summary s) {
@@ -273,10 +312,18 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
         if (criterion.kind() == Kind.CHECK) {
             return claim + " " + outcome + ": [" + criterion.statistic() + "] " + measuredText() + "; " + evidence.test();
         }
-        String s = claim + " " + outcome + ": [" + criterion.statistic() + "] = " + statistic.format(3) + "; " + pText()
+        String s = claim + " " + outcome + ": [" + criterion.statistic() + "] = " + estimateText() + "; " + pText()
                 + "; criterion: " + bound();
         if (evidence.seedsNeeded() != 0) s += "; seeds needed at 80% power: " + seedsText();
         return criterion.changed() ? s + " (criterion changed after results)" : s;
+    }
+
+    /** The estimate and its 95% interval: the t interval, or for a sign test the exact interval of the share. */
+    public String estimateText() {
+        if (criterion.method() != Method.SIGN) return statistic.format(3);
+        String f = "%.3g";
+        String v = statistic.n() == 0 ? "n/a" : String.format(Locale.ROOT, f + " [" + f + ", " + f + "]", statistic.mean(), evidence.lo(), evidence.hi());
+        return v + " (n=" + statistic.n() + (statistic.missing() > 0 ? ", " + statistic.missing() + " undecided" : "") + ")";
     }
 
     /** For a check, the value that decides it: the largest value for a bound below, the smallest for one above. */
@@ -299,7 +346,7 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             case INCONCLUSIVE -> "#9a6700";
         };
         String value = criterion.kind() == Kind.CHECK ? measuredText() + "; " + evidence.test()
-                : "= " + statistic.format(3) + "; " + pText() + " (" + evidence.test() + ")"
+                : "= " + estimateText() + "; " + pText() + " (" + evidence.test() + ")"
                 + (evidence.seedsNeeded() != 0 ? "; seeds needed at 80% power: " + seedsText() : "");
         return "<div style=\"border-left:6px solid " + color + ";padding:6px 12px;margin:4px 0;font-family:sans-serif\">"
                 + "<div style=\"font-size:1.15em\"><b>" + esc(claim) + "</b> — <b style=\"color:" + color + "\">" + outcome + "</b>"

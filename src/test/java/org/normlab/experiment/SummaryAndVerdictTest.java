@@ -129,6 +129,21 @@ class SummaryAndVerdictTest {
     }
 
     @Test
+    void censoredOrdersAreDecidedByTheExactSignTest() {
+        Verdict.Criterion c5 = Verdict.Criterion.signTest("C5", "1 if BN's bracket is certainly above");
+        Verdict three = c5.judge(Summary.of(1, 1, 1));
+        // 3 of 3: scipy.stats.binomtest(3, 3).pvalue = 0.25; six seeds all one way are the fewest to reach p < 0.05.
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, three.outcome(), "three seeds cannot decide a sign test");
+        assertEquals(0.25, three.evidence().p(), 1e-12);
+        assertEquals(6, three.evidence().seedsNeeded());
+        Verdict six = c5.judge(Summary.of(1, 1, 1, 1, 1, 1, Double.NaN));
+        assertEquals(Verdict.Outcome.SUPPORTED, six.outcome());
+        assertEquals(0.03125, six.evidence().p(), 1e-12);
+        assertTrue(six.toString().contains("1 undecided"), six.toString());
+        assertEquals(Verdict.Outcome.NOT_SUPPORTED, c5.judge(Summary.of(0, 0, 0, 0, 0, 0)).outcome());
+    }
+
+    @Test
     void aCriterionChangedAfterResultsSaysSoInItsTextAndVerdict() {
         Verdict.Criterion c = Verdict.Criterion.above("C6", "gap", 0).changedAfterResults("seeds 3 → 5 after a first run");
         assertEquals("changed after results: seeds 3 → 5 after a first run", c.registration());

@@ -84,7 +84,7 @@ class CriteriaFilesTest {
         var c = Studies.get("regularization").declaredCriteria(Scale.DEFAULT);
         assertTrue(c.stream().allMatch(Verdict.Criterion::changed));
         assertTrue(Preregistration.text(Studies.get("regularization")).contains("registration: changed after results: the default scale went from 3 to 5 seeds"));
-        assertTrue(Preregistration.text(Studies.get("placement")).contains("registration: declared before the runs"));
+        assertTrue(Preregistration.text(Studies.get("convergence-speed")).contains("registration: declared before the runs"));
         assertThrows(IllegalArgumentException.class, () -> Preregistration.parse("-- criterion\nclaim: x\n"));
     }
 }

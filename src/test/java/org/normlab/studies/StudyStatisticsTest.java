@@ -71,6 +71,14 @@ class StudyStatisticsTest {
         Summary ratio = LrToleranceStudy.logRatio(perSeed);
         assertEquals(2, ratio.n());
         assertEquals(1, ratio.mean(), 1e-12);
+        // Brackets on the grid {0.1, 1, 10}: seed 0 none [0.1, 1), BN [10, ∞) → BN certainly higher (1);
+        // seed 1 none [1, 10), BN [1, 10) → overlap, undecided (NaN, counted as missing).
+        Summary signs = LrToleranceStudy.bnCertainlyHigher(perSeed, List.of(0.1, 1.0, 10.0));
+        assertEquals(1, signs.n());
+        assertEquals(1, signs.missing());
+        assertEquals(1, signs.mean(), 0);
+        assertEquals(0, LrToleranceStudy.bracket(Double.NaN, List.of(1.0, 0.1)).lastStable(), "never trains: [0, lowest rate)");
+        assertEquals(0.1, LrToleranceStudy.bracket(Double.NaN, List.of(1.0, 0.1)).firstUnstable());
         var counts = LrToleranceStudy.seedsThatTrain(sweep);
         assertEquals(List.of(2, 1, 0, 2, 2, 1), counts.intColumn(4).asList());
         assertEquals(List.of(0, 0, 2, 0, 0, 0), counts.intColumn("diverged").asList());
