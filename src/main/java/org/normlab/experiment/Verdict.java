@@ -245,6 +245,8 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             else o = s.lo() > threshold || s.hi() < threshold ? Outcome.SUPPORTED : Outcome.INCONCLUSIVE;
             PairedT.Result t = tTest(s, threshold);
             double p = t == null ? Double.NaN : Double.isNaN(t.pTwoSided()) ? 1 : t.pTwoSided();
+            // Every value exactly at the threshold (zero spread) leaves t undefined, p = 1: no decision either way.
+            if (o != Outcome.INCONCLUSIVE && p >= ALPHA) o = Outcome.INCONCLUSIVE;
             int seeds = o == Outcome.INCONCLUSIVE ? seedsNeeded(s, threshold) : 0;
             return new Verdict(claim, this, s, o, new Evidence(test(), p, s.lo(), s.hi(), 1 - ALPHA, seeds));
         }

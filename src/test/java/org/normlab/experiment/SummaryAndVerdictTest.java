@@ -44,6 +44,9 @@ class SummaryAndVerdictTest {
         assertEquals(Verdict.Outcome.INCONCLUSIVE, above.judge(Summary.of(3.0)).outcome(), "one seed cannot decide");
         assertEquals(Verdict.Outcome.INCONCLUSIVE, above.judge(Summary.of(Double.NaN)).outcome());
 
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, above.judge(Summary.of(0.0, 0.0, 0.0)).outcome(),
+                "every seed exactly at the threshold: t undefined, p = 1, no decision");
+        assertEquals(1.0, above.judge(Summary.of(0.0, 0.0, 0.0)).evidence().p());
         Verdict.Criterion below = Verdict.Criterion.below("C9", "spread", 0.05);
         assertEquals(Verdict.Outcome.SUPPORTED, below.judge(Summary.of(0.01, 0.012, 0.011)).outcome());
         assertEquals(Verdict.Outcome.NOT_SUPPORTED, below.judge(Summary.of(0.2, 0.21, 0.19)).outcome());
