@@ -29,8 +29,10 @@ import tech.tablesaw.api.Table;
  * @param rates the log grid of learning rates
  * @param seeds tuning seeds per arm and rate
  * @param validationSize images held out of the training set for validation
+ * @param trainSize the training subset of a tuning run (0: the sweep's own), e.g. smaller than all 60 000 images so
+ *                  that a validation split can be held out of them
  */
-public record LearningRateTuning(List<Double> rates, int seeds, int validationSize) {
+public record LearningRateTuning(List<Double> rates, int seeds, int validationSize, int trainSize) {
     public LearningRateTuning {
         rates = List.copyOf(rates);
         if (rates.isEmpty() || rates.stream().anyMatch(r -> !(r > 0) || r.isInfinite())) {
@@ -38,7 +40,11 @@ public record LearningRateTuning(List<Double> rates, int seeds, int validationSi
         }
         if (seeds < 1) throw new IllegalArgumentException("LearningRateTuning: expected at least one tuning seed, got " + seeds);
         if (validationSize < 1) throw new IllegalArgumentException("LearningRateTuning: expected a validation split > 0, got " + validationSize);
+        if (trainSize < 0) throw new IllegalArgumentException("LearningRateTuning: expected a training subset ≥ 0 (0: the sweep's), got " + trainSize);
     }
+
+    /** Tuning runs on the sweep's own training subset size. */
+    public LearningRateTuning(List<Double> rates, int seeds, int validationSize) { this(rates, seeds, validationSize, 0); }
 
     /** {@code points} rates spaced evenly in log between {@code lowest} and {@code highest} (both included). */
     public static List<Double> logGrid(double lowest, double highest, int points) {
@@ -57,7 +63,8 @@ public record LearningRateTuning(List<Double> rates, int seeds, int validationSi
         if (sweep.fields().stream().anyMatch(f -> f.name().equals("lr"))) {
             throw new IllegalArgumentException("LearningRateTuning: sweep " + sweep.name() + " already varies lr; tune a sweep whose arms share one rate");
         }
-        return sweep.derived(sweep.name() + "-lr-tuning", b -> b.withValidationSize(validationSize).withSampling(DataSpec.Sampling.PER_SEED)
+        return sweep.derived(sweep.name() + "-lr-tuning", b -> (trainSize > 0 ? b.withTrainSize(trainSize) : b)
+                .withValidationSize(validationSize).withSampling(DataSpec.Sampling.PER_SEED)
                 .withEvaluation(DataSpec.Evaluation.VALIDATION)).vary(Axes.LR, rates).seeds(seeds);
     }
 
