@@ -159,7 +159,8 @@ public final class ClaimsTable {
                 .append(" empirical claims, p-values adjusted by ").append(METHOD)
                 .append(" (family-wise α = 0.05); the adjusted verdict is the one to read, the raw verdict is each claim's own test. ")
                 .append("Estimate: mean of the per-seed statistic [95% interval]; n seeds (excluded: diverged, failed or missing, ")
-                .append("never dropped silently); budget: the runs behind it. ")
+                .append("never dropped silently; for an INCONCLUSIVE claim, the seeds its test would need at 80% power for the effect ")
+                .append("seen, before adjustment); budget: the runs behind it. ")
                 .append(changed).append(" claims marked † had their criterion or design changed after results were seen.")
                 .append(noP == 0 ? "" : " " + noP + " claims have no p-value (one seed, or computed before verdicts recorded p: "
                         + "re-execute with `make notebooks`) and enter the family with p = 1.")
@@ -171,7 +172,8 @@ public final class ClaimsTable {
                     .append(" | **").append(r.adjusted()).append("** | ").append(r.raw()).append(" | ").append(cell(r.statistic()))
                     .append(" | ").append(cell(r.test())).append(" | ").append(num(r.estimate())).append(" [").append(num(r.lo())).append(", ")
                     .append(num(r.hi())).append("] | ").append(num(r.p())).append(" | ").append(num(r.pAdjusted())).append(" | ")
-                    .append(r.n()).append(r.excluded() > 0 ? " (" + r.excluded() + " excluded)" : "").append(" | ")
+                    .append(r.n()).append(r.excluded() > 0 ? " (" + r.excluded() + " excluded)" : "")
+                    .append(r.seedsNeeded() != 0 ? "; " + seedsText(r.seedsNeeded()) + " needed at 80% power" : "").append(" | ")
                     .append(cell(r.budget())).append(" |\n");
         }
         if (!checks.isEmpty()) {
