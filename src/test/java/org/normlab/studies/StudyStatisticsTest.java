@@ -39,6 +39,27 @@ class StudyStatisticsTest {
         return new Results.Run<>(c, RunLog.restore(List.of(), 3, "training loss NaN at step 3", null, 0));
     }
 
+    private static Results.Run<RunSpec> accRun(Norm norm, long seed, double... trainAcc) {
+        List<RunLog.Point> points = new ArrayList<>();
+        for (int i = 0; i < trainAcc.length; i++) points.add(new RunLog.Point(10 * (i + 1), 0, Trainer.TRAIN_ACC, trainAcc[i]));
+        return new Results.Run<>(RunSpec.mlp(List.of(8), Activation.Kind.RELU).withNorm(norm).withSeed(seed), RunLog.restore(points, -1, null, null, 0));
+    }
+
+    @Test
+    void stepsToTargetAreTestedAsCensoredOutcomesWithNeverAsWorst() {
+        // Target 0.8 over steps 10, 20, 30: BN reaches it at 10 and 20; none never (seed 0) and at 30 (seed 1).
+        List<Results.Run<RunSpec>> runs = List.of(accRun(Norm.NONE, 0, 0.1, 0.2, 0.3), accRun(Norm.NONE, 1, 0.1, 0.5, 0.9),
+                accRun(Norm.BN, 0, 0.85, 0.9, 0.9), accRun(Norm.BN, 1, 0.5, 0.81, 0.9));
+        var t = ConvergenceStudy.stepsToTargetTests(SweepResult.of("t", runs, Axes.NORM), 0.8);
+        assertEquals(List.of("BN"), t.stringColumn(0).asList());
+        assertEquals(2, t.intColumn("seeds").get(0));
+        assertEquals(2, t.intColumn("reached (norm)").get(0));
+        assertEquals(1, t.intColumn("reached (none)").get(0));
+        // Both pairs favour BN: the exact two-sided signed-rank p with n = 2 is 0.5 (scipy.stats.wilcoxon).
+        assertEquals(0.5, t.doubleColumn("signed-rank p (never = worst)").get(0), 1e-12);
+        assertTrue(t.doubleColumn("log-rank z (norm sooner > 0)").get(0) > 0, "BN reaches the target sooner");
+    }
+
     @Test
     void roughnessIsTheSpreadOfSuccessiveDifferencesOverTheSecondHalf() {
         // Second half of [9, 9, 9, 9, 1, 2, 1, 2] is [1, 2, 1, 2]: differences +1, −1, +1, sample sd = √(4/3).
