@@ -1,6 +1,7 @@
 package org.normlab.studies;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,8 @@ public final class ConvergenceStudy implements Study<ConvergenceStudy.Report> {
      * reached the target within its budget is "never" (for a diverged or failed run too), worse than any reached
      * value. Per comparison: how many seeds reached the target in each arm, the signed-rank test paired by seed with
      * never as worst, and the log-rank test (unpaired, censored at the budget); both two-sided, at the budget of the
-     * runs' last logged step. With few seeds neither can be small: a table to read, not a verdict.
+     * runs' last logged step. When every pair ties (e.g. neither arm ever gets there) the signed-rank p is
+     * missing. With few seeds neither p can be small: a table to read, not a verdict.
      */
     static Table stepsToTargetTests(SweepResult<RunSpec> s, double target) {
         StringColumn arm = StringColumn.create("norm vs none");
@@ -129,14 +131,15 @@ public final class ConvergenceStudy implements Study<ConvergenceStudy.Report> {
                 budget = Math.max(budget, Math.max(lastStep(other.get(seeds.get(i))), lastStep(none.get(seeds.get(i)))));
             }
             budget = Math.max(budget, 1);
-            RankTests.Result rank = RankTests.signedRankNeverWorst(a, b, budget, Alternative.TWO_SIDED);
+            double pRank = Double.NaN; // every pair tied (e.g. both arms never reach the target): no signed-rank test
+            if (!Arrays.equals(a, b)) pRank = RankTests.signedRankNeverWorst(a, b, budget, Alternative.TWO_SIDED).p();
             LogRank.Result lr = LogRank.test(LogRank.censoredAtBudget(a, budget), LogRank.reached(a, budget),
                     LogRank.censoredAtBudget(b, budget), LogRank.reached(b, budget), Alternative.TWO_SIDED);
             arm.append(n.label());
             pairs.append(seeds.size());
             reached.append(count(LogRank.reached(a, budget)));
             reachedNone.append(count(LogRank.reached(b, budget)));
-            rankP.append(rank.p());
+            rankP.append(pRank);
             logRankZ.append(lr.z());
             logRankP.append(lr.p());
         }

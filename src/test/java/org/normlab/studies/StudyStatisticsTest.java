@@ -58,6 +58,11 @@ class StudyStatisticsTest {
         // Both pairs favour BN: the exact two-sided signed-rank p with n = 2 is 0.5 (scipy.stats.wilcoxon).
         assertEquals(0.5, t.doubleColumn("signed-rank p (never = worst)").get(0), 1e-12);
         assertTrue(t.doubleColumn("log-rank z (norm sooner > 0)").get(0) > 0, "BN reaches the target sooner");
+        // Neither arm ever reaches the target: every pair ties, no signed-rank p; the log-rank test sees no event.
+        var never = ConvergenceStudy.stepsToTargetTests(SweepResult.of("t", List.of(accRun(Norm.NONE, 0, 0.1, 0.2), accRun(Norm.BN, 0, 0.3, 0.4),
+                accRun(Norm.NONE, 1, 0.1, 0.2), accRun(Norm.BN, 1, 0.3, 0.4)), Axes.NORM), 0.8);
+        assertTrue(never.doubleColumn("signed-rank p (never = worst)").isMissing(0), "missing, not a number");
+        assertEquals(1, never.doubleColumn("log-rank p").get(0), 0);
     }
 
     @Test
