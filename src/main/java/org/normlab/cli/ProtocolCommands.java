@@ -27,7 +27,7 @@ import tech.tablesaw.io.csv.CsvReadOptions;
 final class ProtocolCommands {
     private ProtocolCommands() {}
 
-    @Command(name = "criteria", description = {"Print, write or check the pre-registered criteria of every study",
+    @Command(name = "criteria", mixinStandardHelpOptions = true, description = {"Print, write or check the pre-registered criteria of every study",
             "(docs/criteria/<study>.txt: statistic, test, threshold or margin, family, budget, seeds, divergence policy)."})
     static final class Criteria implements Callable<Integer> {
         @Option(names = "--write", description = "write docs/criteria/<study>.txt (under --dir)")
@@ -60,7 +60,7 @@ final class ProtocolCommands {
         }
     }
 
-    @Command(name = "claims", description = {"Print the README's claims table (Holm across the family of empirical claims)",
+    @Command(name = "claims", mixinStandardHelpOptions = true, description = {"Print the README's claims table (Holm across the family of empirical claims)",
             "and checks table in Markdown, from a CSV of verdict records (as scripts/claims.py writes them)."})
     static final class Claims implements Callable<Integer> {
         private static final String[] COLUMNS = {"source", "claim", "kind", "verdict", "statistic", "test", "mean", "lo", "hi", "p", "n",
