@@ -104,12 +104,16 @@ def index_html(scale, facts, rows, budget_applies):
                    f"<td class='{'over' if over else ''}'>{peak}</td><td>{f['figures']}</td><td>{f['verdicts']}</td></tr>")
     out.append("</table><h2>Claims and verdicts</h2>")
     if rows:
-        out.append("<table><tr><th>claim</th><th>notebook</th><th>verdict</th><th>statistic</th>"
-                   "<th>mean [95% interval] (n)</th></tr>")
+        out.append("<p>Raw verdicts, each claim's own test; the README's claims table adds the Holm-adjusted verdict "
+                   "over the family of claims.</p>")
+        out.append("<table><tr><th>claim</th><th>kind</th><th>notebook</th><th>verdict</th><th>statistic</th>"
+                   "<th>mean [95% interval] (n)</th><th>p</th></tr>")
         for stem, v in rows:
-            out.append(f"<tr><td>{html.escape(str(v['claim']))}</td><td><a href='{stem}.html'>{stem}</a></td>"
+            out.append(f"<tr><td>{html.escape(str(v['claim']))}</td><td>{html.escape(str(v.get('kind') or 'claim'))}</td>"
+                       f"<td><a href='{stem}.html'>{stem}</a></td>"
                        f"<td class='{slug(v['verdict']).upper()}'><b>{html.escape(v['verdict'])}</b></td>"
-                       f"<td>{html.escape(v['statistic'])}</td><td>{html.escape(claims.value(v))}</td></tr>")
+                       f"<td>{html.escape(v['statistic'])}</td><td>{html.escape(claims.value(v))}</td>"
+                       f"<td>{html.escape(claims.fmt(v.get('p')))}</td></tr>")
         out.append("</table>")
     else:
         out.append("<p>No verdicts.</p>")

@@ -38,9 +38,32 @@ def verdict_notebook(claim="C2", verdict="SUPPORTED", mean=0.0412, ci=(0.0301, 0
 
 def test_block_is_made_from_the_verdict_data_only():
     block = claims.readme_block({"notebooks/01-x.ipynb": verdict_notebook()})
-    assert block.splitlines()[-2] == ("| C2 | [`01-x`](notebooks/01-x.ipynb) | **SUPPORTED** | loss(none) − loss(BN) \\| at step 100 | "
-                                      "0.0412 [0.0301, 0.0523] (n=3) |")
+    row = next(line for line in block.splitlines() if line.startswith("| C2 |"))
+    assert row == ("| C2 | [`01-x`](notebooks/01-x.ipynb) | **INCONCLUSIVE** | SUPPORTED | loss(none) − loss(BN) \\| at step 100 | "
+                   " | 0.0412 [0.0301, 0.0523] | – | 1.00 | 3 |  |"), row
     assert "Scale: `default`" in block and "prose" not in block
+    assert "Holm" in block and "no p-value" in block, "a record without p enters the family with p = 1, and the block says so"
+
+
+def test_the_family_is_adjusted_by_holm_and_checks_stand_apart():
+    def nb(*records):
+        n = verdict_notebook()
+        n.cells[1].outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={
+            "text/plain": "x", claims.VERDICT_MIME: r}) for r in records]
+        return n
+
+    def rec(claim, verdict, p, kind="claim"):
+        return {"claim": claim, "statistic": "s", "mean": 1.0, "ci": [0.5, 1.5], "n": 3, "missing": 0, "verdict": verdict,
+                "kind": kind, "test": "Student t", "p": p, "seeds_needed": 0, "budget": "b", "registration": "declared before the runs"}
+
+    block = claims.readme_block({"notebooks/01-x.ipynb": nb(rec("A", "SUPPORTED", 0.01), rec("B", "SUPPORTED", 0.04), rec("C", "SUPPORTED", 0.03),
+                                                            rec("K", "PASS", None, kind="check"))})
+    rows = {line.split(" | ")[0][2:]: line for line in block.splitlines() if line.startswith("| A |") or line.startswith("| B |")
+            or line.startswith("| K |")}
+    # Holm on (0.01, 0.04, 0.03): 3 · 0.01 = 0.03, then max(0.03, 2 · 0.03) = 0.06 for C and B (statsmodels multipletests).
+    assert "| **SUPPORTED** | SUPPORTED |" in rows["A"] and "| 0.0300 |" in rows["A"], rows["A"]
+    assert "| **INCONCLUSIVE** | SUPPORTED |" in rows["B"] and "| 0.0600 |" in rows["B"], rows["B"]
+    assert "**PASS**" in rows["K"] and block.index("**Checks**") < block.index("| K |")
 
 
 def test_a_changed_verdict_or_number_changes_the_block(tmp_path):
@@ -57,4 +80,4 @@ def test_a_changed_verdict_or_number_changes_the_block(tmp_path):
 
 def test_missing_interval_ends_show_as_dashes():
     nb = verdict_notebook(ci=(None, None), n=1, verdict="INCONCLUSIVE")
-    assert "0.0412 [–, –] (n=1)" in claims.readme_block({"notebooks/02-y.ipynb": nb})
+    assert "| 0.0412 [–, –] | – | 1.00 | 1 |" in claims.readme_block({"notebooks/02-y.ipynb": nb})

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code normlab} on the command line: headless access to what the notebooks do. */
 @Command(name = "normlab", mixinStandardHelpOptions = true, version = "NormLab 0.1.0",
         description = {"See what normalization does to neural-network training.", "Studies: see `normlab list`."},
-        subcommands = {StudyCommand.class, NormLabCli.ListStudies.class, NormLabCli.Data.class, NormLabCli.Info.class},
+        subcommands = {StudyCommand.class, NormLabCli.ListStudies.class, NormLabCli.Data.class, NormLabCli.Info.class,
+                ProtocolCommands.Criteria.class, ProtocolCommands.Claims.class},
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:done", "1:a run or the results store failed (full disk, read-only folder, out of memory)",
                 "2:bad usage or a bad setting (option, NORMLAB_* variable)", "3:Fashion-MNIST is missing or does not verify",

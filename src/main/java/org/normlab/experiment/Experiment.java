@@ -57,8 +57,11 @@ public final class Experiment {
         Rng initRng = root.split(), orderRng = root.split(), streams = root.split();
         Sequential model = model(spec, initRng, streams);
         Optimizer optimizer = optimizer(spec.optimizer(), model);
-        Dataset trainPart = spec.trainSize() < train.size() ? train.head(spec.trainSize()) : train;
-        Dataset testPart = spec.testSize() == 0 ? null : spec.testSize() < test.size() ? test.head(spec.testSize()) : test;
+        // The data stream is split off after the others, so a spec without splits trains exactly as before.
+        DataSpec.Split split = spec.data().split(train, root.split());
+        Dataset trainPart = split.train();
+        Dataset testPart = spec.data().evaluate() == DataSpec.Evaluation.VALIDATION ? split.validation()
+                : spec.testSize() == 0 ? null : spec.testSize() < test.size() ? test.head(spec.testSize()) : test;
         Budget budget = spec.budget();
         int perEpoch = trainPart.size() / budget.batchSize();
         int totalSteps = Math.max(1, budget.maxSteps() > 0 ? Math.min(budget.maxSteps(), perEpoch * budget.epochs()) : perEpoch * budget.epochs());

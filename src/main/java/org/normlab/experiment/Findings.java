@@ -72,6 +72,18 @@ public record Findings(String name, Scale scale, SweepResult<?> sweep, Map<Strin
     public Table verdictTable() { return Verdict.table(name + " verdicts", verdicts); }
 
     /**
+     * This study's empirical claims with raw and Holm-adjusted verdicts, the adjustment over this study's claims only
+     * (the README's claims table adjusts over every claim of every notebook, a larger family).
+     */
+    public Table claimsTable() {
+        return ClaimsTable.claimsTable(name + ": claims (Holm within this study; the README adjusts across all studies)",
+                ClaimsTable.rows(name, verdicts));
+    }
+
+    /** This study's identities and implementation checks: pass/fail with the measured value. */
+    public Table checksTable() { return ClaimsTable.checksTable(name + ": checks", ClaimsTable.rows(name, verdicts)); }
+
+    /**
      * Writes {@code results.csv} (tidy), {@code runs.csv}, {@code verdicts.csv}, one CSV per table and each figure
      * as PNG and SVG into {@code dir}; returns the files written.
      */

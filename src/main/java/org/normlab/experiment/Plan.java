@@ -27,6 +27,22 @@ public record Plan(String study, Scale scale, List<Sweep<?>> sweeps, List<String
         return new Plan(study, scale, sweeps, n);
     }
 
+    /**
+     * The budget in one line: per sweep, its runs (grid points × seeds) and the base run's budget, e.g.
+     * "mlp: 4 × 2 seeds = 8 runs, 1 epoch of batch 64, …, data …"; then the notes. "no training sweep" when there is none.
+     */
+    public String budget() {
+        List<String> parts = new ArrayList<>();
+        for (Sweep<?> s : sweeps) {
+            int seeds = s.seedCount();
+            parts.add(s.name() + ": " + (s.size() / seeds) + " × " + seeds + (seeds == 1 ? " seed" : " seeds") + " = " + s.size() + " runs, "
+                    + s.baseOutline().getOrDefault("budget", "")
+                    + (s.baseOutline().containsKey("data") ? ", data " + s.baseOutline().get("data") : ""));
+        }
+        if (parts.isEmpty()) parts.add("no training sweep");
+        return String.join("; ", parts);
+    }
+
     /** Runs over all sweeps. */
     public int runs() { return sweeps.stream().mapToInt(Sweep::size).sum(); }
 

@@ -178,6 +178,9 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
 
     public RunSpec withTrainSize(int n) { return withData(data.withTrainSize(n)); }
     public RunSpec withTestSize(int n) { return withData(data.withTestSize(n)); }
+    public RunSpec withValidationSize(int n) { return withData(data.withValidationSize(n)); }
+    public RunSpec withSampling(DataSpec.Sampling s) { return withData(data.withSampling(s)); }
+    public RunSpec withEvaluation(DataSpec.Evaluation e) { return withData(data.withEvaluation(e)); }
     public RunSpec withBatchSize(int b) { return withBudget(budget.withBatchSize(b)); }
     public RunSpec withEpochs(int e) { return withBudget(budget.withEpochs(e)); }
     public RunSpec withMaxSteps(int s) { return withBudget(budget.withMaxSteps(s)); }
@@ -190,7 +193,7 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
     /**
      * {@code v1;run} and each setting that differs from {@link #DEFAULT}'s (the model's own settings from that
      * model's defaults), in this order: model, its settings, norm, init, initScale, gamma0, bnMomentum, inputShift,
-     * optimizer, its settings, schedule, dataset, trainSize, testSize, batchSize, epochs, maxSteps, logEvery,
+     * optimizer, its settings, schedule, dataset, trainSize, testSize, validationSize, sampling, evaluate, batchSize, epochs, maxSteps, logEvery,
      * probeUnit, preciseBnBatches, landscapeBatch, evalTrain, seed.
      */
     @Override
@@ -216,6 +219,8 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
         }
         return c.add("schedule", schedule, Schedule.CONSTANT).add("dataset", data.source(), DataSpec.Source.FASHION_MNIST)
                 .add("trainSize", trainSize(), 60_000).add("testSize", testSize(), 10_000)
+                .add("validationSize", data.validationSize(), 0).add("sampling", data.sampling(), DataSpec.Sampling.FIRST)
+                .add("evaluate", data.evaluate(), DataSpec.Evaluation.TEST)
                 .add("batchSize", batchSize(), 64).add("epochs", epochs(), 1).add("maxSteps", maxSteps(), 0).add("logEvery", logEvery(), 50)
                 .add("probeUnit", measurements.probeUnit(), -1).add("preciseBnBatches", measurements.preciseBnBatches(), 0)
                 .add("landscapeBatch", measurements.landscapeBatch(), 0).add("evalTrain", measurements.evalTrain(), false)

@@ -87,7 +87,12 @@ final class SpecText {
 
     static String data(DataSpec d, Set<String> grid) {
         String source = d.source() == DataSpec.Source.FASHION_MNIST ? "Fashion-MNIST" : lower(d.source());
-        return source + ", first " + or(grid, "trainSize", Integer.toString(d.trainSize())) + " training / " + d.testSize() + " test images";
+        String train = or(grid, "trainSize", Integer.toString(d.trainSize()));
+        String val = d.validationSize() == 0 ? "" : " + " + d.validationSize() + " validation (held out of training)";
+        String eval = d.evaluate() == DataSpec.Evaluation.VALIDATION ? ", evaluated on the validation split" : "";
+        return d.sampling() == DataSpec.Sampling.PER_SEED
+                ? source + ", " + train + " training images drawn per seed" + val + " / first " + d.testSize() + " test images" + eval
+                : source + ", first " + train + " training" + val + " / " + d.testSize() + " test images" + eval;
     }
 
     static String budget(Budget b, Set<String> grid) {

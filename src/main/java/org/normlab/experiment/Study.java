@@ -24,6 +24,15 @@ public interface Study<R extends StudyReport> {
     /** The criteria the verdicts will be judged by, known before any run. */
     List<Verdict.Criterion> criteria(Scale scale);
 
+    /**
+     * The criteria with the budget of the plan behind them filled in: what docs/criteria/&lt;name&gt;.txt records
+     * (see {@link Preregistration}) and what the verdicts carry.
+     */
+    default List<Verdict.Criterion> declaredCriteria(Scale scale) {
+        String budget = plan(scale).budget();
+        return criteria(scale).stream().map(c -> c.budget().isEmpty() ? c.withBudget(budget) : c).toList();
+    }
+
     R run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads);
 
     /** At the current scale on Fashion-MNIST, storing under the default results folder, one thread per core. */

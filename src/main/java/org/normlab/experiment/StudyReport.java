@@ -28,6 +28,12 @@ public interface StudyReport {
 
     default Table verdictTable() { return findings().verdictTable(); }
 
+    /** See {@link Findings#claimsTable}. */
+    default Table claimsTable() { return findings().claimsTable(); }
+
+    /** See {@link Findings#checksTable}. */
+    default Table checksTable() { return findings().checksTable(); }
+
     /** See {@link Findings#save}. */
     default List<Path> save(Path dir) { return findings().save(dir); }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.normlab.data.Dataset;
 import org.normlab.data.FashionMnist;
@@ -48,6 +49,9 @@ public final class Sweep<S extends Spec<S>> {
     private int seeds = 1;
     private boolean retryFailed;
     private String runnerId;
+    /** Applied to every grid point before seeds, e.g. each arm's tuned learning rate (identity by default). */
+    private UnaryOperator<S> perArm = UnaryOperator.identity();
+    private String perArmText = "";
 
     private Sweep(String name, S base) {
         if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("Sweep: name '" + name + "' must be a plain file name");
@@ -78,6 +82,31 @@ public final class Sweep<S extends Spec<S>> {
         return this;
     }
 
+    /**
+     * The same grid, seeds and runner under another name, from a changed base: e.g. the tuning runs of a sweep on
+     * its validation split. Axes added afterwards extend only the copy.
+     */
+    public Sweep<S> derived(String newName, UnaryOperator<S> changeBase) {
+        Sweep<S> copy = new Sweep<>(newName, changeBase.apply(base));
+        copy.axes.addAll(axes);
+        copy.seeds = seeds;
+        copy.retryFailed = retryFailed;
+        copy.runnerId = runnerId;
+        copy.perArm = perArm;
+        copy.perArmText = perArmText;
+        return copy;
+    }
+
+    /**
+     * Changes every grid point (before its seeds) by {@code adjust}, described in the plan by {@code text}: e.g. each
+     * arm's learning rate as chosen by {@link LearningRateTuning}.
+     */
+    public Sweep<S> perArm(UnaryOperator<S> adjust, String text) {
+        perArm = adjust;
+        perArmText = text;
+        return this;
+    }
+
     /** Seeds 0 … n−1 for every grid point. */
     public Sweep<S> seeds(int n) {
         if (n < 1) throw new IllegalArgumentException("Sweep " + name + ": needs at least one seed, got " + n);
@@ -86,6 +115,9 @@ public final class Sweep<S extends Spec<S>> {
     }
 
     public String name() { return name; }
+
+    /** The number of seeds each grid point runs. */
+    public int seedCount() { return seeds; }
     public S base() { return base; }
 
     /** The table fields of the varied settings, in the order they were varied. */
@@ -100,7 +132,10 @@ public final class Sweep<S extends Spec<S>> {
             out = next;
         }
         List<S> withSeeds = new ArrayList<>();
-        for (S c : out) for (int s = 0; s < seeds; s++) withSeeds.add(c.withSeed(s));
+        for (S c : out) {
+            S arm = perArm.apply(c);
+            for (int s = 0; s < seeds; s++) withSeeds.add(arm.withSeed(s));
+        }
         return withSeeds;
     }
 
@@ -128,6 +163,7 @@ public final class Sweep<S extends Spec<S>> {
                 .append(seeds).append(seeds == 1 ? " seed" : " seeds").append(" = ").append(size()).append(size() == 1 ? " run" : " runs").append('\n');
         for (String g : grid()) SpecText.line(sb, "grid", g);
         sb.append(base.describe(gridFields())).append('\n');
+        if (!perArmText.isEmpty()) SpecText.line(sb, "per arm", perArmText);
         SpecText.line(sb, "seeds", seedsText());
         return sb.toString().stripTrailing();
     }

@@ -2,8 +2,10 @@ package org.normlab.experiment;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
@@ -53,6 +55,17 @@ public record SweepResult<S extends Spec<S>>(String name, List<Field<S>> fields,
         return log.diverged() || log.failed() ? Double.NaN : log.last(metric);
     }
 
+    /**
+     * The last logged value of a loss or accuracy metric, and for a run that diverged or failed (no final value) the
+     * metric's chance value on 10 classes, as the divergence policy says ({@link Verdict#DIVERGENCE_POLICY}): ln 10
+     * for a loss (a name containing "loss"), 0.1 for an accuracy ("acc"); NaN for any other metric.
+     */
+    public static <S extends Spec<S>> double finalOrChance(Results.Run<S> run, String metric) {
+        double v = finalValue(run, metric);
+        if (!Double.isNaN(v)) return v;
+        return metric.contains("loss") ? Math.log(10) : metric.contains("acc") ? 0.1 : Double.NaN;
+    }
+
     /** The first logged step at which {@code metric} reached {@code target} (≥), or NaN if it never did. */
     public static <S extends Spec<S>> double stepsTo(Results.Run<S> run, String metric, double target) {
         for (RunLog.Point p : run.log().points()) if (p.metric().equals(metric) && p.value() >= target) return p.step();
@@ -72,19 +85,26 @@ public record SweepResult<S extends Spec<S>>(String name, List<Field<S>> fields,
     /** Per seed, {@code a − b} of a per-run statistic between two groups of runs (paired by seed). */
     public Summary pairedDifference(Predicate<S> a, Predicate<S> b, ToDoubleFunction<Results.Run<S>> statistic) {
         Map<Long, Double> left = bySeed(a, statistic), right = bySeed(b, statistic);
-        return Summary.of(left.keySet().stream().filter(right::containsKey).mapToDouble(s -> left.get(s) - right.get(s)).toArray());
+        // A seed with a run in one group only is a missing value, counted as such, never dropped silently.
+        Set<Long> seeds = new LinkedHashSet<>(left.keySet());
+        seeds.addAll(right.keySet());
+        return Summary.of(seeds.stream().mapToDouble(s -> left.getOrDefault(s, Double.NaN) - right.getOrDefault(s, Double.NaN)).toArray());
     }
 
     /**
      * Per seed, the difference of two paired differences, {@code (a1 − a2) − (b1 − b2)}: how much more a change
      * (e.g. batch 32 → 2, or adding dropout) moves the statistic in one setting than in another. Only seeds present in
-     * all four groups count.
+     * all four groups count; the others are counted as missing.
      */
     public Summary pairedInteraction(Predicate<S> a1, Predicate<S> a2, Predicate<S> b1, Predicate<S> b2,
                                      ToDoubleFunction<Results.Run<S>> statistic) {
         Map<Long, Double> va1 = bySeed(a1, statistic), va2 = bySeed(a2, statistic), vb1 = bySeed(b1, statistic), vb2 = bySeed(b2, statistic);
-        return Summary.of(va1.keySet().stream().filter(s -> va2.containsKey(s) && vb1.containsKey(s) && vb2.containsKey(s))
-                .mapToDouble(s -> (va1.get(s) - va2.get(s)) - (vb1.get(s) - vb2.get(s))).toArray());
+        Set<Long> seeds = new LinkedHashSet<>(va1.keySet());
+        seeds.addAll(va2.keySet());
+        seeds.addAll(vb1.keySet());
+        seeds.addAll(vb2.keySet());
+        return Summary.of(seeds.stream().mapToDouble(s -> (va1.getOrDefault(s, Double.NaN) - va2.getOrDefault(s, Double.NaN))
+                - (vb1.getOrDefault(s, Double.NaN) - vb2.getOrDefault(s, Double.NaN))).toArray());
     }
 
     private Map<Long, Double> bySeed(Predicate<S> filter, ToDoubleFunction<Results.Run<S>> statistic) {

@@ -1,7 +1,10 @@
 package org.normlab.studies;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.CategoryChart;
 import org.normlab.data.Dataset;
@@ -20,11 +23,17 @@ import org.normlab.experiment.Summary;
 import org.normlab.experiment.Sweep;
 import org.normlab.experiment.SweepResult;
 import org.normlab.experiment.Verdict;
+import org.normlab.experiment.stats.Alternative;
+import org.normlab.experiment.stats.LogRank;
+import org.normlab.experiment.stats.RankTests;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.plot.Charts;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -95,6 +104,71 @@ public final class ConvergenceStudy implements Study<ConvergenceStudy.Report> {
         return points.isEmpty() ? Double.NaN : points.get(points.size() - 1).step();
     }
 
+    /**
+     * Steps to the target train accuracy, each normalization against none, as censored outcomes: a run that never
+     * reached the target within its budget is "never" (for a diverged or failed run too), worse than any reached
+     * value. Per comparison: how many seeds reached the target in each arm, the signed-rank test paired by seed with
+     * never as worst, and the log-rank test (unpaired, censored at the budget); both two-sided, at the budget of the
+     * runs' last logged step. When every pair ties (e.g. neither arm ever gets there) the signed-rank p is
+     * missing. With few seeds neither p can be small: a table to read, not a verdict.
+     */
+    static Table stepsToTargetTests(SweepResult<RunSpec> s, double target) {
+        StringColumn arm = StringColumn.create("norm vs none");
+        IntColumn pairs = IntColumn.create("seeds"), reached = IntColumn.create("reached (norm)"), reachedNone = IntColumn.create("reached (none)");
+        DoubleColumn rankP = DoubleColumn.create("signed-rank p (never = worst)"), logRankZ = DoubleColumn.create("log-rank z (norm sooner > 0)"),
+                logRankP = DoubleColumn.create("log-rank p");
+        Map<Long, Results.Run<RunSpec>> none = bySeed(s, Norm.NONE);
+        for (Norm n : s.runs().stream().map(r -> r.spec().norm()).distinct().toList()) {
+            if (n.equals(Norm.NONE)) continue;
+            Map<Long, Results.Run<RunSpec>> other = bySeed(s, n);
+            List<Long> seeds = none.keySet().stream().filter(other::containsKey).toList();
+            if (seeds.isEmpty()) continue;
+            double[] a = new double[seeds.size()], b = new double[seeds.size()];
+            double budget = 0;
+            for (int i = 0; i < seeds.size(); i++) {
+                a[i] = neverAsInfinity(other.get(seeds.get(i)), target);
+                b[i] = neverAsInfinity(none.get(seeds.get(i)), target);
+                budget = Math.max(budget, Math.max(lastStep(other.get(seeds.get(i))), lastStep(none.get(seeds.get(i)))));
+            }
+            budget = Math.max(budget, 1);
+            double pRank = Double.NaN; // every pair tied (e.g. both arms never reach the target): no signed-rank test
+            if (!Arrays.equals(a, b)) pRank = RankTests.signedRankNeverWorst(a, b, budget, Alternative.TWO_SIDED).p();
+            LogRank.Result lr = LogRank.test(LogRank.censoredAtBudget(a, budget), LogRank.reached(a, budget),
+                    LogRank.censoredAtBudget(b, budget), LogRank.reached(b, budget), Alternative.TWO_SIDED);
+            arm.append(n.label());
+            pairs.append(seeds.size());
+            reached.append(count(LogRank.reached(a, budget)));
+            reachedNone.append(count(LogRank.reached(b, budget)));
+            rankP.append(pRank);
+            logRankZ.append(lr.z());
+            logRankP.append(lr.p());
+        }
+        return Table.create(s.name() + ": steps to train accuracy " + target + ", censored tests against none", arm, pairs, reached, reachedNone,
+                rankP, logRankZ, logRankP);
+    }
+
+    private static Map<Long, Results.Run<RunSpec>> bySeed(SweepResult<RunSpec> s, Norm norm) {
+        Map<Long, Results.Run<RunSpec>> m = new LinkedHashMap<>();
+        for (Results.Run<RunSpec> r : s.where(c -> c.norm().equals(norm))) m.put(r.spec().seed(), r);
+        return m;
+    }
+
+    private static double neverAsInfinity(Results.Run<RunSpec> r, double target) {
+        double steps = r.log().failed() ? Double.NaN : SweepResult.stepsTo(r, Trainer.TRAIN_ACC, target);
+        return Double.isNaN(steps) ? Double.POSITIVE_INFINITY : steps;
+    }
+
+    private static double lastStep(Results.Run<RunSpec> r) {
+        List<RunLog.Point> points = r.log().points();
+        return points.isEmpty() ? 0 : points.get(points.size() - 1).step();
+    }
+
+    private static int count(boolean[] b) {
+        int n = 0;
+        for (boolean x : b) if (x) n++;
+        return n;
+    }
+
     /** A diverged or failed run has no final loss; for "how far did training get" it counts as chance level, ln 10. */
     static double finalLossOrChance(Results.Run<RunSpec> r) {
         double v = SweepResult.finalValue(r, Trainer.TRAIN_LOSS);
@@ -108,7 +182,7 @@ public final class ConvergenceStudy implements Study<ConvergenceStudy.Report> {
     public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> mlp = mlpSweep(scale).run(train, test, store, progress, threads);
         SweepResult<RunSpec> lenet = lenetSweep(scale).run(train, test, store, progress, threads);
-        List<Verdict.Criterion> c = criteria(scale);
+        List<Verdict.Criterion> c = declaredCriteria(scale);
         Findings.Builder parts = Findings.builder(name(), scale);
         Verdict c2Mlp = parts.verdict(c.get(0).judge(mlp.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)));
         Verdict c2LeNet = parts.verdict(c.get(1).judge(lenet.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, ConvergenceStudy::finalLossOrChance)));
@@ -125,20 +199,23 @@ public final class ConvergenceStudy implements Study<ConvergenceStudy.Report> {
         Table finals = parts.table(model + "-final", join(s.finalSummary(Trainer.TRAIN_LOSS), s.finalSummary(Trainer.TEST_ACC)));
         Table stepsToTarget = parts.table(model + "-steps-to-target", s.stepsToSummary(Trainer.TRAIN_ACC, target));
         Table roughness = parts.table(model + "-roughness", s.summary("train-loss roughness", ConvergenceStudy::roughness));
+        Table stepsTests = parts.table(model + "-steps-to-target-tests", stepsToTargetTests(s, target));
         XYChart trainLoss = parts.figure(model + "-train-loss", s.curves(Trainer.TRAIN_LOSS,
                 title + ": training loss, " + s.runs().size() / NORMS.size() + " seeds per norm"));
         XYChart testAcc = parts.figure(model + "-test-acc", s.curves(Trainer.TEST_ACC));
         Table steps = s.summary("steps to target (budget if never reached)", r -> stepsOrBudget(r, target));
         CategoryChart stepsChart = parts.figure(model + "-steps-to-target", Charts.bars(steps, "norm", "norm", "steps to target (budget if never reached)",
                 "ci95_lo", "ci95_hi", shortTitle + ": steps to train accuracy " + target + " (a run that never got there counts as its whole budget)"));
-        return new Network(finals, stepsToTarget, roughness, trainLoss, testAcc, stepsChart);
+        return new Network(finals, stepsToTarget, roughness, trainLoss, testAcc, stepsChart, stepsTests);
     }
 
     /**
      * One network's results: final train loss and test accuracy, steps to the target train accuracy, roughness of
-     * the training-loss curve (tables, mean and 95% interval per norm), and the figures.
+     * the training-loss curve (tables, mean and 95% interval per norm), the figures, and the censored tests of steps
+     * to target against none (see {@link #stepsToTargetTests}).
      */
-    public record Network(Table finals, Table stepsToTarget, Table roughness, XYChart trainLoss, XYChart testAcc, CategoryChart stepsToTargetChart) {}
+    public record Network(Table finals, Table stepsToTarget, Table roughness, XYChart trainLoss, XYChart testAcc, CategoryChart stepsToTargetChart,
+                          Table stepsToTargetTests) {}
 
     /** What the study found: the MLP's and LeNet's results, and the verdicts on C2 (both networks) and C3 (MLP). */
     public record Report(Findings findings, Network mlp, Network lenet, Verdict c2Mlp, Verdict c2LeNet, Verdict c3Mlp) implements StudyReport {}

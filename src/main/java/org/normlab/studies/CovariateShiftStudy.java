@@ -77,9 +77,11 @@ public final class CovariateShiftStudy implements Study<CovariateShiftStudy.Repo
                 Verdict.Criterion.above("C17 (loss landscape)", "mean loss range along the gradient (none) − (BN), paired by seed", 0),
                 Verdict.Criterion.above("C17 (gradient predictiveness)", "mean max gradient change along the gradient (none) − (BN), paired by seed", 0),
                 Verdict.Criterion.above("C17 (noisy BN trains)", "final test accuracy (noisy BN) − (none), paired by seed", 0),
-                // Added after the first default-scale run, where none caught up with BN by the end (see the notebook):
-                // Santurkar et al.'s claim is that noisy BN trains about as well as BN.
-                Verdict.Criterion.below("C17 (noisy BN ≈ BN)", "final test accuracy (BN) − (noisy BN), paired by seed", NOISY_MARGIN));
+                // Santurkar et al.'s claim is that noisy BN trains about as well as BN: an equivalence, tested by TOST.
+                Verdict.Criterion.within("C17 (noisy BN ≈ BN)", "final test accuracy (BN) − (noisy BN), paired by seed", 0, NOISY_MARGIN)
+                        .changedAfterResults("added after the first default-scale run, in which none caught up with BN by the end of the "
+                                + "budget so that noisy BN vs none could not separate them (notebook 08); the one-sided bound of that "
+                                + "revision became a two-sided TOST equivalence with the same margin under #11"));
     }
 
     /** The logged values of {@code metric}, in step order. */
@@ -121,7 +123,7 @@ public final class CovariateShiftStudy implements Study<CovariateShiftStudy.Repo
         List<Results.Run<RunSpec>> all = new ArrayList<>(main.runs());
         all.addAll(noisy.runs());
         SweepResult<RunSpec> both = SweepResult.of(name() + "-" + scale, all, Axes.NORM);
-        List<Verdict.Criterion> c = criteria(scale);
+        List<Verdict.Criterion> c = declaredCriteria(scale);
         var none = (Predicate<RunSpec>) r -> r.norm().equals(Norm.NONE);
         var bn = (Predicate<RunSpec>) r -> r.norm().equals(Norm.BN);
         var noisyBn = (Predicate<RunSpec>) r -> r.norm().equals(Norm.NOISY_BN);
@@ -129,8 +131,8 @@ public final class CovariateShiftStudy implements Study<CovariateShiftStudy.Repo
         Verdict c4 = parts.verdict(c.get(0).judge(main.pairedDifference(none, bn, r -> percentileDrift(r, PROBE))));
         Verdict c17Landscape = parts.verdict(c.get(1).judge(main.pairedDifference(none, bn, r -> meanOver(r, LossLandscape.LOSS_RANGE))));
         Verdict c17Gradient = parts.verdict(c.get(2).judge(main.pairedDifference(none, bn, r -> meanOver(r, LossLandscape.GRAD_CHANGE))));
-        Verdict c17NoisyTrains = parts.verdict(c.get(3).judge(both.pairedDifference(noisyBn, none, r -> SweepResult.finalValue(r, Trainer.TEST_ACC))));
-        Verdict c17NoisyLikeBn = parts.verdict(c.get(4).judge(both.pairedDifference(bn, noisyBn, r -> SweepResult.finalValue(r, Trainer.TEST_ACC))));
+        Verdict c17NoisyTrains = parts.verdict(c.get(3).judge(both.pairedDifference(noisyBn, none, r -> SweepResult.finalOrChance(r, Trainer.TEST_ACC))));
+        Verdict c17NoisyLikeBn = parts.verdict(c.get(4).judge(both.pairedDifference(bn, noisyBn, r -> SweepResult.finalOrChance(r, Trainer.TEST_ACC))));
 
         XYChart testAcc = parts.figure("test-acc", both.curves(Trainer.TEST_ACC));
         XYChart percentiles = parts.figure("percentiles", Charts.percentileBands(both.table(), PROBE, "norm",

@@ -82,8 +82,8 @@ public final class DebuggingStudy implements Study<DebuggingStudy.Report> {
     @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         List<Verdict.Criterion> c = new ArrayList<>();
-        c.add(Verdict.Criterion.below("C16 (correct models)", "failed checks per correct model and seed", 0.5));
-        for (String fault : Faults.NAMES) c.add(Verdict.Criterion.above("C16 (" + fault + ")", "1 if at least one check fails, per BN model and seed", 0.5));
+        c.add(Verdict.Criterion.below("C16 (correct models)", "failed checks per correct model and seed", 0.5).check());
+        for (String fault : Faults.NAMES) c.add(Verdict.Criterion.above("C16 (" + fault + ")", "1 if at least one check fails, per BN model and seed", 0.5).check());
         return c;
     }
 
@@ -167,7 +167,7 @@ public final class DebuggingStudy implements Study<DebuggingStudy.Report> {
         HeatMapChart byFamilyChart = parts.figure("by-family", Charts.heatmap(byFamily, "check family", "fault", "share of BN models × seeds failing",
                 "Checks failing, by fault (share of BN models × seeds)"));
 
-        List<Verdict.Criterion> c = criteria(scale);
+        List<Verdict.Criterion> c = declaredCriteria(scale);
         List<Verdict> verdicts = new ArrayList<>();
         verdicts.add(parts.verdict(c.get(0).judge(Summary.of(correctFailures.stream().mapToDouble(d -> d).toArray()))));
         for (int i = 0; i < Faults.NAMES.size(); i++) {

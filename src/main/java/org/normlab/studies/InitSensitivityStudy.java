@@ -113,7 +113,7 @@ public final class InitSensitivityStudy implements Study<InitSensitivityStudy.Re
         HeatMapChart heatmapBn = parts.figure("heatmap-BN", heatmap(summary, "BN", "with BN", scale));
         Table scales = parts.table("activation-scale-at-init", activationScalesAtInit(scale == Scale.SMOKE ? 10 : 20, train));
         XYChart scalesChart = parts.figure("activation-scale-at-init", activationFigure(scales));
-        Verdict c7 = parts.verdict(criteria(scale).get(0).judge(gap));
+        Verdict c7 = parts.verdict(declaredCriteria(scale).get(0).judge(gap));
         return new Report(parts.build(sweep), summary, shares, heatmapNone, heatmapBn, scales, scalesChart, c7);
     }
 

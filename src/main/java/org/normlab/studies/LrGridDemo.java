@@ -44,7 +44,7 @@ public final class LrGridDemo implements Study<LrGridDemo.Report> {
 
     @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
-        return List.of(Verdict.Criterion.above("C5 (demo)", "final train loss (none) − final train loss (BN) at lr 3, paired by seed", 0));
+        return List.of(Verdict.Criterion.above("C5 (demo)", "final train loss (none) − final train loss (BN) at lr 3, paired by seed", 0).demo());
     }
 
     @Override
@@ -62,7 +62,7 @@ public final class LrGridDemo implements Study<LrGridDemo.Report> {
         Table largestStableLr = parts.table("largest-stable-lr", sweep.largestStableLr(Axes.NORM, Axes.LR, Trainer.TRAIN_LOSS, chance));
         XYChart lossVsLr = parts.figure("train-loss-vs-lr", sweep.versusLearningRate(Axes.NORM, Trainer.TRAIN_LOSS));
         XYChart curves = parts.figure("curves", sweep.curves(Trainer.TRAIN_LOSS));
-        Verdict c5 = parts.verdict(criteria(scale).get(0).judge(gap));
+        Verdict c5 = parts.verdict(declaredCriteria(scale).get(0).judge(gap));
         return new Report(parts.build(sweep), finalTrainLoss, largestStableLr, lossVsLr, curves, c5);
     }
 

@@ -3,6 +3,7 @@ package org.normlab.studies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.CategoryChart;
 import org.normlab.data.Dataset;
@@ -11,6 +12,7 @@ import org.normlab.model.Placement;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
 import org.normlab.experiment.Axis;
+import org.normlab.experiment.LearningRateTuning;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.Results;
@@ -33,8 +35,8 @@ import tech.tablesaw.api.Table;
 /**
  * Claim C14 (where BN goes relative to the nonlinearity is debated): the same BatchNorm networks with BN placed
  * before the activation (linear → BN → act, Ioffe &amp; Szegedy's choice) or after it (linear → act → BN), with ReLU
- * and with sigmoid, on an MLP and on LeNet. Everything else — initialization, data order, learning rate, budget — is
- * the same for both placements of a seed. The statistic is the final test accuracy with BN before minus after,
+ * and with sigmoid, on an MLP and on LeNet. Everything else — initialization, data order, budget — is the same for
+ * both placements of a seed; the learning rate is tuned per arm on a validation split ({@link #tuning}). The statistic is the final test accuracy with BN before minus after,
  * paired by seed, per network and activation.
  */
 public final class PlacementStudy implements Study<PlacementStudy.Report> {
@@ -46,6 +48,15 @@ public final class PlacementStudy implements Study<PlacementStudy.Report> {
     @Override public String title() { return "C14: BN before vs after the activation (ReLU, sigmoid) on an MLP and LeNet"; }
 
     public static int seeds(Scale scale) { return scale.pick(2, 5, 8); }
+
+    /**
+     * Each arm's learning rate (activation × placement) is tuned on a validation split held out of a training subset
+     * drawn per seed, on a log grid, the same budget for every arm; the test set is read only by the final runs.
+     */
+    public static LearningRateTuning tuning(Scale scale) {
+        return new LearningRateTuning(scale.pick(List.of(0.01, 0.1), LearningRateTuning.logGrid(0.005, 0.5, 5), LearningRateTuning.logGrid(0.002, 1, 7)),
+                scale.pick(1, 1, 2), scale.pick(256, 2_000, 5_000), scale.pick(0, 0, 55_000));
+    }
 
     /**
      * Both activations × both placements of one network. ReLU nets start from He initialization, sigmoid nets from
@@ -65,8 +76,10 @@ public final class PlacementStudy implements Study<PlacementStudy.Report> {
         List<Verdict.Criterion> c = new ArrayList<>();
         for (String model : List.of("MLP", "LeNet")) {
             for (Activation.Kind a : ACTIVATIONS) {
-                c.add(Verdict.Criterion.above("C14 (" + model + ", " + a.name().toLowerCase(Locale.ROOT) + ")",
-                        "final test accuracy (BN before the activation) − (BN after it), paired by seed", 0));
+                c.add(Verdict.Criterion.either("C14 (" + model + ", " + a.name().toLowerCase(Locale.ROOT) + ")",
+                        "final test accuracy (BN before the activation) − (BN after it), paired by seed", 0)
+                        .changedAfterResults("under #11, after the default-scale results, the one-sided criterion (before better) "
+                                + "became two-sided, since the claim is that placement is debated"));
             }
         }
         return c;
@@ -75,24 +88,32 @@ public final class PlacementStudy implements Study<PlacementStudy.Report> {
     /** Per seed, final test accuracy with BN before minus after the activation, for one activation. */
     public static Summary beforeMinusAfter(SweepResult<RunSpec> s, Activation.Kind activation) {
         return s.pairedDifference(c -> c.activation() == activation && c.placement() == Placement.BEFORE,
-                c -> c.activation() == activation && c.placement() == Placement.AFTER, r -> SweepResult.finalValue(r, Trainer.TEST_ACC));
+                c -> c.activation() == activation && c.placement() == Placement.AFTER, r -> SweepResult.finalOrChance(r, Trainer.TEST_ACC));
     }
 
     @Override
-    public Plan plan(Scale scale) { return Plan.of(name(), scale, sweep("mlp", scale), sweep("lenet", scale)); }
+    public Plan plan(Scale scale) {
+        LearningRateTuning t = tuning(scale);
+        String perArm = "lr tuned per arm on the validation split by the tuning sweep above (the lr shown is replaced)";
+        return Plan.of(name(), scale, t.tuningSweep(sweep("mlp", scale)), sweep("mlp", scale).perArm(UnaryOperator.identity(), perArm),
+                t.tuningSweep(sweep("lenet", scale)), sweep("lenet", scale).perArm(UnaryOperator.identity(), perArm));
+    }
 
     @Override
     public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<RunSpec> mlp = sweep("mlp", scale).run(train, test, store, progress, threads);
-        SweepResult<RunSpec> lenet = sweep("lenet", scale).run(train, test, store, progress, threads);
-        List<Verdict.Criterion> c = criteria(scale);
+        LearningRateTuning t = tuning(scale);
+        LearningRateTuning.Result mlpLr = t.tune(sweep("mlp", scale), train, store, progress, threads);
+        LearningRateTuning.Result lenetLr = t.tune(sweep("lenet", scale), train, store, progress, threads);
+        SweepResult<RunSpec> mlp = LearningRateTuning.apply(sweep("mlp", scale), mlpLr).run(train, test, store, progress, threads);
+        SweepResult<RunSpec> lenet = LearningRateTuning.apply(sweep("lenet", scale), lenetLr).run(train, test, store, progress, threads);
+        List<Verdict.Criterion> c = declaredCriteria(scale);
         Findings.Builder parts = Findings.builder(name(), scale);
         Verdict mlpRelu = parts.verdict(c.get(0).judge(beforeMinusAfter(mlp, Activation.Kind.RELU)));
         Verdict mlpSigmoid = parts.verdict(c.get(1).judge(beforeMinusAfter(mlp, Activation.Kind.SIGMOID)));
         Verdict lenetRelu = parts.verdict(c.get(2).judge(beforeMinusAfter(lenet, Activation.Kind.RELU)));
         Verdict lenetSigmoid = parts.verdict(c.get(3).judge(beforeMinusAfter(lenet, Activation.Kind.SIGMOID)));
-        Network mlpParts = network(parts, "mlp", mlp, "MLP 3×256 + BN");
-        Network lenetParts = network(parts, "lenet", lenet, "LeNet + BN");
+        Network mlpParts = network(parts, "mlp", mlp, mlpLr, "MLP 3×256 + BN");
+        Network lenetParts = network(parts, "lenet", lenet, lenetLr, "LeNet + BN");
         List<Results.Run<RunSpec>> all = new ArrayList<>(mlp.runs());
         all.addAll(lenet.runs());
         return new Report(parts.build(SweepResult.of(name(), all, Axes.MODEL, Axes.ACTIVATION, Axes.PLACEMENT)), mlpParts, lenetParts,
@@ -100,18 +121,22 @@ public final class PlacementStudy implements Study<PlacementStudy.Report> {
     }
 
     /** The table and figures of one network, saved as {@code <model>-final.csv}, {@code <model>-test-acc.png}, {@code <model>-curves.png}. */
-    private static Network network(Findings.Builder parts, String model, SweepResult<RunSpec> s, String title) {
+    private static Network network(Findings.Builder parts, String model, SweepResult<RunSpec> s, LearningRateTuning.Result lr, String title) {
+        Table tuned = parts.table(model + "-lr-tuning", lr.table());
         SweepResult<RunSpec> grouped = SweepResult.of(s.name(), s.runs(), Axes.ACTIVATION, Axes.PLACEMENT);
         Table acc = parts.table(model + "-final", grouped.finalSummary(Trainer.TEST_ACC));
         Table bars = Tables.withLabel(acc, "placement", "BN placement", p -> "BN " + p + " activation");
         CategoryChart testAcc = parts.figure(model + "-test-acc", Charts.bars(bars, "activation", "BN placement", "final " + Trainer.TEST_ACC,
                 "ci95_lo", "ci95_hi", title + ": final test accuracy, BN before vs after the activation"));
         XYChart curves = parts.figure(model + "-curves", grouped.curves(Trainer.TEST_ACC, title + ": test accuracy during training"));
-        return new Network(acc, testAcc, curves);
+        return new Network(acc, testAcc, curves, tuned);
     }
 
-    /** One network's final test accuracy per activation and placement (table and bars), and its test-accuracy curves. */
-    public record Network(Table finals, CategoryChart testAcc, XYChart curves) {}
+    /**
+     * One network's final test accuracy per activation and placement (table and bars), its test-accuracy curves and
+     * the learning rate each arm was tuned to on the validation split.
+     */
+    public record Network(Table finals, CategoryChart testAcc, XYChart curves, Table lrTuning) {}
 
     /** What the study found: both networks' results and the C14 verdict per network and activation. */
     public record Report(Findings findings, Network mlp, Network lenet, Verdict c14MlpRelu, Verdict c14MlpSigmoid, Verdict c14LeNetRelu,

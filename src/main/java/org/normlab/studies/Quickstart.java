@@ -73,14 +73,14 @@ public final class Quickstart implements Study<Quickstart.Report> {
     public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
         SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, threads);
         Summary lossGap = sweep.pairedDifference(c -> c.norm() == Norm.NONE, c -> c.norm() == Norm.BN,
-                r -> SweepResult.finalValue(r, Trainer.TRAIN_LOSS));
+                r -> SweepResult.finalOrChance(r, Trainer.TRAIN_LOSS));
         Findings.Builder parts = Findings.builder(name(), scale);
         Table summary = parts.table("summary", summary(scale, sweep));
         RunSpec base = baseConfig(scale);
         String setup = " — sigmoid MLP " + base.hidden() + ", Fashion-MNIST, lr " + base.lr() + ", batch " + base.batchSize();
         XYChart trainLoss = parts.figure(Trainer.TRAIN_LOSS, sweep.curves(Trainer.TRAIN_LOSS, Trainer.TRAIN_LOSS + setup));
         XYChart testAcc = parts.figure(Trainer.TEST_ACC, sweep.curves(Trainer.TEST_ACC, Trainer.TEST_ACC + setup));
-        Verdict c2 = parts.verdict(criteria(scale).get(0).judge(lossGap));
+        Verdict c2 = parts.verdict(declaredCriteria(scale).get(0).judge(lossGap));
         return new Report(parts.build(sweep), summary, trainLoss, testAcc, c2);
     }
 

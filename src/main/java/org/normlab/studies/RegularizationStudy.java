@@ -74,12 +74,12 @@ public final class RegularizationStudy implements Study<RegularizationStudy.Repo
     @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         return List.of(
-                Verdict.Criterion.above("C6 (BN narrows the train/test gap)", "gap(none) − gap(BN), dropout 0, paired by seed", 0),
+                Verdict.Criterion.above("C6 (BN narrows the train/test gap)", "gap(none) − gap(BN), dropout 0, paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)"),
                 Verdict.Criterion.above("C6 (less need for dropout with BN)",
-                        "[gap(none) − gap(none + dropout 0.5)] − [gap(BN) − gap(BN + dropout 0.5)], paired by seed", 0),
-                Verdict.Criterion.above("C6 (smaller ghost batches regularize more)", "gap(BN, batch " + BATCH + ") − gap(Ghost BN, virtual batch 8), paired by seed", 0),
+                        "[gap(none) − gap(none + dropout 0.5)] − [gap(BN) − gap(BN + dropout 0.5)], paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)"),
+                Verdict.Criterion.above("C6 (smaller ghost batches regularize more)", "gap(BN, batch " + BATCH + ") − gap(Ghost BN, virtual batch 8), paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)"),
                 Verdict.Criterion.above("C6 (weight decay on γ/β regularizes)",
-                        "gap(BN, γ/β not decayed) − gap(BN, γ/β decayed), weight decay " + WEIGHT_DECAY + ", paired by seed", 0));
+                        "gap(BN, γ/β not decayed) − gap(BN, γ/β decayed), weight decay " + WEIGHT_DECAY + ", paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)"));
     }
 
     /** Final training accuracy (EVAL mode, {@link Experiment#TRAIN_EVAL_ACC}) minus final test accuracy; NaN if diverged or failed. */
@@ -105,7 +105,7 @@ public final class RegularizationStudy implements Study<RegularizationStudy.Repo
         ghostRuns.addAll(dropout.where(is(Norm.BN, 0.0)));
         SweepResult<RunSpec> ghost = SweepResult.of(ghostOnly.name(), ghostRuns, Axes.NORM);
 
-        List<Verdict.Criterion> c = criteria(scale);
+        List<Verdict.Criterion> c = declaredCriteria(scale);
         Findings.Builder parts = Findings.builder(name(), scale);
         Verdict c6Gap = parts.verdict(c.get(0).judge(dropout.pairedDifference(is(Norm.NONE, 0), is(Norm.BN, 0), RegularizationStudy::gap)));
         Verdict c6Dropout = parts.verdict(c.get(1).judge(dropout.pairedInteraction(is(Norm.NONE, 0), is(Norm.NONE, 0.5), is(Norm.BN, 0), is(Norm.BN, 0.5),

@@ -27,7 +27,7 @@ class CliConventionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"study", "list", "data", "info"})
+    @ValueSource(strings = {"study", "list", "data", "info", "criteria", "claims"})
     void everyCommandHasHelpThatExitsZero(String command) {
         Outcome o = run(command, "--help");
         assertEquals(0, o.status(), command + " --help: " + o.err());

@@ -44,6 +44,9 @@ class SummaryAndVerdictTest {
         assertEquals(Verdict.Outcome.INCONCLUSIVE, above.judge(Summary.of(3.0)).outcome(), "one seed cannot decide");
         assertEquals(Verdict.Outcome.INCONCLUSIVE, above.judge(Summary.of(Double.NaN)).outcome());
 
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, above.judge(Summary.of(0.0, 0.0, 0.0)).outcome(),
+                "every seed exactly at the threshold: t undefined, p = 1, no decision");
+        assertEquals(1.0, above.judge(Summary.of(0.0, 0.0, 0.0)).evidence().p());
         Verdict.Criterion below = Verdict.Criterion.below("C9", "spread", 0.05);
         assertEquals(Verdict.Outcome.SUPPORTED, below.judge(Summary.of(0.01, 0.012, 0.011)).outcome());
         assertEquals(Verdict.Outcome.NOT_SUPPORTED, below.judge(Summary.of(0.2, 0.21, 0.19)).outcome());
@@ -52,19 +55,25 @@ class SummaryAndVerdictTest {
     @Test
     void verdictsReadAsSentencesHtmlAndRows() {
         Verdict v = Verdict.Criterion.above("C2", "loss(none) − loss(BN)", 0).judge(Summary.of(1, 2, 3));
-        assertEquals("C2 INCONCLUSIVE: [loss(none) − loss(BN)] = 2.00 [-0.484, 4.48] (n=3); criterion: above 0.000", v.toString());
-        assertTrue(v.toHtml().contains("<b>C2</b>") && v.toHtml().contains("INCONCLUSIVE"));
-        assertTrue(v.criterion().describe().startsWith("C2: SUPPORTED if the 95% interval of [loss(none) − loss(BN)] lies entirely above 0.000"));
+        // t = 2 / (1/√3) = 3.4641 on 2 df: two-sided p = 0.07418 (scipy.stats.ttest_1samp([1, 2, 3], 0))
+        assertEquals(0.074180, v.evidence().p(), 1e-5);
+        assertEquals("C2 INCONCLUSIVE: [loss(none) − loss(BN)] = 2.00 [-0.484, 4.48] (n=3); p = 0.0742; criterion: above 0.000; "
+                + "seeds needed at 80% power: " + v.seedsText(), v.toString());
+        assertTrue(v.toHtml().contains("<b>C2</b>") && v.toHtml().contains("INCONCLUSIVE") && v.toHtml().contains("declared before the runs"));
+        assertTrue(v.criterion().describe().startsWith("C2 (claim): [loss(none) − loss(BN)]; test: Student t"), v.criterion().describe());
+        assertTrue(v.criterion().describe().contains("Divergence: " + Verdict.DIVERGENCE_POLICY));
         var table = Verdict.table("v", List.of(v));
         assertEquals("INCONCLUSIVE", table.stringColumn("outcome").get(0));
         assertEquals(2, table.doubleColumn("mean").get(0), 1e-12);
+        assertEquals(0.074180, table.doubleColumn("p").get(0), 1e-5);
     }
 
     @Test
     void verdictDataCarriesTheNumbersAndNullsWhereJsonHasNoValue() {
         Verdict v = Verdict.Criterion.above("C2", "loss(none) − loss(BN)", 0).judge(Summary.of(1, 2, 3));
         var d = v.data();
-        assertEquals(List.of("claim", "statistic", "mean", "ci", "n", "missing", "verdict", "criterion"), List.copyOf(d.keySet()));
+        assertEquals(List.of("claim", "statistic", "mean", "ci", "n", "missing", "verdict", "criterion", "kind", "test", "p", "interval",
+                "seeds_needed", "budget", "registration"), List.copyOf(d.keySet()));
         assertEquals("C2", d.get("claim"));
         assertEquals("loss(none) − loss(BN)", d.get("statistic"));
         assertEquals(2.0, (Double) d.get("mean"), 1e-12);
@@ -74,9 +83,76 @@ class SummaryAndVerdictTest {
         assertEquals(3, d.get("n"));
         assertEquals("INCONCLUSIVE", d.get("verdict"), "[−0.48, 4.48] straddles 0");
         assertEquals(Map.of("direction", "above", "threshold", 0.0), d.get("criterion"));
+        assertEquals("claim", d.get("kind"));
+        assertEquals(0.074180, (Double) d.get("p"), 1e-5);
+        assertEquals("declared before the runs", d.get("registration"));
         var one = Verdict.Criterion.below("C5", "x", 1).judge(Summary.of(3.0)).data();
         assertEquals(Arrays.asList(null, null), one.get("ci"), "one seed: the unbounded interval has no JSON number");
         assertEquals("INCONCLUSIVE", one.get("verdict"));
+        assertEquals(null, one.get("p"), "one seed: no test");
         assertEquals(null, Verdict.Criterion.below("C5", "x", 1).judge(Summary.of(Double.NaN)).data().get("mean"));
+    }
+
+    @Test
+    void checksPassOnlyWhenEveryValueIsWithinTheBoundAndNoneIsMissing() {
+        Verdict.Criterion identity = Verdict.Criterion.below("C1", "max |BN(x) − x|", 1e-4).check();
+        Verdict pass = identity.judge(Summary.of(1e-7, 3e-7, 2e-7));
+        assertEquals(Verdict.Outcome.PASS, pass.outcome());
+        assertEquals(3e-7, pass.measured(), 0);
+        // 3 of 3: Clopper–Pearson 95% lower end (0.025)^(1/3) = 0.2924 (scipy.stats.binomtest(3, 3).proportion_ci())
+        assertEquals(0.29240, pass.evidence().lo(), 1e-5);
+        assertEquals(Verdict.Outcome.FAIL, identity.judge(Summary.of(1e-7, 2e-4, 2e-7)).outcome(), "one value over the bound fails");
+        assertEquals(Verdict.Outcome.FAIL, identity.judge(Summary.of(1e-7, Double.NaN)).outcome(), "a missing value fails");
+        assertEquals(Verdict.Outcome.FAIL, identity.judge(Summary.of()).outcome(), "no values fail");
+        Verdict.Criterion caught = Verdict.Criterion.above("C16 (fault)", "1 if caught", 0.5).check();
+        assertEquals(Verdict.Outcome.PASS, caught.judge(Summary.of(1, 1, 1)).outcome());
+        assertEquals(Verdict.Outcome.FAIL, caught.judge(Summary.of(1, 0, 1)).outcome());
+        assertEquals(Verdict.Kind.CHECK, identity.kind());
+    }
+
+    @Test
+    void twoSidedClaimsAreSupportedOnEitherSide() {
+        Verdict.Criterion debated = Verdict.Criterion.either("C14", "before − after", 0);
+        assertEquals(Verdict.Outcome.SUPPORTED, debated.judge(Summary.of(-1.0, -1.1, -0.9)).outcome());
+        assertEquals(Verdict.Outcome.SUPPORTED, debated.judge(Summary.of(1.0, 1.1, 0.9)).outcome());
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, debated.judge(Summary.of(-1.0, 1.0, 0.5)).outcome(), "no margin: never NOT SUPPORTED");
+    }
+
+    @Test
+    void equivalenceIsDecidedByTostWithTheDeclaredMargin() {
+        Verdict.Criterion same = Verdict.Criterion.within("C17", "BN − noisy BN", 0, 0.01);
+        // d = 0.001, 0.002, 0.003: mean 0.002, se = 0.001/√3; t₂ = (0.002 − 0.01)/se = −13.856 on 2 df: p = 0.002584
+        // (statsmodels ttost_paired); 90% interval inside (−0.01, 0.01).
+        Verdict v = same.judge(Summary.of(0.001, 0.002, 0.003));
+        assertEquals(Verdict.Outcome.SUPPORTED, v.outcome());
+        assertEquals(0.002584, v.evidence().p(), 1e-5);
+        assertEquals(0.90, v.evidence().level(), 0);
+        assertEquals(Verdict.Outcome.NOT_SUPPORTED, same.judge(Summary.of(0.05, 0.051, 0.049)).outcome(), "well outside the margin");
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, same.judge(Summary.of(0.0, 0.02, -0.01)).outcome(), "too wide to tell");
+    }
+
+    @Test
+    void censoredOrdersAreDecidedByTheExactSignTest() {
+        Verdict.Criterion c5 = Verdict.Criterion.signTest("C5", "1 if BN's bracket is certainly above");
+        Verdict three = c5.judge(Summary.of(1, 1, 1));
+        // 3 of 3: scipy.stats.binomtest(3, 3).pvalue = 0.25; six seeds all one way are the fewest to reach p < 0.05.
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, three.outcome(), "three seeds cannot decide a sign test");
+        assertEquals(0.25, three.evidence().p(), 1e-12);
+        assertEquals(6, three.evidence().seedsNeeded());
+        Verdict six = c5.judge(Summary.of(1, 1, 1, 1, 1, 1, Double.NaN));
+        assertEquals(Verdict.Outcome.SUPPORTED, six.outcome());
+        assertEquals(0.03125, six.evidence().p(), 1e-12);
+        assertTrue(six.toString().contains("1 undecided"), six.toString());
+        assertEquals(Verdict.Outcome.NOT_SUPPORTED, c5.judge(Summary.of(0, 0, 0, 0, 0, 0)).outcome());
+    }
+
+    @Test
+    void aCriterionChangedAfterResultsSaysSoInItsTextAndVerdict() {
+        Verdict.Criterion c = Verdict.Criterion.above("C6", "gap", 0).changedAfterResults("seeds 3 → 5 after a first run");
+        assertEquals("changed after results: seeds 3 → 5 after a first run", c.registration());
+        assertTrue(c.describe().endsWith("Changed after results: seeds 3 → 5 after a first run."), c.describe());
+        Verdict v = c.judge(Summary.of(1.0, 1.1, 0.9));
+        assertTrue(v.toString().endsWith("(criterion changed after results)"), v.toString());
+        assertTrue(v.toHtml().contains("criterion (changed after results: seeds 3 → 5"), v.toHtml());
     }
 }

@@ -39,6 +39,32 @@ class StudyStatisticsTest {
         return new Results.Run<>(c, RunLog.restore(List.of(), 3, "training loss NaN at step 3", null, 0));
     }
 
+    private static Results.Run<RunSpec> accRun(Norm norm, long seed, double... trainAcc) {
+        List<RunLog.Point> points = new ArrayList<>();
+        for (int i = 0; i < trainAcc.length; i++) points.add(new RunLog.Point(10 * (i + 1), 0, Trainer.TRAIN_ACC, trainAcc[i]));
+        return new Results.Run<>(RunSpec.mlp(List.of(8), Activation.Kind.RELU).withNorm(norm).withSeed(seed), RunLog.restore(points, -1, null, null, 0));
+    }
+
+    @Test
+    void stepsToTargetAreTestedAsCensoredOutcomesWithNeverAsWorst() {
+        // Target 0.8 over steps 10, 20, 30: BN reaches it at 10 and 20; none never (seed 0) and at 30 (seed 1).
+        List<Results.Run<RunSpec>> runs = List.of(accRun(Norm.NONE, 0, 0.1, 0.2, 0.3), accRun(Norm.NONE, 1, 0.1, 0.5, 0.9),
+                accRun(Norm.BN, 0, 0.85, 0.9, 0.9), accRun(Norm.BN, 1, 0.5, 0.81, 0.9));
+        var t = ConvergenceStudy.stepsToTargetTests(SweepResult.of("t", runs, Axes.NORM), 0.8);
+        assertEquals(List.of("BN"), t.stringColumn(0).asList());
+        assertEquals(2, t.intColumn("seeds").get(0));
+        assertEquals(2, t.intColumn("reached (norm)").get(0));
+        assertEquals(1, t.intColumn("reached (none)").get(0));
+        // Both pairs favour BN: the exact two-sided signed-rank p with n = 2 is 0.5 (scipy.stats.wilcoxon).
+        assertEquals(0.5, t.doubleColumn("signed-rank p (never = worst)").get(0), 1e-12);
+        assertTrue(t.doubleColumn("log-rank z (norm sooner > 0)").get(0) > 0, "BN reaches the target sooner");
+        // Neither arm ever reaches the target: every pair ties, no signed-rank p; the log-rank test sees no event.
+        var never = ConvergenceStudy.stepsToTargetTests(SweepResult.of("t", List.of(accRun(Norm.NONE, 0, 0.1, 0.2), accRun(Norm.BN, 0, 0.3, 0.4),
+                accRun(Norm.NONE, 1, 0.1, 0.2), accRun(Norm.BN, 1, 0.3, 0.4)), Axes.NORM), 0.8);
+        assertTrue(never.doubleColumn("signed-rank p (never = worst)").isMissing(0), "missing, not a number");
+        assertEquals(1, never.doubleColumn("log-rank p").get(0), 0);
+    }
+
     @Test
     void roughnessIsTheSpreadOfSuccessiveDifferencesOverTheSecondHalf() {
         // Second half of [9, 9, 9, 9, 1, 2, 1, 2] is [1, 2, 1, 2]: differences +1, −1, +1, sample sd = √(4/3).
@@ -71,6 +97,14 @@ class StudyStatisticsTest {
         Summary ratio = LrToleranceStudy.logRatio(perSeed);
         assertEquals(2, ratio.n());
         assertEquals(1, ratio.mean(), 1e-12);
+        // Brackets on the grid {0.1, 1, 10}: seed 0 none [0.1, 1), BN [10, ∞) → BN certainly higher (1);
+        // seed 1 none [1, 10), BN [1, 10) → overlap, undecided (NaN, counted as missing).
+        Summary signs = LrToleranceStudy.bnCertainlyHigher(perSeed, List.of(0.1, 1.0, 10.0));
+        assertEquals(1, signs.n());
+        assertEquals(1, signs.missing());
+        assertEquals(1, signs.mean(), 0);
+        assertEquals(0, LrToleranceStudy.bracket(Double.NaN, List.of(1.0, 0.1)).lastStable(), "never trains: [0, lowest rate)");
+        assertEquals(0.1, LrToleranceStudy.bracket(Double.NaN, List.of(1.0, 0.1)).firstUnstable());
         var counts = LrToleranceStudy.seedsThatTrain(sweep);
         assertEquals(List.of(2, 1, 0, 2, 2, 1), counts.intColumn(4).asList());
         assertEquals(List.of(0, 0, 2, 0, 0, 0), counts.intColumn("diverged").asList());
@@ -105,7 +139,7 @@ class StudyStatisticsTest {
         assertEquals(0.175, diff.mean(), 1e-12);
         assertEquals(Math.sqrt(2 * 0.075 * 0.075), diff.sd(), 1e-12);
         Results.Run<RunSpec> diverged = new Results.Run<>(runs.get(0).spec(), RunLog.restore(List.of(), 3, "NaN", null, 0));
-        assertTrue(Double.isNaN(BatchSizeStudy.testError(diverged)));
+        assertEquals(0.9, BatchSizeStudy.testError(diverged), 1e-12, "divergence policy: a diverged run errs at chance, 1 − 0.1");
     }
 
     @Test
