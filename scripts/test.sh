@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test` after the bootstrap: the JUnit suite (mvn verify), then pytest: every notebook executed headless with the
+# `make test` after the bootstrap: the JUnit suite (mvn install = verify + ~/.m2), then pytest: every notebook executed headless with the
 # real JJava kernel at smoke scale (executed copies land in build/notebooks; committed notebooks stay untouched), the
 # Binder config check (tests/config) and the quickstart in JupyterLab in headless Chromium (tests/browser).
 set -euo pipefail
@@ -16,6 +16,6 @@ rm -rf "$NORMLAB_RESULTS" build/studies
 # fail with a message saying so, and the others still run.
 scripts/ensure-apt.sh shellcheck=shellcheck chromium=chromium || echo "test: continuing without them" >&2
 
-mvn -B -ntp verify
-# mvn verify rebuilt the jar the kernel loads; the kernelspec points at it, so the notebooks test this build.
+mvn -B -ntp install
+# mvn install (verify, then the jar into ~/.m2 for the README's %maven line) rebuilt the jar the kernel loads; the kernelspec points at it, so the notebooks test this build.
 "${NORMLAB_VENV:-.venv}/bin/python" -m pytest -v -p no:cacheprovider tests

@@ -35,6 +35,23 @@ public record Dataset(String name, Tensor inputs, int[] labels, int classes) {
         return select(Arrays.copyOf(perm, k));
     }
 
+    /** A training part and a held-out test part of one dataset. */
+    public record Split(Dataset train, Dataset test) {}
+
+    /**
+     * The examples shuffled by {@code rng}, the first {@code trainShare} of them (rounded down) for training, the rest
+     * for testing.
+     */
+    public Split split(double trainShare, Rng rng) {
+        int k = (int) Math.floor(trainShare * size());
+        if (!(trainShare > 0 && trainShare < 1) || k == 0 || k == size()) {
+            throw new IllegalArgumentException("Dataset " + name + ": trainShare must leave both parts non-empty, in (0,1), got " + trainShare
+                    + " of " + size() + " examples");
+        }
+        int[] perm = rng.permutation(size());
+        return new Split(select(Arrays.copyOfRange(perm, 0, k)), select(Arrays.copyOfRange(perm, k, size())));
+    }
+
     /** The examples at {@code indices}, in that order. */
     public Dataset select(int[] indices) {
         int per = inputs.sampleSize();

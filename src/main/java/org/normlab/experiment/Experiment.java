@@ -3,6 +3,7 @@ package org.normlab.experiment;
 import java.util.ArrayList;
 import java.util.List;
 import org.normlab.data.Dataset;
+import org.normlab.model.ModelSpec;
 import org.normlab.model.Models;
 import org.normlab.diagnostics.LossLandscape;
 import org.normlab.diagnostics.PreciseBn;
@@ -51,8 +52,24 @@ public final class Experiment {
         return train(spec, train, test, listener).log();
     }
 
+    /**
+     * Fails with one line when an MLP's input size or class count is not the data's (e.g. the default 784 inputs and
+     * 10 classes on a data set of your own: {@link RunSpec#sizedFor} sizes the MLP for it).
+     */
+    public static void requireFits(RunSpec spec, Dataset data) {
+        if (!(spec.model() instanceof ModelSpec.Mlp m)) return;
+        int perExample = data.inputs().sampleSize();
+        if (m.inputs() != perExample || m.classes() != data.classes()) {
+            throw new IllegalArgumentException("RunSpec: the MLP takes " + m.inputs() + " inputs and " + m.classes() + " classes, but dataset "
+                    + data.name() + " has " + perExample + " values per example and " + data.classes()
+                    + " classes; size it with withInputs/withClasses or sizedFor(data)");
+        }
+    }
+
     /** Like {@link #run}, also returning the trained model (for diagnostics; models are not stored). */
     public static Trained train(RunSpec spec, Dataset train, Dataset test, Trainer.Listener listener) {
+        requireFits(spec, train);
+        if (test != null) requireFits(spec, test);
         Rng root = new Rng(spec.seed());
         Rng initRng = root.split(), orderRng = root.split(), streams = root.split();
         Sequential model = model(spec, initRng, streams);

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.normlab.data.Dataset;
 import org.normlab.model.ModelSpec;
 import org.normlab.model.NetworkSpec;
 import org.normlab.nn.Activation;
@@ -138,12 +139,12 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
 
     public RunSpec withHidden(List<Integer> hidden) {
         if (!(network.model() instanceof ModelSpec.Mlp m)) throw notFor("hidden", "mlp");
-        return withModel(new ModelSpec.Mlp(hidden, m.activation(), m.placement(), m.dropout()));
+        return withModel(new ModelSpec.Mlp(hidden, m.activation(), m.placement(), m.dropout(), m.inputs(), m.classes()));
     }
 
     public RunSpec withActivation(Activation.Kind a) {
         return switch (network.model()) {
-            case ModelSpec.Mlp m -> withModel(new ModelSpec.Mlp(m.hidden(), a, m.placement(), m.dropout()));
+            case ModelSpec.Mlp m -> withModel(new ModelSpec.Mlp(m.hidden(), a, m.placement(), m.dropout(), m.inputs(), m.classes()));
             case ModelSpec.LeNet l -> withModel(new ModelSpec.LeNet(a, l.placement()));
             default -> throw notFor("activation", "mlp or lenet");
         };
@@ -151,7 +152,7 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
 
     public RunSpec withPlacement(Placement p) {
         return switch (network.model()) {
-            case ModelSpec.Mlp m -> withModel(new ModelSpec.Mlp(m.hidden(), m.activation(), p, m.dropout()));
+            case ModelSpec.Mlp m -> withModel(new ModelSpec.Mlp(m.hidden(), m.activation(), p, m.dropout(), m.inputs(), m.classes()));
             case ModelSpec.LeNet l -> withModel(new ModelSpec.LeNet(l.activation(), p));
             default -> throw notFor("placement", "mlp or lenet");
         };
@@ -159,8 +160,23 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
 
     public RunSpec withDropout(double p) {
         if (!(network.model() instanceof ModelSpec.Mlp m)) throw notFor("dropout", "mlp");
-        return withModel(new ModelSpec.Mlp(m.hidden(), m.activation(), m.placement(), p));
+        return withModel(new ModelSpec.Mlp(m.hidden(), m.activation(), m.placement(), p, m.inputs(), m.classes()));
     }
+
+    /** An MLP's input size: values per example, flattened (784 for Fashion-MNIST). */
+    public RunSpec withInputs(int n) {
+        if (!(network.model() instanceof ModelSpec.Mlp m)) throw notFor("inputs", "mlp");
+        return withModel(m.withInputs(n));
+    }
+
+    /** An MLP's class count (10 for Fashion-MNIST). */
+    public RunSpec withClasses(int k) {
+        if (!(network.model() instanceof ModelSpec.Mlp m)) throw notFor("classes", "mlp");
+        return withModel(m.withClasses(k));
+    }
+
+    /** An MLP sized for {@code data}: its values per example as inputs, its class count as outputs. */
+    public RunSpec sizedFor(Dataset data) { return withInputs(data.inputs().sampleSize()).withClasses(data.classes()); }
 
     private IllegalArgumentException notFor(String setting, String models) {
         return new IllegalArgumentException("RunSpec: " + setting + " is a setting of model " + models + ", got model " + network.model().name());
@@ -192,7 +208,7 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
 
     /**
      * {@code v1;run} and each setting that differs from {@link #DEFAULT}'s (the model's own settings from that
-     * model's defaults), in this order: model, its settings, norm, init, initScale, gamma0, bnMomentum, inputShift,
+     * model's defaults; an MLP's inputs and classes after its dropout), in this order: model, its settings, norm, init, initScale, gamma0, bnMomentum, inputShift,
      * optimizer, its settings, schedule, dataset, trainSize, testSize, validationSize, sampling, evaluate, batchSize, epochs, maxSteps, logEvery,
      * probeUnit, preciseBnBatches, landscapeBatch, evalTrain, seed.
      */
@@ -201,7 +217,8 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
         Canonical c = new Canonical("run").add("model", model().name(), "mlp");
         switch (model()) {
             case ModelSpec.Mlp m -> c.add("hidden", m.hidden(), List.of()).add("activation", m.activation(), Activation.Kind.RELU)
-                    .add("placement", m.placement(), Placement.BEFORE).add("dropout", m.dropout(), 0.0);
+                    .add("placement", m.placement(), Placement.BEFORE).add("dropout", m.dropout(), 0.0)
+                    .add("inputs", m.inputs(), ModelSpec.Mlp.IMAGE_INPUTS).add("classes", m.classes(), ModelSpec.Mlp.IMAGE_CLASSES);
             case ModelSpec.LeNet l -> c.add("activation", l.activation(), Activation.Kind.RELU).add("placement", l.placement(), Placement.BEFORE);
             case ModelSpec.Recurrent r -> c.add("hidden", r.hidden(), null);
             case ModelSpec.MbConv m -> { }

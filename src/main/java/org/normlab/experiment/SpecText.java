@@ -33,7 +33,7 @@ final class SpecText {
 
     static String model(NetworkSpec n, Set<String> grid) {
         String arch = switch (n.model()) {
-            case ModelSpec.Mlp m -> "MLP " + (grid.contains("hidden") ? "784-(grid)-10"
+            case ModelSpec.Mlp m -> "MLP " + (grid.contains("hidden") ? m.inputs() + "-(grid)-" + m.classes()
                     : widths(m.widths())) + ", " + (grid.contains("activation") ? "activation (grid)" : lower(m.activation())) + placement(m.placement(), grid)
                     + (grid.contains("dropout") ? ", dropout (grid)" : m.dropout() > 0 ? ", dropout " + number(m.dropout()) : "");
             case ModelSpec.LeNet l -> "LeNet (d2l), " + (grid.contains("activation") ? "activation (grid)" : lower(l.activation())) + placement(l.placement(), grid);

@@ -205,6 +205,10 @@ public final class Sweep<S extends Spec<S>> {
             throw new IllegalArgumentException("Sweep " + name + ": a " + base.getClass().getSimpleName() + " sweep needs its runner, "
                     + "run(runner, store, progress, threads)");
         }
+        for (S spec : specs()) {  // a model that does not fit the data fails now, not run by run
+            Experiment.requireFits((RunSpec) spec, train);
+            Experiment.requireFits((RunSpec) spec, test);
+        }
         String fingerprint = ";data=" + DataFingerprint.of(train) + "," + DataFingerprint.of(test) + ";runner=normlab-experiment@"
                 + Experiment.RUNNER_VERSION;
         return run(c -> Experiment.run((RunSpec) c, train, test, null), fingerprint, store, progress, threads);

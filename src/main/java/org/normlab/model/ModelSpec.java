@@ -15,27 +15,46 @@ public sealed interface ModelSpec {
     /**
      * Flatten → [Linear → Norm → act]×hidden → Linear ({@link Models#mlp}).
      *
-     * @param hidden     hidden-layer widths (input 784 and output 10 are implied)
+     * @param hidden     hidden-layer widths
      * @param placement  the norm before or after the activation
      * @param dropout    dropout probability after each hidden block (0: no dropout layers)
+     * @param inputs     values per example, flattened ({@link #IMAGE_INPUTS} for Fashion-MNIST's 28×28 images)
+     * @param classes    output classes ({@link #IMAGE_CLASSES} for Fashion-MNIST)
      */
-    record Mlp(List<Integer> hidden, Activation.Kind activation, Placement placement, double dropout) implements ModelSpec {
+    record Mlp(List<Integer> hidden, Activation.Kind activation, Placement placement, double dropout, int inputs, int classes)
+            implements ModelSpec {
+        /** Fashion-MNIST's input size and class count: an MLP's defaults. */
+        public static final int IMAGE_INPUTS = 28 * 28, IMAGE_CLASSES = 10;
+
         public Mlp {
             hidden = List.copyOf(hidden);
             for (int w : hidden) if (w <= 0) throw new IllegalArgumentException("Mlp: hidden widths must be positive, got " + hidden);
             if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("Mlp: dropout must be in [0,1), got " + dropout);
+            if (inputs <= 0) throw new IllegalArgumentException("Mlp: inputs must be positive, got " + inputs);
+            if (classes < 2) throw new IllegalArgumentException("Mlp: classes must be at least 2, got " + classes);
+        }
+
+        /** An MLP for Fashion-MNIST: 784 inputs, 10 classes. */
+        public Mlp(List<Integer> hidden, Activation.Kind activation, Placement placement, double dropout) {
+            this(hidden, activation, placement, dropout, IMAGE_INPUTS, IMAGE_CLASSES);
         }
 
         public Mlp(List<Integer> hidden, Activation.Kind activation) { this(hidden, activation, Placement.BEFORE, 0); }
 
+        /** This MLP with {@code n} inputs per example. */
+        public Mlp withInputs(int n) { return new Mlp(hidden, activation, placement, dropout, n, classes); }
+
+        /** This MLP with {@code k} output classes. */
+        public Mlp withClasses(int k) { return new Mlp(hidden, activation, placement, dropout, inputs, k); }
+
         @Override public String name() { return "mlp"; }
 
-        /** Layer widths: 784, hidden…, 10. */
+        /** Layer widths: inputs, hidden…, classes (784, hidden…, 10 by default). */
         public int[] widths() {
             int[] w = new int[hidden.size() + 2];
-            w[0] = 28 * 28;
+            w[0] = inputs;
             for (int i = 0; i < hidden.size(); i++) w[i + 1] = hidden.get(i);
-            w[w.length - 1] = 10;
+            w[w.length - 1] = classes;
             return w;
         }
     }
