@@ -14,8 +14,15 @@ public interface Progress {
     /** A sweep of {@code total} runs begins ({@code cached} of them were already stored). */
     void start(String title, int total);
 
-    /** One run finished; {@code message} says which and how it went. */
+    /** One run finished; {@code message} begins with the run's label and a colon, then says how it went. */
     void advance(String message);
+
+    /**
+     * A run still training logged its metrics: {@code step} of {@code totalSteps} done, its mean training loss since
+     * the last log. Called on the thread that trains the run (several at once when runs train in parallel), at every
+     * log point of a {@link RunSpec} sweep; {@code run} is the label {@link #advance} will begin with.
+     */
+    default void running(String run, int step, int totalSteps, double trainLoss) {}
 
     /** The sweep ended. */
     void finish();
@@ -24,7 +31,8 @@ public interface Progress {
      * The sweep was interrupted; {@code message} says how many runs are stored. Shown where the progress is shown: a
      * notebook's kernel reports an interrupt by itself and drops the exception's text, so the display must say it.
      * Called on the interrupting thread, before its {@code interrupt()} returns, when the interrupt came while the sweep
-     * waited for its runs (the kernel ends the cell right after); no other call of this Progress runs meanwhile.
+     * waited for its runs (the kernel ends the cell right after); no {@link #start}, {@link #advance} or {@link #finish}
+     * runs meanwhile, but {@link #running} may, from a run that has not yet stopped: a display ignores it from then on.
      */
     default void interrupted(String message) {}
 
@@ -91,6 +99,18 @@ public interface Progress {
         public Duration remaining() {
             if (done == 0) return null;
             return elapsed().multipliedBy(total - done).dividedBy(done);
+        }
+
+        /** Remaining time when the runs still training have done {@code partial} runs' worth of steps between them. */
+        public Duration remaining(double partial) {
+            double progress = done + partial;
+            if (!(progress > 0)) return null;
+            return Duration.ofNanos(Math.round(elapsed().toNanos() * Math.max(0, total - progress) / progress));
+        }
+
+        public String describe(double partial) {
+            Duration r = remaining(partial);
+            return "elapsed " + format(elapsed()) + (r == null || done == total ? "" : ", ETA " + format(r));
         }
 
         public String describe() {

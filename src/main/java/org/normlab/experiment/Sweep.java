@@ -211,7 +211,8 @@ public final class Sweep<S extends Spec<S>> {
         }
         String fingerprint = ";data=" + DataFingerprint.of(train) + "," + DataFingerprint.of(test) + ";runner=normlab-experiment@"
                 + Experiment.RUNNER_VERSION;
-        return run(c -> Experiment.run((RunSpec) c, train, test, null), fingerprint, store, progress, threads);
+        return run(c -> Experiment.run((RunSpec) c, train, test,
+                (step, total, log) -> progress.running(label(c), step, total, log.last(Trainer.TRAIN_LOSS))), fingerprint, store, progress, threads);
     }
 
     /**
@@ -403,10 +404,15 @@ public final class Sweep<S extends Spec<S>> {
         }
     }
 
-    private String describe(S c, RunLog log) {
+    /** The run's grid values and seed, e.g. {@code norm=BN lr=0.1 seed 2}: how progress names a run. */
+    private String label(S c) {
         StringBuilder sb = new StringBuilder();
         for (Field<S> f : fields()) sb.append(f.name()).append('=').append(f.of(c)).append(' ');
-        sb.append("seed ").append(c.seed()).append(": ");
+        return sb.append("seed ").append(c.seed()).toString();
+    }
+
+    private String describe(S c, RunLog log) {
+        StringBuilder sb = new StringBuilder(label(c)).append(": ");
         if (log.failed()) return sb.append("FAILED (").append(log.error()).append(')').toString();
         if (log.diverged()) return sb.append("diverged at step ").append(log.divergedAtStep()).toString();
         if (Double.isNaN(log.last(Trainer.TRAIN_LOSS))) return sb.append(String.format(Locale.ROOT, "done (%.1f s)", log.wallSeconds())).toString();
