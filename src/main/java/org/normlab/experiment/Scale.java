@@ -5,13 +5,28 @@ import java.util.Locale;
 
 /**
  * How big a study runs: {@code SMOKE} (CI, seconds), {@code DEFAULT} (interactive, minutes on 2 cores or Binder),
- * {@code FULL} (paper quality). Chosen by {@code -Dnormlab.scale} or {@code NORMLAB_SCALE}; default {@code DEFAULT}.
+ * {@code FULL} (paper quality). Chosen, first match wins, by {@link #use} in a notebook (where the environment
+ * cannot be set before launch, e.g. on Binder), {@code -Dnormlab.scale}, or {@code NORMLAB_SCALE}; default
+ * {@code DEFAULT}.
  */
 public enum Scale {
     SMOKE, DEFAULT, FULL;
 
+    private static volatile Scale chosen;
+
+    /**
+     * Every later {@link #current()} in this JVM (a notebook's kernel) gives {@code scale}; {@code null} goes back to
+     * the property and the environment. Returns a line saying what is now in force.
+     */
+    public static String use(Scale scale) {
+        chosen = scale;
+        return "scale: " + current() + (scale == null ? " (from -Dnormlab.scale, NORMLAB_SCALE or the default)" : " (set in this kernel by Scale.use)");
+    }
+
     /** The scale this JVM was asked for. */
     public static Scale current() {
+        Scale c = chosen;
+        if (c != null) return c;
         String p = System.getProperty("normlab.scale");
         if (p != null && !p.isBlank()) return parse(p, "-Dnormlab.scale");
         String e = System.getenv("NORMLAB_SCALE");

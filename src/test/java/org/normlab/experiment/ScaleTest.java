@@ -24,4 +24,19 @@ class ScaleTest {
             if (before == null) System.clearProperty("normlab.scale"); else System.setProperty("normlab.scale", before);
         }
     }
+
+    @Test
+    void aScaleChosenInTheKernelWinsOverPropertyAndEnvironmentUntilCleared() {
+        String before = System.getProperty("normlab.scale");
+        try {
+            System.setProperty("normlab.scale", "smoke");
+            assertEquals("scale: full (set in this kernel by Scale.use)", Scale.use(Scale.FULL));
+            assertEquals(Scale.FULL, Scale.current());
+            assertEquals("scale: smoke (from -Dnormlab.scale, NORMLAB_SCALE or the default)", Scale.use(null));
+            assertEquals(Scale.SMOKE, Scale.current());
+        } finally {
+            Scale.use(null);
+            if (before == null) System.clearProperty("normlab.scale"); else System.setProperty("normlab.scale", before);
+        }
+    }
 }
