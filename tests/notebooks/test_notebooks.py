@@ -102,6 +102,8 @@ def test_sweep_notebook_shows_progress_and_figures_by_auto_display():
     assert sum("image/png" in d for d in results) >= 2
     verdicts = [d["text/html"] for d in results if "criterion (declared before the runs)" in d.get("text/html", "")]
     assert verdicts and re.search(r"SUPPORTED|NOT SUPPORTED|INCONCLUSIVE", verdicts[0])
+    specs = [d for d in results if d.get("text/plain", "").startswith("model ")]
+    assert specs and "<th style=\"text-align:left\">model</th>" in specs[0].get("text/html", ""), "sweep.base() shows as a table of settings"
 
 
 def run_cli(*args, **kwargs):

@@ -16,7 +16,10 @@ import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.normlab.experiment.GanSpec;
 import org.normlab.experiment.Progress;
+import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Spec;
 import org.normlab.experiment.Verdict;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
@@ -26,6 +29,7 @@ import tech.tablesaw.io.html.HtmlWriter;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Loaded by the JJava kernel through {@link java.util.ServiceLoader} when our jar is on its classpath: makes
@@ -65,6 +69,14 @@ public final class NormLabExtension implements Extension {
                     ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> png(chart));
                     if (svg) ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> svg(chart));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> describe(chart));
+                });
+        renderer.createRegistration(Spec.class)
+                .onType(RunSpec.class).onType(GanSpec.class)
+                .preferring(MIMEType.TEXT_HTML)
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((spec, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> html(spec));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> spec.describe() + "\nseed       " + spec.seed());
                 });
         renderer.createRegistration(Table.class)
                 .preferring(MIMEType.TEXT_HTML)
@@ -112,6 +124,19 @@ public final class NormLabExtension implements Extension {
         String caption = "<p><b>" + escape(table.name()) + "</b> — " + table.rowCount() + " rows × " + table.columnCount() + " columns"
                 + (table.rowCount() <= MAX_ROWS ? "" : ", first and last " + MAX_ROWS / 2 + " shown") + "</p>";
         return caption + out;
+    }
+
+    /** A run's settings as a two-column table (its outline: model, optimizer, data, budget, …, then the seed). */
+    static String html(Spec<?> spec) {
+        StringBuilder sb = new StringBuilder("<table><tbody>");
+        spec.outline(Set.of()).forEach((label, text) -> row(sb, label, text));
+        row(sb, "seed", Long.toString(spec.seed()));
+        return sb.append("</tbody></table>").toString();
+    }
+
+    private static void row(StringBuilder sb, String label, String text) {
+        sb.append("<tr><th style=\"text-align:left\">").append(escape(label)).append("</th><td style=\"text-align:left\">")
+                .append(escape(text)).append("</td></tr>");
     }
 
     /** Doubles shown with 4 significant digits (the table itself, and its CSV, keep full precision). */

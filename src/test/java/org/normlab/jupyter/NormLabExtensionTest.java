@@ -11,6 +11,7 @@ import java.util.ServiceLoader;
 import javax.imageio.ImageIO;
 import org.dflib.jjava.jupyter.Extension;
 import org.junit.jupiter.api.Test;
+import org.normlab.experiment.RunSpec;
 import org.normlab.plot.Charts;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -69,5 +70,13 @@ class NormLabExtensionTest {
         assertTrue(NormLabExtension.svgRequested("1") && NormLabExtension.svgRequested("true"));
         assertTrue(!NormLabExtension.svgRequested(null) && !NormLabExtension.svgRequested("") && !NormLabExtension.svgRequested("0")
                 && !NormLabExtension.svgRequested("false"));
+    }
+
+    @Test
+    void aRunSpecShowsAsATableOfItsSettingsNotARecordDump() {
+        String html = NormLabExtension.html(RunSpec.DEFAULT.withSeed(3));
+        assertTrue(html.startsWith("<table>") && html.contains("<th style=\"text-align:left\">model</th>"), html);
+        assertTrue(html.contains("<th style=\"text-align:left\">seed</th><td style=\"text-align:left\">3</td>"), html);
+        assertTrue(!html.contains("RunSpec[") && !html.contains("NetworkSpec["), html);
     }
 }
