@@ -9,9 +9,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.normlab.plot.Charts;
 import tech.tablesaw.api.Table;
 
 /**
@@ -97,7 +97,7 @@ public record Findings(String name, Scale scale, SweepResult<?> sweep, Map<Strin
             for (var t : tables.entrySet()) written.add(csv(t.getValue(), dir.resolve(t.getKey() + ".csv")));
             for (var f : figures.entrySet()) {
                 Path png = dir.resolve(f.getKey() + ".png"), svg = dir.resolve(f.getKey() + ".svg");
-                BitmapEncoder.saveBitmap(f.getValue(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
+                Files.write(png, Charts.png(f.getValue()));
                 VectorGraphicsEncoder.saveVectorGraphic(f.getValue(), svg.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
                 written.add(png);
                 written.add(svg);

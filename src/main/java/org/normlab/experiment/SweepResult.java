@@ -201,7 +201,7 @@ public record SweepResult<S extends Spec<S>>(String name, List<Field<S>> fields,
 
     /** Final {@code metric} against the learning rate, one colour per value along {@code group}. */
     public XYChart versusLearningRate(Axis<S, ?> group, String metric) {
-        return Charts.versusLearningRate(finals(metric), group.name(), "final " + metric, name + ": final " + metric + " vs learning rate");
+        return Charts.versusLearningRate(finals(metric), group.name(), "final " + metric, name + ": final " + Charts.label(metric) + " vs learning rate");
     }
 
     /** {@link #curves(String)} under {@code title}. */
@@ -221,6 +221,6 @@ public record SweepResult<S extends Spec<S>>(String name, List<Field<S>> fields,
                     .collect(Collectors.joining(" ")));
         }
         t.addColumns(group);
-        return Charts.learningCurves(t, metric, "group", name + ": " + metric);
+        return Charts.learningCurves(t, metric, "group", name + ": " + Charts.label(metric));
     }
 }

@@ -10,7 +10,6 @@ import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.VectorGraphicsEncoder;
@@ -21,6 +20,7 @@ import org.normlab.experiment.Progress;
 import org.normlab.experiment.RunSpec;
 import org.normlab.experiment.Spec;
 import org.normlab.experiment.Verdict;
+import org.normlab.plot.Charts;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
@@ -89,12 +89,7 @@ public final class NormLabExtension implements Extension {
 
     /** The chart as base64 PNG, as Jupyter expects in an {@code image/png} output. */
     public static String png(Chart<?, ?> chart) {
-        try {
-            byte[] bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-            return Base64.getEncoder().encodeToString(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("NormLab: could not encode chart '" + chart.getTitle() + "' as PNG", e);
-        }
+        return Base64.getEncoder().encodeToString(Charts.png(chart));
     }
 
     /** The chart as an SVG document (XChart's vector encoder), for {@code image/svg+xml}. */

@@ -3,11 +3,17 @@ package org.normlab.plot;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
@@ -16,6 +22,8 @@ import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Row;
@@ -28,7 +36,7 @@ import tech.tablesaw.api.Table;
 public final class Charts {
     /** One colour per normalization, the same in every figure. */
     private static final Map<String, Color> NORM_COLORS = Map.of(
-            "none", new Color(0x55, 0x55, 0x55), "BN", new Color(0x1f, 0x77, 0xb4), "LN", new Color(0xd6, 0x27, 0x28),
+            "none", new Color(0x7f, 0x7f, 0x7f), "BN", new Color(0x1f, 0x77, 0xb4), "LN", new Color(0xd6, 0x27, 0x28),
             "GN", new Color(0x2c, 0xa0, 0x2c), "IN", new Color(0x94, 0x67, 0xbd));
     private static final Color[] FALLBACK = {new Color(0xff, 0x7f, 0x0e), new Color(0x8c, 0x56, 0x4b), new Color(0xe3, 0x77, 0xc2),
             new Color(0x17, 0xbe, 0xcf), new Color(0xbc, 0xbd, 0x22)};
@@ -45,19 +53,77 @@ public final class Charts {
         return new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {dash, 4f}, 0f);
     }
 
+    /**
+     * Text, axes and neutral marks: a mid grey that reads on white paper and on JupyterLab's dark theme alike (contrast
+     * about 4.5:1 on white and 4:1 on the dark theme's background).
+     */
+    public static final Color INK = new Color(0x76, 0x76, 0x76);
+    private static final Color CLEAR = new Color(0, 0, 0, 0), GRID = new Color(0x80, 0x80, 0x80, 0x40);
+
+    /**
+     * The house style of every chart: transparent backgrounds (the page shows through, light or dark theme), text and
+     * axes in {@link #INK}, faint grid lines, legend below the plot in one row, title in bold.
+     */
+    public static void houseStyle(Styler s) {
+        s.setChartBackgroundColor(CLEAR);
+        s.setPlotBackgroundColor(CLEAR);
+        s.setLegendBackgroundColor(CLEAR);
+        s.setLegendBorderColor(CLEAR);
+        s.setChartTitleBoxVisible(false);
+        s.setPlotBorderVisible(false);
+        s.setChartFontColor(INK);
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        s.setAntiAlias(true);
+        if (s instanceof AxesChartStyler a) {
+            a.setAxisTickLabelsColor(INK);
+            a.setAxisTickMarksColor(INK);
+            a.setPlotGridLinesColor(GRID);
+        }
+    }
+
+    /**
+     * The chart as PNG bytes with an alpha channel, so that its transparent background stays transparent (XChart's
+     * BitmapEncoder draws into an opaque image, which would turn it black or white).
+     */
+    public static byte[] png(Chart<?, ?> chart) {
+        BufferedImage image = new BufferedImage(chart.getWidth(), chart.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            chart.paint(g, chart.getWidth(), chart.getHeight());
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Charts: could not encode chart '" + chart.getTitle() + "' as PNG", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static final Map<String, String> METRIC_LABELS = Map.of("train_loss", "training loss", "train_acc", "training accuracy",
+            "test_loss", "test loss", "test_acc", "test accuracy", "grad_norm", "gradient norm", "weight_norm", "weight norm",
+            "lr", "learning rate");
+
+    /** A metric's name in words for an axis or a title ({@code test_acc} → "test accuracy"); other names with spaces for "_". */
+    public static String label(String metric) {
+        return METRIC_LABELS.getOrDefault(metric, metric.replace('_', ' '));
+    }
+
+    /** A column name in words, each metric name in it by {@link #label} ({@code final train_loss} → "final training loss"). */
+    public static String words(String column) {
+        StringBuilder sb = new StringBuilder();
+        for (String w : column.split(" ")) sb.append(sb.isEmpty() ? "" : " ").append(label(w));
+        return sb.toString();
+    }
+
     /** An empty chart in the house style. */
     public static XYChart xy(String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(720).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        Styler s = chart.getStyler();
-        s.setChartBackgroundColor(Color.WHITE);
-        s.setPlotBackgroundColor(Color.WHITE);
-        s.setPlotBorderVisible(false);
-        s.setLegendPosition(Styler.LegendPosition.OutsideS);
-        s.setLegendLayout(Styler.LegendLayout.Horizontal);
-        s.setLegendBorderColor(Color.WHITE);
-        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        s.setAntiAlias(true);
-        chart.getStyler().setPlotGridLinesColor(new Color(0xe5, 0xe5, 0xe5));
+        houseStyle(chart.getStyler());
         chart.getStyler().setMarkerSize(0);
         return chart;
     }
@@ -75,7 +141,7 @@ public final class Charts {
                     .put(row.getInt("step"), row.getDouble("value"));
         }
         if (byGroup.isEmpty()) throw new IllegalArgumentException("Charts.learningCurves: no rows with metric '" + metric + "'");
-        XYChart chart = xy(title, "step", metric);
+        XYChart chart = xy(title, "step", label(metric));
         int index = 0;
         for (var group : byGroup.entrySet()) {
             Color color = colorOf(group.getKey(), index++);
@@ -123,7 +189,7 @@ public final class Charts {
      * @param logX whether the x axis is logarithmic
      */
     public static XYChart versus(Table finals, String xColumn, String xTitle, boolean logX, String groupColumn, String valueColumn, String title) {
-        XYChart chart = xy(title, xTitle, valueColumn);
+        XYChart chart = xy(title, xTitle, words(valueColumn));
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setMarkerSize(7);
         Map<String, TreeMap<Double, List<Double>>> byGroup = new LinkedHashMap<>();
@@ -182,7 +248,7 @@ public final class Charts {
                     r.getDouble(valueColumn)});
         }
         HeatMapChart chart = new HeatMapChartBuilder().width(720).height(420).title(title).xAxisTitle(xColumn).yAxisTitle(yColumn).build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        houseStyle(chart.getStyler());
         chart.getStyler().setShowValue(true);
         chart.getStyler().setRangeColors(new Color[] {new Color(0x1f, 0x77, 0xb4), new Color(0xf7, 0xf7, 0xf7), new Color(0xd6, 0x27, 0x28)});
         chart.addSeries(valueColumn, xs, ys, cells);
@@ -195,11 +261,8 @@ public final class Charts {
      */
     public static CategoryChart bars(Table table, String category, String group, String mean, String lo, String hi, String title) {
         CategoryChart chart = new CategoryChartBuilder().width(720).height(420).title(title).xAxisTitle(category).yAxisTitle(mean).build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        chart.getStyler().setErrorBarsColor(Color.BLACK);
+        houseStyle(chart.getStyler());
+        chart.getStyler().setErrorBarsColor(INK);
         Map<String, Map<String, double[]>> byGroup = new LinkedHashMap<>();
         List<String> categories = new ArrayList<>();
         for (Row r : table) {
@@ -245,7 +308,7 @@ public final class Charts {
         XYChart chart = scatter(title, sets);
         XYSeries m = chart.getSeriesMap().get(marked);
         if (m == null) throw new IllegalArgumentException("Charts.scatterOnSquare: no set '" + marked + "' among " + sets.keySet());
-        m.setMarkerColor(Color.BLACK);
+        m.setMarkerColor(INK);
         m.setMarker(SeriesMarkers.DIAMOND);
         chart.getStyler().setXAxisMin(-half).setXAxisMax(half).setYAxisMin(-half).setYAxisMax(half);
         return chart;

@@ -56,7 +56,7 @@ public final class LayerFigures {
                 .xAxisTitle("position h,w    (red: perturbed element · blue: outputs that moved · grey: unchanged)")
                 .yAxisTitle("sample n, channel c").build();
         var s = chart.getStyler();
-        s.setChartBackgroundColor(Color.WHITE);
+        Charts.houseStyle(s);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         s.setLegendVisible(false);
         s.setShowValue(false);
@@ -91,11 +91,11 @@ public final class LayerFigures {
         XYSeries b = chart.addSeries(what.equals("variance") ? "batch (unbiased)" : "batch", steps.subList(1, steps.size()), batch.subList(1, batch.size()));
         b.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         b.setMarker(SeriesMarkers.CIRCLE);
-        b.setMarkerColor(new Color(0x55, 0x55, 0x55));
+        b.setMarkerColor(new Color(0x7f, 0x7f, 0x7f));
         line(chart, "PyTorch (m = " + run.momentum() + ")", steps, pytorch, Charts.colorOf("BN", 0), SeriesMarkers.DIAMOND);
         line(chart, "Keras rule (m = " + BatchNormSteps.KERAS_MOMENTUM + ")", steps, keras, new Color(0xff, 0x7f, 0x0e), SeriesMarkers.SQUARE);
         XYSeries t = chart.addSeries("true value", List.of(steps.getFirst(), steps.getLast()), List.of(truth, truth));
-        t.setLineColor(Color.BLACK);
+        t.setLineColor(Charts.INK);
         t.setMarker(SeriesMarkers.NONE);
         t.setLineStyle(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         return chart;

@@ -19,6 +19,7 @@ import org.normlab.experiment.SweepResult;
 import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
+import org.normlab.plot.Charts;
 import org.normlab.train.Trainer;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
@@ -78,8 +79,8 @@ public final class Quickstart implements Study<Quickstart.Report> {
         Table summary = parts.table("summary", summary(scale, sweep));
         RunSpec base = baseConfig(scale);
         String setup = " — sigmoid MLP " + base.hidden() + ", Fashion-MNIST, lr " + base.lr() + ", batch " + base.batchSize();
-        XYChart trainLoss = parts.figure(Trainer.TRAIN_LOSS, sweep.curves(Trainer.TRAIN_LOSS, Trainer.TRAIN_LOSS + setup));
-        XYChart testAcc = parts.figure(Trainer.TEST_ACC, sweep.curves(Trainer.TEST_ACC, Trainer.TEST_ACC + setup));
+        XYChart trainLoss = parts.figure(Trainer.TRAIN_LOSS, sweep.curves(Trainer.TRAIN_LOSS, Charts.label(Trainer.TRAIN_LOSS) + setup));
+        XYChart testAcc = parts.figure(Trainer.TEST_ACC, sweep.curves(Trainer.TEST_ACC, Charts.label(Trainer.TEST_ACC) + setup));
         Verdict c2 = parts.verdict(declaredCriteria(scale).get(0).judge(lossGap));
         return new Report(parts.build(sweep), summary, trainLoss, testAcc, c2);
     }

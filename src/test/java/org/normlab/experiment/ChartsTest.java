@@ -9,6 +9,7 @@ import org.normlab.jupyter.NormLabExtension;
 import org.normlab.plot.Charts;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import java.util.Set;
@@ -42,5 +43,15 @@ class ChartsTest {
 
     private static void assertPng(Chart<?, ?> chart) {
         assertTrue(NormLabExtension.png(chart).length() > 1000, chart.getTitle());
+    }
+
+    @Test
+    void axesNameMetricsInWords() {
+        assertEquals("test accuracy", Charts.label("test_acc"));
+        assertEquals("loss range", Charts.label("loss_range"));
+        assertEquals("final training loss", Charts.words("final train_loss"));
+        Table tidy = Table.create("t", StringColumn.create("group", "BN", "BN"), LongColumn.create("seed", 0, 0), IntColumn.create("step", 1, 2),
+                StringColumn.create("metric", "train_loss", "train_loss"), DoubleColumn.create("value", 2.0, 1.0));
+        assertEquals("training loss", Charts.learningCurves(tidy, "train_loss", "group", "t").getYAxisTitle());
     }
 }

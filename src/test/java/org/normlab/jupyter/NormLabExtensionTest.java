@@ -79,4 +79,22 @@ class NormLabExtensionTest {
         assertTrue(html.contains("<th style=\"text-align:left\">seed</th><td style=\"text-align:left\">3</td>"), html);
         assertTrue(!html.contains("RunSpec[") && !html.contains("NetworkSpec["), html);
     }
+
+    @Test
+    void chartsAreTransparentSoTheyReadOnTheDarkThemeToo() throws Exception {
+        var chart = Charts.xy("t", "x", "y");
+        chart.addSeries("s", new double[] {1, 2, 3}, new double[] {3, 1, 2});
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(NormLabExtension.png(chart))));
+        assertTrue(image.getColorModel().hasAlpha(), "a PNG with an alpha channel");
+        assertEquals(0, image.getRGB(2, 2) >>> 24, "the background is transparent, not a white box");
+        long ink = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int argb = image.getRGB(x, y);
+                if (argb >>> 24 == 255 && Math.abs(((argb >> 16) & 0xff) - Charts.INK.getRed()) < 8
+                        && Math.abs((argb & 0xff) - Charts.INK.getBlue()) < 8) ink++;
+            }
+        }
+        assertTrue(ink > 200, "title, tick labels and axis titles drawn in the neutral ink: " + ink + " pixels");
+    }
 }
