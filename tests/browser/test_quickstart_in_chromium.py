@@ -1,7 +1,9 @@
 """The real client: JupyterLab from the project venv on localhost, driven by headless Chromium (Debian's `chromium`,
 through Playwright for Python; Playwright's own browser downloads are never used). Opens 00-quickstart, runs all cells,
-and checks that the XChart figure shows as an image and the Tablesaw table as an HTML table. Screenshot:
-build/browser/quickstart.png. The scale comes from NORMLAB_SCALE (smoke in `make test`)."""
+and checks that the XChart figure shows as an image and the Tablesaw table as an HTML table; then, in JupyterLab's dark
+theme, runs a small sweep and checks that its progress moves while a run trains and that its figure is drawn on a
+transparent background. Screenshots: build/browser/quickstart.png, build/browser/live-dark.png. The scale comes from
+NORMLAB_SCALE (smoke in `make test`)."""
 import json
 import os
 import secrets
@@ -28,9 +30,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def settings(directory):
+def settings(directory, theme):
     """User settings for a clean, quiet lab: every cell kept in the page (no windowing), no news or update checks."""
     for plugin, values in {"@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+                           "@jupyterlab/apputils-extension/themes": {"theme": theme},
                            "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False}}.items():
         package, name = plugin.rsplit("/", 1)
         path = directory / package / f"{name}.jupyterlab-settings"
@@ -38,10 +41,25 @@ def settings(directory):
         path.write_text(json.dumps(values))
 
 
+LIVE_CELLS = [f"""import java.nio.file.Path;
+import java.util.List;
+import org.normlab.data.*;
+import org.normlab.experiment.*;
+import org.normlab.nn.Activation;
+import org.normlab.norm.Norm;
+import org.normlab.tensor.Rng;
+import org.normlab.train.Trainer;
+Dataset.Split data = CsvData.read(Path.of("{ROOT}/docs/examples/three-blobs.csv"), "label").split(0.8, new Rng(0));
+RunSpec spec = RunSpec.mlp(List.of(64, 64), Activation.Kind.RELU).sizedFor(data.train()).withBatchSize(4).withEpochs(300).withLogEvery(40);
+var result = Sweep.of("live", spec).vary(Axes.NORM, Norm.NONE, Norm.BN).run(data.train(), data.test(), ResultStore.none(), Progress.auto(), 1);""",
+              "result.curves(Trainer.TRAIN_LOSS)"]
+
+
 @pytest.fixture
-def lab(tmp_path):
-    """JupyterLab on 127.0.0.1 with a token, serving a copy of the quickstart without its committed outputs (so what
-    the test sees was computed now, and autosave never touches notebooks/)."""
+def lab(tmp_path, request):
+    """JupyterLab on 127.0.0.1 with a token, in the light or the dark theme, serving a copy of the quickstart without its
+    committed outputs (so what the test sees was computed now, and autosave never touches notebooks/) and a small
+    sweep notebook (live.ipynb)."""
     work = tmp_path / "work"
     work.mkdir()
     nb = json.loads((ROOT / "notebooks" / "00-quickstart.ipynb").read_text())
@@ -49,7 +67,10 @@ def lab(tmp_path):
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
     (work / "00-quickstart.ipynb").write_text(json.dumps(nb))
-    settings(tmp_path / "settings")
+    live = dict(nb, cells=[{"cell_type": "code", "metadata": {}, "source": c, "outputs": [], "execution_count": None} for c in LIVE_CELLS])
+    (work / "live.ipynb").write_text(json.dumps(live))
+    theme = getattr(request, "param", "JupyterLab Light")
+    settings(tmp_path / "settings", theme)
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
                JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
@@ -71,7 +92,7 @@ def lab(tmp_path):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text())
                 time.sleep(0.5)
-        yield base, token, tmp_path
+        yield base, token, tmp_path, theme
     finally:
         proc.terminate()
         try:
@@ -104,7 +125,7 @@ def run_all_until_started(page, attempts=3):
 def test_quickstart_runs_in_jupyterlab_in_headless_chromium(lab):
     from playwright.sync_api import sync_playwright
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium (scripts/ensure-apt.sh)"
-    base, token, tmp = lab
+    base, token, tmp, _ = lab
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch_persistent_context(str(tmp / "chromium-profile"), executable_path=CHROMIUM, headless=True,
@@ -149,3 +170,54 @@ def test_quickstart_runs_in_jupyterlab_in_headless_chromium(lab):
         finally:
             browser.close()
     assert (OUT / "quickstart.png").stat().st_size > 20_000
+
+
+@pytest.mark.parametrize("lab", ["JupyterLab Dark"], indirect=True)
+def test_live_progress_and_a_figure_in_the_dark_theme(lab):
+    from playwright.sync_api import sync_playwright
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium (scripts/ensure-apt.sh)"
+    base, token, tmp, _ = lab
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(str(tmp / "chromium-profile"), executable_path=CHROMIUM, headless=True,
+                                                        args=FLAGS, viewport={"width": 1400, "height": 1000})
+        try:
+            page = browser.pages[0] if browser.pages else browser.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+            page.goto(f"{base}/lab/tree/live.ipynb?reset&token={token}")
+            notebook.locator(".jp-Notebook .jp-Cell").first.wait_for()
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+            assert page.evaluate("() => document.body.dataset.jpThemeLight") == "false", "JupyterLab is in its dark theme"
+            run_all_until_started(page)
+            # While the first run trains, the progress output shows its step count, and the count moves.
+            running = notebook.locator(".normlab-running").first
+            running.wait_for()
+            first = running.inner_text()
+            page.wait_for_function("""(first) => {
+                const r = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .normlab-running');
+                return r && r.textContent !== first;
+            }""", arg=first, polling=100)
+            assert "step" in first and "/" in first, first
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
+                          .every(p => /\\[\\d+\\]/.test(p.textContent))
+                         && document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle'""",
+                polling=500)
+            image = notebook.locator(".jp-OutputArea-output img[src^='data:image/png']").first
+            image.wait_for()
+            image.scroll_into_view_if_needed()
+            corner_alpha = image.evaluate("""img => {
+                const c = document.createElement('canvas');
+                c.width = img.naturalWidth; c.height = img.naturalHeight;
+                const g = c.getContext('2d');
+                g.drawImage(img, 0, 0);
+                return g.getImageData(2, 2, 1, 1).data[3];
+            }""")
+            assert corner_alpha == 0, "the figure's background is transparent, not a white box on the dark page"
+            page.screenshot(path=str(OUT / "live-dark.png"))
+        except Exception:
+            page.screenshot(path=str(OUT / "live-dark-failure.png"))
+            raise
+        finally:
+            browser.close()
