@@ -388,4 +388,36 @@ public final class Charts {
         chart.getStyler().setMarkerSize(8);
         return chart;
     }
+
+    /**
+     * One line of {@code value} against {@code step} per (group, layer) row set of a table (e.g. the weight norm before
+     * each BN layer, per arm): one colour per group, one line style per layer (solid, dashed, dotted, …), so that six
+     * lines of two arms × three layers stay apart.
+     */
+    public static XYChart layerCurves(Table table, String groupColumn, String layerColumn, String value, String yTitle, String title) {
+        XYChart chart = xy(title, "step", yTitle);
+        Map<String, Map<String, TreeMap<Integer, Double>>> lines = new LinkedHashMap<>();
+        List<String> layers = new ArrayList<>();
+        for (Row r : table) {
+            double v = r.getDouble(value);
+            if (!Double.isFinite(v)) continue;
+            String layer = String.valueOf(r.getObject(layerColumn));
+            if (!layers.contains(layer)) layers.add(layer);
+            lines.computeIfAbsent(String.valueOf(r.getObject(groupColumn)), g -> new LinkedHashMap<>())
+                    .computeIfAbsent(layer, l -> new TreeMap<>()).put(r.getInt("step"), v);
+        }
+        if (lines.isEmpty()) throw new IllegalArgumentException("Charts.layerCurves: no finite values of " + value + " in table " + table.name());
+        int index = 0;
+        for (var g : lines.entrySet()) {
+            Color color = colorOf(g.getKey(), index++);
+            for (var l : g.getValue().entrySet()) {
+                int k = layers.indexOf(l.getKey());
+                XYSeries s = chart.addSeries(g.getKey() + ", " + l.getKey(), new ArrayList<>(l.getValue().keySet()), new ArrayList<>(l.getValue().values()));
+                s.setLineColor(color);
+                s.setLineStyle(k == 0 ? new BasicStroke(2.5f) : dashed(2f, k == 1 ? 9f : 2f + 9f / (k + 1)));
+                s.setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return chart;
+    }
 }
