@@ -24,7 +24,8 @@ import org.normlab.train.Trainer;
  * effective_lr       lr / ‖w‖²                   (lr as the trainer logged it at this step)
  * </pre>
  * The running statistics are PyTorch's (EMA with momentum 0.1, unbiased variance), so σ is what the layer saw over its
- * last ten or so training batches; nothing is run through the model. A BN without running statistics is skipped.
+ * last ten or so training batches (in the first twenty or so steps it still carries the initial running variance 1);
+ * nothing is run through the model. A BN without running statistics is skipped.
  */
 public final class BnLayerTrace {
     public static final String GAMMA = "gamma", BETA = "beta", SIGMA = "sigma", MU = "mu", GAMMA_OVER_SIGMA = "gamma_over_sigma",
