@@ -28,6 +28,8 @@ public final class Axes {
     public static final Axis<RunSpec, Double> GAMMA0 = Axis.of("gamma0", RunSpec::gamma0, RunSpec::withGamma0);
     public static final Axis<RunSpec, Double> BN_MOMENTUM = Axis.of("bnMomentum", RunSpec::bnMomentum, RunSpec::withBnMomentum);
     public static final Axis<RunSpec, Double> INPUT_SHIFT = Axis.of("inputShift", RunSpec::inputShift, RunSpec::withInputShift);
+    /** Whether the norm layers have their learned γ, β (false: y = x̂, BN only). */
+    public static final Axis<RunSpec, Boolean> NORM_AFFINE = Axis.of("normAffine", RunSpec::normAffine, RunSpec::withNormAffine);
     public static final Axis<RunSpec, Double> LR = Axis.of("lr", RunSpec::lr, RunSpec::withLr);
     public static final Axis<RunSpec, Double> WEIGHT_DECAY = Axis.of("weightDecay", RunSpec::weightDecay, RunSpec::withWeightDecay);
     public static final Axis<RunSpec, Boolean> DECAY_NORM_PARAMS = Axis.of("decayNormParams", RunSpec::decayNormParams, RunSpec::withDecayNormParams);
@@ -40,7 +42,7 @@ public final class Axes {
 
     /** Every predefined axis, in the order above. */
     public static List<Axis<RunSpec, ?>> all() {
-        return List.of(MODEL, NORM, HIDDEN, ACTIVATION, PLACEMENT, DROPOUT, INIT, INIT_SCALE, GAMMA0, BN_MOMENTUM, INPUT_SHIFT, LR, WEIGHT_DECAY,
+        return List.of(MODEL, NORM, HIDDEN, ACTIVATION, PLACEMENT, DROPOUT, INIT, INIT_SCALE, GAMMA0, BN_MOMENTUM, INPUT_SHIFT, NORM_AFFINE, LR, WEIGHT_DECAY,
                 DECAY_NORM_PARAMS, SCHEDULE, TRAIN_SIZE, BATCH_SIZE, EPOCHS, MAX_STEPS, LOG_EVERY);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.normlab.data.Dataset;
 import org.normlab.model.ModelSpec;
 import org.normlab.model.Models;
+import org.normlab.diagnostics.BnLayerTrace;
 import org.normlab.diagnostics.LossLandscape;
 import org.normlab.diagnostics.PreciseBn;
 import org.normlab.diagnostics.Probe;
@@ -89,6 +90,7 @@ public final class Experiment {
         if (m.preciseBnBatches() > 0 && testPart != null) hooks.add(preciseBnHook(trainPart, testPart, m.preciseBnBatches(), budget.batchSize()));
         if (m.landscapeBatch() > 0) hooks.add(LossLandscape.hook(trainPart.head(Math.min(m.landscapeBatch(), trainPart.size())), spec.lr()));
         if (m.evalTrain()) hooks.add(evalTrainHook(trainPart));
+        if (m.bnLayers()) hooks.add(BnLayerTrace.hook());
         return new Trained(model, Trainer.train(model, optimizer, trainPart, testPart, options, orderRng, listener, hooks));
     }
 

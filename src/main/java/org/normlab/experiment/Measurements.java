@@ -1,5 +1,7 @@
 package org.normlab.experiment;
 
+import org.normlab.diagnostics.BnLayerTrace;
+
 /**
  * What a run measures besides train and test loss and accuracy.
  *
@@ -11,10 +13,13 @@ package org.normlab.experiment;
  * @param evalTrain        also log loss and accuracy on the training subset in EVAL mode
  *                         ({@link Experiment#TRAIN_EVAL_LOSS}, {@link Experiment#TRAIN_EVAL_ACC}) at every log: the
  *                         train side of a train/test gap, measured as the test side is
+ * @param bnLayers         also log, per BatchNorm layer at every log, its mean γ and β, the σ and μ of its input
+ *                         (running statistics), the median γ/σ, and the weight norm before it with the effective
+ *                         learning rate lr/‖w‖² ({@link BnLayerTrace})
  */
-public record Measurements(int probeUnit, int preciseBnBatches, int landscapeBatch, boolean evalTrain) {
+public record Measurements(int probeUnit, int preciseBnBatches, int landscapeBatch, boolean evalTrain, boolean bnLayers) {
     /** Nothing beyond loss and accuracy. */
-    public static final Measurements DEFAULT = new Measurements(-1, 0, 0, false);
+    public static final Measurements DEFAULT = new Measurements(-1, 0, 0, false, false);
 
     public Measurements {
         if (probeUnit < -1) throw new IllegalArgumentException("Measurements: probeUnit must be ≥ 0 or −1 (none), got " + probeUnit);
@@ -22,8 +27,9 @@ public record Measurements(int probeUnit, int preciseBnBatches, int landscapeBat
         if (landscapeBatch < 0) throw new IllegalArgumentException("Measurements: landscapeBatch must be ≥ 0, got " + landscapeBatch);
     }
 
-    public Measurements withProbeUnit(int u) { return new Measurements(u, preciseBnBatches, landscapeBatch, evalTrain); }
-    public Measurements withPreciseBnBatches(int k) { return new Measurements(probeUnit, k, landscapeBatch, evalTrain); }
-    public Measurements withLandscapeBatch(int n) { return new Measurements(probeUnit, preciseBnBatches, n, evalTrain); }
-    public Measurements withEvalTrain(boolean e) { return new Measurements(probeUnit, preciseBnBatches, landscapeBatch, e); }
+    public Measurements withProbeUnit(int u) { return new Measurements(u, preciseBnBatches, landscapeBatch, evalTrain, bnLayers); }
+    public Measurements withPreciseBnBatches(int k) { return new Measurements(probeUnit, k, landscapeBatch, evalTrain, bnLayers); }
+    public Measurements withLandscapeBatch(int n) { return new Measurements(probeUnit, preciseBnBatches, n, evalTrain, bnLayers); }
+    public Measurements withEvalTrain(boolean e) { return new Measurements(probeUnit, preciseBnBatches, landscapeBatch, e, bnLayers); }
+    public Measurements withBnLayers(boolean b) { return new Measurements(probeUnit, preciseBnBatches, landscapeBatch, evalTrain, b); }
 }

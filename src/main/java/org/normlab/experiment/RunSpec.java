@@ -64,6 +64,7 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
     public double gamma0() { return network.gamma0(); }
     public double bnMomentum() { return network.bnMomentum(); }
     public double inputShift() { return network.inputShift(); }
+    public boolean normAffine() { return network.normAffine(); }
     public double lr() { return optimizer.lr(); }
     public double weightDecay() { return optimizer.weightDecay(); }
     public boolean decayNormParams() { return optimizer.decayNormParams(); }
@@ -136,6 +137,7 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
     public RunSpec withGamma0(double g) { return withNetwork(network.withGamma0(g)); }
     public RunSpec withBnMomentum(double m) { return withNetwork(network.withBnMomentum(m)); }
     public RunSpec withInputShift(double s) { return withNetwork(network.withInputShift(s)); }
+    public RunSpec withNormAffine(boolean a) { return withNetwork(network.withNormAffine(a)); }
 
     public RunSpec withHidden(List<Integer> hidden) {
         if (!(network.model() instanceof ModelSpec.Mlp m)) throw notFor("hidden", "mlp");
@@ -205,12 +207,13 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
     public RunSpec withPreciseBnBatches(int k) { return withMeasurements(measurements.withPreciseBnBatches(k)); }
     public RunSpec withLandscapeBatch(int n) { return withMeasurements(measurements.withLandscapeBatch(n)); }
     public RunSpec withEvalTrain(boolean e) { return withMeasurements(measurements.withEvalTrain(e)); }
+    public RunSpec withBnLayers(boolean b) { return withMeasurements(measurements.withBnLayers(b)); }
 
     /**
      * {@code v1;run} and each setting that differs from {@link #DEFAULT}'s (the model's own settings from that
-     * model's defaults; an MLP's inputs and classes after its dropout), in this order: model, its settings, norm, init, initScale, gamma0, bnMomentum, inputShift,
+     * model's defaults; an MLP's inputs and classes after its dropout), in this order: model, its settings, norm, init, initScale, gamma0, bnMomentum, inputShift, normAffine,
      * optimizer, its settings, schedule, dataset, trainSize, testSize, validationSize, sampling, evaluate, batchSize, epochs, maxSteps, logEvery,
-     * probeUnit, preciseBnBatches, landscapeBatch, evalTrain, seed.
+     * probeUnit, preciseBnBatches, landscapeBatch, evalTrain, bnLayers, seed.
      */
     @Override
     public String canonical() {
@@ -224,7 +227,8 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
             case ModelSpec.MbConv m -> { }
         }
         c.add("norm", norm(), Norm.NONE).add("init", init().kind(), Init.Kind.HE).add("initScale", initScale(), 1.0)
-                .add("gamma0", gamma0(), 1.0).add("bnMomentum", bnMomentum(), 0.1).add("inputShift", inputShift(), 0.0);
+                .add("gamma0", gamma0(), 1.0).add("bnMomentum", bnMomentum(), 0.1).add("inputShift", inputShift(), 0.0)
+                .add("normAffine", normAffine(), true);
         switch (optimizer) {
             case OptimizerSpec.Sgd s -> c.add("lr", s.lr(), 0.1).add("momentum", s.momentum(), 0.0).add("nesterov", s.nesterov(), false)
                     .add("weightDecay", s.weightDecay(), 0.0).add("decayNormParams", s.decayNormParams(), true);
@@ -241,6 +245,7 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
                 .add("batchSize", batchSize(), 64).add("epochs", epochs(), 1).add("maxSteps", maxSteps(), 0).add("logEvery", logEvery(), 50)
                 .add("probeUnit", measurements.probeUnit(), -1).add("preciseBnBatches", measurements.preciseBnBatches(), 0)
                 .add("landscapeBatch", measurements.landscapeBatch(), 0).add("evalTrain", measurements.evalTrain(), false)
+                .add("bnLayers", measurements.bnLayers(), false)
                 .add("seed", seed, 0L).text();
     }
 }

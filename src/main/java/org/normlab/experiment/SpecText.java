@@ -46,6 +46,7 @@ final class SpecText {
                         : n.init().scale() == 1 ? "" : " ×" + number(n.init().scale()))));
         if (n.gamma0() != 1 || grid.contains("gamma0")) parts.add("γ₀ " + or(grid, "gamma0", number(n.gamma0())));
         if (n.bnMomentum() != 0.1 || grid.contains("bnMomentum")) parts.add("BN momentum " + or(grid, "bnMomentum", number(n.bnMomentum())));
+        if (!n.normAffine() || grid.contains("normAffine")) parts.add(grid.contains("normAffine") ? "norm affine γ, β (grid)" : "norm without affine γ, β");
         if (n.inputShift() != 0 || grid.contains("inputShift")) parts.add("input shift " + or(grid, "inputShift", number(n.inputShift())));
         return String.join(", ", parts);
     }
@@ -109,6 +110,7 @@ final class SpecText {
         if (m.preciseBnBatches() > 0) parts.add("test accuracy with precise BN statistics (" + m.preciseBnBatches() + " batches)");
         if (m.landscapeBatch() > 0) parts.add("loss landscape along the gradient (" + m.landscapeBatch() + " images)");
         if (m.evalTrain()) parts.add("training accuracy in EVAL mode");
+        if (m.bnLayers()) parts.add("per BN layer: γ, β, the σ and μ it saw, γ/σ, ‖w‖ before it and lr/‖w‖²");
         return String.join("; ", parts);
     }
 

@@ -26,12 +26,13 @@ public final class Models {
     /**
      * The initialized network {@code spec} describes, built in one pass: weights drawn from {@code initRng}; from
      * {@code streams}, first one split per dropout layer, then one per noisy BN in layer order (a network without
-     * such layers leaves it untouched); every norm layer starts with the spec's γ₀ and BN momentum; a
+     * such layers leaves it untouched); every norm layer starts with the spec's γ₀ and BN momentum (and has no γ, β
+     * when the spec says so); a
      * {@link Shift} by the spec's input shift comes first (when not 0) and {@code probe} (when not null) sits on the
      * input of the last activation of the top-level layers.
      */
     public static Sequential build(NetworkSpec spec, Layer probe, Rng initRng, Rng streams) {
-        NormOptions options = new NormOptions(spec.gamma0(), spec.bnMomentum(), streams == null ? null : streams::split);
+        NormOptions options = new NormOptions(spec.gamma0(), spec.bnMomentum(), streams == null ? null : streams::split, spec.normAffine());
         List<Layer> layers = switch (spec.model()) {
             case ModelSpec.Mlp mlp -> {
                 List<Rng> dropoutStreams = dropoutStreams(mlp.hidden().size(), mlp.dropout(), streams);

@@ -71,12 +71,20 @@ public sealed interface Norm {
     Layer create(int channels);
 
     /**
+     * The layer without its affine map (y = x̂: no γ, β to learn; PyTorch's {@code affine=False}), or null for
+     * {@link #NONE}. Only BN offers it; other norms say so.
+     */
+    default Layer createWithoutAffine(int channels) {
+        throw new IllegalArgumentException("Norm " + label() + ": a norm without affine γ, β is supported for BN only, got " + label());
+    }
+
+    /**
      * The layer for {@code channels} channels started as {@code options} says: its gains γ at γ₀ (as float), its
-     * BatchNorms with the given momentum, a noisy BN with the next noise stream. With {@link NormOptions#DEFAULT} it is
-     * {@link #create(int)}.
+     * BatchNorms with the given momentum, a noisy BN with the next noise stream, without γ, β when the options say so
+     * ({@link #createWithoutAffine}). With {@link NormOptions#DEFAULT} it is {@link #create(int)}.
      */
     default Layer create(int channels, NormOptions options) {
-        Layer layer = create(channels);
+        Layer layer = options.affine() ? create(channels) : createWithoutAffine(channels);
         if (layer == null) return null;
         if (options.gamma0() != 1) {
             for (Param p : layer.params()) if (p.isNormAffine() && p.name().equals("gamma")) Arrays.fill(p.value().data(), (float) options.gamma0());
@@ -112,6 +120,7 @@ public sealed interface Norm {
 
     record None() implements Norm {
         @Override public Layer create(int channels) { return null; }
+        @Override public Layer createWithoutAffine(int channels) { return null; }
         @Override public String label() { return "none"; }
         @Override public String toString() { return label(); }
     }
@@ -119,6 +128,7 @@ public sealed interface Norm {
     record Batch() implements Norm {
         @Override public boolean cancelsBias() { return true; }
         @Override public Layer create(int channels) { return new BatchNorm(channels); }
+        @Override public Layer createWithoutAffine(int channels) { return new BatchNorm(channels, 1e-5, 0.1, false, true); }
         @Override public String label() { return "BN"; }
         @Override public String toString() { return label(); }
     }

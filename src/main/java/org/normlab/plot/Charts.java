@@ -346,4 +346,78 @@ public final class Charts {
         if (chart.getSeriesMap().isEmpty()) throw new IllegalArgumentException("Charts.percentileBands: no metrics probe/" + probe + "/p15|p50|p85");
         return chart;
     }
+
+    /**
+     * One path per group through the points ({@code x}, {@code y}) in row order (e.g. a layer's learned γ against the
+     * σ it saw, step by step), its first and last points marked by diamonds; with a {@code diagonal} label (not null),
+     * the line y = x dashed in grey across the points' range, named so in the legend.
+     */
+    public static XYChart paths(Table table, String groupColumn, String x, String y, String xTitle, String yTitle, String title, String diagonal) {
+        XYChart chart = xy(title, xTitle, yTitle);
+        Map<String, List<double[]>> byGroup = new LinkedHashMap<>();
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (Row r : table) {
+            double px = r.getDouble(x), py = r.getDouble(y);
+            if (!Double.isFinite(px) || !Double.isFinite(py)) continue;
+            byGroup.computeIfAbsent(String.valueOf(r.getObject(groupColumn)), g -> new ArrayList<>()).add(new double[] {px, py});
+            lo = Math.min(lo, Math.min(px, py));
+            hi = Math.max(hi, Math.max(px, py));
+        }
+        if (byGroup.isEmpty()) throw new IllegalArgumentException("Charts.paths: no finite (" + x + ", " + y + ") in table " + table.name());
+        if (diagonal != null) {
+            XYSeries d = chart.addSeries(diagonal, new double[] {lo, hi}, new double[] {lo, hi});
+            d.setLineColor(Color.GRAY);
+            d.setLineStyle(dashed(1.2f, 6f));
+            d.setMarker(SeriesMarkers.NONE);
+        }
+        int index = 0;
+        for (var g : byGroup.entrySet()) {
+            Color color = colorOf(g.getKey(), index++);
+            List<double[]> pts = g.getValue();
+            XYSeries path = chart.addSeries(g.getKey(), pts.stream().map(p -> p[0]).toList(), pts.stream().map(p -> p[1]).toList());
+            path.setLineColor(color);
+            path.setLineStyle(new BasicStroke(2f));
+            path.setMarker(SeriesMarkers.NONE);
+            XYSeries ends = chart.addSeries(g.getKey() + " start, end", List.of(pts.get(0)[0], pts.get(pts.size() - 1)[0]),
+                    List.of(pts.get(0)[1], pts.get(pts.size() - 1)[1]));
+            ends.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            ends.setMarker(SeriesMarkers.DIAMOND);
+            ends.setMarkerColor(color);
+            ends.setShowInLegend(false);
+        }
+        chart.getStyler().setMarkerSize(8);
+        return chart;
+    }
+
+    /**
+     * One line of {@code value} against {@code step} per (group, layer) row set of a table (e.g. the weight norm before
+     * each BN layer, per arm): one colour per group, one line style per layer (solid, dashed, dotted, …), so that six
+     * lines of two arms × three layers stay apart.
+     */
+    public static XYChart layerCurves(Table table, String groupColumn, String layerColumn, String value, String yTitle, String title) {
+        XYChart chart = xy(title, "step", yTitle);
+        Map<String, Map<String, TreeMap<Integer, Double>>> lines = new LinkedHashMap<>();
+        List<String> layers = new ArrayList<>();
+        for (Row r : table) {
+            double v = r.getDouble(value);
+            if (!Double.isFinite(v)) continue;
+            String layer = String.valueOf(r.getObject(layerColumn));
+            if (!layers.contains(layer)) layers.add(layer);
+            lines.computeIfAbsent(String.valueOf(r.getObject(groupColumn)), g -> new LinkedHashMap<>())
+                    .computeIfAbsent(layer, l -> new TreeMap<>()).put(r.getInt("step"), v);
+        }
+        if (lines.isEmpty()) throw new IllegalArgumentException("Charts.layerCurves: no finite values of " + value + " in table " + table.name());
+        int index = 0;
+        for (var g : lines.entrySet()) {
+            Color color = colorOf(g.getKey(), index++);
+            for (var l : g.getValue().entrySet()) {
+                int k = layers.indexOf(l.getKey());
+                XYSeries s = chart.addSeries(g.getKey() + ", " + l.getKey(), new ArrayList<>(l.getValue().keySet()), new ArrayList<>(l.getValue().values()));
+                s.setLineColor(color);
+                s.setLineStyle(k == 0 ? new BasicStroke(2.5f) : dashed(2f, k == 1 ? 9f : 2f + 9f / (k + 1)));
+                s.setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return chart;
+    }
 }

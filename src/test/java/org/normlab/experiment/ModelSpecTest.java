@@ -112,4 +112,19 @@ class ModelSpecTest {
         assertEquals("RunSpec: activation is a setting of model mlp or lenet, got model mbconv",
                 assertThrows(IllegalArgumentException.class, () -> RunSpec.mbconv().withActivation(Activation.Kind.TANH)).getMessage());
     }
+
+    @Test
+    void normAffineOffBuildsBatchNormWithoutGammaBetaAndEntersTheKeyOnlyWhenSet() {
+        RunSpec fixed = RunSpec.lenet(Activation.Kind.SIGMOID).withNorm(Norm.BN).withNormAffine(false);
+        Sequential model = Experiment.model(fixed, new Rng(1));
+        List<BatchNorm> bns = Layer.all(model, BatchNorm.class);
+        assertEquals(4, bns.size());
+        for (BatchNorm bn : bns) assertEquals(0, bn.params().size(), bn.describe() + " has no γ, β");
+        assertEquals(8, Experiment.model(fixed.withNormAffine(true), new Rng(1)).params().size() - model.params().size(), "γ and β of 4 BN layers");
+        assertEquals("v1;run;model=lenet;activation=sigmoid;norm=BN;init=xavier;normAffine=false", fixed.canonical());
+        assertEquals("v1;run;model=lenet;activation=sigmoid;norm=BN;init=xavier", fixed.withNormAffine(true).canonical());
+        assertEquals("v1;run;bnLayers=true", RunSpec.DEFAULT.withBnLayers(true).canonical());
+        assertEquals("NetworkSpec: gamma0 sets γ, which norm layers without affine do not have; expected gamma0 1 with normAffine false, got 0.1",
+                assertThrows(IllegalArgumentException.class, () -> fixed.withGamma0(0.1)).getMessage());
+    }
 }

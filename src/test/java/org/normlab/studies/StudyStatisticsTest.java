@@ -197,4 +197,38 @@ class StudyStatisticsTest {
         Summary plain = s.pairedDifference(c -> c.norm() == Norm.NONE && c.dropout() == 0, c -> c.norm() == Norm.BN && c.dropout() == 0, RegularizationStudy::gap);
         assertEquals(0.16, plain.mean(), 1e-12);  // (0.20 − 0.08 + 0.30 − 0.10) / 2
     }
+
+    @Test
+    void affineStatisticIsLearnedMinusFixedPairedBySeedWithADivergedRunAtChance() {
+        BiFunction<AffineStudy.Arm, Long, Function<Double, Results.Run<RunSpec>>> make = (arm, seed) -> acc -> {
+            RunSpec c = AffineStudy.ARM.apply(RunSpec.mlp(List.of(8), Activation.Kind.SIGMOID), arm).withSeed(seed);
+            RunLog log = Double.isNaN(acc) ? RunLog.restore(List.of(), 3, "loss NaN", null, 0)
+                    : RunLog.restore(List.of(new RunLog.Point(10, 1, Trainer.TEST_ACC, acc)), -1, null, null, 0);
+            return new Results.Run<>(c, log);
+        };
+        List<Results.Run<RunSpec>> runs = List.of(make.apply(AffineStudy.Arm.BN_LEARNED, 0L).apply(0.80), make.apply(AffineStudy.Arm.BN_FIXED, 0L).apply(0.70),
+                make.apply(AffineStudy.Arm.NO_BN, 0L).apply(0.50), make.apply(AffineStudy.Arm.BN_LEARNED, 1L).apply(0.60),
+                make.apply(AffineStudy.Arm.BN_FIXED, 1L).apply(Double.NaN), make.apply(AffineStudy.Arm.NO_BN, 1L).apply(0.40));
+        SweepResult<RunSpec> s = SweepResult.of("t", runs, AffineStudy.ARM);
+        Summary d = AffineStudy.difference(s, AffineStudy.Arm.BN_LEARNED, AffineStudy.Arm.BN_FIXED);
+        assertEquals(2, d.n());
+        assertEquals((0.10 + 0.50) / 2, d.mean(), 1e-12, "seed 1: the fixed arm diverged and counts at chance, 0.1");
+        assertEquals(AffineStudy.Arm.BN_FIXED, AffineStudy.Arm.of(runs.get(1).spec()));
+        assertEquals(Norm.NONE, runs.get(2).spec().norm());
+        assertTrue(!runs.get(1).spec().normAffine() && runs.get(0).spec().normAffine());
+    }
+
+    @Test
+    void scaleInvarianceGrowthIsTheLogRatioOfSquaredNormsMeanOverLayers() {
+        List<RunLog.Point> points = new ArrayList<>();
+        double[][] norms = {{1, 2, 4}, {2, 2, 2}};  // layer 1: ‖w‖ 1 → 2 → 4 at steps 10, 20, 40; layer 2 constant
+        int[] steps = {10, 20, 40};
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i < 3; i++) points.add(new RunLog.Point(steps[i], i, "bn" + (k + 1) + "/weight_norm", norms[k][i]));
+        }
+        RunLog log = RunLog.restore(points, -1, null, null, 0);
+        assertEquals((2 * Math.log(4) + 0) / 2, ScaleInvarianceStudy.logGrowth(log, false), 1e-12, "from the first log point");
+        assertEquals((2 * Math.log(2) + 0) / 2, ScaleInvarianceStudy.logGrowth(log, true), 1e-12, "from step 20, half of 40");
+        assertTrue(Double.isNaN(ScaleInvarianceStudy.logGrowth(RunLog.restore(List.of(), -1, null, null, 0), false)), "no BN layers logged");
+    }
 }
