@@ -1,9 +1,12 @@
 package org.normlab.experiment;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.normlab.data.Dataset;
 import org.normlab.train.Trainer;
 import tech.tablesaw.api.DoubleColumn;
@@ -56,6 +59,16 @@ public record LearningRateTuning(List<Double> rates, int seeds, int validationSi
         double step = (Math.log(highest) - Math.log(lowest)) / (points - 1);
         for (int i = 0; i < points; i++) g.add(i == points - 1 ? highest : Math.exp(Math.log(lowest) + i * step));
         return g;
+    }
+
+    /** The tuning in words, for a study's learning-rate policy ({@link Study#learningRate}). */
+    public String describe() {
+        return "tuned per arm on a validation split (" + validationSize + " training images held out; a training subset of "
+                + (trainSize > 0 ? trainSize + " images" : "the final runs' size") + " drawn per seed; the test set is never read): rates "
+                + rates.stream().map(r -> new BigDecimal(r).round(new MathContext(3)).stripTrailingZeros().toPlainString()).collect(Collectors.joining(", ", "[", "]"))
+                + " × " + seeds
+                + (seeds == 1 ? " tuning seed" : " tuning seeds") + ", the same for every arm; an arm gets the rate with the best mean final "
+                + "validation accuracy (a diverged run at chance, 0.1; the smaller rate on a tie); the final runs train at each arm's rate";
     }
 
     /** The tuning runs of {@code sweep}: the same arms on their validation split, × rates × tuning seeds. */
@@ -128,6 +141,42 @@ public record LearningRateTuning(List<Double> rates, int seeds, int validationSi
     public static Sweep<RunSpec> apply(Sweep<RunSpec> sweep, Result tuned) {
         return sweep.derived(sweep.name(), b -> b).perArm(spec -> spec.withLr(tuned.lr(spec)), "lr tuned per arm on the validation split ("
                 + tuned.runs().runs().size() + " tuning runs)");
+    }
+
+    /** What the plan says of a final sweep whose arms are tuned: the lr its base shows is replaced per arm. */
+    public static final String PER_ARM_PLAN = "lr tuned per arm on the validation split by the tuning sweep above (the lr shown is replaced)";
+
+    /**
+     * {@code sweep} as a plan shows it: its tuning sweep, then the final sweep marked as tuned per arm
+     * ({@link #PER_ARM_PLAN}), in the order {@link #tuneAndRun} runs them.
+     */
+    public List<Sweep<RunSpec>> planned(Sweep<RunSpec> sweep) {
+        return List.of(tuningSweep(sweep), sweep.derived(sweep.name(), b -> b).perArm(spec -> spec, PER_ARM_PLAN));
+    }
+
+    /** A sweep tuned per arm, then run at each arm's rate: the tuning (chosen rates and their table) and the final runs. */
+    public record Tuned(Result tuning, SweepResult<RunSpec> runs) {}
+
+    /** Tunes {@code sweep} per arm on the validation split ({@link #tune}), then runs it at each arm's rate on the test set. */
+    public Tuned tuneAndRun(Sweep<RunSpec> sweep, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        Result tuned = tune(sweep, train, store, progress, threads);
+        return new Tuned(tuned, apply(sweep, tuned).run(train, test, store, progress, threads));
+    }
+
+    /** The chosen-values tables of several tuned sweeps as one table named {@code name}, a "sweep" column first. */
+    public static Table table(String name, List<Result> tuned) {
+        Table all = null;
+        for (Result r : tuned) {
+            Table t = r.table().copy();
+            StringColumn sweep = StringColumn.create("sweep");
+            for (int i = 0; i < t.rowCount(); i++) sweep.append(r.sweep().name());
+            t.insertColumn(0, sweep);
+            if (all == null) all = t;
+            else all.append(t);
+        }
+        if (all == null) throw new IllegalArgumentException("LearningRateTuning.table: no tuned sweeps for " + name);
+        all.setName(name);
+        return all;
     }
 
     /** An arm's name: the values of the sweep's varied settings, e.g. "norm=BN". */

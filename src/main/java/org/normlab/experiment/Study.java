@@ -25,12 +25,21 @@ public interface Study<R extends StudyReport> {
     List<Verdict.Criterion> criteria(Scale scale);
 
     /**
-     * The criteria with the budget of the plan behind them filled in: what docs/criteria/&lt;name&gt;.txt records
-     * (see {@link Preregistration}) and what the verdicts carry.
+     * How the study sets the learning rate, in words: tuned per arm on a validation split ({@link LearningRateTuning}),
+     * or why one fixed rate is right for its question (a replicated paper's design, a rate the study sweeps itself…),
+     * so that a referee sees whether "arm A is better" can be "this rate suits arm A better". Recorded with every
+     * criterion in docs/criteria/&lt;name&gt;.txt; "not stated" unless a study says.
+     */
+    default String learningRate(Scale scale) { return "not stated"; }
+
+    /**
+     * The criteria with the budget of the plan behind them and the learning-rate policy filled in: what
+     * docs/criteria/&lt;name&gt;.txt records (see {@link Preregistration}) and what the verdicts carry.
      */
     default List<Verdict.Criterion> declaredCriteria(Scale scale) {
-        String budget = plan(scale).budget();
-        return criteria(scale).stream().map(c -> c.budget().isEmpty() ? c.withBudget(budget) : c).toList();
+        String budget = plan(scale).budget(), lr = learningRate(scale);
+        return criteria(scale).stream().map(c -> c.budget().isEmpty() ? c.withBudget(budget) : c)
+                .map(c -> c.learningRate().isEmpty() ? c.withLearningRate(lr) : c).toList();
     }
 
     R run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads);

@@ -96,9 +96,12 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
      * @param divergence the divergence policy in words
      * @param revision empty when declared before the runs; otherwise what was changed after seeing results, and why
      * @param budget the runs behind the statistic (filled from the study's plan, see {@link Study#declaredCriteria})
+     * @param learningRate how the runs' learning rate was set: tuned per arm on a validation split, or why it is fixed
+     *                     (filled from {@link Study#learningRate}; recorded in the criteria file, not in the verdict's text)
      */
     public record Criterion(String claim, String statistic, Direction direction, double threshold, double margin,
-                            Kind kind, Method method, String family, String divergence, String revision, String budget) {
+                            Kind kind, Method method, String family, String divergence, String revision, String budget,
+                            String learningRate) {
         public Criterion {
             if (direction == Direction.WITHIN && !(margin > 0)) {
                 throw new IllegalArgumentException("Criterion " + claim + ": an equivalence needs a margin > 0, got " + margin);
@@ -109,7 +112,7 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
         }
 
         private static Criterion claim(String claim, String statistic, Direction d, double threshold, double margin) {
-            return new Criterion(claim, statistic, d, threshold, margin, Kind.CLAIM, Method.STUDENT_T, CLAIMS_FAMILY, DIVERGENCE_POLICY, "", "");
+            return new Criterion(claim, statistic, d, threshold, margin, Kind.CLAIM, Method.STUDENT_T, CLAIMS_FAMILY, DIVERGENCE_POLICY, "", "", "");
         }
 
         public static Criterion above(String claim, String statistic, double threshold) { return claim(claim, statistic, Direction.ABOVE, threshold, 0); }
@@ -121,7 +124,7 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
          * exact two-sided sign test, SUPPORTED when p &lt; 0.05 and the first arm is higher more often.
          */
         public static Criterion signTest(String claim, String statistic) {
-            return new Criterion(claim, statistic, Direction.ABOVE, 0.5, 0, Kind.CLAIM, Method.SIGN, CLAIMS_FAMILY, DIVERGENCE_POLICY, "", "");
+            return new Criterion(claim, statistic, Direction.ABOVE, 0.5, 0, Kind.CLAIM, Method.SIGN, CLAIMS_FAMILY, DIVERGENCE_POLICY, "", "", "");
         }
 
         /** A two-sided claim: SUPPORTED when the statistic differs from {@code threshold} on either side. */
@@ -133,15 +136,19 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
         }
 
         /** This criterion as an identity or implementation check (pass/fail, outside the claims family). */
-        public Criterion check() { return new Criterion(claim, statistic, direction, threshold, margin, Kind.CHECK, method, "checks (no multiplicity adjustment)", divergence, revision, budget); }
+        public Criterion check() { return new Criterion(claim, statistic, direction, threshold, margin, Kind.CHECK, method, "checks (no multiplicity adjustment)", divergence, revision, budget, learningRate); }
 
         /** This criterion as a demo (outside the claims family). */
-        public Criterion demo() { return new Criterion(claim, statistic, direction, threshold, margin, Kind.DEMO, method, "demos (outside the claims family)", divergence, revision, budget); }
+        public Criterion demo() { return new Criterion(claim, statistic, direction, threshold, margin, Kind.DEMO, method, "demos (outside the claims family)", divergence, revision, budget, learningRate); }
 
         /** This criterion marked as changed after seeing results, saying what changed and why. */
-        public Criterion changedAfterResults(String what) { return new Criterion(claim, statistic, direction, threshold, margin, kind, method, family, divergence, what, budget); }
+        public Criterion changedAfterResults(String what) { return new Criterion(claim, statistic, direction, threshold, margin, kind, method, family, divergence, what, budget, learningRate); }
 
-        public Criterion withBudget(String b) { return new Criterion(claim, statistic, direction, threshold, margin, kind, method, family, divergence, revision, b); }
+        public Criterion withBudget(String b) { return new Criterion(claim, statistic, direction, threshold, margin, kind, method, family, divergence, revision, b, learningRate); }
+
+        public Criterion withLearningRate(String how) {
+            return new Criterion(claim, statistic, direction, threshold, margin, kind, method, family, divergence, revision, budget, how);
+        }
 
         public boolean changed() { return !revision.isEmpty(); }
 
@@ -200,6 +207,7 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             m.put("family", family);
             m.put("divergence", divergence);
             m.put("budget", budget);
+            m.put("learning rate", learningRate);
             m.put("registration", registration());
             return m;
         }

@@ -74,6 +74,11 @@ public final class AffineStudy implements Study<AffineStudy.Report> {
      * Each arm's learning rate is tuned on a validation split held out of a training subset drawn per seed, on a log
      * grid, the same budget for every arm (as in C14); the test set is read only by the final runs.
      */
+    @Override
+    public String learningRate(Scale scale) {
+        return tuning(scale).describe();
+    }
+
     public static LearningRateTuning tuning(Scale scale) {
         return new LearningRateTuning(scale.pick(List.of(0.03, 0.3), LearningRateTuning.logGrid(0.01, 1, 5), LearningRateTuning.logGrid(0.005, 2, 7)),
                 scale.pick(1, 1, 2), scale.pick(256, 2_000, 5_000), scale.pick(0, 0, 55_000));

@@ -78,6 +78,13 @@ public final class BatchSizeStudy implements Study<BatchSizeStudy.Report> {
     }
 
     @Override
+    public String learningRate(Scale scale) {
+        return "not tuned: the GN paper's design, the rate scaled linearly with the batch (lr = " + LR_PER_32 + " · b / 32, Goyal et al.'s rule) "
+                + "for every norm; the claim is how each norm degrades as the batch shrinks under that rule, and a rate tuned per norm and "
+                + "batch size would remove part of the effect measured (re-tuning with BN is a claim of its own, C21)";
+    }
+
+    @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         return List.of(
                 Verdict.Criterion.above("C8 (BN depends on batch size, GN does not)",

@@ -71,6 +71,12 @@ public final class CovariateShiftStudy implements Study<CovariateShiftStudy.Repo
     }
 
     @Override
+    public String learningRate(Scale scale) {
+        return "not tuned: Ioffe & Szegedy's Fig. 1 and Santurkar et al.'s Fig. 4 set-ups replicated at one shared rate (" + LR + "); "
+                + "C17's landscape steps are fractions of that rate, so the arms must share it to be compared";
+    }
+
+    @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         return List.of(
                 Verdict.Criterion.above("C4", "percentile drift of the probed sigmoid input (none) − (BN), paired by seed", 0),

@@ -80,6 +80,11 @@ public final class DebuggingStudy implements Study<DebuggingStudy.Report> {
     }
 
     @Override
+    public String learningRate(Scale scale) {
+        return "not applicable: implementation checks on models, no comparison of trained arms";
+    }
+
+    @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         List<Verdict.Criterion> c = new ArrayList<>();
         c.add(Verdict.Criterion.below("C16 (correct models)", "failed checks per correct model and seed", 0.5).check());

@@ -92,6 +92,12 @@ public final class GanStudy implements Study<GanStudy.Report> {
     }
 
     @Override
+    public String learningRate(Scale scale) {
+        return "not tuned (missing under #11): one shared Adam rate " + LR + " for both arms (see C13's registration); a GAN has no "
+                + "validation accuracy to tune on, and no tuning criterion for G and D is declared yet";
+    }
+
+    @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         return List.of(
                 Verdict.Criterion.above("C13 (modes)", "modes covered (BN) − modes covered (none), mean over the last quarter of training, paired by seed", 0).changedAfterResults("the learning rate went from DCGAN's 2·10⁻⁴ to 10⁻³ after a first look in which no sample of either variant came within 3σ of a centre (notebook 10)"),

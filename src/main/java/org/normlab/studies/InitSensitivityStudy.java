@@ -69,6 +69,12 @@ public final class InitSensitivityStudy implements Study<InitSensitivityStudy.Re
     }
 
     @Override
+    public String learningRate(Scale scale) {
+        return "not tuned: one shared rate (0.05) over the whole init-scale × depth grid, on purpose: the statistic is how much the final "
+                + "loss varies over that grid at a fixed rate; a rate tuned per arm or per grid cell would absorb part of the sensitivity measured";
+    }
+
+    @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         return List.of(Verdict.Criterion.above("C7", "share of init scale × depth cells that train (BN) − (none), paired by seed", 0));
     }

@@ -43,6 +43,11 @@ public final class LrGridDemo implements Study<LrGridDemo.Report> {
     }
 
     @Override
+    public String learningRate(Scale scale) {
+        return "not tuned: a demo of the engine that sweeps the learning rate itself ({0.03, 0.3, 3}); outside the claims family";
+    }
+
+    @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         return List.of(Verdict.Criterion.above("C5 (demo)", "final train loss (none) − final train loss (BN) at lr 3, paired by seed", 0).demo());
     }

@@ -67,6 +67,12 @@ public final class LrToleranceStudy implements Study<LrToleranceStudy.Report> {
     }
 
     @Override
+    public String learningRate(Scale scale) {
+        return "not tuned: the study sweeps the learning rate itself (the log grid is the experiment) and compares the largest rate "
+                + "that trains per arm, so there is no rate to choose for an arm";
+    }
+
+    @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         // The largest rate that trains is known only up to the grid: it lies in [largest that trains, next grid rate).
         // A paired t on log ratios of grid points gave zero-width intervals; the per-seed order of the brackets is

@@ -55,6 +55,12 @@ public final class Quickstart implements Study<Quickstart.Report> {
     }
 
     @Override
+    public String learningRate(Scale scale) {
+        return "not tuned: one shared rate for both arms, on purpose: the quickstart is a first look (one net, one rate) and its verdict only "
+                + "a first hint at C2; C2's own study (convergence-speed) tunes the rate per arm on a validation split";
+    }
+
+    @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         return List.of(Verdict.Criterion.above("C2 (first hint)", "final train loss (none) − final train loss (BN), paired by seed", 0));
     }

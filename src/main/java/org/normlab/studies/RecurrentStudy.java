@@ -74,6 +74,11 @@ public final class RecurrentStudy implements Study<RecurrentStudy.Report> {
     }
 
     @Override
+    public String learningRate(Scale scale) {
+        return "not tuned (missing under #11): one shared SGD rate " + LR + " for every variant; per-arm tuning of the LSTMs is not wired yet";
+    }
+
+    @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         return List.of(
                 Verdict.Criterion.above("C10 (LN helps)", "final train loss (none) − final train loss (LN), paired by seed", 0).changedAfterResults("the pixels were centred after the first smoke runs, in which every LN LSTM diverged at its second step (notebook 09)"),

@@ -7,6 +7,8 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.CategoryChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.DataSpec;
+import org.normlab.experiment.LearningRateTuning;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
 import org.normlab.experiment.Experiment;
@@ -39,7 +41,9 @@ import tech.tablesaw.api.Table;
  *       batch); smaller virtual batches mean noisier statistics, the regularizer Hoffer et al. credit;</li>
  *   <li>BN with L2 weight decay on the weights only, or on γ/β as well.</li>
  * </ul>
- * Runs shared by two comparisons (BN, dropout 0) are the same config and are computed once.
+ * Runs shared by two comparisons (BN, dropout 0) are the same config and are computed once. Each arm's learning
+ * rate is tuned on a validation split ({@link #tuning}: the same budget for every arm, the test set never read), and
+ * the final runs train on a subset drawn per seed, so seeds vary the data as well as initialization and order.
  */
 public final class RegularizationStudy implements Study<RegularizationStudy.Report> {
     public static final int BATCH = 128;
@@ -54,6 +58,7 @@ public final class RegularizationStudy implements Study<RegularizationStudy.Repo
     static RunSpec base(Scale scale) {
         int n = scale.pick(512, 2_000, 5_000), epochs = scale.pick(3, 30, 60);
         return RunSpec.mlp(List.of(256, 256), Activation.Kind.RELU).withLr(0.05).withMomentum(0.9).withBatchSize(BATCH)
+                .withSampling(DataSpec.Sampling.PER_SEED)
                 .withTrainSize(n).withTestSize(scale.pick(500, 2_000, 10_000)).withEpochs(epochs)
                 .withLogEvery(Math.max(1, n / BATCH * Math.max(1, epochs / 10))).withEvalTrain(true);
     }
@@ -71,15 +76,34 @@ public final class RegularizationStudy implements Study<RegularizationStudy.Repo
                 .vary(Axes.DECAY_NORM_PARAMS, true, false).seeds(seeds(scale));
     }
 
+    /**
+     * Each arm's learning rate (norm × dropout, virtual batch, γ/β decay) is tuned on a validation split held out of
+     * a training subset drawn per seed, on a log grid around 0.05, one tuning seed at default scale; an arm's score
+     * is its final validation accuracy, not its gap (see {@link LearningRateTuning}).
+     */
+    public static LearningRateTuning tuning(Scale scale) {
+        return new LearningRateTuning(scale.pick(List.of(0.01, 0.05), LearningRateTuning.logGrid(0.005, 0.5, 5), LearningRateTuning.logGrid(0.002, 1, 7)),
+                scale.pick(1, 1, 2), scale.pick(256, 2_000, 5_000), scale.pick(256, 0, 0));
+    }
+
+    /** Appended to every C6 criterion's revision: the design changed under #11 after results were seen. */
+    static final String TUNED_AFTER_RESULTS = "; under #11, after the default-scale results, each arm's learning rate became tuned on a "
+            + "validation split (the same budget per arm) instead of one shared rate 0.05, and the training subsets became drawn per seed";
+
+    @Override
+    public String learningRate(Scale scale) {
+        return tuning(scale).describe() + "; the Ghost BN comparison reuses the plain BN arm of the dropout grid, tuned there";
+    }
+
     @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         return List.of(
-                Verdict.Criterion.above("C6 (BN narrows the train/test gap)", "gap(none) − gap(BN), dropout 0, paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)"),
+                Verdict.Criterion.above("C6 (BN narrows the train/test gap)", "gap(none) − gap(BN), dropout 0, paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)" + TUNED_AFTER_RESULTS),
                 Verdict.Criterion.above("C6 (less need for dropout with BN)",
-                        "[gap(none) − gap(none + dropout 0.5)] − [gap(BN) − gap(BN + dropout 0.5)], paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)"),
-                Verdict.Criterion.above("C6 (smaller ghost batches regularize more)", "gap(BN, batch " + BATCH + ") − gap(Ghost BN, virtual batch 8), paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)"),
+                        "[gap(none) − gap(none + dropout 0.5)] − [gap(BN) − gap(BN + dropout 0.5)], paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)" + TUNED_AFTER_RESULTS),
+                Verdict.Criterion.above("C6 (smaller ghost batches regularize more)", "gap(BN, batch " + BATCH + ") − gap(Ghost BN, virtual batch 8), paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)" + TUNED_AFTER_RESULTS),
                 Verdict.Criterion.above("C6 (weight decay on γ/β regularizes)",
-                        "gap(BN, γ/β not decayed) − gap(BN, γ/β decayed), weight decay " + WEIGHT_DECAY + ", paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)"));
+                        "gap(BN, γ/β not decayed) − gap(BN, γ/β decayed), weight decay " + WEIGHT_DECAY + ", paired by seed", 0).changedAfterResults("the default scale went from 3 to 5 seeds after a first default-scale run gave four INCONCLUSIVE verdicts (notebook 07)" + TUNED_AFTER_RESULTS));
     }
 
     /** Final training accuracy (EVAL mode, {@link Experiment#TRAIN_EVAL_ACC}) minus final test accuracy; NaN if diverged or failed. */
@@ -91,15 +115,21 @@ public final class RegularizationStudy implements Study<RegularizationStudy.Repo
 
     @Override
     public Plan plan(Scale scale) {
-        return Plan.of(name(), scale, dropoutSweep(scale), ghostSweep(scale), decaySweep(scale))
+        LearningRateTuning t = tuning(scale);
+        List<Sweep<?>> sweeps = new ArrayList<>(t.planned(dropoutSweep(scale)));
+        sweeps.addAll(t.planned(ghostSweep(scale)));
+        sweeps.addAll(t.planned(decaySweep(scale)));
+        return new Plan(name(), scale, sweeps, List.of())
                 .note("the ghost comparison reuses the BN runs without dropout as Ghost BN with virtual batch " + BATCH);
     }
 
     @Override
     public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<RunSpec> dropout = dropoutSweep(scale).run(train, test, store, progress, threads);
-        SweepResult<RunSpec> ghostOnly = ghostSweep(scale).run(train, test, store, progress, threads);
-        SweepResult<RunSpec> decay = decaySweep(scale).run(train, test, store, progress, threads);
+        LearningRateTuning t = tuning(scale);
+        LearningRateTuning.Tuned dropoutTuned = t.tuneAndRun(dropoutSweep(scale), train, test, store, progress, threads);
+        LearningRateTuning.Tuned ghostTuned = t.tuneAndRun(ghostSweep(scale), train, test, store, progress, threads);
+        LearningRateTuning.Tuned decayTuned = t.tuneAndRun(decaySweep(scale), train, test, store, progress, threads);
+        SweepResult<RunSpec> dropout = dropoutTuned.runs(), ghostOnly = ghostTuned.runs(), decay = decayTuned.runs();
         // Plain BN at dropout 0 is Ghost BN with the whole batch as its virtual batch: the same runs join the ghost comparison.
         List<Results.Run<RunSpec>> ghostRuns = new ArrayList<>(ghostOnly.runs());
         ghostRuns.addAll(dropout.where(is(Norm.BN, 0.0)));
@@ -130,11 +160,14 @@ public final class RegularizationStudy implements Study<RegularizationStudy.Repo
         CategoryChart decayChart = parts.figure("decay-gap", gapBars(decayBars, "weight decay on", "weight decay on",
                 "BN with weight decay " + WEIGHT_DECAY + ": on the weights only, or on γ/β too"));
 
+        Table lrTuning = parts.table("lr-tuning", LearningRateTuning.table("regularization: learning rate tuned per arm on the validation split",
+                List.of(dropoutTuned.tuning(), ghostTuned.tuning(), decayTuned.tuning())));
+
         List<Results.Run<RunSpec>> all = new ArrayList<>(dropout.runs());
         all.addAll(ghostOnly.runs());
         all.addAll(decay.runs());
         return new Report(parts.build(SweepResult.of(name(), all, Axes.NORM, Axes.DROPOUT, Axes.DECAY_NORM_PARAMS)), dropoutGap, dropoutChart,
-                trainCurves, testCurves, ghostGap, ghostChart, decayGap, decayChart, c6Gap, c6Dropout, c6Ghost, c6Decay);
+                trainCurves, testCurves, ghostGap, ghostChart, decayGap, decayChart, lrTuning, c6Gap, c6Dropout, c6Ghost, c6Decay);
     }
 
     /** Bars of the train/test gap with its 95% interval, one bar per {@code group} in each {@code category}. */
@@ -144,10 +177,11 @@ public final class RegularizationStudy implements Study<RegularizationStudy.Repo
 
     /**
      * What the study found: the train/test gap with final accuracies (table and bars) for {none, BN} × dropout, for
-     * Ghost BN's virtual batch sizes and for weight decay on γ/β; accuracy curves of the dropout grid; the C6 verdicts.
+     * Ghost BN's virtual batch sizes and for weight decay on γ/β; accuracy curves of the dropout grid; the learning rate each
+     * arm was tuned to on the validation split; the C6 verdicts.
      */
     public record Report(Findings findings, Table dropoutGap, CategoryChart dropoutGapChart, XYChart trainAccCurves, XYChart testAccCurves,
-                         Table ghostGap, CategoryChart ghostGapChart, Table decayGap, CategoryChart decayGapChart,
+                         Table ghostGap, CategoryChart ghostGapChart, Table decayGap, CategoryChart decayGapChart, Table lrTuning,
                          Verdict c6Gap, Verdict c6Dropout, Verdict c6Ghost, Verdict c6Decay) implements StudyReport {}
 
     private static boolean decayed(RunSpec c) { return c.decayNormParams(); }

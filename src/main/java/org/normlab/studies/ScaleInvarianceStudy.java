@@ -61,6 +61,12 @@ public final class ScaleInvarianceStudy implements Study<ScaleInvarianceStudy.Re
 
     public static int seeds(Scale scale) { return scale.pick(2, 5, 8); }
 
+    @Override
+    public String learningRate(Scale scale) {
+        return "not tuned: one shared rate (" + LR + ", momentum " + MOMENTUM + ") for both arms, because the claim is about the "
+                + "effective rate lr/‖w‖² that follows from it; a rate tuned per arm would change the quantity compared";
+    }
+
     public static Sweep<RunSpec> sweep(Scale scale) {
         RunSpec base = RunSpec.mlp(List.of(256, 256, 256), Activation.Kind.RELU).withNorm(Norm.BN).withLr(LR).withMomentum(MOMENTUM)
                 .withDecayNormParams(false).withBatchSize(64)

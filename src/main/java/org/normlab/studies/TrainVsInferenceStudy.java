@@ -74,6 +74,12 @@ public final class TrainVsInferenceStudy implements Study<TrainVsInferenceStudy.
     }
 
     @Override
+    public String learningRate(Scale scale) {
+        return "not tuned: d2l's LeNet-BN set-up replicated (SGD lr 1.0, batch 256); C9 compares two ways of evaluating the same runs "
+                + "(running vs recomputed statistics), not arms trained at different rates; the LN control and C1 are checks";
+    }
+
+    @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
         return List.of(
                 Verdict.Criterion.above("C9", "std of test accuracy over the second half of training: EMA statistics − precise statistics (momentum 0.1), per seed", 0),

@@ -59,6 +59,34 @@ class LearningRateTuningTest {
     }
 
     @Test
+    void tuneAndRunTrainsTheFinalSweepAtTheChosenRatesAndThePlanListsTheTuningFirst() {
+        LearningRateTuning tuning = new LearningRateTuning(List.of(0.01, 0.3), 1, 100);
+        List<Sweep<RunSpec>> planned = tuning.planned(arms());
+        assertEquals(List.of("arms-lr-tuning", "arms"), planned.stream().map(Sweep::name).toList());
+        assertTrue(planned.get(1).describe().contains(LearningRateTuning.PER_ARM_PLAN), planned.get(1).describe());
+        assertEquals(arms().specs(), planned.get(1).specs(), "the plan's final sweep shows the untuned specs");
+        LearningRateTuning.Tuned t = tuning.tuneAndRun(arms(), DATA, DATA.head(200), ResultStore.none(), Progress.none(), 2);
+        assertEquals(4, t.runs().runs().size());
+        assertTrue(t.runs().runs().stream().allMatch(r -> r.spec().lr() == t.tuning().lr(r.spec())));
+        assertEquals(4, t.tuning().runs().runs().size());
+    }
+
+    @Test
+    void theTablesOfSeveralTunedSweepsJoinWithTheirSweepNames() {
+        LearningRateTuning tuning = new LearningRateTuning(List.of(0.01, 0.3), 1, 100);
+        Sweep<RunSpec> other = Sweep.of("other", arms().base()).vary(Axes.DROPOUT, 0.0, 0.5).seeds(1);
+        var a = tuning.tune(arms(), DATA, ResultStore.none(), Progress.none(), 2);
+        var b = tuning.tune(other, DATA, ResultStore.none(), Progress.none(), 2);
+        var joined = LearningRateTuning.table("both", List.of(a, b));
+        assertEquals("both", joined.name());
+        assertEquals(List.of("arms", "arms", "other", "other"), joined.stringColumn("sweep").asList());
+        assertEquals(List.of("norm=none", "norm=BN", "dropout=0", "dropout=0.5"), joined.stringColumn("arm").asList());
+        assertEquals(a.table().doubleColumn("chosen lr").get(1), joined.doubleColumn("chosen lr").get(1), 0);
+        assertThrows(IllegalArgumentException.class, () -> LearningRateTuning.table("none", List.of()));
+        assertTrue(tuning.describe().contains("rates [0.01, 0.3] × 1 tuning seed"), tuning.describe());
+    }
+
+    @Test
     void aSweepWithoutTuningIsUnchanged() {
         assertEquals(arms().specs(), arms().derived("arms", b -> b).specs());
         assertEquals(arms().describe(), arms().derived("arms", b -> b).describe());

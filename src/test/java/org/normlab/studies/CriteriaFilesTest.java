@@ -62,6 +62,18 @@ class CriteriaFilesTest {
     }
 
     @Test
+    void everyStudySaysHowItSetsTheLearningRate() {
+        for (Study<?> s : Studies.all()) {
+            for (Scale scale : Scale.values()) {
+                String lr = s.learningRate(scale);
+                assertTrue(lr.startsWith("tuned per arm") || lr.contains(": tuned per arm") || lr.startsWith("not tuned: ")
+                        || lr.startsWith("not tuned (missing") || lr.startsWith("not applicable: "), s.name() + " at " + scale + ": " + lr);
+                assertTrue(s.declaredCriteria(scale).stream().allMatch(c -> c.fields().get("learning rate").equals(lr)), s.name());
+            }
+        }
+    }
+
+    @Test
     void aThresholdEditedAloneIsCaught() {
         Study<?> study = Studies.get("placement");
         String committed = Preregistration.text(study);
@@ -84,7 +96,8 @@ class CriteriaFilesTest {
         var c = Studies.get("regularization").declaredCriteria(Scale.DEFAULT);
         assertTrue(c.stream().allMatch(Verdict.Criterion::changed));
         assertTrue(Preregistration.text(Studies.get("regularization")).contains("registration: changed after results: the default scale went from 3 to 5 seeds"));
-        assertTrue(Preregistration.text(Studies.get("convergence-speed")).contains("registration: declared before the runs"));
+        assertTrue(Preregistration.text(Studies.get("convergence-speed")).contains("registration: changed after results: under #11"));
+        assertTrue(Preregistration.text(Studies.get("batch-size")).contains("registration: declared before the runs"));
         assertThrows(IllegalArgumentException.class, () -> Preregistration.parse("-- criterion\nclaim: x\n"));
     }
 }
