@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the `java` kernelspec into the project venv so that JJava runs on our JDK (>= 21) with NormLab's jar
 # and its dependencies on the kernel classpath, and a heap that fits a 2 GB Binder container.
-# Usage: install-kernel.sh JAVA_HOME   (env: NORMLAB_VENV, NORMLAB_KERNEL_HEAP, default 896m)
+# Usage: install-kernel.sh JAVA_HOME   (env: NORMLAB_VENV, NORMLAB_KERNEL_HEAP, default 1g)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jdk=${1:?usage: install-kernel.sh JAVA_HOME}
 VENV=${NORMLAB_VENV:-.venv}
-HEAP=${NORMLAB_KERNEL_HEAP:-896m}
+HEAP=${NORMLAB_KERNEL_HEAP:-1g}
 root=$(pwd)
 spec_dir="$VENV/share/jupyter/kernels/java"
 

@@ -32,7 +32,7 @@ def plain_kernel(tmp_path, jvm_opts=""):
     spec_dir.mkdir(parents=True)
     for jar in ("jjava.jar", "jjava-launcher.jar"):
         shutil.copy(JJAVA / jar, spec_dir / jar)
-    env = {"PATH": f"{jdk}/bin{os.pathsep}{os.environ['PATH']}", "JJAVA_JVM_OPTS": f"-Xmx896m {jvm_opts}".strip()}
+    env = {"PATH": f"{jdk}/bin{os.pathsep}{os.environ['PATH']}", "JJAVA_JVM_OPTS": f"-Xmx1g {jvm_opts}".strip()}
     (spec_dir / "kernel.json").write_text(json.dumps({
         "argv": ["java", "-jar", "{resource_dir}/jjava-launcher.jar", "{resource_dir}/jjava.jar", "{connection_file}"],
         "display_name": "Java", "language": "java", "interrupt_mode": "message", "env": env}))
