@@ -31,5 +31,7 @@ mkdir -p "$cache"
 # Only the JVM side is used: no py4j or pandas.
 "$venv/bin/python" -m pip install --disable-pip-version-check -q --no-deps "pyspark==$version" >&2
 h=$(home) || true
-[ -n "$h" ] && [ -x "$h/bin/spark-class" ] || { echo "ensure-spark: pyspark $version installed but $h/bin/spark-class is missing" >&2; exit 1; }
+if [ -z "$h" ] || [ ! -x "$h/bin/spark-class" ]; then
+  echo "ensure-spark: pyspark $version installed but $h/bin/spark-class is missing" >&2; exit 1
+fi
 echo "$h"
