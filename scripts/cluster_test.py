@@ -8,7 +8,9 @@ installs, then:
   2. runs `study batch-size --scale smoke` there, kills one worker with SIGKILL once the first run is stored, and
      checks that the study still finishes with every run stored exactly once (one run file per run, each reported
      once, no claim or partial file left) and bit-identical to the local engine's;
-  3. stops the cluster and checks that no process of it is left.
+  3. sends SIGINT (Ctrl-C) to a driver once a run is stored: exit 130, the Spark job cancelled on the executors; then
+     resumes it and checks only the rest is computed, with the local engine's tables;
+  4. stops the cluster and checks that no process of it is left.
 Ends with `cluster-test: N passed, N failed`. Stdlib only; needs target/normlab.jar and spark/target/normlab-spark.jar.
 """
 import json
@@ -181,6 +183,35 @@ def main():
         rest = [p.name for p in (out / "runs").rglob("*") if p.suffix in (".claim", ".part")]
         check(f"{study}: no claim or partial file left", not rest, ", ".join(rest[:3]))
         same_as_local(study, WORK / "local-batch-size", out)
+
+        # Ctrl-C: the driver (bin/normlab-spark execs down to the JVM) gets SIGINT once a run is stored.
+        out = WORK / "spark-interrupted"
+        with open(WORK / "interrupted.log", "w") as log:
+            driver = normlab_spark(cluster, ["study", study, "--scale", "smoke", "--out", str(out)], log)
+            deadline = time.time() + 300
+            while driver.poll() is None and not any((out / "runs").rglob("*.run.csv")) and time.time() < deadline:
+                time.sleep(0.2)
+            driver.send_signal(signal.SIGINT)
+            try:
+                rc = driver.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                driver.kill()
+                rc = driver.wait()
+        text = (WORK / "interrupted.log").read_text(errors="replace")
+        said = re.search(r"interrupted: (\d+) of (\d+) runs are stored", text)
+        check(f"{study}: Ctrl-C stops the sweep on the cluster (exit 130, stored runs named)", rc == 130 and said is not None,
+              f"exit {rc}" + (f", {said.group(1)} of {said.group(2)} stored" if said else ""))
+        executor_logs = "".join(p.read_text(errors="replace") for p in WORK.glob("worker*/app-*/*/stderr"))
+        check(f"{study}: Ctrl-C cancelled the Spark job (executors interrupted its tasks)",
+              "Job group" in executor_logs or re.search(r"interrupted and killed task|cancelled job group", executor_logs) is not None)
+        with open(WORK / "resumed.log", "w") as log:
+            rc = normlab_spark(cluster, ["study", study, "--scale", "smoke", "--out", str(out)], log).wait()
+        text = (WORK / "resumed.log").read_text(errors="replace")
+        resumed = re.search(r"\((\d+) of (\d+) runs already stored\)", text)
+        check(f"{study}: the interrupted sweep resumes, submitting only the runs not stored", rc == 0 and resumed is not None
+              and len(re.findall(r"^\[\d+/\d+\] ", text, re.M)) == expected - int(resumed.group(1)),
+              f"exit {rc}" + (f", {resumed.group(1)} of {resumed.group(2)} were stored" if resumed else ""))
+        same_as_local(f"{study} (interrupted, resumed)", WORK / "local-batch-size", out)
     finally:
         cluster.stop()
         deadline = time.time() + 20

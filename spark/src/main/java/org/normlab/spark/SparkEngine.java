@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
@@ -45,10 +48,31 @@ public final class SparkEngine implements Engine.Distributed {
     private final JavaSparkContext sc;
     private final boolean owned;
     private final AtomicInteger jobs = new AtomicInteger();
+    private final Set<SimpleFutureAction<?>> running = ConcurrentHashMap.newKeySet();
 
     private SparkEngine(JavaSparkContext sc, boolean owned) {
         this.sc = sc;
         this.owned = owned;
+        // Ctrl-C starts every shutdown hook at once: Spark's stops the context, NormLab's CLI interrupts the sweep,
+        // which cancels its job and reports what is stored. Hadoop's hook manager (which runs Spark's, at priority
+        // 40) runs this one first, so the context outlives the sweep's own cancellation by up to 3 s.
+        ShutdownHookManager.get().addShutdownHook(this::letSweepsStop, SPARK_HOOK_PRIORITY + 10);
+    }
+
+    private static final int SPARK_HOOK_PRIORITY = 40;
+
+    private void letSweepsStop() {
+        long end = System.nanoTime() + 3_000_000_000L;
+        for (SimpleFutureAction<?> f : running) {
+            while (!f.isCompleted() && System.nanoTime() < end) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /**
@@ -90,21 +114,38 @@ public final class SparkEngine implements Engine.Distributed {
         } finally {
             context.clearJobGroup();
         }
+        running.add(future);
         Thread watcher = new Thread(() -> {
             try {
                 future.get();
             } catch (Exception e) {
                 job.failed(e);
+            } finally {
+                running.remove(future);
             }
         }, "normlab-spark-" + group);
         watcher.setDaemon(true);
         watcher.start();
-        return () -> context.cancelJobGroup(group);
+        return () -> {
+            try {
+                context.cancelJobGroup(group);
+            } catch (IllegalStateException stopped) {
+                // the context is stopped: its jobs were cancelled with it
+            }
+        };
     }
 
+    /** Stops the context this engine started (not one given to {@link #on}); an interrupted caller stays interrupted. */
     @Override
     public void close() {
-        if (owned) sc.stop();
+        if (!owned) return;
+        // After Ctrl-C the sweep leaves its thread interrupted; stopping the context waits for Spark's threads.
+        boolean interrupted = Thread.interrupted();
+        try {
+            sc.stop();
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     /** On an executor: the one spec of a partition, computed. */
