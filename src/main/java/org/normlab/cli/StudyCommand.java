@@ -33,7 +33,7 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder (default: build/studies/<name>-<scale>)")
     Path out;
 
-    @Option(names = "--threads", description = "runs trained at once (default: the number of cores)")
+    @Option(names = "--threads", description = "runs trained at once on the local engine (default: the number of cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--engine", description = "where runs are computed: local (default) or spark (needs bin/normlab-spark, see the README)")

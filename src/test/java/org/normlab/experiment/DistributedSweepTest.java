@@ -174,4 +174,13 @@ class DistributedSweepTest {
                 () -> sweep().run(TRAIN, other, ResultStore.none(), Progress.none(), new CopyingEngine(false)));
         assertTrue(e.getMessage().startsWith("Sweep d: its test data"), e.getMessage());
     }
+
+    @Test
+    void withoutTheSparkModuleTheCommandLineSaysHowToGetIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Engine.named("spark", "spark://127.0.0.1:7077", 2));
+        assertTrue(e.getMessage().startsWith("--engine spark: no such engine on the class path (found: local); the Spark engine is the separate "
+                + "module spark/"), e.getMessage());
+        assertEquals(Engine.local(2), Engine.named("local", null, 2));
+        assertThrows(IllegalArgumentException.class, () -> Engine.named("local", "spark://127.0.0.1:7077", 2));
+    }
 }
