@@ -6,7 +6,7 @@ VENV ?= $(or $(NORMLAB_VENV),.venv)
 LAB_ARGS ?=
 export NORMLAB_VENV := $(VENV)
 
-.PHONY: lab test bootstrap build data notebooks report bench clean help
+.PHONY: lab test bootstrap build spark cluster-test bench-spark data notebooks report bench clean help
 
 help:
 	@echo "make lab   - set everything up and open JupyterLab on notebooks/"
@@ -17,6 +17,10 @@ help:
 	@echo "make notebooks - the same run, also writing the executed notebooks back into notebooks/ and the README"
 	@echo "                 claims table: committed outputs and the README come from one run"
 	@echo "make bench - NormLab vs PyPI torch 2.x (glibc malloc and jemalloc; 2 and 1 threads): norm kernels, LeNet-BN and MLP epochs; writes BENCHMARKS.md"
+	@echo "make spark - build the Spark engine (spark/target/normlab-spark.jar; README: Running sweeps on a cluster)"
+	@echo "make cluster-test - a real Spark standalone cluster on 127.0.0.1 (master + 2 workers): local vs cluster bit for"
+	@echo "                    bit, a worker killed mid-sweep, every run stored once (part of make test)"
+	@echo "make bench-spark - the same sweep on the local engine and on a cluster of 1 and 2 workers; per-task overhead"
 	@echo "make data  - make sure Fashion-MNIST is there (Debian's dataset-fashion-mnist, else the official download)"
 	@echo "make clean - remove target/ and build/ (keeps .venv and the data cache)"
 
@@ -45,6 +49,16 @@ bench:
 
 build:
 	JAVA_HOME="$$(scripts/find-jdk.sh)" mvn -B -ntp -q package -DskipTests
+
+# The Spark engine compiles against this checkout's target/normlab.jar (spark/pom.xml).
+spark: build
+	JAVA_HOME="$$(scripts/find-jdk.sh)" mvn -B -ntp -q -f spark/pom.xml package -DskipTests
+
+cluster-test: spark
+	@python3 scripts/cluster_test.py
+
+bench-spark: spark
+	@scripts/bench-spark.sh
 
 data: build
 	@scripts/ensure-data.sh "$$(scripts/find-jdk.sh)"

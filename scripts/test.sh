@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make test` after the bootstrap: the JUnit suite (mvn install = verify + ~/.m2), then pytest: every notebook executed headless with the
-# real JJava kernel at smoke scale (executed copies land in build/notebooks; committed notebooks stay untouched), the
-# Binder config check (tests/config) and the quickstart in JupyterLab in headless Chromium (tests/browser).
+# `make test` after the bootstrap: the JUnit suite (mvn install = verify + ~/.m2), the Spark engine's (spark/) with
+# its real-cluster test, then pytest: every notebook executed headless with the real JJava kernel at smoke scale
+# (executed copies land in build/notebooks; committed notebooks stay untouched), the Binder config check
+# (tests/config) and the quickstart in JupyterLab in headless Chromium (tests/browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk-env.sh
@@ -17,5 +18,11 @@ rm -rf "$NORMLAB_RESULTS" build/studies
 scripts/ensure-apt.sh shellcheck=shellcheck chromium=chromium || echo "test: continuing without them" >&2
 
 mvn -B -ntp install
+# The Spark engine (spark/, against the jar just built), then a real standalone cluster on 127.0.0.1: local vs cluster
+# bit for bit, a worker killed mid-sweep (scripts/cluster_test.py; Spark itself comes from scripts/ensure-spark.sh).
+# A failure there still lets the notebooks run; the exit status reports it.
+cluster=0
+{ mvn -B -ntp -f spark/pom.xml verify && "${NORMLAB_VENV:-.venv}/bin/python" scripts/cluster_test.py; } || cluster=$?
 # mvn install (verify, then the jar into ~/.m2 for the README's %maven line) rebuilt the jar the kernel loads; the kernelspec points at it, so the notebooks test this build.
 "${NORMLAB_VENV:-.venv}/bin/python" -m pytest -v -p no:cacheprovider tests
+exit "$cluster"

@@ -195,6 +195,14 @@ def main():
             if m:
                 md.append(f"- {label}, {'NormLab' if 'normlab' in key else 'PyTorch'} ({threads} threads): {m}.")
     text = "\n".join(md) + "\n"
+    # The Spark engine's section (scripts/bench_spark.py, `make bench-spark`) is another bench's: keep it.
+    try:
+        old = open(out_path).read()
+    except OSError:
+        old = ""
+    begin, end = "<!-- bench-spark -->", "<!-- /bench-spark -->"
+    if begin in old and end in old:
+        text += "\n" + old[old.index(begin):old.index(end) + len(end)] + "\n"
     with open(out_path, "w") as f:
         f.write(text)
     print(text)

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.Scale;
@@ -32,8 +33,14 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder (default: build/studies/<name>-<scale>)")
     Path out;
 
-    @Option(names = "--threads", description = "runs trained at once (default: the number of cores)")
+    @Option(names = "--threads", description = "runs trained at once on the local engine (default: the number of cores)")
     int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--engine", description = "where runs are computed: local (default) or spark (needs bin/normlab-spark, see the README)")
+    String engine = "local";
+
+    @Option(names = "--master", description = "the Spark master with --engine spark, e.g. spark://127.0.0.1:7077 (default: spark-submit's --master)")
+    String master;
 
     @Option(names = "--results", description = "where finished runs are stored (default: <out>/runs)")
     Path results;
@@ -54,7 +61,16 @@ final class StudyCommand implements Callable<Integer> {
         Path dir = out != null ? ResultStore.resultsFolder(out.toString(), "--out") : Path.of("build", "studies", name + "-" + s);
         ResultStore store = ResultStore.at(results != null ? ResultStore.resultsFolder(results.toString(), "--results") : dir.resolve("runs"));
         if (retryFailed) store = store.retryingFailed();
-        System.out.println("Study " + name + " at " + s + " scale → " + dir);
+        Engine runsOn = Engine.named(engine, master, threads);
+        try {
+            return run(study, s, dir, store, runsOn);
+        } finally {
+            if (runsOn instanceof Engine.Distributed d) d.close();
+        }
+    }
+
+    private int run(Study<?> study, Scale s, Path dir, ResultStore store, Engine runsOn) {
+        System.out.println("Study " + name + " at " + s + " scale → " + dir + (runsOn instanceof Engine.Local ? "" : " (runs on " + runsOn.describe() + ")"));
         for (Verdict.Criterion c : study.criteria(s)) System.out.println("  criterion " + c.describe());
         Dataset train, test;
         try {
@@ -77,7 +93,7 @@ final class StudyCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         StudyReport report;
         try {
-            report = study.run(s, train, test, store, Progress.auto(), threads);
+            report = study.run(s, train, test, store, Progress.auto(), runsOn);
         } catch (Sweep.Interrupted e) {
             System.err.println("normlab: " + e.getMessage());
             System.err.flush();

@@ -1,12 +1,14 @@
 package org.normlab.experiment;
 
+import java.io.Serializable;
+
 /**
  * How long a run trains and how often it logs.
  *
  * @param maxSteps stop after this many steps (0: run all epochs)
  * @param logEvery log metrics every this many steps
  */
-public record Budget(int batchSize, int epochs, int maxSteps, int logEvery) {
+public record Budget(int batchSize, int epochs, int maxSteps, int logEvery) implements Serializable {
     /** Batch 64, one epoch, a log every 50 steps. */
     public static final Budget DEFAULT = new Budget(64, 1, 0, 50);
 

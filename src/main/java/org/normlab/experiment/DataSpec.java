@@ -1,5 +1,6 @@
 package org.normlab.experiment;
 
+import java.io.Serializable;
 import org.normlab.data.Dataset;
 import org.normlab.tensor.Rng;
 
@@ -22,7 +23,7 @@ import org.normlab.tensor.Rng;
  * @param sampling which training images: the first ones, or drawn per seed
  * @param evaluate what the run is evaluated on: the test set, or its validation split
  */
-public record DataSpec(Source source, int trainSize, int testSize, int validationSize, Sampling sampling, Evaluation evaluate) {
+public record DataSpec(Source source, int trainSize, int testSize, int validationSize, Sampling sampling, Evaluation evaluate) implements Serializable {
     /** The data sets a run can name. */
     public enum Source { FASHION_MNIST }
 

@@ -99,9 +99,14 @@ public record LearningRateTuning(List<Double> rates, int seeds, int validationSi
 
     /** Runs the tuning of {@code sweep} (stored and reused like any sweep) and chooses each arm's rate. */
     public Result tune(Sweep<RunSpec> sweep, Dataset train, ResultStore store, Progress progress, int threads) {
+        return tune(sweep, train, store, progress, Engine.local(threads));
+    }
+
+    /** {@link #tune(Sweep, Dataset, ResultStore, Progress, int)} with the tuning runs on {@code engine}. */
+    public Result tune(Sweep<RunSpec> sweep, Dataset train, ResultStore store, Progress progress, Engine engine) {
         Sweep<RunSpec> tuning = tuningSweep(sweep);
         // Evaluation is on the validation split: the test set passed here is never read.
-        SweepResult<RunSpec> runs = tuning.run(train, train.head(1), store, progress, threads);
+        SweepResult<RunSpec> runs = tuning.run(train, train.head(1), store, progress, engine);
         return choose(sweep, runs);
     }
 
@@ -159,8 +164,13 @@ public record LearningRateTuning(List<Double> rates, int seeds, int validationSi
 
     /** Tunes {@code sweep} per arm on the validation split ({@link #tune}), then runs it at each arm's rate on the test set. */
     public Tuned tuneAndRun(Sweep<RunSpec> sweep, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        Result tuned = tune(sweep, train, store, progress, threads);
-        return new Tuned(tuned, apply(sweep, tuned).run(train, test, store, progress, threads));
+        return tuneAndRun(sweep, train, test, store, progress, Engine.local(threads));
+    }
+
+    /** {@link #tuneAndRun(Sweep, Dataset, Dataset, ResultStore, Progress, int)} with the runs computed by {@code engine}. */
+    public Tuned tuneAndRun(Sweep<RunSpec> sweep, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        Result tuned = tune(sweep, train, store, progress, engine);
+        return new Tuned(tuned, apply(sweep, tuned).run(train, test, store, progress, engine));
     }
 
     /** The chosen-values tables of several tuned sweeps as one table named {@code name}, a "sweep" column first. */

@@ -1,6 +1,7 @@
 package org.normlab.experiment;
 
 import org.normlab.diagnostics.BnLayerTrace;
+import java.io.Serializable;
 
 /**
  * What a run measures besides train and test loss and accuracy.
@@ -17,7 +18,7 @@ import org.normlab.diagnostics.BnLayerTrace;
  *                         (running statistics), the median γ/σ, and the weight norm before it with the effective
  *                         learning rate lr/‖w‖² ({@link BnLayerTrace})
  */
-public record Measurements(int probeUnit, int preciseBnBatches, int landscapeBatch, boolean evalTrain, boolean bnLayers) {
+public record Measurements(int probeUnit, int preciseBnBatches, int landscapeBatch, boolean evalTrain, boolean bnLayers) implements Serializable {
     /** Nothing beyond loss and accuracy. */
     public static final Measurements DEFAULT = new Measurements(-1, 0, 0, false, false);
 

@@ -1,5 +1,6 @@
 package org.normlab.experiment;
 
+import java.io.Serializable;
 import static org.normlab.optim.Adam.DEFAULT_BETA1;
 import static org.normlab.optim.Adam.DEFAULT_BETA2;
 import static org.normlab.optim.Adam.DEFAULT_EPS;
@@ -8,7 +9,7 @@ import static org.normlab.optim.Adam.DEFAULT_EPS;
  * The optimizer of a run. {@code weightDecay} is L2 for both; {@code decayNormParams} says whether it also applies
  * to the γ/β of normalization layers (PyTorch applies it to every parameter; many recipes exempt γ/β).
  */
-public sealed interface OptimizerSpec {
+public sealed interface OptimizerSpec extends Serializable {
     double lr();
 
     double weightDecay();

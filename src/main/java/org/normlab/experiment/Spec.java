@@ -1,5 +1,6 @@
 package org.normlab.experiment;
 
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +12,7 @@ import java.util.Set;
  * What one run of a {@link Sweep} is: a value whose {@link #canonical() canonical text} names it in the store. Two
  * equal specs give identical results (the seed fixes initialization, data order and noise; nothing else enters).
  */
-public interface Spec<S extends Spec<S>> {
+public interface Spec<S extends Spec<S>> extends Serializable {
     long seed();
 
     S withSeed(long seed);

@@ -42,7 +42,13 @@ public interface Study<R extends StudyReport> {
                 .map(c -> c.learningRate().isEmpty() ? c.withLearningRate(lr) : c).toList();
     }
 
-    R run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads);
+    /** Runs the study's sweeps on {@code engine} ({@link Engine#local(int)}, or a distributed one such as Spark's). */
+    R run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine);
+
+    /** On the local engine, {@code threads} runs at once. */
+    default R run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        return run(scale, train, test, store, progress, Engine.local(threads));
+    }
 
     /** At the current scale on Fashion-MNIST, storing under the default results folder, one thread per core. */
     default R run() { return run(Scale.current()); }

@@ -1,17 +1,21 @@
 package org.normlab.experiment;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -201,6 +205,14 @@ public final class Sweep<S extends Spec<S>> {
 
     /** Trains each {@link RunSpec} with {@link Experiment#run}; other spec types name their runner ({@link #run(Function, ResultStore, Progress, int)}). */
     public SweepResult<S> run(Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+        return run(train, test, store, progress, Engine.local(threads));
+    }
+
+    /**
+     * {@link #run(Dataset, Dataset, ResultStore, Progress, int)} on {@code engine}: {@link Engine#local(int)}, or a
+     * distributed engine such as the Spark engine of normlab-spark, whose workers load the same Fashion-MNIST split.
+     */
+    public SweepResult<S> run(Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
         if (!(base instanceof RunSpec)) {
             throw new IllegalArgumentException("Sweep " + name + ": a " + base.getClass().getSimpleName() + " sweep needs its runner, "
                     + "run(runner, store, progress, threads)");
@@ -211,8 +223,14 @@ public final class Sweep<S extends Spec<S>> {
         }
         String fingerprint = ";data=" + DataFingerprint.of(train) + "," + DataFingerprint.of(test) + ";runner=normlab-experiment@"
                 + Experiment.RUNNER_VERSION;
-        return run(c -> Experiment.run((RunSpec) c, train, test,
-                (step, total, log) -> progress.running(label(c), step, total, log.last(Trainer.TRAIN_LOSS))), fingerprint, store, progress, threads);
+        if (engine instanceof Engine.Local local) {
+            return run(c -> Experiment.run((RunSpec) c, train, test,
+                    (step, total, log) -> progress.running(label(c), step, total, log.last(Trainer.TRAIN_LOSS))), fingerprint, store, progress,
+                    local.threads());
+        }
+        @SuppressWarnings("unchecked")
+        Function<S, RunLog> portable = (Function<S, RunLog>) (Function<?, RunLog>) FashionMnistRunner.of(name, train, test);
+        return runDistributed(distributed(engine), portable, fingerprint, store, progress);
     }
 
     /**
@@ -235,7 +253,17 @@ public final class Sweep<S extends Spec<S>> {
      * training step and are not stored, finished runs stay stored, and {@link Interrupted} says how many.
      */
     public SweepResult<S> run(Function<S, RunLog> runner, ResultStore store, Progress progress, int threads) {
-        return run(runner, ";runner=" + (runnerId != null ? runnerId : "unnamed"), store, progress, threads);
+        return run(runner, store, progress, Engine.local(threads));
+    }
+
+    /**
+     * {@link #run(Function, ResultStore, Progress, int)} on {@code engine}; a distributed engine ships the runner, so it
+     * must be Serializable (e.g. {@code (Function<GanSpec, RunLog> & Serializable) GanStudy::train}).
+     */
+    public SweepResult<S> run(Function<S, RunLog> runner, ResultStore store, Progress progress, Engine engine) {
+        String fingerprint = ";runner=" + (runnerId != null ? runnerId : "unnamed");
+        if (engine instanceof Engine.Local local) return run(runner, fingerprint, store, progress, local.threads());
+        return runDistributed(distributed(engine), runner, fingerprint, store, progress);
     }
 
     private SweepResult<S> run(Function<S, RunLog> runner, String fingerprint, ResultStore store, Progress progress, int threads) {
@@ -320,6 +348,124 @@ public final class Sweep<S extends Spec<S>> {
         return new SweepResult<>(name, fields(), runs);
     }
 
+    private Engine.Distributed distributed(Engine engine) {
+        if (engine instanceof Engine.Distributed d) return d;
+        throw new IllegalArgumentException("Sweep " + name + ": engine " + (engine == null ? "null" : engine.describe())
+                + " is neither Engine.local(threads) nor an Engine.Distributed");
+    }
+
+    /**
+     * The runs not stored, computed by {@code engine}: this process claims each (as the local engine's tasks do), hands
+     * the claimed ones to the engine as one job, and stores each result as it comes back, here and nowhere else; runs
+     * claimed by another live process wait, and are read back when it stores them or computed when it dies.
+     */
+    private SweepResult<S> runDistributed(Engine.Distributed engine, Function<S, RunLog> runner, String fingerprint, ResultStore store,
+                                          Progress progress) {
+        Parallelism.defaultThreadsSetting();
+        Engine.Task<S> task = new Engine.Task<>(runner);  // a runner that cannot be shipped fails here
+        ResultStore from = retryFailed ? store.retryingFailed() : store;
+        List<S> specs = specs();
+        RunLog[] logs = new RunLog[specs.size()];
+        List<Integer> todo = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            logs[i] = from.load(name, specs.get(i), fingerprint).orElse(null);
+            if (logs[i] == null) todo.add(i);
+        }
+        int cached = specs.size() - todo.size();
+        progress.start(name + (cached > 0 ? " (" + cached + " of " + specs.size() + " runs already stored)" : "") + " on " + engine.describe(),
+                todo.size());
+        Map<Integer, ResultStore.Claim> claims = new HashMap<>();
+        List<Integer> waiting = new ArrayList<>(todo);
+        AtomicReference<Engine.Submitted> running = new AtomicReference<>();
+        Object storing = new Object();
+        boolean[] cancelled = {false};
+        boolean ended = false;
+        AtomicReference<String> reported = new AtomicReference<>();
+        InterruptHook hook = new InterruptHook(() -> {
+            int stored = cached + stopStoring(storing, cancelled, logs, todo);
+            Engine.Submitted r = running.get();
+            if (r != null) r.cancel();
+            reported.set(interruptedMessage(stored, specs.size()));
+            progress.interrupted(reported.get());
+        });
+        try {
+            while (!waiting.isEmpty()) {
+                List<Integer> batch = new ArrayList<>();
+                for (Iterator<Integer> it = waiting.iterator(); it.hasNext(); ) {
+                    int i = it.next();
+                    ResultStore.Claim claim = store.claim(name, specs.get(i), fingerprint);
+                    if (claim == null) continue;  // another live process computes it
+                    Optional<RunLog> meanwhile = from.reportingTo(alreadyReported -> { }).load(name, specs.get(i), fingerprint);
+                    it.remove();
+                    if (meanwhile.isPresent()) {
+                        claim.close();
+                        logs[i] = meanwhile.get();
+                        progress.advance(describe(specs.get(i), logs[i]));
+                    } else {
+                        claims.put(i, claim);
+                        batch.add(i);
+                    }
+                }
+                if (batch.isEmpty()) {
+                    if (waiting.isEmpty()) break;
+                    hook.await(() -> {
+                        Thread.sleep(250);
+                        return null;
+                    });
+                    if (hook.fired()) throw new InterruptedException("the sweep was interrupted while another process computed its runs");
+                    continue;
+                }
+                BlockingQueue<Object> results = new LinkedBlockingQueue<>();
+                running.set(engine.submit(new Engine.Job<>(name, batch.stream().map(specs::get).toList(), task, results)));
+                if (hook.fired()) running.get().cancel();
+                for (int k = 0; k < batch.size(); k++) {
+                    Object next = hook.await(results::take);
+                    if (hook.fired()) throw new InterruptedException("the sweep was interrupted as a run finished");
+                    if (next instanceof Engine.Failed f) throw new ExecutionException(f.cause());
+                    Engine.Finished done = (Engine.Finished) next;
+                    int i = batch.get(done.index());
+                    if (logs[i] != null) {
+                        k--;  // handed back twice: stored once
+                        continue;
+                    }
+                    synchronized (storing) {
+                        if (cancelled[0]) throw new InterruptedException("the sweep was interrupted as a run finished");
+                        store.save(name, specs.get(i), fingerprint, done.log());
+                        logs[i] = done.log();
+                    }
+                    claims.remove(i).close();
+                    progress.advance(describe(specs.get(i), logs[i]));
+                }
+                running.set(null);
+            }
+            ended = true;
+        } catch (InterruptedException e) {
+            ended = true;
+            int stored = cached + stopStoring(storing, cancelled, logs, todo);
+            Thread.currentThread().interrupt();
+            if (reported.get() == null) progress.interrupted(interruptedMessage(stored, specs.size()));
+            throw new Interrupted(interruptedMessage(stored, specs.size()));
+        } catch (ResultStore.StoreException se) {
+            ended = true;
+            throw new ResultStore.StoreException("Sweep " + name + ": " + se.getMessage(), se.getCause());
+        } catch (ExecutionException e) {
+            ended = true;
+            throw new RunFailure("Sweep " + name + " on " + engine.describe() + ": " + e.getCause(), e.getCause());
+        } finally {
+            Engine.Submitted r = running.getAndSet(null);
+            if (r != null) r.cancel();
+            if (!ended) {
+                int stored = cached + stopStoring(storing, cancelled, logs, todo);
+                if (reported.get() == null) progress.interrupted(interruptedMessage(stored, specs.size()));
+            }
+            for (ResultStore.Claim c : claims.values()) c.close();
+            progress.finish();
+        }
+        List<Results.Run<S>> runs = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) runs.add(new Results.Run<>(specs.get(i), logs[i]));
+        return new SweepResult<>(name, fields(), runs);
+    }
+
     private static final int DEFERRED = -2;
 
     /**
@@ -391,7 +537,7 @@ public final class Sweep<S extends Spec<S>> {
         return this;
     }
 
-    private static <S> RunLog runOne(S c, Function<S, RunLog> runner) {
+    static <S> RunLog runOne(S c, Function<S, RunLog> runner) {
         try {
             return runner.apply(c);
         } catch (Trainer.Cancelled e) {

@@ -1,5 +1,6 @@
 package org.normlab.model;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import org.normlab.nn.Activation;
@@ -8,7 +9,7 @@ import org.normlab.nn.Activation;
  * Which network a run trains, with the settings that belong to that network only; {@link NetworkSpec} adds what
  * every network takes (norm, initializer, how the norm layers start, an input shift).
  */
-public sealed interface ModelSpec {
+public sealed interface ModelSpec extends Serializable {
     /** The name tables and keys show: "mlp", "lenet", "rnn", "lstm", "mbconv". */
     String name();
 

@@ -1,5 +1,6 @@
 package org.normlab.model;
 
+import java.io.Serializable;
 import org.normlab.nn.Init;
 import org.normlab.norm.Norm;
 
@@ -18,7 +19,7 @@ import org.normlab.norm.Norm;
  * @param normAffine whether the norm layers have their learned affine map y = γ·x̂ + β (PyTorch's {@code affine=True});
  *                   false leaves y = x̂, which is what γ = 1, β = 0 frozen computes (BN only)
  */
-public record NetworkSpec(ModelSpec model, Norm norm, Init init, double gamma0, double bnMomentum, double inputShift, boolean normAffine) {
+public record NetworkSpec(ModelSpec model, Norm norm, Init init, double gamma0, double bnMomentum, double inputShift, boolean normAffine) implements Serializable {
     public NetworkSpec {
         if (!(gamma0 > 0) || !Double.isFinite(gamma0)) throw new IllegalArgumentException("NetworkSpec: gamma0 must be positive and finite, got " + gamma0);
         if (!(bnMomentum >= 0 && bnMomentum <= 1)) throw new IllegalArgumentException("NetworkSpec: bnMomentum must be in [0, 1], got " + bnMomentum);

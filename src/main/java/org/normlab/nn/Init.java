@@ -1,5 +1,6 @@
 package org.normlab.nn;
 
+import java.io.Serializable;
 import org.normlab.tensor.Rng;
 import java.util.Arrays;
 
@@ -15,7 +16,7 @@ import java.util.Arrays;
  * fanIn = in·kH·kW and fanOut = out·kH·kW (PyTorch's {@code _calculate_fan_in_and_fan_out}).
  * An {@link Initializable} layer (recurrent cells, depthwise convolutions, MBConv blocks…) fills itself with this rule.
  */
-public record Init(Kind kind, double scale) {
+public record Init(Kind kind, double scale) implements Serializable {
     public enum Kind { HE, XAVIER, NORMAL }
 
     public Init {

@@ -1,5 +1,6 @@
 package org.normlab.norm;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -23,7 +24,7 @@ import org.normlab.nn.Param;
  *       statistics); it needs spatial dims, so it has no meaning in an MLP.</li>
  * </ul>
  */
-public sealed interface Norm {
+public sealed interface Norm extends Serializable {
     Norm NONE = new None();
     Norm BN = new Batch();
     Norm LN = new LayerWise();

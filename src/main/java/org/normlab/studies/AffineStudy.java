@@ -9,6 +9,7 @@ import org.normlab.data.Dataset;
 import org.normlab.diagnostics.BnLayerTrace;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Axis;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.LearningRateTuning;
 import org.normlab.experiment.Plan;
@@ -120,12 +121,12 @@ public final class AffineStudy implements Study<AffineStudy.Report> {
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
         LearningRateTuning t = tuning(scale);
-        LearningRateTuning.Result mlpLr = t.tune(sweep("mlp", scale), train, store, progress, threads);
-        LearningRateTuning.Result lenetLr = t.tune(sweep("lenet", scale), train, store, progress, threads);
-        SweepResult<RunSpec> mlp = LearningRateTuning.apply(sweep("mlp", scale), mlpLr).run(train, test, store, progress, threads);
-        SweepResult<RunSpec> lenet = LearningRateTuning.apply(sweep("lenet", scale), lenetLr).run(train, test, store, progress, threads);
+        LearningRateTuning.Result mlpLr = t.tune(sweep("mlp", scale), train, store, progress, engine);
+        LearningRateTuning.Result lenetLr = t.tune(sweep("lenet", scale), train, store, progress, engine);
+        SweepResult<RunSpec> mlp = LearningRateTuning.apply(sweep("mlp", scale), mlpLr).run(train, test, store, progress, engine);
+        SweepResult<RunSpec> lenet = LearningRateTuning.apply(sweep("lenet", scale), lenetLr).run(train, test, store, progress, engine);
         List<Verdict.Criterion> c = declaredCriteria(scale);
         Findings.Builder parts = Findings.builder(name(), scale);
         Verdict mlpVerdict = parts.verdict(c.get(0).judge(difference(mlp, Arm.BN_LEARNED, Arm.BN_FIXED)));

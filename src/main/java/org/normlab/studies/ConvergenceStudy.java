@@ -8,6 +8,7 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.CategoryChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.DataSpec;
 import org.normlab.experiment.Findings;
@@ -216,9 +217,9 @@ public final class ConvergenceStudy implements Study<ConvergenceStudy.Report> {
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        LearningRateTuning.Tuned mlpTuned = mlpTuning(scale).tuneAndRun(mlpSweep(scale), train, test, store, progress, threads);
-        LearningRateTuning.Tuned lenetTuned = lenetTuning(scale).tuneAndRun(lenetSweep(scale), train, test, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        LearningRateTuning.Tuned mlpTuned = mlpTuning(scale).tuneAndRun(mlpSweep(scale), train, test, store, progress, engine);
+        LearningRateTuning.Tuned lenetTuned = lenetTuning(scale).tuneAndRun(lenetSweep(scale), train, test, store, progress, engine);
         SweepResult<RunSpec> mlp = mlpTuned.runs(), lenet = lenetTuned.runs();
         List<Verdict.Criterion> c = declaredCriteria(scale);
         Findings.Builder parts = Findings.builder(name(), scale);

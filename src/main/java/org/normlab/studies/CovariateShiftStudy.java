@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
@@ -123,9 +124,9 @@ public final class CovariateShiftStudy implements Study<CovariateShiftStudy.Repo
     public Plan plan(Scale scale) { return Plan.of(name(), scale, mainSweep(scale), noisySweep(scale)); }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<RunSpec> main = mainSweep(scale).run(train, test, store, progress, threads);
-        SweepResult<RunSpec> noisy = noisySweep(scale).run(train, test, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        SweepResult<RunSpec> main = mainSweep(scale).run(train, test, store, progress, engine);
+        SweepResult<RunSpec> noisy = noisySweep(scale).run(train, test, store, progress, engine);
         List<Results.Run<RunSpec>> all = new ArrayList<>(main.runs());
         all.addAll(noisy.runs());
         SweepResult<RunSpec> both = SweepResult.of(name() + "-" + scale, all, Axes.NORM);

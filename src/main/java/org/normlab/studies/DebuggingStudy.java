@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.LongFunction;
 import org.knowm.xchart.HeatMapChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Experiment;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
@@ -111,7 +112,7 @@ public final class DebuggingStudy implements Study<DebuggingStudy.Report> {
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
         Dataset data = test.head(256);
         StringColumn modelCol = StringColumn.create("model"), faultCol = StringColumn.create("fault"), failedCol = StringColumn.create("failed checks");
         IntColumn seedCol = IntColumn.create("seed"), checksCol = IntColumn.create("checks"), failuresCol = IntColumn.create("failed");

@@ -1,12 +1,15 @@
 package org.normlab.studies;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
 import org.normlab.data.GaussianRing;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.GanSpec;
 import org.normlab.experiment.Plan;
@@ -108,8 +111,8 @@ public final class GanStudy implements Study<GanStudy.Report> {
     public Plan plan(Scale scale) { return Plan.of(name(), scale, sweep(scale)); }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<GanSpec> gan = sweep(scale).runner("normlab-gan", "1").run(GanStudy::train, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        SweepResult<GanSpec> gan = sweep(scale).runner("normlab-gan", "1").run((Function<GanSpec, RunLog> & Serializable) GanStudy::train, store, progress, engine);
         Findings.Builder parts = Findings.builder(name(), scale);
         XYChart modesChart = parts.figure("modes", gan.curves(GanTrainer.MODES_COVERED));
         XYChart qualityChart = parts.figure("quality", gan.curves(GanTrainer.HIGH_QUALITY));

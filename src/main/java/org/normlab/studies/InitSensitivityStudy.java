@@ -10,6 +10,7 @@ import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
@@ -91,8 +92,8 @@ public final class InitSensitivityStudy implements Study<InitSensitivityStudy.Re
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, engine);
         // Per seed and norm: the share of grid cells in which the network trained.
         Map<String, Map<Long, double[]>> cells = new LinkedHashMap<>();  // norm → seed → {trained, cells}
         for (Results.Run<RunSpec> r : sweep.runs()) {

@@ -3,6 +3,7 @@ package org.normlab.studies;
 import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
@@ -56,8 +57,8 @@ public final class LrGridDemo implements Study<LrGridDemo.Report> {
     public Plan plan(Scale scale) { return Plan.of(name(), scale, sweep(scale)); }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, engine);
         // A diverged run has no final loss; for this comparison it counts as the chance-level loss it failed to beat.
         double chance = Math.log(10);
         Summary gap = sweep.pairedDifference(c -> c.norm() == Norm.NONE && c.lr() == 3.0, c -> c.norm() == Norm.BN && c.lr() == 3.0,

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
@@ -174,9 +175,9 @@ public final class LrToleranceStudy implements Study<LrToleranceStudy.Report> {
     public Plan plan(Scale scale) { return Plan.of(name(), scale, mlpSweep(scale), lenetSweep(scale)); }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<RunSpec> mlp = mlpSweep(scale).run(train, test, store, progress, threads);
-        SweepResult<RunSpec> lenet = lenetSweep(scale).run(train, test, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        SweepResult<RunSpec> mlp = mlpSweep(scale).run(train, test, store, progress, engine);
+        SweepResult<RunSpec> lenet = lenetSweep(scale).run(train, test, store, progress, engine);
         Findings.Builder parts = Findings.builder(name(), scale);
         Network mlpParts = network(parts, "mlp", mlp, "deep ReLU MLP (6×128)");
         Network lenetParts = network(parts, "lenet", lenet, "LeNet (ReLU)");

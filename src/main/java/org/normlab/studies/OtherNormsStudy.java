@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.DataSpec;
 import org.normlab.experiment.LearningRateTuning;
@@ -131,10 +132,10 @@ public final class OtherNormsStudy implements Study<OtherNormsStudy.Report> {
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        LearningRateTuning.Tuned lrnTuned = tuning(scale, lrnSweep(scale)).tuneAndRun(lrnSweep(scale), train, test, store, progress, threads);
-        LearningRateTuning.Tuned deepTuned = tuning(scale, deepSweep(scale)).tuneAndRun(deepSweep(scale), train, test, store, progress, threads);
-        LearningRateTuning.Tuned mbconvTuned = tuning(scale, mbconvSweep(scale)).tuneAndRun(mbconvSweep(scale), train, test, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        LearningRateTuning.Tuned lrnTuned = tuning(scale, lrnSweep(scale)).tuneAndRun(lrnSweep(scale), train, test, store, progress, engine);
+        LearningRateTuning.Tuned deepTuned = tuning(scale, deepSweep(scale)).tuneAndRun(deepSweep(scale), train, test, store, progress, engine);
+        LearningRateTuning.Tuned mbconvTuned = tuning(scale, mbconvSweep(scale)).tuneAndRun(mbconvSweep(scale), train, test, store, progress, engine);
         SweepResult<RunSpec> lrn = lrnTuned.runs(), deep = deepTuned.runs(), mbconv = mbconvTuned.runs();
         Findings.Builder parts = Findings.builder(name(), scale);
         Table lrTuning = parts.table("lr-tuning", LearningRateTuning.table("other-norms: learning rate tuned per arm on the validation split",

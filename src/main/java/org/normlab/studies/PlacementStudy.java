@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.CategoryChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.DataSpec;
 import org.normlab.model.Placement;
@@ -108,12 +109,12 @@ public final class PlacementStudy implements Study<PlacementStudy.Report> {
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
         LearningRateTuning t = tuning(scale);
-        LearningRateTuning.Result mlpLr = t.tune(sweep("mlp", scale), train, store, progress, threads);
-        LearningRateTuning.Result lenetLr = t.tune(sweep("lenet", scale), train, store, progress, threads);
-        SweepResult<RunSpec> mlp = LearningRateTuning.apply(sweep("mlp", scale), mlpLr).run(train, test, store, progress, threads);
-        SweepResult<RunSpec> lenet = LearningRateTuning.apply(sweep("lenet", scale), lenetLr).run(train, test, store, progress, threads);
+        LearningRateTuning.Result mlpLr = t.tune(sweep("mlp", scale), train, store, progress, engine);
+        LearningRateTuning.Result lenetLr = t.tune(sweep("lenet", scale), train, store, progress, engine);
+        SweepResult<RunSpec> mlp = LearningRateTuning.apply(sweep("mlp", scale), mlpLr).run(train, test, store, progress, engine);
+        SweepResult<RunSpec> lenet = LearningRateTuning.apply(sweep("lenet", scale), lenetLr).run(train, test, store, progress, engine);
         List<Verdict.Criterion> c = declaredCriteria(scale);
         Findings.Builder parts = Findings.builder(name(), scale);
         Verdict mlpRelu = parts.verdict(c.get(0).judge(beforeMinusAfter(mlp, Activation.Kind.RELU)));

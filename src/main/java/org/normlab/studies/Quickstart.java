@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
@@ -77,8 +78,8 @@ public final class Quickstart implements Study<Quickstart.Report> {
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        SweepResult<RunSpec> sweep = sweep(scale).run(train, test, store, progress, engine);
         Summary lossGap = sweep.pairedDifference(c -> c.norm() == Norm.NONE, c -> c.norm() == Norm.BN,
                 r -> SweepResult.finalOrChance(r, Trainer.TRAIN_LOSS));
         Findings.Builder parts = Findings.builder(name(), scale);

@@ -6,6 +6,7 @@ import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
@@ -98,9 +99,9 @@ public final class RecurrentStudy implements Study<RecurrentStudy.Report> {
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<RunSpec> norms = normSweep(scale).run(train, test, store, progress, threads);
-        SweepResult<RunSpec> gamma = smallGammaSweep(scale).run(train, test, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        SweepResult<RunSpec> norms = normSweep(scale).run(train, test, store, progress, engine);
+        SweepResult<RunSpec> gamma = smallGammaSweep(scale).run(train, test, store, progress, engine);
         List<Results.Run<RunSpec>> all = new ArrayList<>(norms.runs());
         all.addAll(gamma.runs());
         SweepResult<RunSpec> both = SweepResult.of(name() + "-" + scale, all, Axes.NORM, Axes.GAMMA0);

@@ -6,6 +6,7 @@ import java.util.function.Predicate;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.CategoryChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.DataSpec;
 import org.normlab.experiment.LearningRateTuning;
@@ -124,11 +125,11 @@ public final class RegularizationStudy implements Study<RegularizationStudy.Repo
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
         LearningRateTuning t = tuning(scale);
-        LearningRateTuning.Tuned dropoutTuned = t.tuneAndRun(dropoutSweep(scale), train, test, store, progress, threads);
-        LearningRateTuning.Tuned ghostTuned = t.tuneAndRun(ghostSweep(scale), train, test, store, progress, threads);
-        LearningRateTuning.Tuned decayTuned = t.tuneAndRun(decaySweep(scale), train, test, store, progress, threads);
+        LearningRateTuning.Tuned dropoutTuned = t.tuneAndRun(dropoutSweep(scale), train, test, store, progress, engine);
+        LearningRateTuning.Tuned ghostTuned = t.tuneAndRun(ghostSweep(scale), train, test, store, progress, engine);
+        LearningRateTuning.Tuned decayTuned = t.tuneAndRun(decaySweep(scale), train, test, store, progress, engine);
         SweepResult<RunSpec> dropout = dropoutTuned.runs(), ghostOnly = ghostTuned.runs(), decay = decayTuned.runs();
         // Plain BN at dropout 0 is Ghost BN with the whole batch as its virtual batch: the same runs join the ghost comparison.
         List<Results.Run<RunSpec>> ghostRuns = new ArrayList<>(ghostOnly.runs());

@@ -8,6 +8,7 @@ import org.normlab.diagnostics.BnLayerTrace;
 import org.normlab.diagnostics.ScaleInvariance;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Experiment;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
 import org.normlab.experiment.Progress;
@@ -124,8 +125,8 @@ public final class ScaleInvarianceStudy implements Study<ScaleInvarianceStudy.Re
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<RunSpec> runs = sweep(scale).run(train, test, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        SweepResult<RunSpec> runs = sweep(scale).run(train, test, store, progress, engine);
         Findings.Builder parts = Findings.builder(name(), scale);
         List<Verdict.Criterion> c = declaredCriteria(scale);
         Verdict grows = parts.verdict(c.get(0).judge(growth(runs, 0, false)));

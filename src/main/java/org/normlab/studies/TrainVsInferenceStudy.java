@@ -7,6 +7,7 @@ import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
@@ -104,9 +105,9 @@ public final class TrainVsInferenceStudy implements Study<TrainVsInferenceStudy.
     }
 
     @Override
-    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, int threads) {
-        SweepResult<RunSpec> bn = bnSweep(scale).run(train, test, store, progress, threads);
-        SweepResult<RunSpec> ln = lnSweep(scale).run(train, test, store, progress, threads);
+    public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
+        SweepResult<RunSpec> bn = bnSweep(scale).run(train, test, store, progress, engine);
+        SweepResult<RunSpec> ln = lnSweep(scale).run(train, test, store, progress, engine);
         List<Verdict.Criterion> c = declaredCriteria(scale);
         Summary emaNoise = bn.summarize(r -> r.bnMomentum() == 0.1,
                 r -> secondHalfStd(r.log(), Trainer.TEST_ACC) - secondHalfStd(r.log(), Experiment.TEST_ACC_PRECISE));

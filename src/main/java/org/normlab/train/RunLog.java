@@ -1,5 +1,6 @@
 package org.normlab.train;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,9 +9,11 @@ import java.util.List;
  * What one training run recorded: metric values at logged steps, and whether (and where) it diverged.
  * A diverged run keeps everything logged before the divergence.
  */
-public final class RunLog {
+public final class RunLog implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** One logged value. {@code epoch} is fractional (step / steps per epoch). */
-    public record Point(int step, double epoch, String metric, double value) {}
+    public record Point(int step, double epoch, String metric, double value) implements Serializable {}
 
     private final List<Point> points = new ArrayList<>();
     private int divergedAtStep = -1;

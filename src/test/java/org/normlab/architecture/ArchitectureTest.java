@@ -1,5 +1,6 @@
 package org.normlab.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,6 +79,17 @@ class ArchitectureTest {
         AssertionError failure = assertThrows(AssertionError.class,
                 () -> layerRule("org.normlab.architecture.fixture..").check(withFixture));
         assertTrue(failure.getMessage().contains("NormThatUsesAStudy"), failure.getMessage());
+    }
+
+    /**
+     * The default jar carries no Spark (issue #15): no NormLab class refers to one, and the default build's class path
+     * has none. The Spark engine is the module spark/, found at run time by ServiceLoader (Engine.named).
+     */
+    @Test
+    void theDefaultBuildNeitherUsesNorCarriesSpark() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("org.apache.spark..").allowEmptyShould(true).check(mainClasses);
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("org.apache.spark.SparkContext"),
+                "Spark is on the default class path: keep it in spark/pom.xml");
     }
 
     @Test

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""The Spark engine on a real standalone cluster (`make cluster-test`, part of `make test`).
+
+Starts a Spark master and two workers (1 core each) on 127.0.0.1 from the distribution scripts/ensure-spark.sh
+installs, then:
+  1. runs `study quickstart --scale smoke` there and compares every table and every stored run with the local
+     engine's, bit for bit;
+  2. runs `study batch-size --scale smoke` there, kills one worker with SIGKILL once the first run is stored, and
+     checks that the study still finishes with every run stored exactly once (one run file per run, each reported
+     once, no claim or partial file left) and bit-identical to the local engine's;
+  3. sends SIGINT (Ctrl-C) to a driver once a run is stored: exit 130, the Spark job cancelled on the executors; then
+     resumes it and checks only the rest is computed, with the local engine's tables;
+  4. stops the cluster and checks that no process of it is left.
+Ends with `cluster-test: N passed, N failed`. Stdlib only; needs target/normlab.jar and spark/target/normlab-spark.jar.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+hash_studies = __import__("hash-studies")  # table_hash: the same comparison as the refactoring baseline
+
+WORK = ROOT / "build" / "cluster-test"
+TAG = f"normlab.cluster.test={os.getpid()}"  # on every JVM's command line: how the leftover check finds them
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(f"cluster-test: {'PASS' if ok else 'FAIL'} {name}" + (f" ({detail})" if detail else ""), flush=True)
+    return ok
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def script(name):
+    return subprocess.run([str(ROOT / "scripts" / name)], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def tables(out: Path):
+    return {p.relative_to(out).as_posix(): hash_studies.table_hash(p) for p in sorted(out.glob("*.csv"))}
+
+
+def stored(out: Path):
+    """Every stored run's points file, by name (the key of spec, data and runner), with its bytes."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "runs").rglob("*.points.csv"))}
+
+
+def same_as_local(label, local: Path, spark: Path):
+    a, b = tables(local), tables(spark)
+    check(f"{label}: tables identical to the local engine's", a == b and len(a) > 0,
+          f"{len(a)} tables" if a == b else f"differ: {sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))}")
+    pa, pb = stored(local), stored(spark)
+    check(f"{label}: stored runs identical to the local engine's", pa == pb and len(pa) > 0,
+          f"{len(pa)} runs" if pa == pb else f"{len(pa)} local, {len(pb)} on Spark, {sum(pa.get(k) != pb.get(k) for k in pa)} differ")
+
+
+class Cluster:
+    def __init__(self, spark_home, jdk):
+        self.env = dict(os.environ, SPARK_HOME=spark_home, JAVA_HOME=jdk, SPARK_LOCAL_IP="127.0.0.1",
+                        SPARK_DAEMON_MEMORY="384m", SPARK_DAEMON_JAVA_OPTS=f"-D{TAG}", SPARK_LOG_DIR=str(WORK / "logs"),
+                        SPARK_NO_DAEMONIZE="1")
+        self.spark_class = str(Path(spark_home) / "bin" / "spark-class")
+        self.port, self.ui = free_port(), free_port()
+        self.url = f"spark://127.0.0.1:{self.port}"
+        self.procs = {}
+
+    def start(self, name, *args):
+        log = open(WORK / f"{name}.log", "w")
+        self.procs[name] = subprocess.Popen([self.spark_class, *args], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True, cwd=WORK)
+
+    def up(self, workers):
+        self.start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(self.port),
+                   "--webui-port", str(self.ui))
+        for i in range(1, workers + 1):
+            self.start(f"worker{i}", "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+                       "--memory", "2g", "--work-dir", str(WORK / f"worker{i}"), "--webui-port", str(free_port()), self.url)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                status = json.load(urllib.request.urlopen(f"http://127.0.0.1:{self.ui}/json/", timeout=2))
+                if status.get("aliveworkers", 0) >= workers:
+                    return True
+            except OSError:
+                pass
+            time.sleep(1)
+        return False
+
+    def java_pid(self, name):
+        """The JVM behind spark-class (the launcher execs it, so it is the same process)."""
+        return self.procs[name].pid
+
+    def stop(self):
+        for name in sorted(self.procs, key=lambda n: n == "master"):  # workers first: each stops its executors
+            p = self.procs[name]
+            if p.poll() is None:
+                p.terminate()
+        for p in self.procs.values():
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+
+
+def leftovers():
+    out = subprocess.run(["pgrep", "-f", TAG], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in out if int(p) != os.getpid()]
+
+
+def normlab_spark(cluster, args, out_log, **popen):
+    env = dict(cluster.env, NORMLAB_SPARK_SUBMIT_ARGS=f"--conf spark.executor.extraJavaOptions=-D{TAG} --driver-java-options -D{TAG}",
+               NORMLAB_EXECUTOR_MEMORY="1200m", NORMLAB_HEAP="1500m")
+    env.pop("SPARK_DAEMON_JAVA_OPTS")
+    return subprocess.Popen([str(ROOT / "bin" / "normlab-spark"), *args, "--engine", "spark", "--master", cluster.url],
+                            env=env, stdout=out_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **popen)
+
+
+def local(study, out):
+    r = subprocess.run([str(ROOT / "bin" / "normlab"), "study", study, "--scale", "smoke", "--threads", "2", "--out", str(out)],
+                       capture_output=True, text=True, env=dict(os.environ, NORMLAB_HEAP="1500m"))
+    return check(f"{study}: local engine run", r.returncode == 0, r.stderr.strip().splitlines()[-1] if r.returncode else "")
+
+
+def main():
+    for jar in ("target/normlab.jar", "spark/target/normlab-spark.jar"):
+        if not (ROOT / jar).is_file():
+            print(f"cluster-test: {jar} is missing; build with mvn package -DskipTests && mvn -f spark/pom.xml package", file=sys.stderr)
+            return 2
+    spark_home, jdk = script("ensure-spark.sh"), script("spark-jdk.sh")
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    cluster = Cluster(spark_home, jdk)
+    try:
+        if not check("standalone master and two workers up", cluster.up(2), cluster.url):
+            return 1
+
+        local("quickstart", WORK / "local-quickstart")
+        with open(WORK / "quickstart.log", "w") as log:
+            rc = normlab_spark(cluster, ["study", "quickstart", "--scale", "smoke", "--out", str(WORK / "spark-quickstart")], log).wait()
+        check("quickstart on the cluster", rc == 0, f"exit {rc}; log build/cluster-test/quickstart.log")
+        same_as_local("quickstart", WORK / "local-quickstart", WORK / "spark-quickstart")
+
+        study, out = "batch-size", WORK / "spark-batch-size"
+        local(study, WORK / "local-batch-size")
+        expected = len(list((WORK / "local-batch-size" / "runs").rglob("*.run.csv")))
+        with open(WORK / f"{study}.log", "w") as log:
+            driver = normlab_spark(cluster, ["study", study, "--scale", "smoke", "--out", str(out)], log)
+            killed_at = None
+            deadline = time.time() + 300
+            while driver.poll() is None and time.time() < deadline:
+                if killed_at is None and any((out / "runs").rglob("*.run.csv")):
+                    os.kill(cluster.java_pid("worker1"), signal.SIGKILL)
+                    killed_at = len(list((out / "runs").rglob("*.run.csv")))
+                time.sleep(0.2)
+            if driver.poll() is None:
+                driver.kill()
+            rc = driver.wait()
+        check(f"{study}: a worker killed with SIGKILL mid-sweep", killed_at is not None and killed_at < expected,
+              f"after {killed_at} of {expected} runs were stored")
+        text = (WORK / f"{study}.log").read_text(errors="replace")
+        check(f"{study}: Spark lost the executor and rescheduled its task",
+              re.search(r"Lost (executor|task)|ExecutorLostFailure|Remote RPC client disassociated", text) is not None)
+        check(f"{study}: the sweep finished on the remaining worker", rc == 0, f"exit {rc}")
+        run_files = list((out / "runs").rglob("*.run.csv"))
+        reported = re.findall(r"^\[(\d+)/(\d+)\] ", text, re.M)
+        check(f"{study}: every run stored exactly once", len(run_files) == expected and len(reported) == len(set(reported)) == expected,
+              f"{len(run_files)} run files, {len(reported)} reported, {expected} runs")
+        rest = [p.name for p in (out / "runs").rglob("*") if p.suffix in (".claim", ".part")]
+        check(f"{study}: no claim or partial file left", not rest, ", ".join(rest[:3]))
+        same_as_local(study, WORK / "local-batch-size", out)
+
+        # Ctrl-C: the driver (bin/normlab-spark execs down to the JVM) gets SIGINT once a run is stored.
+        out = WORK / "spark-interrupted"
+        with open(WORK / "interrupted.log", "w") as log:
+            driver = normlab_spark(cluster, ["study", study, "--scale", "smoke", "--out", str(out)], log)
+            deadline = time.time() + 300
+            while driver.poll() is None and not any((out / "runs").rglob("*.run.csv")) and time.time() < deadline:
+                time.sleep(0.2)
+            driver.send_signal(signal.SIGINT)
+            try:
+                rc = driver.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                driver.kill()
+                rc = driver.wait()
+        text = (WORK / "interrupted.log").read_text(errors="replace")
+        said = re.search(r"interrupted: (\d+) of (\d+) runs are stored", text)
+        check(f"{study}: Ctrl-C stops the sweep on the cluster (exit 130, stored runs named)", rc == 130 and said is not None,
+              f"exit {rc}" + (f", {said.group(1)} of {said.group(2)} stored" if said else ""))
+        executor_logs = "".join(p.read_text(errors="replace") for p in WORK.glob("worker*/app-*/*/stderr"))
+        check(f"{study}: Ctrl-C cancelled the Spark job (executors interrupted its tasks)",
+              re.search(r"interrupted and killed task", executor_logs) is not None)
+        with open(WORK / "resumed.log", "w") as log:
+            rc = normlab_spark(cluster, ["study", study, "--scale", "smoke", "--out", str(out)], log).wait()
+        text = (WORK / "resumed.log").read_text(errors="replace")
+        resumed = re.search(r"\((\d+) of (\d+) runs already stored\)", text)
+        check(f"{study}: the interrupted sweep resumes, submitting only the runs not stored", rc == 0 and resumed is not None
+              and len(re.findall(r"^\[\d+/\d+\] ", text, re.M)) == expected - int(resumed.group(1)),
+              f"exit {rc}" + (f", {resumed.group(1)} of {resumed.group(2)} were stored" if resumed else ""))
+        same_as_local(f"{study} (interrupted, resumed)", WORK / "local-batch-size", out)
+    finally:
+        cluster.stop()
+        deadline = time.time() + 20
+        while leftovers() and time.time() < deadline:
+            time.sleep(0.5)
+        left = leftovers()
+        check("cluster stopped, no process left", not left, f"left: {left}" if left else "")
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        print(f"cluster-test: {sum(results)} passed, {len(results) - sum(results)} failed", flush=True)
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
