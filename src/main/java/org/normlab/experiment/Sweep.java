@@ -325,8 +325,15 @@ public final class Sweep<S extends Spec<S>> {
             throw new Interrupted(interruptedMessage(stored, specs.size()));
         } catch (ExecutionException e) {
             ended = true;
-            cancel(pool, storing, cancelled, logs, todo);
+            int stored = cached + cancel(pool, storing, cancelled, logs, todo);
             Throwable cause = e.getCause();
+            if (cause instanceof Trainer.Cancelled) {
+                // A run stopped by an interrupt that reached its worker before this thread: a notebook kernel stops a
+                // cell by interrupting every thread the cell started, in no set order. It is the same interrupt.
+                if (reported.get() == null) progress.interrupted(interruptedMessage(stored, specs.size()));
+                Thread.currentThread().interrupt();
+                throw new Interrupted(interruptedMessage(stored, specs.size()));
+            }
             if (cause instanceof ResultStore.StoreException se) throw new ResultStore.StoreException(
                     "Sweep " + name + ": " + se.getMessage(), se.getCause());
             if (cause instanceof OutOfMemoryError) {
