@@ -16,7 +16,7 @@ import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.tensor.Rng;
 Dataset.Split data = CsvData.read(Path.of("{ROOT}/docs/examples/three-blobs.csv"), "label").split(0.8, new Rng(0));
-RunSpec spec = RunSpec.mlp(List.of(64, 64), Activation.Kind.RELU).sizedFor(data.train()).withBatchSize(4).withEpochs(200).withLogEvery(40);
+RunSpec spec = RunSpec.mlp(List.of(64, 64), Activation.Kind.RELU).sizedFor(data.train()).withBatchSize(4).withEpochs(1000).withLogEvery(100);
 Sweep.of("live-progress", spec).vary(Axes.NORM, Norm.NONE, Norm.BN).run(data.train(), data.test(), ResultStore.none(), Progress.auto(), 1);
 """
 
@@ -37,7 +37,7 @@ def test_the_progress_output_moves_while_runs_train(tmp_path):
         km.shutdown_kernel(now=True)
     texts = [u["content"]["data"].get("text/plain", "") for u in updates if u["msg_type"] == "update_display_data"]
     first_done = next(i for i, t in enumerate(texts) if re.search(r": 1/2 runs", t))
-    live = [t for t in texts[:first_done] if re.search(r"training norm=none seed 0: step \d+/12000, train loss [0-9.]+", t)]
+    live = [t for t in texts[:first_done] if re.search(r"training norm=none seed 0: step \d+/60000, train loss [0-9.]+", t)]
     print("live updates before the first run finished:", len(live))
     assert len(live) >= 3, f"the output moved {len(live)} times before the first run finished:\n" + "\n".join(texts[:first_done + 1])
     steps = [int(re.search(r"step (\d+)/", t).group(1)) for t in live]
