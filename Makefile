@@ -54,8 +54,8 @@ build:
 spark: build
 	JAVA_HOME="$$(scripts/find-jdk.sh)" mvn -B -ntp -q -f spark/pom.xml package -DskipTests
 
-cluster-test: spark
-	@python3 scripts/cluster_test.py
+cluster-test: bootstrap spark
+	@JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(VENV)/bin/python scripts/cluster_test.py
 
 bench-spark: spark
 	@scripts/bench-spark.sh

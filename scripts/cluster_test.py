@@ -10,8 +10,13 @@ installs, then:
      once, no claim or partial file left) and bit-identical to the local engine's;
   3. sends SIGINT (Ctrl-C) to a driver once a run is stored: exit 130, the Spark job cancelled on the executors; then
      resumes it and checks only the rest is computed, with the local engine's tables;
-  4. stops the cluster and checks that no process of it is left.
-Ends with `cluster-test: N passed, N failed`. Stdlib only; needs target/normlab.jar and spark/target/normlab-spark.jar.
+  4. from a notebook: a JJava kernel (the project's kernelspec) adds Spark's jars and normlab-spark.jar with
+     `%classpath`, runs the quickstart on a SparkEngine connected to the cluster (stored runs bit-identical to the
+     local engine's, progress counting the cluster's runs), then interrupts a sweep running there: the cell ends
+     saying how many runs are stored and the executor is told to interrupt its task;
+  5. stops the cluster and checks that no process of it is left.
+Ends with `cluster-test: N passed, N failed`. Needs target/normlab.jar and spark/target/normlab-spark.jar; step 4
+needs jupyter_client and the `java` kernelspec (the project venv: `make test` runs this script with it).
 """
 import json
 import os
@@ -136,6 +141,94 @@ def local(study, out):
     return check(f"{study}: local engine run", r.returncode == 0, r.stderr.strip().splitlines()[-1] if r.returncode else "")
 
 
+class Kernel:
+    """A `java` kernel (JJava with NormLab on its classpath) and the messages each cell sent."""
+
+    def __init__(self, env):
+        from jupyter_client.manager import start_new_kernel
+        self.km, self.kc = start_new_kernel(kernel_name="java", startup_timeout=180, env=env)
+
+    def execute(self, code):
+        return self.kc.execute(code)
+
+    def outputs(self, cell, timeout=600, until_idle=True):
+        """(type, text) of every output of `cell` up to its idle status."""
+        out = []
+        while True:
+            m = self.kc.get_iopub_msg(timeout=timeout)
+            if m["parent_header"].get("msg_id") != cell:
+                continue
+            kind, content = m["msg_type"], m["content"]
+            if kind == "stream":
+                out.append((kind, content["text"]))
+            elif kind == "error":
+                out.append((kind, content["ename"] + ": " + content["evalue"]))
+            elif kind in ("execute_result", "display_data", "update_display_data"):
+                out.append((kind, content["data"].get("text/plain", "")))
+            elif kind == "status" and content["execution_state"] == "idle" and until_idle:
+                return out
+
+    def stop(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+def notebook(cluster, spark_home):
+    """A notebook's path to the cluster: `%classpath` of Spark's jars, SparkEngine.connect, a study, an interrupt."""
+    try:
+        import jupyter_client  # noqa: F401
+    except ImportError:
+        check("notebook: a JJava kernel can be started (jupyter_client)", False, "run with the project venv's python")
+        return
+    out = WORK / "notebook-quickstart"
+    earlier_apps = set(WORK.glob("worker*/app-*"))  # the kernel's SparkContext is one new application
+    env = dict(os.environ, NORMLAB_RESULTS=str(out / "runs"), SPARK_LOCAL_IP="127.0.0.1")
+    kernel = Kernel(env)
+    try:
+        cell = kernel.execute(f"%classpath {spark_home}/jars/*.jar {ROOT}/spark/target/normlab-spark.jar")
+        said = kernel.outputs(cell, timeout=180)
+        check("notebook: %classpath adds Spark and normlab-spark", not any(k == "error" for k, _ in said), str(said)[-300:])
+        cell = kernel.execute(f"""import org.normlab.spark.SparkEngine;
+import org.normlab.studies.Quickstart; import org.normlab.experiment.*; import org.normlab.data.FashionMnist;
+System.setProperty("spark.executor.extraJavaOptions", "-D{TAG}");
+System.setProperty("spark.executor.memory", "1200m");
+var spark = SparkEngine.connect("{cluster.url}");
+new Quickstart().run(Scale.SMOKE, FashionMnist.train(), FashionMnist.test(), ResultStore.defaultStore(), Progress.auto(), spark).verdicts().size()""")
+        said = kernel.outputs(cell)
+        errors = [t for k, t in said if k == "error"]
+        check("notebook: the quickstart runs on a SparkEngine", not errors and any(k == "execute_result" for k, _ in said),
+              errors[0][:300] if errors else "")
+        check("notebook: its progress counts the cluster's finished runs",
+              any(k == "update_display_data" and re.search(r"4/4 runs", t) for k, t in said),
+              "; ".join(t.splitlines()[0] for k, t in said if k == "update_display_data")[-300:])
+        pa, pb = stored(WORK / "local-quickstart"), stored(out)
+        check("notebook: stored runs identical to the local engine's", pa == pb and len(pa) > 0,
+              f"{len(pa)} runs" if pa == pb else f"{len(pa)} local, {len(pb)} from the notebook")
+
+        runs = WORK / "notebook-interrupted"
+        cell = kernel.execute(f"""import java.util.List; import org.normlab.nn.Activation; import org.normlab.norm.Norm;
+Sweep.of("nb-interrupt", RunSpec.mlp(List.of(256), Activation.Kind.RELU).withEpochs(50)).vary(Axes.NORM, Norm.NONE, Norm.BN)
+    .run(FashionMnist.train(), FashionMnist.test(), ResultStore.at(java.nio.file.Path.of("{runs}")), Progress.auto(), spark)""")
+        time.sleep(15)  # the job is submitted and its tasks are training
+        kernel.km.interrupt_kernel()
+        t0 = time.monotonic()
+        said = kernel.outputs(cell, timeout=60)
+        took = time.monotonic() - t0
+        told = [t for k, t in said if "runs are stored" in t]
+        check("notebook: an interrupt ends the cell, saying how many runs are stored",
+              took < 5 and told and "interrupted: 0 of 2 runs are stored" in told[0], f"{took:.1f} s; {told[:1]}")
+        deadline, logs = time.time() + 20, ""
+        while time.time() < deadline and not re.search(r"trying to kill task .*interruptThread: true", logs):
+            time.sleep(0.5)  # the cancel reaches the executors through the scheduler, within a few seconds
+            logs = "".join(p.read_text(errors="replace") for app in set(WORK.glob("worker*/app-*")) - earlier_apps
+                           for p in app.glob("*/stderr"))
+        check("notebook: the interrupt cancelled the Spark job (its executors were told to interrupt the tasks)",
+              re.search(r"trying to kill task .*interruptThread: true", logs) is not None)
+        check("notebook: no run stored after the interrupt", not list(runs.rglob("*.run.csv")))
+    finally:
+        kernel.stop()
+
+
 def main():
     for jar in ("target/normlab.jar", "spark/target/normlab-spark.jar"):
         if not (ROOT / jar).is_file():
@@ -216,6 +309,7 @@ def main():
               and len(re.findall(r"^\[\d+/\d+\] ", text, re.M)) == expected - int(resumed.group(1)),
               f"exit {rc}" + (f", {resumed.group(1)} of {resumed.group(2)} were stored" if resumed else ""))
         same_as_local(f"{study} (interrupted, resumed)", WORK / "local-batch-size", out)
+        notebook(cluster, spark_home)
     finally:
         cluster.stop()
         deadline = time.time() + 20

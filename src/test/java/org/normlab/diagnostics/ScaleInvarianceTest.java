@@ -48,13 +48,17 @@ class ScaleInvarianceTest {
         assertTrue(e.getMessage().contains("no Linear or Conv2d directly followed by BatchNorm"), e.getMessage());
     }
 
-    /** BN(a·W·u) = BN(W·u): the training-mode loss does not depend on the scale of the weights before BN (up to ε). */
-    @Property(tries = 30)
+    /**
+     * BN(a·W·u) = BN(W·u): the training-mode loss does not depend on the scale of the weights before BN, up to ε:
+     * BN divides by √(a²σ² + ε), so the loss moves by O(ε / (a²σ²)): CI once drew a seed with 1.03·10⁻⁴ at a = 1/4.
+     * The bound leaves room for that and stays two orders of magnitude under the change without BN (next test).
+     */
+    @Property(tries = 1000)
     void lossIsInvariantToTheScaleOfTheWeightsBeforeBn(@ForAll @LongRange(min = 0, max = 1_000_000) long seed,
                                                        @ForAll @DoubleRange(min = 0.25, max = 8) double factor) {
         Sequential model = mlp(Norm.BN, seed);
         double change = ScaleInvariance.relativeLossChange(model, batch(seed + 1, 32), factor);
-        assertTrue(change < 1e-4, "relative loss change " + change + " at factor " + factor);
+        assertTrue(change < 1e-3, "relative loss change " + change + " at factor " + factor);
     }
 
     /** Without BN the same scaling changes the loss: the invariance is BN's, not the measurement's. */
