@@ -12,7 +12,7 @@ import org.normlab.norm.RecurrentNorm;
 import org.normlab.norm.StepNorm;
 
 /**
- * The pre-activations of a recurrent cell's G gates (G = H for an Elman cell, 4H for an LSTM), for N rows:
+ * The pre-activations of a recurrent cell's G gates (G = H for an Elman cell, 3H for a GRU, 4H for an LSTM), for N rows:
  *
  * <pre>
  * forward:   a_ih = x_t·W_ihᵀ   (N×G)          a_hh = h_{t−1}·W_hhᵀ   (N×G)
@@ -20,8 +20,11 @@ import org.normlab.norm.StepNorm;
  * backward:  db += Σ_n dz,   da_ih = n_ih'(dz),   da_hh = n_hh'(dz)
  *            dW_ih += da_ihᵀ·x_t,   dx_t = da_ih·W_ih,   dW_hh += da_hhᵀ·h_{t−1},   dh_{t−1} = da_hh·W_hh
  * </pre>
+ * A GRU needs the two terms apart (its candidate gate scales the recurrent one by the reset gate), so
+ * {@link #forwardTerms} returns n_ih(a_ih) + b and n_hh(a_hh) separately, and {@link #backward(int, float[], float[], float[])}
+ * takes their two gradients; {@code forward}/{@code backward(t, dz, dx)} are the case where both terms get dz.
  * W_ih is G×F and W_hh is G×H (PyTorch's {@code weight_ih}, {@code weight_hh}). PyTorch's two biases
- * {@code bias_ih + bias_hh} always appear as a sum, so one bias b stands for both; likewise the β of the two
+ * {@code bias_ih + bias_hh} appear as a sum (in a GRU for all gates but the candidate), so one bias b stands for both; likewise the β of the two
  * normalizations (Ba et al. write LN(a_hh; γ₁, β₁) + LN(a_ih; γ₂, β₂) + b) would only add to b, so they are left
  * out, as Cooijmans et al. do (β_h = β_x = 0). Package-private: the cells own it.
  */
@@ -74,24 +77,52 @@ final class GatePreactivations {
             float[] nIh = normIh.forward(t, aIh, rows, mode), nHh = normHh.forward(t, aHh, rows, mode);
             for (int i = 0; i < z.length; i++) z[i] = nIh[i] + nHh[i];
         }
-        float[] b = bias.value().data();
-        for (int n = 0; n < rows; n++) for (int j = 0; j < gates; j++) z[n * gates + j] += b[j];
-        if (t == inputs.size()) {
-            inputs.add(input);
-            previousHidden.add(hiddenBefore);
-        } else {
-            throw new IllegalStateException("GatePreactivations: step " + t + " out of order (expected step " + inputs.size() + ")");
-        }
+        addBias(z);
+        remember(t, input, hiddenBefore);
         return z;
     }
 
+    /**
+     * The two terms apart, each N×G: {@code [n_ih(x_t·W_ihᵀ) + b, n_hh(h_{t−1}·W_hhᵀ)]}, from x_t (N×F) and
+     * h_{t−1} (N×H).
+     */
+    float[][] forwardTerms(int t, float[] input, float[] hiddenBefore, Mode mode) {
+        float[] aIh = new float[rows * gates], aHh = new float[rows * gates];
+        Gemm.gemm(false, true, rows, gates, inputSize, 1f, input, weightIh.value().data(), 0f, aIh);
+        Gemm.gemm(false, true, rows, gates, hiddenSize, 1f, hiddenBefore, weightHh.value().data(), 0f, aHh);
+        float[] termIh = normIh == null ? aIh : normIh.forward(t, aIh, rows, mode);
+        float[] termHh = normHh == null ? aHh : normHh.forward(t, aHh, rows, mode);
+        addBias(termIh);
+        remember(t, input, hiddenBefore);
+        return new float[][] {termIh, termHh};
+    }
+
+    private void addBias(float[] z) {
+        float[] b = bias.value().data();
+        for (int n = 0; n < rows; n++) for (int j = 0; j < gates; j++) z[n * gates + j] += b[j];
+    }
+
+    private void remember(int t, float[] input, float[] hiddenBefore) {
+        if (t != inputs.size()) {
+            throw new IllegalStateException("GatePreactivations: step " + t + " out of order (expected step " + inputs.size() + ")");
+        }
+        inputs.add(input);
+        previousHidden.add(hiddenBefore);
+    }
+
     /** Adds the step's dW_ih, dW_hh, db (and gains); writes dx_t into {@code inputGradient}; returns dh_{t−1}. */
-    float[] backward(int t, float[] dz, float[] inputGradient) {
+    float[] backward(int t, float[] dz, float[] inputGradient) { return backward(t, dz, dz, inputGradient); }
+
+    /**
+     * As above, with the gradients of the two terms of {@link #forwardTerms} apart: {@code dIh} of n_ih(a_ih) + b,
+     * {@code dHh} of n_hh(a_hh).
+     */
+    float[] backward(int t, float[] dIh, float[] dHh, float[] inputGradient) {
         float[] input = inputs.get(t), hiddenBefore = previousHidden.get(t);
         float[] db = bias.grad().data();
-        for (int n = 0; n < rows; n++) for (int j = 0; j < gates; j++) db[j] += dz[n * gates + j];
-        float[] daIh = normIh == null ? dz : normIh.backward(t, dz);
-        float[] daHh = normHh == null ? dz : normHh.backward(t, dz);
+        for (int n = 0; n < rows; n++) for (int j = 0; j < gates; j++) db[j] += dIh[n * gates + j];
+        float[] daIh = normIh == null ? dIh : normIh.backward(t, dIh);
+        float[] daHh = normHh == null ? dHh : normHh.backward(t, dHh);
         Gemm.gemm(true, false, gates, inputSize, rows, 1f, daIh, input, 1f, weightIh.grad().data());
         Gemm.gemm(false, false, rows, inputSize, gates, 1f, daIh, weightIh.value().data(), 0f, inputGradient);
         Gemm.gemm(true, false, gates, hiddenSize, rows, 1f, daHh, hiddenBefore, 1f, weightHh.grad().data());

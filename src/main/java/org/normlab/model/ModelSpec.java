@@ -10,7 +10,7 @@ import org.normlab.nn.Activation;
  * every network takes (norm, initializer, how the norm layers start, an input shift).
  */
 public sealed interface ModelSpec extends Serializable {
-    /** The name tables and keys show: "mlp", "lenet", "rnn", "lstm", "mbconv". */
+    /** The name tables and keys show: "mlp", "lenet", "rnn", "lstm", "gru", "mbconv". */
     String name();
 
     /**
@@ -69,7 +69,7 @@ public sealed interface ModelSpec extends Serializable {
 
     /** A row-by-row classifier ({@link RecurrentModels}) with {@code hidden} units; norm none, LN or BN per time step. */
     record Recurrent(Cell cell, int hidden) implements ModelSpec {
-        public enum Cell { RNN, LSTM }
+        public enum Cell { RNN, LSTM, GRU }
 
         public Recurrent {
             if (hidden <= 0) throw new IllegalArgumentException("Recurrent: hidden size must be positive, got " + hidden);

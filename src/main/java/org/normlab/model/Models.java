@@ -43,6 +43,7 @@ public final class Models {
             case ModelSpec.Recurrent r -> RecurrentModels.rowClassifierLayers(switch (r.cell()) {
                 case RNN -> RecurrentModels.rnnCell(r.hidden(), recurrentNorm(spec));
                 case LSTM -> RecurrentModels.lstmCell(r.hidden(), recurrentNorm(spec), true);
+                case GRU -> RecurrentModels.gruCell(r.hidden(), recurrentNorm(spec));
             });
         };
         if (spec.inputShift() != 0) layers.add(0, new Shift(spec.inputShift()));

@@ -40,6 +40,13 @@ public final class RecurrentModels {
         return rowClassifier(lstmCell(hidden, norm, forgetBiasOne), init, rng);
     }
 
+    static RecurrentCell gruCell(int hidden, RecurrentNorm norm) { return new GruCell(PIXELS_PER_ROW, hidden, norm); }
+
+    /** GRU with {@code hidden} units. */
+    public static Sequential rowGruClassifier(int hidden, RecurrentNorm norm, Init init, Rng rng) {
+        return rowClassifier(gruCell(hidden, norm), init, rng);
+    }
+
     /** Any cell that reads 28-pixel rows. */
     public static Sequential rowClassifier(RecurrentCell cell, Init init, Rng rng) {
         Sequential model = new Sequential(rowClassifierLayers(cell));

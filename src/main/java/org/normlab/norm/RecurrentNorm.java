@@ -3,7 +3,7 @@ package org.normlab.norm;
 import java.math.BigDecimal;
 
 /**
- * How a recurrent cell (the RnnCell and LstmCell of org.normlab.model) normalizes inside each time step.
+ * How a recurrent cell (the RnnCell, GruCell and LstmCell of org.normlab.model) normalizes inside each time step.
  *
  * <ul>
  *   <li>{@link Kind#NONE}: no normalization.</li>

@@ -26,14 +26,19 @@ class RecurrentTest {
 
     /** A cell under Xavier init, with every gain and β moved off its starting value so the checks see them. */
     private static Recurrent recurrent(boolean lstm, RecurrentNorm norm, long seed) {
-        RecurrentCell cell = lstm ? new LstmCell(F, H, norm, true) : new RnnCell(F, H, norm);
+        return perturbed(lstm ? new LstmCell(F, H, norm, true) : new RnnCell(F, H, norm), seed);
+    }
+
+    private static Recurrent gru(RecurrentNorm norm, long seed) { return perturbed(new GruCell(F, H, norm), seed); }
+
+    private static Recurrent perturbed(RecurrentCell cell, long seed) {
         Recurrent layer = new Recurrent(cell);
         Rng rng = new Rng(seed);
         Init.xavier().apply(layer, rng);
         for (Param p : layer.params()) {
             float[] v = p.value().data();
             if (p.name().startsWith("gamma")) for (int i = 0; i < v.length; i++) v[i] *= (float) (0.5 + rng.nextDouble());
-            if (p.name().startsWith("beta") || p.name().equals("bias")) for (int i = 0; i < v.length; i++) v[i] += (float) (0.3 * rng.nextGaussian());
+            if (p.name().startsWith("beta") || p.name().startsWith("bias")) for (int i = 0; i < v.length; i++) v[i] += (float) (0.3 * rng.nextGaussian());
         }
         return layer;
     }
@@ -128,6 +133,32 @@ class RecurrentTest {
         return h;
     }
 
+    /** h_{T−1} of a GRU by PyTorch's equations (r, z, n), with batch statistics when normalized. */
+    private static double[][] referenceGruLastHidden(GruCell cell, Tensor x) {
+        RecurrentNorm.Kind kind = cell.norm().kind();
+        int n = x.dim(0), steps = x.dim(1), hs = cell.hiddenSize();
+        double[][] h = new double[n][hs];
+        for (int t = 0; t < steps; t++) {
+            double[][] xt = new double[n][x.dim(2)];
+            for (int s = 0; s < n; s++) for (int f = 0; f < x.dim(2); f++) xt[s][f] = x.get(s, t, f);
+            double[][] aIh = product(xt, cell.weightIh().value()), aHh = product(h, cell.weightHh().value());
+            if (kind != RecurrentNorm.Kind.NONE) {
+                aIh = normalize(aIh, kind, cell.inputNorm().gamma(), null, null);
+                aHh = normalize(aHh, kind, cell.hiddenNorm().gamma(), null, null);
+            }
+            double[][] next = new double[n][hs];
+            for (int s = 0; s < n; s++) for (int k = 0; k < hs; k++) {
+                Tensor b = cell.bias().value();
+                double r = sigmoid(aIh[s][k] + b.get(k) + aHh[s][k]);
+                double z = sigmoid(aIh[s][hs + k] + b.get(hs + k) + aHh[s][hs + k]);
+                double c = Math.tanh(aIh[s][2 * hs + k] + b.get(2 * hs + k) + r * (aHh[s][2 * hs + k] + cell.biasHn().value().get(k)));
+                next[s][k] = (1 - z) * c + z * h[s][k];
+            }
+            h = next;
+        }
+        return h;
+    }
+
     private static void assertMatches(double[][] expected, Tensor actual, String what) {
         assertArrayEquals(new int[] {expected.length, expected[0].length}, actual.shape(), what + " shape");
         for (int r = 0; r < expected.length; r++) for (int k = 0; k < expected[0].length; k++) {
@@ -169,6 +200,28 @@ class RecurrentTest {
         }
     }
 
+    @Test
+    void gruTrainForwardMatchesTheCellEquations() {
+        for (RecurrentNorm norm : NORMS) {
+            Recurrent layer = gru(norm, 40);
+            Tensor x = input(41, 5, 4);
+            assertMatches(referenceGruLastHidden((GruCell) layer.cell(), x), layer.forward(x, Mode.TRAIN), layer.describe() + " TRAIN");
+        }
+    }
+
+    @Test
+    void gruOneStepByHand() {
+        // F = H = 1, x = 1, W_ih = [1, 2, 3]ᵀ (r, z, n), W_hh = [0.5, −1, 2]ᵀ, b = 0, b_hn = 0.25, two steps of x = 1.
+        GruCell cell = new GruCell(1, 1);
+        System.arraycopy(new float[] {1, 2, 3}, 0, cell.weightIh().value().data(), 0, 3);
+        System.arraycopy(new float[] {0.5f, -1, 2}, 0, cell.weightHh().value().data(), 0, 3);
+        cell.biasHn().value().data()[0] = 0.25f;
+        Tensor y = new Recurrent(cell).forward(Tensor.of(new float[] {1, 1}, 1, 2, 1), Mode.TRAIN);
+        double h1 = (1 - sigmoid(2)) * Math.tanh(3 + sigmoid(1) * 0.25);   // h₀ = 0
+        double r = sigmoid(1 + 0.5 * h1), z = sigmoid(2 - h1), n = Math.tanh(3 + r * (2 * h1 + 0.25));
+        assertEquals((1 - z) * n + z * h1, y.get(0, 0), 1e-6);
+    }
+
     // ---- Gradients (backpropagation through time) ----
 
     /*
@@ -187,6 +240,18 @@ class RecurrentTest {
     @Test
     void lstmGradientsForEveryNormalization() {
         for (RecurrentNorm norm : NORMS) GradCheck.check(recurrent(true, norm, 6), input(7, N, T), Mode.TRAIN, 8, STEP, TOLERANCE);
+    }
+
+    @Test
+    void gruGradientsForEveryNormalization() {
+        for (RecurrentNorm norm : NORMS) GradCheck.check(gru(norm, 42), input(43, N, T), Mode.TRAIN, 44, STEP, TOLERANCE);
+    }
+
+    @Test
+    void gruEvalGradientsWithPerStepRunningStatistics() {
+        Recurrent layer = gru(RecurrentNorm.batchPerStep(0.5), 45);
+        for (int i = 0; i < 3; i++) layer.forward(input(46 + i, 6, 2), Mode.TRAIN);
+        GradCheck.check(layer, input(49, N, T), Mode.EVAL, 50, STEP, TOLERANCE);
     }
 
     @Test
@@ -363,6 +428,12 @@ class RecurrentTest {
                 cell.params().stream().map(Param::name).toList());
         assertEquals(List.of("weightIh", "weightHh", "bias"), new RnnCell(F, H).params().stream().map(Param::name).toList());
         assertNull(new LstmCell(F, H).cellNorm());
+        GruCell gru = new GruCell(F, H, RecurrentNorm.BN);
+        Arrays.fill(gru.biasHn().value().data(), 5f);
+        Init.xavier().apply(new Recurrent(gru), new Rng(32));
+        assertEquals(List.of("weightIh", "weightHh", "bias", "biasHn", "gammaIh", "gammaHh"), gru.params().stream().map(Param::name).toList());
+        assertArrayEquals(new int[] {3 * H, F}, gru.weightIh().value().shape());
+        for (float b : gru.biasHn().value().data()) assertEquals(0f, b, "b_hn starts at 0");
         assertEquals(0f, new LstmCell(F, H).bias().value().get(H), "no forget bias unless asked");
     }
 
@@ -373,6 +444,7 @@ class RecurrentTest {
         assertEquals("Recurrent(LstmCell(28→64, LN γ₀=0.1, forget bias 1))",
                 new Recurrent(new LstmCell(28, 64, RecurrentNorm.layer(0.1), true)).describe());
         assertEquals("RnnCell(28→64, BN per step)", new RnnCell(28, 64, RecurrentNorm.BN).describe());
+        assertEquals("Recurrent(GruCell(28→64, LN))", new Recurrent(new GruCell(28, 64, RecurrentNorm.LN)).describe());
         assertEquals("LN γ₀=0.25", RecurrentNorm.layer(0.25).label());
         assertEquals("none", RecurrentNorm.NONE.label());
     }
