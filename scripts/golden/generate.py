@@ -11,7 +11,8 @@ It needs PyTorch for the *system* Python, from Debian (once per machine, as root
 Call /usr/bin/python3 explicitly: a python3 earlier on PATH (pyenv, a venv) does not see Debian's torch.
 PyTorch is a test oracle only, never a runtime dependency of NormLab.
 
-Each case becomes one JSON file in src/test/resources/golden/, read by org.normlab.norm.GoldenTest:
+Each norm case becomes one JSON file in src/test/resources/golden/, read by org.normlab.norm.GoldenTest (the GRU
+case goes to golden/recurrent/, in the format its function gru() describes):
 
     {"name", "layer", "config": {constructor arguments, PyTorch names},
      "params": {"gamma": T, "beta": T}          (initial γ/β = PyTorch weight/bias; {} when there are none),
@@ -142,6 +143,39 @@ def lrn(name, shape, size, alpha, beta, k, seed=0):
     return run_case(name, "LocalResponseNorm", config, module, [("train", shape), ("eval", shape)], seed)
 
 
+def gru(name, batch, steps, input_size, hidden, seed):
+    """nn.GRU (one layer, batch_first) with weights drawn here, h0 = 0; writes OUT/recurrent/<name>.json.
+
+    The fixture holds PyTorch's own parameters (weight_ih, weight_hh: 3H rows in the order r, z, n; bias_ih,
+    bias_hh), the input x (N, T, F), the upstream gradient of the last hidden state h_T (N, H), and what PyTorch
+    computes from them: h_T, dL/dx and the four parameter gradients. Read by org.normlab.model.GruGoldenTest.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    module = nn.GRU(input_size, hidden, num_layers=1, batch_first=True)
+    params = {"weight_ih": module.weight_ih_l0, "weight_hh": module.weight_hh_l0,
+              "bias_ih": module.bias_ih_l0, "bias_hh": module.bias_hh_l0}
+    with torch.no_grad():
+        for p in params.values():
+            p.copy_(torch.randn(p.shape, generator=gen) * 0.6)
+    x = torch.randn(batch, steps, input_size, generator=gen).requires_grad_(True)
+    dy = torch.randn(batch, hidden, generator=gen)
+    _, h_n = module(x)
+    last = h_n[0]
+    last.backward(dy)
+    case = {"name": name, "layer": "GRU",
+            "config": {"input_size": input_size, "hidden_size": hidden, "num_layers": 1, "batch_first": True, "bias": True},
+            "torch_version": torch.__version__,
+            "params": {k: tensor_json(v) for k, v in params.items()},
+            "input": tensor_json(x), "grad_output": tensor_json(dy),
+            "output": tensor_json(last), "grad_input": tensor_json(x.grad),
+            "grad_params": {k: tensor_json(v.grad) for k, v in params.items()}}
+    out = OUT / "recurrent"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / (name + ".json")
+    path.write_text(dumps(case) + "\n")
+    return path
+
+
 def main():
     torch.set_num_threads(1)
     torch.manual_seed(0)
@@ -179,6 +213,8 @@ def main():
         lrn("lrn_size5_alpha1", (4, 6, 3, 3), 5, 1.0, 0.75, 2.0, seed=22),
         lrn("lrn_size4_even_window", (4, 6, 3, 3), 4, 0.5, 0.75, 1.0, seed=23),
         lrn("lrn_3d_size3", (4, 6, 5), 3, 0.3, 0.6, 1.5, seed=24),
+        # GRU (recurrent/, not a norm layer): PyTorch's r, z, n gates, over several steps so h_{t−1} matters.
+        gru("gru_5_steps", batch=3, steps=5, input_size=4, hidden=6, seed=25),
     ]
     total = sum(p.stat().st_size for p in paths)
     print(f"wrote {len(paths)} fixtures, {total / 1024:.0f} KiB, to {OUT} (torch {torch.__version__})")
