@@ -94,6 +94,9 @@ class ModelSpecTest {
         RunSpec lstm = RunSpec.recurrent(ModelSpec.Recurrent.Cell.LSTM, 16).withNorm(Norm.LN).withGamma0(0.1);
         assertTrue(Experiment.model(lstm, new Rng(1)).describe().contains("LstmCell(28→16, LN γ₀=0.1"), Experiment.model(lstm, new Rng(1)).describe());
         assertTrue(Experiment.model(lstm.withNorm(Norm.BN).withGamma0(1), new Rng(1)).describe().contains("BN per step"));
+        RunSpec gru = RunSpec.recurrent(ModelSpec.Recurrent.Cell.GRU, 16).withNorm(Norm.BN).withGamma0(0.1);
+        assertTrue(Experiment.model(gru, new Rng(1)).describe().contains("GruCell(28→16, BN per step γ₀=0.1)"), Experiment.model(gru, new Rng(1)).describe());
+        assertEquals("gru", gru.model().name());
         assertTrue(Experiment.model(RunSpec.mbconv().withNorm(Norm.BN), new Rng(1)).describe().contains("MBConv"));
         RunSpec rnn = RunSpec.recurrent(ModelSpec.Recurrent.Cell.RNN, 16);
         assertEquals("RunSpec: hidden is a setting of model mlp, got model rnn",

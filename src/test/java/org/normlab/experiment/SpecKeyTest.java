@@ -30,6 +30,8 @@ class SpecKeyTest {
         assertEquals("f41c0b11f1a5fc45", quickstart.key(), "the first 16 hex digits of its SHA-256");
         RunSpec lstm = RunSpec.recurrent(ModelSpec.Recurrent.Cell.LSTM, 32).withNorm(Norm.BN).withGamma0(0.1).withInputShift(-0.5).withLr(0.5);
         assertEquals("v1;run;model=lstm;hidden=32;norm=BN;init=xavier;gamma0=0.1;inputShift=-0.5;lr=0.5", lstm.canonical());
+        RunSpec gru = RunSpec.recurrent(ModelSpec.Recurrent.Cell.GRU, 32).withNorm(Norm.LN).withInputShift(-0.5).withLr(0.5);
+        assertEquals("v1;run;model=gru;hidden=32;norm=LN;init=xavier;inputShift=-0.5;lr=0.5", gru.canonical());
         GanSpec gan = GanSpec.DEFAULT.withLr(1e-3).withSteps(300).withLogEvery(15).withNorm(Norm.BN);
         assertEquals("v1;gan;norm=BN;lr=0.001;steps=300;logEvery=15", gan.canonical());
     }

@@ -25,7 +25,9 @@ import org.normlab.nn.loss.Mse;
 import org.normlab.nn.loss.SoftmaxCrossEntropy;
 import org.normlab.norm.Norm;
 import org.normlab.testing.LayerProperties.Case;
+import org.normlab.model.GruCell;
 import org.normlab.model.LstmCell;
+import org.normlab.model.ModelSpec;
 import org.normlab.model.Recurrent;
 import org.normlab.model.RnnCell;
 import org.normlab.norm.RecurrentNorm;
@@ -257,15 +259,19 @@ class LayerPropertiesTest {
     @Provide
     Arbitrary<Case> recurrentCases() {
         Arbitrary<RecurrentNorm> norms = Arbitraries.of(RecurrentNorm.NONE, RecurrentNorm.LN, RecurrentNorm.BN);
-        return Combinators.combine(ints(2, 4), ints(1, 4), ints(1, 3), ints(1, 4), Arbitraries.of(true, false), norms)
-                .as((n, t, f, h, lstm, norm) -> new Object[] {new int[] {n, t, f, h}, lstm, norm})
+        return Combinators.combine(ints(2, 4), ints(1, 4), ints(1, 3), ints(1, 4), Arbitraries.of(ModelSpec.Recurrent.Cell.values()), norms)
+                .as((n, t, f, h, cell, norm) -> new Object[] {new int[] {n, t, f, h}, cell, norm})
                 .flatMap(o -> {
                     int[] p = (int[]) o[0];
-                    boolean lstm = (boolean) o[1];
+                    ModelSpec.Recurrent.Cell cell = (ModelSpec.Recurrent.Cell) o[1];
                     RecurrentNorm norm = (RecurrentNorm) o[2];
-                    Supplier<Layer> f = lstm ? () -> new Recurrent(new LstmCell(p[2], p[3], norm, true)) : () -> new Recurrent(new RnnCell(p[2], p[3], norm));
+                    Supplier<Layer> f = switch (cell) {
+                        case LSTM -> () -> new Recurrent(new LstmCell(p[2], p[3], norm, true));
+                        case GRU -> () -> new Recurrent(new GruCell(p[2], p[3], norm));
+                        case RNN -> () -> new Recurrent(new RnnCell(p[2], p[3], norm));
+                    };
                     return Combinators.combine(tensors(new int[] {p[0], p[1], p[2]}, 1e3f), modes(), seeds()).as((x, mode, seed) -> new Case(
-                            (lstm ? "Lstm" : "Rnn") + "Cell(" + p[2] + "→" + p[3] + ", " + norm.kind() + ")", f, x, new int[] {p[0], p[3]},
+                            cell + " cell(" + p[2] + "→" + p[3] + ", " + norm.kind() + ")", f, x, new int[] {p[0], p[3]},
                             mode, mode == Mode.EVAL, 1, seed));
                 });
     }

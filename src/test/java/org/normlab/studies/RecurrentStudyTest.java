@@ -1,6 +1,7 @@
 package org.normlab.studies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,8 @@ import org.normlab.experiment.RunSpec;
 import org.normlab.experiment.Scale;
 import org.normlab.experiment.Summary;
 import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
+import org.normlab.model.ModelSpec;
 import org.normlab.norm.Norm;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
@@ -37,6 +40,18 @@ class RecurrentStudyTest {
         assertEquals(0.2, gamma.mean(), 1e-12);
         // BN(γ₀=1) − LN: −0.1 and −0.6 → mean −0.35
         assertEquals(-0.35, s.pairedDifference(RecurrentStudy.variant(Norm.BN, 1), RecurrentStudy.variant(Norm.LN, 1), finalLoss).mean(), 1e-12);
-        assertEquals(3, new RecurrentStudy().criteria(Scale.SMOKE).size());
+        assertEquals(6, new RecurrentStudy().criteria(Scale.SMOKE).size());
+    }
+
+    @Test
+    void theGruArmsMirrorTheLstmArmsAndKeepTheirOwnBudget() {
+        RunSpec lstm = RecurrentStudy.base(Scale.SMOKE), gru = RecurrentStudy.base(Scale.SMOKE, ModelSpec.Recurrent.Cell.GRU);
+        assertEquals(lstm.withModel(new ModelSpec.Recurrent(ModelSpec.Recurrent.Cell.GRU, 32)), gru, "only the cell differs");
+        assertEquals(List.of(Norm.NONE, Norm.LN, Norm.BN), RecurrentStudy.gruNormSweep(Scale.SMOKE).specs().stream()
+                .filter(c -> c.seed() == 0).map(RunSpec::norm).toList());
+        List<Verdict.Criterion> c = new RecurrentStudy().declaredCriteria(Scale.SMOKE);
+        assertTrue(c.get(0).budget().startsWith("recurrent-smoke: 3 × 2 seeds") && !c.get(0).budget().contains("gru"), c.get(0).budget());
+        assertTrue(c.get(3).budget().startsWith("recurrent-gru-smoke: 3 × 2 seeds") && !c.get(3).budget().contains("recurrent-smoke"), c.get(3).budget());
+        for (Verdict.Criterion k : c) assertTrue(k.registration().contains("2026-12-03 (issue #13)"), k.claim() + ": " + k.registration());
     }
 }
