@@ -21,10 +21,12 @@ import org.normlab.norm.StepNorm;
  *            dW_ih += da_ihᵀ·x_t,   dx_t = da_ih·W_ih,   dW_hh += da_hhᵀ·h_{t−1},   dh_{t−1} = da_hh·W_hh
  * </pre>
  * A GRU needs the two terms apart (its candidate gate scales the recurrent one by the reset gate), so
- * {@link #forwardTerms} returns n_ih(a_ih) + b and n_hh(a_hh) separately, and {@link #backward(int, float[], float[], float[])}
- * takes their two gradients; {@code forward}/{@code backward(t, dz, dx)} are the case where both terms get dz.
+ * {@link #forwardTerms} returns n_ih(a_ih) + b and n_hh(a_hh) separately, and
+ * {@link #backward(int, float[], float[], float[])} takes their two gradients; {@code forward} and
+ * {@code backward(t, dz, dx)} are the case where both terms get dz.
  * W_ih is G×F and W_hh is G×H (PyTorch's {@code weight_ih}, {@code weight_hh}). PyTorch's two biases
- * {@code bias_ih + bias_hh} appear as a sum (in a GRU for all gates but the candidate), so one bias b stands for both; likewise the β of the two
+ * {@code bias_ih + bias_hh} appear as a sum (in a GRU for every gate but the candidate, whose recurrent bias the
+ * {@link GruCell} keeps apart), so one bias b stands for both; likewise the β of the two
  * normalizations (Ba et al. write LN(a_hh; γ₁, β₁) + LN(a_ih; γ₂, β₂) + b) would only add to b, so they are left
  * out, as Cooijmans et al. do (β_h = β_x = 0). Package-private: the cells own it.
  */
