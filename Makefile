@@ -13,7 +13,9 @@ help:
 	@echo "make test  - set everything up, run the unit tests and execute every notebook at smoke scale"
 	@echo "make report - execute every notebook at NORMLAB_SCALE (default: default) into build/report/index.html:"
 	@echo "              one page per notebook, figures as PNG and SVG, wall time and kernel peak memory, the claims table"
-	@echo "              (REPORT_RESULTS=dir reuses a results cache; NOTEBOOKS=... for some of them)"
+	@echo "              (REPORT_RESULTS=dir reuses a results cache; NOTEBOOKS=... for some of them; HIDE_CODE=1 leaves the"
+	@echo "              code cells out of the pages; PDF=1 also prints each page to PDF with headless Chromium). Below the"
+	@echo "              README's scale (smoke) every page says its verdicts are a preview, not evidence; opens offline"
 	@echo "make notebooks - the same run, also writing the executed notebooks back into notebooks/ and the README"
 	@echo "                 claims table: committed outputs and the README come from one run"
 	@echo "make bench - NormLab vs PyPI torch 2.x (glibc malloc and jemalloc; 2 and 1 threads): norm kernels, LeNet-BN and MLP epochs; writes BENCHMARKS.md"
@@ -36,7 +38,8 @@ test: bootstrap
 
 # One runner for both (scripts/report.py): fresh results unless REPORT_RESULTS, SVG figures for papers, README block.
 REPORT = JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(VENV)/bin/python scripts/report.py \
-  --scale $${NORMLAB_SCALE:-default} $(if $(REPORT_RESULTS),--results "$(REPORT_RESULTS)") $(NOTEBOOKS)
+  --scale $${NORMLAB_SCALE:-default} $(if $(REPORT_RESULTS),--results "$(REPORT_RESULTS)") \
+  $(if $(filter 1 yes true,$(HIDE_CODE)),--hide-code) $(if $(filter 1 yes true,$(PDF)),--pdf) $(NOTEBOOKS)
 
 report: bootstrap
 	$(REPORT)

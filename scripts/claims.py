@@ -22,6 +22,23 @@ COLUMNS = ["source", "claim", "kind", "verdict", "statistic", "test", "mean", "l
            "seeds_needed", "budget", "registration"]
 
 
+def claim_texts(path=None):
+    """{'C2': 'BN speeds up convergence', …}: each claim in words, as the table of docs/claims.md states it (the claims
+    the studies' criteria and verdicts name by ID; the words live only there)."""
+    texts = {}
+    for line in Path(path or ROOT / "docs" / "claims.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)]
+        if len(cells) > 3 and cells[0] == "" and re.fullmatch(r"C\d+", cells[1]):
+            texts.setdefault(cells[1], cells[2])
+    return texts
+
+
+def claim_id(label):
+    """'C2' for a verdict's claim label such as 'C2 (MLP)'; None when it names no claim."""
+    m = re.match(r"C\d+\b", str(label or ""))
+    return m.group(0) if m else None
+
+
 def verdicts(nb):
     """The verdict records of an executed notebook (nbformat node or dict), in cell order."""
     found = []
