@@ -10,7 +10,7 @@ import tech.tablesaw.api.Table;
 /**
  * What a study will run at one scale, known before any run: its sweeps (grid, base run, seeds) and, in words, any
  * runs it makes outside a sweep (e.g. models trained once for an inference check). A notebook shows it before the
- * study runs; {@link #toString()} is the readable text, {@link #table()} the same as a table.
+ * study runs (at a preview scale with the line saying its verdicts are not evidence, {@link Scale#previewNote}); {@link #toString()} is the readable text, {@link #table()} the same as a table.
  */
 public record Plan(String study, Scale scale, List<Sweep<?>> sweeps, List<String> notes) {
     public Plan {
@@ -50,6 +50,7 @@ public record Plan(String study, Scale scale, List<Sweep<?>> sweeps, List<String
         StringBuilder sb = new StringBuilder(study).append(" at ").append(scale).append(" scale: ");
         if (sweeps.isEmpty()) sb.append("no training sweep");
         else sb.append(sweeps.size()).append(sweeps.size() == 1 ? " sweep, " : " sweeps, ").append(runs()).append(runs() == 1 ? " run" : " runs");
+        if (scale.isPreview()) sb.append("\n").append(scale.previewNote());
         for (Sweep<?> s : sweeps) sb.append("\n\n").append(s.describe());
         if (!notes.isEmpty()) sb.append("\n");
         for (String n : notes) sb.append("\n").append("also: ").append(n);

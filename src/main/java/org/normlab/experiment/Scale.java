@@ -20,7 +20,23 @@ public enum Scale {
      */
     public static String use(Scale scale) {
         chosen = scale;
-        return "scale: " + current() + (scale == null ? " (from -Dnormlab.scale, NORMLAB_SCALE or the default)" : " (set in this kernel by Scale.use)");
+        Scale now = current();
+        return "scale: " + now + (scale == null ? " (from -Dnormlab.scale, NORMLAB_SCALE or the default)" : " (set in this kernel by Scale.use)")
+                + (now.isPreview() ? "\n" + now.previewNote() : "");
+    }
+
+    /**
+     * Whether this scale is below the one the README's verdicts come from (default): its verdicts only show that a
+     * study runs. {@code make report} says the same on every page of a report made at such a scale.
+     */
+    public boolean isPreview() { return this == SMOKE; }
+
+    /** The line a plan at a preview scale carries ({@link #isPreview}); empty at the other scales. */
+    public String previewNote() {
+        return isPreview()
+                ? toString() + " scale: a preview, not evidence. A study runs few seeds on a small budget here: its verdicts "
+                        + "show that the pipeline works and may contradict the README's, which come from default scale."
+                : "";
     }
 
     /** The scale this JVM was asked for. */

@@ -1,6 +1,7 @@
 package org.normlab.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,9 @@ class DescribeTest {
         Sweep<GanSpec> b = Sweep.of("b", GanSpec.DEFAULT).vary(GanSpec.NORM, Norm.BN);
         Plan plan = Plan.of("study", Scale.SMOKE, a, b).note("one more model");
         assertEquals(5, plan.runs());
-        assertEquals("study at smoke scale: 2 sweeps, 5 runs\n\n" + a.describe() + "\n\n" + b.describe() + "\n\nalso: one more model", plan.describe());
+        assertEquals("study at smoke scale: 2 sweeps, 5 runs\n" + Scale.SMOKE.previewNote() + "\n\n" + a.describe() + "\n\n" + b.describe() + "\n\nalso: one more model", plan.describe());
+        assertTrue(Plan.of("study", Scale.SMOKE, a).describe().contains("smoke scale: a preview, not evidence."));
+        assertEquals("study at default scale: 1 sweep, 4 runs\n\n" + a.describe(), Plan.of("study", Scale.DEFAULT, a).describe());
         Table t = plan.table();
         assertEquals(List.of("sweep", "runs", "grid", "model", "optimizer", "data", "budget", "seeds"), t.columnNames());
         assertEquals(List.of("a", "b"), t.stringColumn("sweep").asList());

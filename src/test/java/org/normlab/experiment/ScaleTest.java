@@ -1,7 +1,9 @@
 package org.normlab.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,13 +28,24 @@ class ScaleTest {
     }
 
     @Test
+    void onlySmokeIsAPreviewAndSaysItIsNotEvidence() {
+        assertTrue(Scale.SMOKE.isPreview());
+        assertEquals("smoke scale: a preview, not evidence. A study runs few seeds on a small budget here: its verdicts show "
+                + "that the pipeline works and may contradict the README's, which come from default scale.", Scale.SMOKE.previewNote());
+        for (Scale s : new Scale[] {Scale.DEFAULT, Scale.FULL}) {
+            assertFalse(s.isPreview());
+            assertEquals("", s.previewNote());
+        }
+    }
+
+    @Test
     void aScaleChosenInTheKernelWinsOverPropertyAndEnvironmentUntilCleared() {
         String before = System.getProperty("normlab.scale");
         try {
             System.setProperty("normlab.scale", "smoke");
             assertEquals("scale: full (set in this kernel by Scale.use)", Scale.use(Scale.FULL));
             assertEquals(Scale.FULL, Scale.current());
-            assertEquals("scale: smoke (from -Dnormlab.scale, NORMLAB_SCALE or the default)", Scale.use(null));
+            assertEquals("scale: smoke (from -Dnormlab.scale, NORMLAB_SCALE or the default)\n" + Scale.SMOKE.previewNote(), Scale.use(null));
             assertEquals(Scale.SMOKE, Scale.current());
         } finally {
             Scale.use(null);
