@@ -1,13 +1,17 @@
 package org.normlab.data;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.normlab.tensor.Rng;
+import org.normlab.tensor.Tensor;
 
 /**
  * One epoch of mini-batches, each a small {@link Dataset}. With an {@link Rng} the order is a fresh permutation each epoch; without, the data
  * order. A last batch smaller than {@code batchSize} is kept unless {@code dropLast}.
+ *
+ * <p>A batch's examples are gathered through the order (and a view's index) into an input buffer and a label buffer
+ * that one iteration reuses for all its full batches, so a training step allocates no batch-sized array: a batch is
+ * valid until the next one is drawn (to keep one longer, copy its inputs and labels).
  */
 public final class Batches implements Iterable<Dataset> {
 
@@ -39,6 +43,8 @@ public final class Batches implements Iterable<Dataset> {
     public Iterator<Dataset> iterator() {
         return new Iterator<>() {
             private int next = 0;
+            private Tensor inputs;
+            private int[] labels;
 
             @Override
             public boolean hasNext() { return next < count(); }
@@ -48,7 +54,14 @@ public final class Batches implements Iterable<Dataset> {
                 if (!hasNext()) throw new NoSuchElementException();
                 int from = next * batchSize, to = Math.min(from + batchSize, order.length);
                 next++;
-                return data.select(Arrays.copyOfRange(order, from, to));
+                int[] shape = data.inputShape();
+                shape[0] = to - from;
+                Tensor x = inputs = Tensor.reuse(inputs, shape);
+                int[] y = labels = labels != null && labels.length == to - from ? labels : new int[to - from];
+                data.gatherInputs(order, from, to, x.data());
+                int[] all = data.labels();
+                for (int i = from; i < to; i++) y[i - from] = all[order[i]];
+                return Dataset.batch(data.name(), x, y, data.classes());
             }
         };
     }

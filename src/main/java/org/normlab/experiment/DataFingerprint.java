@@ -12,17 +12,20 @@ import org.normlab.data.Dataset;
 /**
  * The content of a dataset as 16 hex digits of SHA-256 (shape, classes, every pixel's bits, every label), so stored
  * runs are reused only on the very data they were trained on: a user who changes their data under the same sweep name
- * gets new runs. Computed once per loaded array (Fashion-MNIST's 60 000 images take a fraction of a second).
+ * gets new runs. Computed once per dataset object (Fashion-MNIST's 60 000 images take a fraction of a second), reading
+ * a view's examples through its index a block at a time, so a subset is fingerprinted without being copied.
  */
 final class DataFingerprint {
-    /** Keyed by the pixel array itself (arrays compare by identity), dropped with it. */
-    private static final Map<float[], String> KNOWN = new WeakHashMap<>();
+    /** Keyed by the dataset itself (datasets compare by identity), dropped with it. */
+    private static final Map<Dataset, String> KNOWN = new WeakHashMap<>();
+
+    /** Examples copied out of a dataset at a time. */
+    private static final int BLOCK = 256;
 
     private DataFingerprint() {}
 
     static synchronized String of(Dataset d) {
-        float[] x = d.inputs().data();
-        String known = KNOWN.get(x);
+        String known = KNOWN.get(d);
         if (known != null) return known;
         MessageDigest sha;
         try {
@@ -31,11 +34,17 @@ final class DataFingerprint {
             throw new IllegalStateException(e);
         }
         ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (int s : d.inputs().shape()) b.putInt(s);
+        for (int s : d.inputShape()) b.putInt(s);
         b.putInt(d.classes());
-        for (float v : x) {
-            if (b.remaining() < 4) { sha.update(b.flip()); b.clear(); }
-            b.putInt(Float.floatToRawIntBits(v));
+        int per = d.sampleSize();
+        float[] block = new float[BLOCK * per];
+        for (int from = 0; from < d.size(); from += BLOCK) {
+            int to = Math.min(from + BLOCK, d.size());
+            d.copyInputs(from, to, block);
+            for (int i = 0; i < (to - from) * per; i++) {
+                if (b.remaining() < 4) { sha.update(b.flip()); b.clear(); }
+                b.putInt(Float.floatToRawIntBits(block[i]));
+            }
         }
         for (int y : d.labels()) {
             if (b.remaining() < 4) { sha.update(b.flip()); b.clear(); }
@@ -43,7 +52,7 @@ final class DataFingerprint {
         }
         sha.update(b.flip());
         String fp = HexFormat.of().formatHex(sha.digest(), 0, 8);
-        KNOWN.put(x, fp);
+        KNOWN.put(d, fp);
         return fp;
     }
 }

@@ -59,7 +59,7 @@ public final class Experiment {
      */
     public static void requireFits(RunSpec spec, Dataset data) {
         if (!(spec.model() instanceof ModelSpec.Mlp m)) return;
-        int perExample = data.inputs().sampleSize();
+        int perExample = data.sampleSize();
         if (m.inputs() != perExample || m.classes() != data.classes()) {
             throw new IllegalArgumentException("RunSpec: the MLP takes " + m.inputs() + " inputs and " + m.classes() + " classes, but dataset "
                     + data.name() + " has " + perExample + " values per example and " + data.classes()

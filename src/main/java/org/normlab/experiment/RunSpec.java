@@ -178,7 +178,7 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
     }
 
     /** An MLP sized for {@code data}: its values per example as inputs, its class count as outputs. */
-    public RunSpec sizedFor(Dataset data) { return withInputs(data.inputs().sampleSize()).withClasses(data.classes()); }
+    public RunSpec sizedFor(Dataset data) { return withInputs(data.sampleSize()).withClasses(data.classes()); }
 
     private IllegalArgumentException notFor(String setting, String models) {
         return new IllegalArgumentException("RunSpec: " + setting + " is a setting of model " + models + ", got model " + network.model().name());
