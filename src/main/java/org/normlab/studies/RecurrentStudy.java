@@ -8,6 +8,8 @@ import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.DataSpec;
+import org.normlab.experiment.LearningRateTuning;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.Plan;
 import org.normlab.experiment.Experiment;
@@ -37,11 +39,15 @@ import tech.tablesaw.api.Table;
  * pixels, the last hidden state classifies) with no normalization, layer normalization (Ba et al. 2016: the input and
  * recurrent terms and the cell state normalized per sample) and recurrent batch normalization with separate statistics
  * per time step (Cooijmans et al. 2016), the latter with γ₀ = 1 and with Cooijmans et al.'s γ₀ = 0.1; and the same four
- * arms for a GRU (input and recurrent terms normalized; it has no cell state). Same seeds, learning rate and budget
- * for every variant; LSTM and GRU arms are compared within their cell only. Trained BN and LN LSTMs are then run at inference with running
- * statistics and, as when {@code eval()} is forgotten, with the statistics of the test batch at several batch sizes.
+ * arms for a GRU (input and recurrent terms normalized; it has no cell state), compared within their cell only. Same
+ * seeds and budget for every variant; each variant's learning rate is tuned on a validation split ({@link #tuning}, the same
+ * budget for every variant, the test set never read) and the final runs train on a subset drawn per seed. Trained BN
+ * and LN LSTMs (seed 0, the untuned rate {@link #LR}, the first training images) are then run at inference with
+ * running statistics and, as when {@code eval()} is forgotten, with the statistics of the test batch at several batch
+ * sizes.
  */
 public final class RecurrentStudy implements Study<RecurrentStudy.Report> {
+    /** The rate of the inference check, and the centre of the tuning grid (the variants' shared rate before #11). */
     public static final double LR = 0.5;
     /**
      * Pixels are centred (x − 0.5). On raw [0, 1] pixels a blank image row is the zero vector: the LN LSTM's state then
@@ -72,51 +78,78 @@ public final class RecurrentStudy implements Study<RecurrentStudy.Report> {
                 .withLogEvery(scale.pick(5, 75, 200));
     }
 
-    /** none, LN and BN per step, all with γ₀ = 1. */
+    /** none, LN and BN per step, all with γ₀ = 1; final runs on a training subset drawn per seed, lr tuned per arm. */
     public static Sweep<RunSpec> normSweep(Scale scale) {
-        return Sweep.of("recurrent-" + scale, base(scale)).vary(Axes.NORM, Norm.NONE, Norm.LN, Norm.BN).seeds(seeds(scale));
+        return Sweep.of("recurrent-" + scale, base(scale).withSampling(DataSpec.Sampling.PER_SEED))
+                .vary(Axes.NORM, Norm.NONE, Norm.LN, Norm.BN).seeds(seeds(scale));
     }
 
-    /** BN per step with Cooijmans et al.'s γ₀ = 0.1. */
+    /** BN per step with Cooijmans et al.'s γ₀ = 0.1, as {@link #normSweep} otherwise. */
     public static Sweep<RunSpec> smallGammaSweep(Scale scale) {
-        return Sweep.of("recurrent-gamma-" + scale, base(scale).withNorm(Norm.BN)).vary(Axes.GAMMA0, 0.1).seeds(seeds(scale));
+        return Sweep.of("recurrent-gamma-" + scale, base(scale).withNorm(Norm.BN).withSampling(DataSpec.Sampling.PER_SEED))
+                .vary(Axes.GAMMA0, 0.1).seeds(seeds(scale));
     }
 
-    /** The GRU's none, LN and BN per step, all with γ₀ = 1. */
+    /** The GRU's none, LN and BN per step, all with γ₀ = 1, as {@link #normSweep} otherwise. */
     public static Sweep<RunSpec> gruNormSweep(Scale scale) {
-        return Sweep.of("recurrent-gru-" + scale, base(scale, ModelSpec.Recurrent.Cell.GRU)).vary(Axes.NORM, Norm.NONE, Norm.LN, Norm.BN)
-                .seeds(seeds(scale));
+        return Sweep.of("recurrent-gru-" + scale, base(scale, ModelSpec.Recurrent.Cell.GRU).withSampling(DataSpec.Sampling.PER_SEED))
+                .vary(Axes.NORM, Norm.NONE, Norm.LN, Norm.BN).seeds(seeds(scale));
     }
 
-    /** The GRU's BN per step with γ₀ = 0.1. */
+    /** The GRU's BN per step with γ₀ = 0.1, as {@link #normSweep} otherwise. */
     public static Sweep<RunSpec> gruSmallGammaSweep(Scale scale) {
-        return Sweep.of("recurrent-gru-gamma-" + scale, base(scale, ModelSpec.Recurrent.Cell.GRU).withNorm(Norm.BN)).vary(Axes.GAMMA0, 0.1)
-                .seeds(seeds(scale));
-    }
-
-    @Override
-    public String learningRate(Scale scale) {
-        return "not tuned (missing under #11): one shared SGD rate " + LR + " for every variant; per-arm tuning of the LSTMs and GRUs is not wired yet";
+        return Sweep.of("recurrent-gru-gamma-" + scale, base(scale, ModelSpec.Recurrent.Cell.GRU).withNorm(Norm.BN)
+                .withSampling(DataSpec.Sampling.PER_SEED)).vary(Axes.GAMMA0, 0.1).seeds(seeds(scale));
     }
 
     /**
-     * The LSTM's three criteria, then the GRU's three. Each carries the budget of its own cell's sweeps. The LSTM's
-     * are unchanged but for their registration, which records that the study (and so their Holm family) grew.
+     * Each variant's rate (none, LN, BN with γ₀ = 1, BN with γ₀ = 0.1; LSTM and GRU alike) is tuned on a validation split held out of a
+     * training subset drawn per seed, on a log grid around {@link #LR}, the same budget for every variant.
+     */
+    public static LearningRateTuning tuning(Scale scale) {
+        return new LearningRateTuning(scale.pick(List.of(0.2, LR), LearningRateTuning.logGrid(0.05, 2, 5), LearningRateTuning.logGrid(0.05, 2, 7)),
+                scale.pick(1, 1, 2), scale.pick(256, 2_000, 5_000), scale.pick(0, 58_000, 55_000));
+    }
+
+    /** Why every C10 criterion is marked as changed a second time: the design changed under #11. */
+    static final String TUNED_AFTER_RESULTS = "2026-12-03, under #11, after the smoke and default-scale results: each variant's "
+            + "learning rate became tuned on a validation split (the same budget per variant) instead of one shared rate " + LR
+            + ", so that a variant is not judged at a rate that suits another, and the final runs' training subsets became "
+            + "drawn per seed, so that data sampling enters the spread over seeds";
+
+    private static final String CENTRED = "the pixels were centred after the first smoke runs, in which every LN LSTM diverged at its second "
+            + "step (notebook 09); ";
+
+    @Override
+    public String learningRate(Scale scale) {
+        return tuning(scale).describe() + "; the inference check trains at the untuned rate " + LR;
+    }
+
+    /** The sweeps of one cell's four variants, each with its tuning sweeps before it. */
+    private static List<Sweep<?>> planned(Scale scale, Sweep<RunSpec> norms, Sweep<RunSpec> smallGamma) {
+        List<Sweep<?>> sweeps = new ArrayList<>(tuning(scale).planned(norms));
+        sweeps.addAll(tuning(scale).planned(smallGamma));
+        return sweeps;
+    }
+
+    /**
+     * The LSTM's three criteria, then the GRU's three, each with the budget of its own cell's sweeps. The LSTM's
+     * record that the study (and so their Holm family) grew by the GRU's.
      */
     @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
-        String centred = "the pixels were centred after the first smoke runs, in which every LN LSTM diverged at its second step (notebook 09)";
-        String lstmRevision = centred + "; " + GRU_ADDED + "this criterion's statistic, arms and budget are unchanged, its Holm family has three more claims";
-        String gruRevision = GRU_ADDED + "the same statistic, arms, budget and centred pixels as the LSTM's criterion of the same name";
-        String lstmBudget = Plan.of(name(), scale, normSweep(scale), smallGammaSweep(scale)).budget();
-        String gruBudget = Plan.of(name(), scale, gruNormSweep(scale), gruSmallGammaSweep(scale)).budget();
+        String lstm = CENTRED + TUNED_AFTER_RESULTS + "; " + GRU_ADDED + "this criterion's statistic, arms and budget are unchanged by it, "
+                + "its Holm family has three more claims";
+        String gru = GRU_ADDED + "the same statistic, arms, budget, rate tuning and centred pixels as the LSTM's criterion of the same name";
+        String lstmBudget = new Plan(name(), scale, planned(scale, normSweep(scale), smallGammaSweep(scale)), List.of()).budget();
+        String gruBudget = new Plan(name(), scale, planned(scale, gruNormSweep(scale), gruSmallGammaSweep(scale)), List.of()).budget();
         return List.of(
-                Verdict.Criterion.above("C10 (LN helps)", "final train loss (none) − final train loss (LN), paired by seed", 0).changedAfterResults(lstmRevision).withBudget(lstmBudget),
-                Verdict.Criterion.above("C10 (LN over BN)", "final train loss (BN per step, γ₀=1) − final train loss (LN), paired by seed", 0).changedAfterResults(lstmRevision).withBudget(lstmBudget),
-                Verdict.Criterion.above("C10 (γ₀ = 0.1)", "final train loss (BN per step, γ₀=1) − (BN per step, γ₀=0.1), paired by seed", 0).changedAfterResults(lstmRevision).withBudget(lstmBudget),
-                Verdict.Criterion.above("C10 GRU (LN helps)", "GRU: final train loss (none) − final train loss (LN), paired by seed", 0).changedAfterResults(gruRevision).withBudget(gruBudget),
-                Verdict.Criterion.above("C10 GRU (LN over BN)", "GRU: final train loss (BN per step, γ₀=1) − final train loss (LN), paired by seed", 0).changedAfterResults(gruRevision).withBudget(gruBudget),
-                Verdict.Criterion.above("C10 GRU (γ₀ = 0.1)", "GRU: final train loss (BN per step, γ₀=1) − (BN per step, γ₀=0.1), paired by seed", 0).changedAfterResults(gruRevision).withBudget(gruBudget));
+                Verdict.Criterion.above("C10 (LN helps)", "final train loss (none) − final train loss (LN), paired by seed", 0).changedAfterResults(lstm).withBudget(lstmBudget),
+                Verdict.Criterion.above("C10 (LN over BN)", "final train loss (BN per step, γ₀=1) − final train loss (LN), paired by seed", 0).changedAfterResults(lstm).withBudget(lstmBudget),
+                Verdict.Criterion.above("C10 (γ₀ = 0.1)", "final train loss (BN per step, γ₀=1) − (BN per step, γ₀=0.1), paired by seed", 0).changedAfterResults(lstm).withBudget(lstmBudget),
+                Verdict.Criterion.above("C10 GRU (LN helps)", "GRU: final train loss (none) − final train loss (LN), paired by seed", 0).changedAfterResults(gru).withBudget(gruBudget),
+                Verdict.Criterion.above("C10 GRU (LN over BN)", "GRU: final train loss (BN per step, γ₀=1) − final train loss (LN), paired by seed", 0).changedAfterResults(gru).withBudget(gruBudget),
+                Verdict.Criterion.above("C10 GRU (γ₀ = 0.1)", "GRU: final train loss (BN per step, γ₀=1) − (BN per step, γ₀=0.1), paired by seed", 0).changedAfterResults(gru).withBudget(gruBudget));
     }
 
     static Predicate<RunSpec> variant(Norm norm, double gamma0) {
@@ -125,20 +158,25 @@ public final class RecurrentStudy implements Study<RecurrentStudy.Report> {
 
     @Override
     public Plan plan(Scale scale) {
-        return Plan.of(name(), scale, normSweep(scale), smallGammaSweep(scale), gruNormSweep(scale), gruSmallGammaSweep(scale))
+        List<Sweep<?>> sweeps = planned(scale, normSweep(scale), smallGammaSweep(scale));
+        sweeps.addAll(planned(scale, gruNormSweep(scale), gruSmallGammaSweep(scale)));
+        return new Plan(name(), scale, sweeps, List.of())
                 .note("inference check: one BN-per-step and one LN LSTM (seed 0), at most " + shortBudget(scale).maxSteps() + " steps")
                 .note("gradients at initialization: none, LN and BN on raw and centred pixels, 64 training images");
     }
 
     @Override
     public Report run(Scale scale, Dataset train, Dataset test, ResultStore store, Progress progress, Engine engine) {
-        SweepResult<RunSpec> norms = normSweep(scale).run(train, test, store, progress, engine);
-        SweepResult<RunSpec> gamma = smallGammaSweep(scale).run(train, test, store, progress, engine);
+        LearningRateTuning.Tuned normsTuned = tuning(scale).tuneAndRun(normSweep(scale), train, test, store, progress, engine);
+        LearningRateTuning.Tuned gammaTuned = tuning(scale).tuneAndRun(smallGammaSweep(scale), train, test, store, progress, engine);
+        SweepResult<RunSpec> norms = normsTuned.runs(), gamma = gammaTuned.runs();
         List<Results.Run<RunSpec>> all = new ArrayList<>(norms.runs());
         all.addAll(gamma.runs());
         SweepResult<RunSpec> both = SweepResult.of(name() + "-" + scale, all, Axes.NORM, Axes.GAMMA0);
-        List<Results.Run<RunSpec>> gruAll = new ArrayList<>(gruNormSweep(scale).run(train, test, store, progress, engine).runs());
-        gruAll.addAll(gruSmallGammaSweep(scale).run(train, test, store, progress, engine).runs());
+        LearningRateTuning.Tuned gruNormsTuned = tuning(scale).tuneAndRun(gruNormSweep(scale), train, test, store, progress, engine);
+        LearningRateTuning.Tuned gruGammaTuned = tuning(scale).tuneAndRun(gruSmallGammaSweep(scale), train, test, store, progress, engine);
+        List<Results.Run<RunSpec>> gruAll = new ArrayList<>(gruNormsTuned.runs().runs());
+        gruAll.addAll(gruGammaTuned.runs().runs());
         SweepResult<RunSpec> gru = SweepResult.of(name() + "-gru-" + scale, gruAll, Axes.NORM, Axes.GAMMA0);
         List<Results.Run<RunSpec>> everyRun = new ArrayList<>(all);
         everyRun.addAll(gruAll);
@@ -156,6 +194,8 @@ public final class RecurrentStudy implements Study<RecurrentStudy.Report> {
         XYChart testAcc = parts.figure("test-acc", both.curves(Trainer.TEST_ACC));
         Table finalLoss = parts.table("final-loss", both.finalSummary(Trainer.TRAIN_LOSS));
         Table finalTestAcc = parts.table("final-test-acc", both.finalSummary(Trainer.TEST_ACC));
+        Table lrTuning = parts.table("lr-tuning", LearningRateTuning.table("learning rate tuned per variant on the validation split",
+                List.of(normsTuned.tuning(), gammaTuned.tuning(), gruNormsTuned.tuning(), gruGammaTuned.tuning())));
         Gru gruParts = new Gru(parts.figure("gru-train-loss", gru.curves(Trainer.TRAIN_LOSS)), parts.figure("gru-test-acc", gru.curves(Trainer.TEST_ACC)),
                 parts.table("gru-final-loss", gru.finalSummary(Trainer.TRAIN_LOSS)), parts.table("gru-final-test-acc", gru.finalSummary(Trainer.TEST_ACC)),
                 gruLnHelps, gruLnOverBn, gruSmallGamma);
@@ -170,19 +210,21 @@ public final class RecurrentStudy implements Study<RecurrentStudy.Report> {
         parts.table("inference-modes", modes);
         Table initGradients = parts.table("init-gradients", initialGradients(base(scale), train));
         return new Report(parts.build(SweepResult.of(name() + "-" + scale, everyRun, Axes.MODEL, Axes.NORM, Axes.GAMMA0)), trainLoss, testAcc,
-                finalLoss, finalTestAcc, modes, initGradients, c10LnHelps, c10LnOverBn, c10SmallGamma, gruParts);
+                finalLoss, finalTestAcc, modes, initGradients, lrTuning, c10LnHelps, c10LnOverBn, c10SmallGamma, gruParts);
     }
 
     /** The LSTMs of the inference check (seed 0): the study's budget cut to a few steps. */
     static RunSpec shortBudget(Scale scale) { return base(scale).withMaxSteps(scale.pick(30, 300, 1_000)); }
 
     /**
-     * What the study found: the LSTM's training loss and test accuracy (curves and final values), test accuracy of
-     * trained BN and LN LSTMs by inference mode and batch size, gradients at initialization on raw and centred pixels,
-     * the LSTM's C10 verdicts, and the GRU's curves, final values and verdicts.
+     * What the study found: training loss and test accuracy (curves and final values), test accuracy of trained BN and
+     * LN LSTMs by inference mode and batch size, gradients at initialization on raw and centred pixels, the rate each
+     * variant (LSTM and GRU) was tuned to on the validation split, the LSTM's C10 verdicts, and the GRU's curves, final
+     * values and verdicts.
      */
     public record Report(Findings findings, XYChart trainLoss, XYChart testAcc, Table finalLoss, Table finalTestAcc, Table inferenceModes,
-                         Table initGradients, Verdict c10LnHelps, Verdict c10LnOverBn, Verdict c10SmallGamma, Gru gru) implements StudyReport {}
+                         Table initGradients, Table lrTuning, Verdict c10LnHelps, Verdict c10LnOverBn, Verdict c10SmallGamma, Gru gru)
+            implements StudyReport {}
 
     /** The GRU arms: training loss and test accuracy (curves and final values) and their three C10 verdicts. */
     public record Gru(XYChart trainLoss, XYChart testAcc, Table finalLoss, Table finalTestAcc, Verdict lnHelps, Verdict lnOverBn,
