@@ -141,8 +141,14 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
         /** This criterion as a demo (outside the claims family). */
         public Criterion demo() { return new Criterion(claim, statistic, direction, threshold, margin, Kind.DEMO, method, "demos (outside the claims family)", divergence, revision, budget, learningRate); }
 
-        /** This criterion marked as changed after seeing results, saying what changed and why. */
-        public Criterion changedAfterResults(String what) { return new Criterion(claim, statistic, direction, threshold, margin, kind, method, family, divergence, what, budget, learningRate); }
+        /**
+         * This criterion marked as changed after seeing results, saying what changed and why; a criterion changed before
+         * keeps its earlier revision, the new one appended after "; ".
+         */
+        public Criterion changedAfterResults(String what) {
+            return new Criterion(claim, statistic, direction, threshold, margin, kind, method, family, divergence,
+                    revision.isEmpty() ? what : revision + "; " + what, budget, learningRate);
+        }
 
         public Criterion withBudget(String b) { return new Criterion(claim, statistic, direction, threshold, margin, kind, method, family, divergence, revision, b, learningRate); }
 

@@ -155,4 +155,10 @@ class SummaryAndVerdictTest {
         assertTrue(v.toString().endsWith("(criterion changed after results)"), v.toString());
         assertTrue(v.toHtml().contains("criterion (changed after results: seeds 3 → 5"), v.toHtml());
     }
+
+    @Test
+    void aSecondChangeIsAppendedToTheFirst() {
+        Verdict.Criterion c = Verdict.Criterion.above("C6", "gap", 0).changedAfterResults("seeds 3 → 5").changedAfterResults("subsets per seed");
+        assertEquals("changed after results: seeds 3 → 5; subsets per seed", c.registration());
+    }
 }
