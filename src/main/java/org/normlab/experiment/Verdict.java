@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.normlab.experiment.stats.Alternative;
 import org.normlab.experiment.stats.Interval;
+import org.normlab.experiment.stats.LogRank;
 import org.normlab.experiment.stats.PairedT;
 import org.normlab.experiment.stats.Power;
 import org.normlab.experiment.stats.Proportions;
@@ -63,9 +64,11 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
     /**
      * How a claim's per-seed values are tested: Student t on continuous values (TOST for {@link Direction#WITHIN}),
      * or the exact sign test on per-seed orders known from censored values (1 where the first arm's value is
-     * certainly higher, 0 where it is certainly lower, NaN where the order is unknown: left out and counted).
+     * certainly higher, 0 where it is certainly lower, NaN where the order is unknown: left out and counted), or the
+     * log-rank test on steps to a target as censored outcomes ({@link Criterion#judgeLogRank}: a run that never reached
+     * the target is censored at the budget).
      */
-    public enum Method { STUDENT_T, SIGN }
+    public enum Method { STUDENT_T, SIGN, LOG_RANK }
 
     /** An empirical claim (in the claims family), an identity or implementation check, or a demo (in no family). */
     public enum Kind { CLAIM, CHECK, DEMO;
@@ -127,6 +130,15 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             return new Criterion(claim, statistic, Direction.ABOVE, 0.5, 0, Kind.CLAIM, Method.SIGN, CLAIMS_FAMILY, DIVERGENCE_POLICY, "", "", "");
         }
 
+        /**
+         * A claim on steps to a target, a censored outcome (a run that never reaches it within its budget is censored
+         * there): the two-sided log-rank test of the first arm against the second, SUPPORTED when p &lt; 0.05 and the
+         * first arm reaches the target sooner (z &gt; 0). Judged by {@link #judgeLogRank}.
+         */
+        public static Criterion logRank(String claim, String statistic) {
+            return new Criterion(claim, statistic, Direction.ABOVE, 0, 0, Kind.CLAIM, Method.LOG_RANK, CLAIMS_FAMILY, DIVERGENCE_POLICY, "", "", "");
+        }
+
         /** A two-sided claim: SUPPORTED when the statistic differs from {@code threshold} on either side. */
         public static Criterion either(String claim, String statistic, double threshold) { return claim(claim, statistic, Direction.EITHER, threshold, 0); }
 
@@ -165,6 +177,9 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
         public String test() {
             if (kind == Kind.CHECK) return "every value " + (direction == Direction.ABOVE ? "above " : "below ") + fmt(threshold) + ", none missing";
             if (method == Method.SIGN) return "exact two-sided sign test on the seeds whose order is certain (binomial, ½), Clopper–Pearson 95% interval of the share";
+            if (method == Method.LOG_RANK) return "two-sided log-rank test of the steps to target, first arm against second, a run that never "
+                    + "reached the target censored at the budget (z > 0: the first arm sooner); the estimate is the per-seed steps saved "
+                    + "with never counted as the budget (a bound, not the test), Student t 95% interval";
             return switch (direction) {
                 case ABOVE, BELOW -> "Student t of the per-seed values against " + fmt(threshold) + ", two-sided p, 95% interval";
                 case EITHER -> "two-sided Student t of the per-seed values against " + fmt(threshold) + ", 95% interval";
@@ -178,6 +193,8 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             if (kind == Kind.CHECK) return "PASS if " + test() + "; otherwise FAIL";
             if (method == Method.SIGN) return "SUPPORTED if the sign test's p < 0.05 and the first arm is certainly higher in more seeds; "
                     + "NOT SUPPORTED if p < 0.05 the other way; otherwise INCONCLUSIVE";
+            if (method == Method.LOG_RANK) return "SUPPORTED if the log-rank p < 0.05 and z > 0 (the first arm reaches the target sooner); "
+                    + "NOT SUPPORTED if p < 0.05 and z < 0; otherwise INCONCLUSIVE";
             return switch (direction) {
                 case ABOVE -> "SUPPORTED if the 95% interval lies entirely above " + fmt(threshold) + "; NOT SUPPORTED if it lies entirely at or below "
                         + fmt(threshold) + "; otherwise INCONCLUSIVE";
@@ -218,7 +235,38 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             return m;
         }
 
+        /**
+         * Judges a {@link Method#LOG_RANK} criterion on the steps to target of two arms paired by seed (the same
+         * length; +∞ where a run never reached the target, e.g. diverged), censored at {@code budget}. The verdict's
+         * statistic is the per-seed steps saved by the first arm, min(second, budget) − min(first, budget).
+         */
+        public Verdict judgeLogRank(double[] first, double[] second, double budget) {
+            if (method != Method.LOG_RANK) throw new IllegalArgumentException("Criterion " + claim + ": judgeLogRank needs method log_rank, got " + method);
+            if (first.length != second.length || first.length == 0) {
+                throw new IllegalArgumentException("Criterion " + claim + ": expected the same number (> 0) of seeds per arm, got "
+                        + first.length + " and " + second.length);
+            }
+            double[] saved = new double[first.length];
+            for (int i = 0; i < first.length; i++) saved[i] = Math.min(second[i], budget) - Math.min(first[i], budget);
+            Summary s = Summary.of(saved);
+            boolean[] reachedFirst = LogRank.reached(first, budget), reachedSecond = LogRank.reached(second, budget);
+            LogRank.Result r = LogRank.test(LogRank.censoredAtBudget(first, budget), reachedFirst,
+                    LogRank.censoredAtBudget(second, budget), reachedSecond, Alternative.TWO_SIDED);
+            double p = Double.isNaN(r.p()) ? 1 : r.p();
+            Outcome o = p < ALPHA ? (r.z() > 0 ? Outcome.SUPPORTED : Outcome.NOT_SUPPORTED) : Outcome.INCONCLUSIVE;
+            String test = test() + String.format(Locale.ROOT, " (z = %.3g; reached %d of %d vs %d of %d within %.0f steps)", r.z(),
+                    count(reachedFirst), first.length, count(reachedSecond), second.length, budget);
+            return new Verdict(claim, this, s, o, new Evidence(test, p, s.lo(), s.hi(), 1 - ALPHA, 0));
+        }
+
+        private static int count(boolean[] b) {
+            int n = 0;
+            for (boolean x : b) if (x) n++;
+            return n;
+        }
+
         public Verdict judge(Summary s) {
+            if (method == Method.LOG_RANK) throw new IllegalArgumentException("Criterion " + claim + ": a log-rank criterion is judged by judgeLogRank, not on a summary");
             if (kind == Kind.CHECK) return judgeCheck(s);
             if (method == Method.SIGN) return judgeSign(s);
             return direction == Direction.WITHIN ? judgeEquivalence(s) : judgeDifference(s);

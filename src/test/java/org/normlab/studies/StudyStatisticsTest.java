@@ -10,8 +10,10 @@ import org.normlab.experiment.Axes;
 import org.normlab.experiment.Experiment;
 import org.normlab.experiment.Results;
 import org.normlab.experiment.RunSpec;
+import org.normlab.experiment.Scale;
 import org.normlab.experiment.Summary;
 import org.normlab.experiment.SweepResult;
+import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.RunLog;
@@ -63,6 +65,31 @@ class StudyStatisticsTest {
                 accRun(Norm.NONE, 1, 0.1, 0.2), accRun(Norm.BN, 1, 0.3, 0.4)), Axes.NORM), 0.8);
         assertTrue(never.doubleColumn("signed-rank p (never = worst)").isMissing(0), "missing, not a number");
         assertEquals(1, never.doubleColumn("log-rank p").get(0), 0);
+    }
+
+    @Test
+    void c2IsDecidedByTheLogRankTestOfStepsToTarget() {
+        // Five seeds: BN reaches 0.8 at step 10, none never within its 30 steps (censored there). At step 10, 10 runs at
+        // risk, 5 of them BN, 5 events: expected 2.5, variance 5·5·5·5 / (10²·9), z = 2.5 / √(625/900) = 3, two-sided
+        // p = erfc(3/√2). The estimate is the steps BN saved per seed, never counted as the budget: 30 − 10.
+        List<Results.Run<RunSpec>> runs = new ArrayList<>();
+        for (long seed = 0; seed < 5; seed++) {
+            runs.add(accRun(Norm.NONE, seed, 0.1, 0.2, 0.3));
+            runs.add(accRun(Norm.BN, seed, 0.85, 0.9, 0.9));
+        }
+        var c = new ConvergenceStudy().criteria(Scale.SMOKE).get(0);
+        Verdict v = ConvergenceStudy.stepsToTarget(c, SweepResult.of("t", runs, Axes.NORM), Norm.BN, 0.8);
+        assertEquals(Verdict.Outcome.SUPPORTED, v.outcome());
+        assertEquals(0.0026997960632601913, v.evidence().p(), 1e-15);
+        assertEquals(20, v.statistic().mean(), 1e-12);
+        assertTrue(v.evidence().test().contains("z = 3.00; reached 5 of 5 vs 0 of 5 within 30 steps"), v.evidence().test());
+        assertTrue(c.changed(), "a changed criterion says so");
+        // The other way round (none sooner) is NOT SUPPORTED; two seeds cannot reach p < 0.05.
+        List<Results.Run<RunSpec>> swapped = new ArrayList<>();
+        for (Results.Run<RunSpec> r : runs) swapped.add(new Results.Run<>(r.spec().withNorm(r.spec().norm() == Norm.BN ? Norm.NONE : Norm.BN), r.log()));
+        assertEquals(Verdict.Outcome.NOT_SUPPORTED, ConvergenceStudy.stepsToTarget(c, SweepResult.of("t", swapped, Axes.NORM), Norm.BN, 0.8).outcome());
+        Verdict two = ConvergenceStudy.stepsToTarget(c, SweepResult.of("t", runs.subList(0, 4), Axes.NORM), Norm.BN, 0.8);
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, two.outcome());
     }
 
     @Test
