@@ -50,8 +50,10 @@ class RecurrentStudyTest {
         assertEquals(List.of(Norm.NONE, Norm.LN, Norm.BN), RecurrentStudy.gruNormSweep(Scale.SMOKE).specs().stream()
                 .filter(c -> c.seed() == 0).map(RunSpec::norm).toList());
         List<Verdict.Criterion> c = new RecurrentStudy().declaredCriteria(Scale.SMOKE);
-        assertTrue(c.get(0).budget().startsWith("recurrent-smoke: 3 × 2 seeds") && !c.get(0).budget().contains("gru"), c.get(0).budget());
-        assertTrue(c.get(3).budget().startsWith("recurrent-gru-smoke: 3 × 2 seeds") && !c.get(3).budget().contains("recurrent-smoke"), c.get(3).budget());
+        // Each cell's budget: its tuning runs and final runs, none of the other cell's.
+        assertTrue(c.get(0).budget().contains("recurrent-smoke: 3 × 2 seeds") && !c.get(0).budget().contains("gru"), c.get(0).budget());
+        assertTrue(c.get(3).budget().contains("recurrent-gru-smoke: 3 × 2 seeds") && c.get(3).budget().contains("recurrent-gru-smoke-lr-tuning")
+                && !c.get(3).budget().contains("recurrent-smoke"), c.get(3).budget());
         for (Verdict.Criterion k : c) assertTrue(k.registration().contains("2026-12-03 (issue #13)"), k.claim() + ": " + k.registration());
     }
 }
