@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.plot.Charts;
 import tech.tablesaw.api.Table;
@@ -98,7 +97,7 @@ public record Findings(String name, Scale scale, SweepResult<?> sweep, Map<Strin
             for (var f : figures.entrySet()) {
                 Path png = dir.resolve(f.getKey() + ".png"), svg = dir.resolve(f.getKey() + ".svg");
                 Files.write(png, Charts.png(f.getValue()));
-                VectorGraphicsEncoder.saveVectorGraphic(f.getValue(), svg.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+                Files.writeString(svg, Charts.svg(f.getValue()));
                 written.add(png);
                 written.add(svg);
             }

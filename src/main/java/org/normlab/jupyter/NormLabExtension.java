@@ -1,18 +1,14 @@
 package org.normlab.jupyter;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.normlab.experiment.GanSpec;
@@ -66,7 +62,10 @@ public final class NormLabExtension implements Extension {
                 .preferring(svg ? new MIMEType[] {MIMEType.IMAGE_PNG, MIMEType.IMAGE_SVG} : new MIMEType[] {MIMEType.IMAGE_PNG})
                 .supporting(MIMEType.TEXT_PLAIN)
                 .register((chart, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> png(chart));
+                    ctx.renderIfRequested(MIMEType.IMAGE_PNG, (type, out) -> {
+                        out.putData(type, png(chart));
+                        out.putMetaData(type, displaySize(chart));
+                    });
                     if (svg) ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> svg(chart));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> describe(chart));
                 });
@@ -92,15 +91,18 @@ public final class NormLabExtension implements Extension {
         return Base64.getEncoder().encodeToString(Charts.png(chart));
     }
 
+    /**
+     * The size a chart's PNG is shown at, its layout size: the PNG has {@link Charts#PIXEL_DENSITY}× the pixels, and
+     * Jupyter (and nbconvert's HTML) honour {@code width} and {@code height} in an image output's metadata. Call after
+     * {@link #png}, which may grow the chart to fit its legend.
+     */
+    static Map<String, Integer> displaySize(Chart<?, ?> chart) {
+        return Map.of("width", chart.getWidth(), "height", chart.getHeight());
+    }
+
     /** The chart as an SVG document (XChart's vector encoder), for {@code image/svg+xml}. */
     public static String svg(Chart<?, ?> chart) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            return out.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("NormLab: could not encode chart '" + chart.getTitle() + "' as SVG", e);
-        }
+        return Charts.svg(chart);
     }
 
     static boolean svgRequested(String value) {

@@ -4,26 +4,46 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.font.FontRenderContext;
+import java.awt.font.TextLayout;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOInvalidTreeException;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.HeatMapSeries;
+import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.internal.chartpart.RenderableSeries.LegendRenderType;
+import org.knowm.xchart.internal.series.Series;
 import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.HeatMapStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Row;
@@ -84,24 +104,180 @@ public final class Charts {
     }
 
     /**
-     * The chart as PNG bytes with an alpha channel, so that its transparent background stays transparent (XChart's
-     * BitmapEncoder draws into an opaque image, which would turn it black or white).
+     * Device pixels per layout pixel of a PNG: a 720×420 chart becomes a 1440×840 image, sharp in print and on
+     * high-density screens, while its PNG says 144 dpi and its notebook output asks for 720×420 (the layout size).
+     */
+    public static final int PIXEL_DENSITY = 2;
+
+    /**
+     * The chart as PNG bytes at {@link #PIXEL_DENSITY}× its layout size, with an alpha channel so that its transparent
+     * background stays transparent (XChart's BitmapEncoder draws into an opaque image, which would turn it black or
+     * white), and its physical resolution (pHYs: 72 dpi × density) so that viewers and print show it at layout size.
+     * The legend is fitted first ({@link #fitLegend}).
      */
     public static byte[] png(Chart<?, ?> chart) {
-        BufferedImage image = new BufferedImage(chart.getWidth(), chart.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        fitLegend(chart);
+        int w = chart.getWidth(), h = chart.getHeight();
+        BufferedImage image = new BufferedImage(w * PIXEL_DENSITY, h * PIXEL_DENSITY, BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = image.createGraphics();
         try {
-            chart.paint(g, chart.getWidth(), chart.getHeight());
+            g.scale(PIXEL_DENSITY, PIXEL_DENSITY);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            chart.paint(g, w, h);
         } finally {
             g.dispose();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ImageIO.write(image, "png", out);
+            return encodePng(image, 72.0 * PIXEL_DENSITY);
         } catch (IOException e) {
             throw new UncheckedIOException("Charts: could not encode chart '" + chart.getTitle() + "' as PNG", e);
         }
+    }
+
+    private static byte[] encodePng(BufferedImage image, double dpi) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try {
+            IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), writer.getDefaultWriteParam());
+            String perMetre = Long.toString(Math.round(dpi / 0.0254));
+            IIOMetadataNode phys = new IIOMetadataNode("pHYs");
+            phys.setAttribute("pixelsPerUnitXAxis", perMetre);
+            phys.setAttribute("pixelsPerUnitYAxis", perMetre);
+            phys.setAttribute("unitSpecifier", "meter");
+            IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
+            root.appendChild(phys);
+            try {
+                meta.mergeTree("javax_imageio_png_1.0", root);
+            } catch (IIOInvalidTreeException e) {
+                throw new IOException("PNG metadata rejected the pHYs chunk", e);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+                writer.setOutput(stream);
+                writer.write(null, new IIOImage(image, null, meta), writer.getDefaultWriteParam());
+            }
+            return out.toByteArray();
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /** The chart as an SVG document at its layout size (XChart's vector encoder), the legend fitted first. */
+    public static String svg(Chart<?, ?> chart) {
+        return new String(vector(chart, VectorGraphicsEncoder.VectorGraphicsFormat.SVG), StandardCharsets.UTF_8);
+    }
+
+    /** The chart as a one-page PDF at its layout size (XChart's PDFBox encoder), the legend fitted first. */
+    public static byte[] pdf(Chart<?, ?> chart) {
+        return vector(chart, VectorGraphicsEncoder.VectorGraphicsFormat.PDF);
+    }
+
+    private static byte[] vector(Chart<?, ?> chart, VectorGraphicsEncoder.VectorGraphicsFormat format) {
+        fitLegend(chart);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            VectorGraphicsEncoder.saveVectorGraphic(chart, out, format);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Charts: could not encode chart '" + chart.getTitle() + "' as " + format, e);
+        }
         return out.toByteArray();
+    }
+
+    /** XChart's legend box (Legend_.BOX_SIZE), and the room kept free beside a legend below the plot (the y axis shifts the plot right). */
+    private static final int LEGEND_BOX = 20, LEGEND_SIDE_ROOM = 60;
+    private static final FontRenderContext TEXT_MEASURE = new FontRenderContext(null, true, false);  // as XChart measures legend text
+
+    /**
+     * Makes a legend below the plot fit the chart's width. XChart lays such a legend out in one row, centred under
+     * the plot, and cuts off what does not fit (series that cannot be identified); here a row wider than the chart
+     * becomes a column, each label wrapped at spaces to the chart's width, and the chart grows by the column's extra
+     * height so the plot keeps its size. Charts with another legend, or one that fits, are left as they are; calling
+     * it again changes nothing. {@link #png}, {@link #svg} and {@link #pdf} call it before drawing.
+     */
+    public static void fitLegend(Chart<?, ?> chart) {
+        Styler s = chart.getStyler();
+        if (chart instanceof HeatMapChart || !s.isLegendVisible() || s.getLegendPosition() != Styler.LegendPosition.OutsideS
+                || s.getLegendLayout() != Styler.LegendLayout.Horizontal) return;
+        List<Series> shown = chart.getSeriesMap().values().stream().filter(x -> x.isShowInLegend() && x.isEnabled()).map(x -> (Series) x).toList();
+        if (shown.isEmpty()) return;
+        resize(chart, chart.getWidth(), chart.getHeight());  // XChart gives each series its render style when it first paints
+        double room = chart.getWidth() - 2.0 * LEGEND_SIDE_ROOM;
+        if (legendRowWidth(s, shown) <= room) return;
+        double rowHeight = legendRowHeight(s, shown);
+        int pad = s.getLegendPadding();
+        double textRoom = room - Math.max(LEGEND_BOX, s.getLegendSeriesLineLength()) - 3 * pad;
+        for (Series x : shown) x.setLabel(wrap(x.getLabel(), s.getLegendFont(), textRoom));
+        s.setLegendLayout(Styler.LegendLayout.Vertical);
+        double grow = legendColumnHeight(s, shown) - rowHeight;
+        resize(chart, chart.getWidth(), chart.getHeight() + (int) Math.ceil(grow));
+    }
+
+    /** The chart painted once at a new size, which XChart keeps as its size (it has no other public setter). */
+    private static void resize(Chart<?, ?> chart, int width, int height) {
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB).createGraphics();
+        try {
+            chart.paint(g, width, height);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    private static TextSize text(String line, Font font) {
+        var b = new TextLayout(line.isEmpty() ? " " : line, font, TEXT_MEASURE).getOutline(null).getBounds2D();
+        return new TextSize(b.getWidth(), b.getHeight());
+    }
+
+    private record TextSize(double width, double height) {}
+
+    private static boolean boxed(Series x) {
+        return x.getLegendRenderType() == LegendRenderType.Box || x.getLegendRenderType() == LegendRenderType.BoxNoOutline;
+    }
+
+    private static double graphicHeight(Styler s, Series x) {
+        return boxed(x) ? LEGEND_BOX : s instanceof AxesChartStyler a ? a.getMarkerSize() : 0;
+    }
+
+    /** Width of XChart's one-row legend (Legend_.getBoundsHintHorizontal). */
+    static double legendRowWidth(Styler s, List<Series> shown) {
+        double width = s.getLegendPadding();
+        for (Series x : shown) {
+            double text = Arrays.stream(x.getLabel().split("\n")).mapToDouble(l -> text(l, s.getLegendFont()).width()).max().orElse(0);
+            double graphic = x.getLegendRenderType() == LegendRenderType.Line ? s.getLegendSeriesLineLength() : LEGEND_BOX;
+            width += graphic + s.getLegendPadding() + text + s.getLegendPadding();
+        }
+        return width;
+    }
+
+    private static double entryHeight(Styler s, Series x) {
+        String[] lines = x.getLabel().split("\n");
+        double h = -3;  // XChart's MULTI_LINE_SPACE between lines
+        for (String l : lines) h += text(l, s.getLegendFont()).height() + 3;
+        return Math.max(h, graphicHeight(s, x));
+    }
+
+    private static double legendRowHeight(Styler s, List<Series> shown) {
+        return shown.stream().mapToDouble(x -> entryHeight(s, x)).max().orElse(0) + 2 * s.getLegendPadding();
+    }
+
+    /** Height of XChart's one-column legend (Legend_.getBoundsHintVertical). */
+    private static double legendColumnHeight(Styler s, List<Series> shown) {
+        return shown.stream().mapToDouble(x -> entryHeight(s, x) + s.getLegendPadding()).sum() + s.getLegendPadding();
+    }
+
+    /** {@code label} broken at spaces into lines no wider than {@code room} (a word longer than that stays whole). */
+    static String wrap(String label, Font font, double room) {
+        StringBuilder out = new StringBuilder(), line = new StringBuilder();
+        for (String word : label.split(" ")) {
+            String candidate = line.isEmpty() ? word : line + " " + word;
+            if (!line.isEmpty() && text(candidate, font).width() > room) {
+                out.append(line).append('\n');
+                line.setLength(0);
+                line.append(word);
+            } else {
+                line.setLength(0);
+                line.append(candidate);
+            }
+        }
+        return out.append(line).toString();
     }
 
     private static final Map<String, String> METRIC_LABELS = Map.of("train_loss", "training loss", "train_acc", "training accuracy",
@@ -130,7 +306,8 @@ public final class Charts {
 
     /**
      * Learning curves of one metric from a tidy results table (columns {@code group, seed, step, metric, value}):
-     * a thin line per seed and a bold line for the mean over seeds, one colour per group.
+     * a bold line for the mean over seeds and a thin, lighter line per seed in the same colour, one colour per group
+     * (so each seed can be told to its arm). The legend names the groups; the x-axis title says what the lines are.
      */
     public static XYChart learningCurves(Table tidy, String metric, String groupColumn, String title) {
         Map<String, Map<Long, TreeMap<Integer, Double>>> byGroup = new LinkedHashMap<>();
@@ -142,16 +319,15 @@ public final class Charts {
         }
         if (byGroup.isEmpty()) throw new IllegalArgumentException("Charts.learningCurves: no rows with metric '" + metric + "'");
         XYChart chart = xy(title, "step", label(metric));
-        int index = 0;
+        int index = 0, most = 0;
         for (var group : byGroup.entrySet()) {
             Color color = colorOf(group.getKey(), index++);
-            Color faint = new Color(color.getRed(), color.getGreen(), color.getBlue(), 70);
             TreeMap<Integer, double[]> sums = new TreeMap<>();  // step → {sum, count}
             for (var seed : group.getValue().entrySet()) {
                 List<Integer> xs = new ArrayList<>(seed.getValue().keySet());
                 List<Double> ys = new ArrayList<>(seed.getValue().values());
                 XYSeries s = chart.addSeries(group.getKey() + " seed " + seed.getKey(), xs, ys);
-                s.setLineColor(faint);
+                s.setLineColor(seedColor(color));
                 s.setLineStyle(new BasicStroke(1f));
                 s.setMarker(SeriesMarkers.NONE);
                 s.setShowInLegend(false);
@@ -163,12 +339,21 @@ public final class Charts {
             }
             List<Integer> xs = new ArrayList<>(sums.keySet());
             List<Double> means = sums.values().stream().map(a -> a[0] / a[1]).toList();
-            XYSeries mean = chart.addSeries(group.getKey() + " (mean of " + group.getValue().size() + " seeds)", xs, means);
+            int seeds = group.getValue().size();
+            most = Math.max(most, seeds);
+            XYSeries mean = chart.addSeries(group.getKey() + " (mean of " + seeds + " seeds)", xs, means);
+            mean.setLabel(group.getKey());
             mean.setLineColor(color);
             mean.setLineStyle(new BasicStroke(2.5f));
             mean.setMarker(SeriesMarkers.NONE);
         }
+        chart.setXAxisTitle(most > 1 ? "step    (bold: mean over seeds; thin: each of " + most + " seeds)" : "step");
         return chart;
+    }
+
+    /** A per-seed line's colour: its arm's hue, half transparent, so that it reads lighter than the arm's mean on any background. */
+    public static Color seedColor(Color arm) {
+        return new Color(arm.getRed(), arm.getGreen(), arm.getBlue(), 0x80);
     }
 
     /**
@@ -234,7 +419,11 @@ public final class Charts {
         return chart;
     }
 
-    /** A heatmap of {@code value} over two columns of a table (e.g. init scale × depth), one cell per pair. */
+    /**
+     * A heatmap of {@code value} over two columns of a table (e.g. init scale × depth), one cell per pair, each cell
+     * labelled with its value in a font sized to the cell, and a colour bar beside it. Panels to be compared are put
+     * on one scale with {@link #shareColourScale}.
+     */
     public static HeatMapChart heatmap(Table table, String xColumn, String yColumn, String valueColumn, String title) {
         List<String> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (Row r : table) {
@@ -249,10 +438,67 @@ public final class Charts {
         }
         HeatMapChart chart = new HeatMapChartBuilder().width(720).height(420).title(title).xAxisTitle(xColumn).yAxisTitle(yColumn).build();
         houseStyle(chart.getStyler());
-        chart.getStyler().setShowValue(true);
-        chart.getStyler().setRangeColors(new Color[] {new Color(0x1f, 0x77, 0xb4), new Color(0xf7, 0xf7, 0xf7), new Color(0xd6, 0x27, 0x28)});
+        HeatMapStyler s = chart.getStyler();
+        s.setShowValue(true);
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setLegendLayout(Styler.LegendLayout.Vertical);
+        s.setGradientColorColumnWeight(16);
+        s.setGradientColorColumnHeight(420 - 170);
         chart.addSeries(valueColumn, xs, ys, cells);
+        shareColourScale(Double.NaN, chart);
         return chart;
+    }
+
+    private static final Color COLD = new Color(0x1f, 0x77, 0xb4), NEUTRAL = new Color(0xf7, 0xf7, 0xf7), HOT = new Color(0xd6, 0x27, 0x28);
+
+    /**
+     * Puts heatmap panels on one colour scale: from the lowest to the highest value over all of them (rounded outward
+     * to two significant digits, as the colour bars print them), blue through light grey to red, the light grey at
+     * {@code centre} (e.g. the threshold a criterion uses; NaN: the middle of the range). The cell labels get as many
+     * decimals as the range needs and a font that fits the smallest panel's cells.
+     */
+    public static void shareColourScale(double centre, HeatMapChart... panels) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (HeatMapChart p : panels) {
+            for (Number[] cell : p.getHeatMapSeries().getHeatData()) {
+                double v = cell[2].doubleValue();
+                if (Double.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+            }
+        }
+        if (!(lo <= hi)) { lo = 0; hi = 1; }
+        double min = round(lo, RoundingMode.FLOOR), max = round(hi, RoundingMode.CEILING);
+        if (max <= min) max = min + 1;
+        double mid = Double.isFinite(centre) && centre > min && centre < max ? centre : (min + max) / 2;
+        Color[] stops = new Color[41];  // XChart spaces range colours evenly over [min, max]
+        for (int i = 0; i < stops.length; i++) {
+            double v = min + (max - min) * i / (stops.length - 1);
+            stops[i] = v <= mid ? blend(COLD, NEUTRAL, (v - min) / (mid - min)) : blend(NEUTRAL, HOT, (v - mid) / (max - mid));
+        }
+        double span = Math.max(Math.abs(min), Math.abs(max));
+        String pattern = span >= 100 ? "0" : span >= 10 ? "0.0" : "0.00";
+        for (HeatMapChart p : panels) {
+            HeatMapStyler s = p.getStyler();
+            s.setMin(min);
+            s.setMax(max);
+            s.setRangeColors(stops.clone());
+            s.setHeatMapValueDecimalPattern(pattern);
+            HeatMapSeries series = p.getHeatMapSeries();
+            double cellWidth = (p.getWidth() - 190.0) / series.getXData().size(), cellHeight = (p.getHeight() - 130.0) / series.getYData().size();
+            int chars = pattern.length() + (min < 0 ? 1 : 0) + (span >= 10 ? (int) Math.floor(Math.log10(span)) : 0);
+            float size = (float) Math.max(7, Math.min(15, Math.min(cellHeight * 0.45, cellWidth * 0.8 / (chars * 0.6))));
+            s.setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.round(size)));
+        }
+    }
+
+    /** {@code v} rounded to two significant digits in the direction {@code mode} (FLOOR or CEILING). */
+    private static double round(double v, RoundingMode mode) {
+        return v == 0 ? 0 : new BigDecimal(v).round(new MathContext(2, mode)).doubleValue();
+    }
+
+    private static Color blend(Color a, Color b, double t) {
+        double u = Math.max(0, Math.min(1, t));
+        return new Color((int) Math.round(a.getRed() + u * (b.getRed() - a.getRed())), (int) Math.round(a.getGreen() + u * (b.getGreen() - a.getGreen())),
+                (int) Math.round(a.getBlue() + u * (b.getBlue() - a.getBlue())));
     }
 
     /**
@@ -260,7 +506,7 @@ public final class Charts {
      * value of {@code group}; {@code mean}, {@code lo}, {@code hi} are column names.
      */
     public static CategoryChart bars(Table table, String category, String group, String mean, String lo, String hi, String title) {
-        CategoryChart chart = new CategoryChartBuilder().width(720).height(420).title(title).xAxisTitle(category).yAxisTitle(mean).build();
+        CategoryChart chart = new CategoryChartBuilder().width(720).height(420).title(title).xAxisTitle(words(category)).yAxisTitle(words(mean)).build();
         houseStyle(chart.getStyler());
         chart.getStyler().setErrorBarsColor(INK);
         Map<String, Map<String, double[]>> byGroup = new LinkedHashMap<>();
@@ -316,7 +562,8 @@ public final class Charts {
 
     /**
      * The 15th, 50th and 85th percentiles of a probed unit over training (Ioffe &amp; Szegedy's Fig. 1(b, c)): one
-     * colour per group, the median solid and the outer percentiles thin, averaged over seeds.
+     * colour per group, the median solid and the outer percentiles dashed, averaged over seeds. The legend has two
+     * entries per group, its median and its 15th–85th band, so that every group's band can be told apart.
      *
      * @param tidy results with metrics {@code probe/<probe>/p15}, {@code …/p50}, {@code …/p85}
      */
@@ -326,7 +573,8 @@ public final class Charts {
         List<String> groups = tidy.stringColumn(groupColumn).unique().asList();
         for (String group : groups) {
             Color color = colorOf(group, index++);
-            for (String q : List.of("p15", "p50", "p85")) {
+            boolean bandNamed = false;
+            for (String q : List.of("p50", "p15", "p85")) {
                 TreeMap<Integer, double[]> sums = new TreeMap<>();
                 for (Row row : tidy) {
                     if (!row.getString(groupColumn).equals(group) || !row.getString("metric").equals("probe/" + probe + "/" + q)) continue;
@@ -338,13 +586,35 @@ public final class Charts {
                 XYSeries s = chart.addSeries(group + " " + q, new ArrayList<>(sums.keySet()), sums.values().stream().map(a -> a[0] / a[1]).toList());
                 s.setLineColor(color);
                 s.setMarker(SeriesMarkers.NONE);
-                s.setLineStyle(q.equals("p50") ? new BasicStroke(2.5f)
-                        : dashed(1.2f, 6f));
-                s.setShowInLegend(q.equals("p50") || index == 1);
+                boolean median = q.equals("p50");
+                s.setLineStyle(median ? new BasicStroke(2.5f) : dashed(1.2f, 6f));
+                s.setLabel(median ? group + " median" : group + " 15th–85th percentile");
+                s.setShowInLegend(median || !bandNamed);
+                bandNamed |= !median;
             }
         }
         if (chart.getSeriesMap().isEmpty()) throw new IllegalArgumentException("Charts.percentileBands: no metrics probe/" + probe + "/p15|p50|p85");
         return chart;
+    }
+
+    /**
+     * A horizontal line at {@code y} across the chart's data (a criterion's threshold or target, e.g. the final loss
+     * under which a run counts as trained), dash-dotted in {@link #INK} and named {@code label} in the legend.
+     */
+    public static XYSeries threshold(XYChart chart, double y, String label) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            for (double x : s.getXData()) {
+                if (Double.isFinite(x)) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+            }
+        }
+        if (!(lo <= hi)) throw new IllegalArgumentException("Charts.threshold: chart '" + chart.getTitle() + "' has no data to draw '" + label + "' across");
+        XYSeries line = chart.addSeries(label, new double[] {lo, hi}, new double[] {y, y});
+        line.setLineColor(INK);
+        line.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 3f, 2f, 3f}, 0f));
+        line.setMarker(SeriesMarkers.NONE);
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        return line;
     }
 
     /**

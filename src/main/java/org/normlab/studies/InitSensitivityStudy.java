@@ -119,6 +119,7 @@ public final class InitSensitivityStudy implements Study<InitSensitivityStudy.Re
         parts.table("share-that-trains", shares);
         HeatMapChart heatmapNone = parts.figure("heatmap-none", heatmap(summary, "none", "without BN", scale));
         HeatMapChart heatmapBn = parts.figure("heatmap-BN", heatmap(summary, "BN", "with BN", scale));
+        Charts.shareColourScale(TRAINS_BELOW, heatmapNone, heatmapBn);  // light grey where a cell starts to count as trained
         Table scales = parts.table("activation-scale-at-init", activationScalesAtInit(scale == Scale.SMOKE ? 10 : 20, train));
         XYChart scalesChart = parts.figure("activation-scale-at-init", activationFigure(scales));
         Verdict c7 = parts.verdict(declaredCriteria(scale).get(0).judge(gap));
@@ -128,7 +129,7 @@ public final class InitSensitivityStudy implements Study<InitSensitivityStudy.Re
     /** One norm's mean final loss over the init scale × depth grid. */
     private static HeatMapChart heatmap(Table summary, String norm, String title, Scale scale) {
         Table mine = summary.where(summary.stringColumn("norm").isEqualTo(norm));
-        return Charts.heatmap(mine, "initScale", "depth", "final train loss (diverged = ln 10)", title + ": final training loss, mean of " + seeds(scale) + " seeds");
+        return Charts.heatmap(mine, "initScale", "depth", "final train loss (diverged = ln 10)", title + ": final training loss, mean of " + seeds(scale) + " seeds (trains: ≤ " + TRAINS_BELOW + ")");
     }
 
     /**

@@ -27,6 +27,7 @@ import org.normlab.experiment.Verdict;
 import org.normlab.experiment.stats.BisectionInterval;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
+import org.normlab.plot.Charts;
 import org.normlab.train.Trainer;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -197,6 +198,7 @@ public final class LrToleranceStudy implements Study<LrToleranceStudy.Report> {
         Table seedsThatTrain = parts.table(model + "-seeds-that-train", seedsThatTrain(s));
         XYChart chart = s.versusLearningRate(Axes.NORM, Trainer.TRAIN_LOSS);
         chart.setTitle(title + ": final training loss vs learning rate");
+        Charts.threshold(chart, TRAINS_BELOW, "trains: final loss ≤ " + TRAINS_BELOW);
         return new Network(perSeed, stable, seedsThatTrain, parts.figure(model + "-loss-vs-lr", chart));
     }
 
