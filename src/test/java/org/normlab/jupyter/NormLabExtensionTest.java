@@ -17,6 +17,7 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import tech.tablesaw.api.DoubleColumn;
 
@@ -33,8 +34,9 @@ class NormLabExtensionTest {
         byte[] png = Base64.getDecoder().decode(NormLabExtension.png(chart));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-        assertEquals(720, image.getWidth());
-        assertEquals(420, image.getHeight());
+        assertEquals(720 * Charts.PIXEL_DENSITY, image.getWidth());  // drawn at 2x, shown at the layout size:
+        assertEquals(420 * Charts.PIXEL_DENSITY, image.getHeight());
+        assertEquals(Map.of("width", 720, "height", 420), NormLabExtension.displaySize(chart));
     }
 
     @Test
