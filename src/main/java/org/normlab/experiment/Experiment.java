@@ -5,10 +5,12 @@ import java.util.List;
 import org.normlab.data.Dataset;
 import org.normlab.model.ModelSpec;
 import org.normlab.model.Models;
+import org.normlab.diagnostics.BatchEstimates;
 import org.normlab.diagnostics.BnLayerTrace;
 import org.normlab.diagnostics.LossLandscape;
 import org.normlab.diagnostics.PreciseBn;
 import org.normlab.diagnostics.Probe;
+import org.normlab.diagnostics.VarianceShift;
 import org.normlab.nn.Sequential;
 import org.normlab.norm.RunningStatistics;
 import org.normlab.optim.Adam;
@@ -91,6 +93,9 @@ public final class Experiment {
         if (m.landscapeBatch() > 0) hooks.add(LossLandscape.hook(trainPart.head(Math.min(m.landscapeBatch(), trainPart.size())), spec.lr()));
         if (m.evalTrain()) hooks.add(evalTrainHook(trainPart));
         if (m.bnLayers()) hooks.add(BnLayerTrace.hook());
+        if (m.batchEstimates() > 0 && testPart != null) hooks.add(BatchEstimates.hook(testPart.head(Math.min(m.batchEstimates(), testPart.size())),
+                BatchEstimates.BATCH_SIZES));
+        if (m.varianceShift() > 0 && testPart != null) hooks.add(VarianceShift.hook(testPart.head(Math.min(m.varianceShift(), testPart.size()))));
         return new Trained(model, Trainer.train(model, optimizer, trainPart, testPart, options, orderRng, listener, hooks));
     }
 

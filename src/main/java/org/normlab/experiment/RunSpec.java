@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.normlab.data.Dataset;
+import org.normlab.model.DropoutPlacement;
 import org.normlab.model.ModelSpec;
 import org.normlab.model.NetworkSpec;
 import org.normlab.nn.Activation;
@@ -99,6 +100,9 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
     /** An MLP's dropout probability (0 for the other models). */
     public double dropout() { return network.model() instanceof ModelSpec.Mlp m ? m.dropout() : 0; }
 
+    /** Where an MLP's dropout layers sit (null for the other models). */
+    public DropoutPlacement dropoutPlacement() { return network.model() instanceof ModelSpec.Mlp m ? m.dropoutPlacement() : null; }
+
     /**
      * This run's settings in a few labelled lines — model, optimizer, data, budget, what it measures besides loss and
      * accuracy, but not the seed — which {@link #describe()} shows as
@@ -141,12 +145,12 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
 
     public RunSpec withHidden(List<Integer> hidden) {
         if (!(network.model() instanceof ModelSpec.Mlp m)) throw notFor("hidden", "mlp");
-        return withModel(new ModelSpec.Mlp(hidden, m.activation(), m.placement(), m.dropout(), m.inputs(), m.classes()));
+        return withModel(m.withHidden(hidden));
     }
 
     public RunSpec withActivation(Activation.Kind a) {
         return switch (network.model()) {
-            case ModelSpec.Mlp m -> withModel(new ModelSpec.Mlp(m.hidden(), a, m.placement(), m.dropout(), m.inputs(), m.classes()));
+            case ModelSpec.Mlp m -> withModel(m.withActivation(a));
             case ModelSpec.LeNet l -> withModel(new ModelSpec.LeNet(a, l.placement()));
             default -> throw notFor("activation", "mlp or lenet");
         };
@@ -154,7 +158,7 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
 
     public RunSpec withPlacement(Placement p) {
         return switch (network.model()) {
-            case ModelSpec.Mlp m -> withModel(new ModelSpec.Mlp(m.hidden(), m.activation(), p, m.dropout(), m.inputs(), m.classes()));
+            case ModelSpec.Mlp m -> withModel(m.withPlacement(p));
             case ModelSpec.LeNet l -> withModel(new ModelSpec.LeNet(l.activation(), p));
             default -> throw notFor("placement", "mlp or lenet");
         };
@@ -162,7 +166,13 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
 
     public RunSpec withDropout(double p) {
         if (!(network.model() instanceof ModelSpec.Mlp m)) throw notFor("dropout", "mlp");
-        return withModel(new ModelSpec.Mlp(m.hidden(), m.activation(), m.placement(), p, m.inputs(), m.classes()));
+        return withModel(m.withDropout(p));
+    }
+
+    /** Where an MLP's dropout layers sit: after every hidden block (the default) or once before the output layer. */
+    public RunSpec withDropoutPlacement(DropoutPlacement d) {
+        if (!(network.model() instanceof ModelSpec.Mlp m)) throw notFor("dropoutPlacement", "mlp");
+        return withModel(m.withDropoutPlacement(d));
     }
 
     /** An MLP's input size: values per example, flattened (784 for Fashion-MNIST). */
@@ -208,12 +218,14 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
     public RunSpec withLandscapeBatch(int n) { return withMeasurements(measurements.withLandscapeBatch(n)); }
     public RunSpec withEvalTrain(boolean e) { return withMeasurements(measurements.withEvalTrain(e)); }
     public RunSpec withBnLayers(boolean b) { return withMeasurements(measurements.withBnLayers(b)); }
+    public RunSpec withBatchEstimates(int n) { return withMeasurements(measurements.withBatchEstimates(n)); }
+    public RunSpec withVarianceShift(int n) { return withMeasurements(measurements.withVarianceShift(n)); }
 
     /**
      * {@code v1;run} and each setting that differs from {@link #DEFAULT}'s (the model's own settings from that
-     * model's defaults; an MLP's inputs and classes after its dropout), in this order: model, its settings, norm, init, initScale, gamma0, bnMomentum, inputShift, normAffine,
+     * model's defaults; an MLP's inputs and classes after its dropout and dropout placement), in this order: model, its settings, norm, init, initScale, gamma0, bnMomentum, inputShift, normAffine,
      * optimizer, its settings, schedule, dataset, trainSize, testSize, validationSize, sampling, evaluate, batchSize, epochs, maxSteps, logEvery,
-     * probeUnit, preciseBnBatches, landscapeBatch, evalTrain, bnLayers, seed.
+     * probeUnit, preciseBnBatches, landscapeBatch, evalTrain, bnLayers, batchEstimates, varianceShift, seed.
      */
     @Override
     public String canonical() {
@@ -221,6 +233,7 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
         switch (model()) {
             case ModelSpec.Mlp m -> c.add("hidden", m.hidden(), List.of()).add("activation", m.activation(), Activation.Kind.RELU)
                     .add("placement", m.placement(), Placement.BEFORE).add("dropout", m.dropout(), 0.0)
+                    .add("dropoutPlacement", m.dropoutPlacement(), DropoutPlacement.EVERY_BLOCK)
                     .add("inputs", m.inputs(), ModelSpec.Mlp.IMAGE_INPUTS).add("classes", m.classes(), ModelSpec.Mlp.IMAGE_CLASSES);
             case ModelSpec.LeNet l -> c.add("activation", l.activation(), Activation.Kind.RELU).add("placement", l.placement(), Placement.BEFORE);
             case ModelSpec.Recurrent r -> c.add("hidden", r.hidden(), null);
@@ -246,6 +259,7 @@ public record RunSpec(NetworkSpec network, OptimizerSpec optimizer, Schedule sch
                 .add("probeUnit", measurements.probeUnit(), -1).add("preciseBnBatches", measurements.preciseBnBatches(), 0)
                 .add("landscapeBatch", measurements.landscapeBatch(), 0).add("evalTrain", measurements.evalTrain(), false)
                 .add("bnLayers", measurements.bnLayers(), false)
+                .add("batchEstimates", measurements.batchEstimates(), 0).add("varianceShift", measurements.varianceShift(), 0)
                 .add("seed", seed, 0L).text();
     }
 }

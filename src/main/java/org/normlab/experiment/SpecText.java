@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.normlab.model.DropoutPlacement;
 import org.normlab.model.ModelSpec;
 import org.normlab.model.NetworkSpec;
 import org.normlab.model.Placement;
@@ -35,7 +36,9 @@ final class SpecText {
         String arch = switch (n.model()) {
             case ModelSpec.Mlp m -> "MLP " + (grid.contains("hidden") ? m.inputs() + "-(grid)-" + m.classes()
                     : widths(m.widths())) + ", " + (grid.contains("activation") ? "activation (grid)" : lower(m.activation())) + placement(m.placement(), grid)
-                    + (grid.contains("dropout") ? ", dropout (grid)" : m.dropout() > 0 ? ", dropout " + number(m.dropout()) : "");
+                    + (grid.contains("dropout") ? ", dropout (grid)" : m.dropout() > 0 ? ", dropout " + number(m.dropout()) : "")
+                    + (grid.contains("dropoutPlacement") ? " (placement: grid)"
+                    : m.dropout() > 0 && m.dropoutPlacement() == DropoutPlacement.BEFORE_OUTPUT ? " before the output layer only" : "");
             case ModelSpec.LeNet l -> "LeNet (d2l), " + (grid.contains("activation") ? "activation (grid)" : lower(l.activation())) + placement(l.placement(), grid);
             case ModelSpec.Recurrent r -> r.name().toUpperCase(Locale.ROOT) + " over the 28 image rows, " + r.hidden() + " hidden units";
             case ModelSpec.MbConv m -> "MBConv net (stem, 3 MBConv blocks with squeeze-excite, SiLU)";
@@ -111,6 +114,10 @@ final class SpecText {
         if (m.landscapeBatch() > 0) parts.add("loss landscape along the gradient (" + m.landscapeBatch() + " images)");
         if (m.evalTrain()) parts.add("training accuracy in EVAL mode");
         if (m.bnLayers()) parts.add("per BN layer: γ, β, the σ and μ it saw, γ/σ, ‖w‖ before it and lr/‖w‖²");
+        if (m.batchEstimates() > 0) parts.add("per BN layer: the error of batch-2 … 128 estimates of its input's mean and variance against "
+                + m.batchEstimates() + " held-out images");
+        if (m.varianceShift() > 0) parts.add("per BN layer: its input's variance in training vs inference mode and its running variance, on "
+                + m.varianceShift() + " held-out images");
         return String.join("; ", parts);
     }
 

@@ -18,12 +18,13 @@ public sealed interface ModelSpec extends Serializable {
      *
      * @param hidden     hidden-layer widths
      * @param placement  the norm before or after the activation
-     * @param dropout    dropout probability after each hidden block (0: no dropout layers)
+     * @param dropout    dropout probability (0: no dropout layers)
+     * @param dropoutPlacement after every hidden block or once before the output layer ({@link DropoutPlacement})
      * @param inputs     values per example, flattened ({@link #IMAGE_INPUTS} for Fashion-MNIST's 28×28 images)
      * @param classes    output classes ({@link #IMAGE_CLASSES} for Fashion-MNIST)
      */
-    record Mlp(List<Integer> hidden, Activation.Kind activation, Placement placement, double dropout, int inputs, int classes)
-            implements ModelSpec {
+    record Mlp(List<Integer> hidden, Activation.Kind activation, Placement placement, double dropout, DropoutPlacement dropoutPlacement,
+               int inputs, int classes) implements ModelSpec {
         /** Fashion-MNIST's input size and class count: an MLP's defaults. */
         public static final int IMAGE_INPUTS = 28 * 28, IMAGE_CLASSES = 10;
 
@@ -31,22 +32,29 @@ public sealed interface ModelSpec extends Serializable {
             hidden = List.copyOf(hidden);
             for (int w : hidden) if (w <= 0) throw new IllegalArgumentException("Mlp: hidden widths must be positive, got " + hidden);
             if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("Mlp: dropout must be in [0,1), got " + dropout);
+            if (dropoutPlacement == null) throw new IllegalArgumentException("Mlp: dropoutPlacement must be given (EVERY_BLOCK or BEFORE_OUTPUT), got null");
             if (inputs <= 0) throw new IllegalArgumentException("Mlp: inputs must be positive, got " + inputs);
             if (classes < 2) throw new IllegalArgumentException("Mlp: classes must be at least 2, got " + classes);
         }
 
         /** An MLP for Fashion-MNIST: 784 inputs, 10 classes. */
         public Mlp(List<Integer> hidden, Activation.Kind activation, Placement placement, double dropout) {
-            this(hidden, activation, placement, dropout, IMAGE_INPUTS, IMAGE_CLASSES);
+            this(hidden, activation, placement, dropout, DropoutPlacement.EVERY_BLOCK, IMAGE_INPUTS, IMAGE_CLASSES);
         }
 
         public Mlp(List<Integer> hidden, Activation.Kind activation) { this(hidden, activation, Placement.BEFORE, 0); }
 
         /** This MLP with {@code n} inputs per example. */
-        public Mlp withInputs(int n) { return new Mlp(hidden, activation, placement, dropout, n, classes); }
+        public Mlp withInputs(int n) { return new Mlp(hidden, activation, placement, dropout, dropoutPlacement, n, classes); }
 
         /** This MLP with {@code k} output classes. */
-        public Mlp withClasses(int k) { return new Mlp(hidden, activation, placement, dropout, inputs, k); }
+        public Mlp withClasses(int k) { return new Mlp(hidden, activation, placement, dropout, dropoutPlacement, inputs, k); }
+
+        public Mlp withHidden(List<Integer> h) { return new Mlp(h, activation, placement, dropout, dropoutPlacement, inputs, classes); }
+        public Mlp withActivation(Activation.Kind a) { return new Mlp(hidden, a, placement, dropout, dropoutPlacement, inputs, classes); }
+        public Mlp withPlacement(Placement p) { return new Mlp(hidden, activation, p, dropout, dropoutPlacement, inputs, classes); }
+        public Mlp withDropout(double p) { return new Mlp(hidden, activation, placement, p, dropoutPlacement, inputs, classes); }
+        public Mlp withDropoutPlacement(DropoutPlacement d) { return new Mlp(hidden, activation, placement, dropout, d, inputs, classes); }
 
         @Override public String name() { return "mlp"; }
 

@@ -35,8 +35,9 @@ public final class Models {
         NormOptions options = new NormOptions(spec.gamma0(), spec.bnMomentum(), streams == null ? null : streams::split, spec.normAffine());
         List<Layer> layers = switch (spec.model()) {
             case ModelSpec.Mlp mlp -> {
-                List<Rng> dropoutStreams = dropoutStreams(mlp.hidden().size(), mlp.dropout(), streams);
-                yield mlpLayers(mlp.widths(), mlp.activation(), spec.norm(), mlp.placement(), mlp.dropout(), dropoutStreams, options);
+                boolean everyBlock = mlp.dropoutPlacement() == DropoutPlacement.EVERY_BLOCK;
+                List<Rng> dropoutStreams = dropoutStreams(everyBlock ? mlp.hidden().size() : 1, mlp.dropout(), streams);
+                yield mlpLayers(mlp.widths(), mlp.activation(), spec.norm(), mlp.placement(), mlp.dropout(), mlp.dropoutPlacement(), dropoutStreams, options);
             }
             case ModelSpec.LeNet lenet -> lenetLayers(spec.norm(), lenet.placement(), lenet.activation(), options);
             case ModelSpec.MbConv mbconv -> MbConvNet.layers(spec.norm(), options);
@@ -99,14 +100,18 @@ public final class Models {
     public static Sequential mlp(int[] widths, Activation.Kind activation, Norm norm, Placement placement, Init init, Rng rng,
                                  double dropout, Rng dropoutRng) {
         if (widths.length < 2) throw new IllegalArgumentException("MLP: needs at least input and output widths, got " + Arrays.toString(widths));
-        Sequential model = new Sequential(mlpLayers(widths, activation, norm, placement, dropout, dropoutStreams(widths.length - 2, dropout, dropoutRng),
-                NormOptions.DEFAULT));
+        Sequential model = new Sequential(mlpLayers(widths, activation, norm, placement, dropout, DropoutPlacement.EVERY_BLOCK,
+                dropoutStreams(widths.length - 2, dropout, dropoutRng), NormOptions.DEFAULT));
         init.apply(model, rng);
         return model;
     }
 
+    /**
+     * The MLP's layers; with {@link DropoutPlacement#BEFORE_OUTPUT} the one Dropout closes the last hidden block only
+     * (after every norm), with {@link DropoutPlacement#EVERY_BLOCK} one closes every hidden block.
+     */
     private static List<Layer> mlpLayers(int[] widths, Activation.Kind activation, Norm norm, Placement placement, double dropout,
-                                         List<Rng> dropoutStreams, NormOptions options) {
+                                         DropoutPlacement dropoutPlacement, List<Rng> dropoutStreams, NormOptions options) {
         if (widths.length < 2) throw new IllegalArgumentException("MLP: needs at least input and output widths, got " + Arrays.toString(widths));
         List<Layer> layers = new ArrayList<>();
         layers.add(new Flatten());
@@ -117,7 +122,10 @@ public final class Models {
             if (normLayer != null && placement == Placement.BEFORE) layers.add(normLayer);
             layers.add(new Activation(activation));
             if (normLayer != null && placement == Placement.AFTER) layers.add(normLayer);
-            if (dropout > 0) layers.add(new Dropout(dropout, dropoutStreams.get(i - 1)));
+            if (dropout > 0 && dropoutPlacement == DropoutPlacement.EVERY_BLOCK) layers.add(new Dropout(dropout, dropoutStreams.get(i - 1)));
+            if (dropout > 0 && dropoutPlacement == DropoutPlacement.BEFORE_OUTPUT && i == widths.length - 2) {
+                layers.add(new Dropout(dropout, dropoutStreams.get(0)));
+            }
         }
         layers.add(new Linear(widths[widths.length - 2], widths[widths.length - 1], true));
         return layers;
