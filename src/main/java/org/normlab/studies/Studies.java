@@ -14,7 +14,8 @@ public final class Studies {
                 new TrainVsInferenceStudy(), new LrGridDemo(),
                 new BatchSizeStudy(), new PlacementStudy(), new RegularizationStudy(),
                 new CovariateShiftStudy(), new RecurrentStudy(),
-                new GanStudy(), new OtherNormsStudy(), new DebuggingStudy(), new AffineStudy(), new ScaleInvarianceStudy())) ALL.put(s.name(), s);
+                new GanStudy(), new OtherNormsStudy(), new DebuggingStudy(), new AffineStudy(), new ScaleInvarianceStudy(),
+                new SmallBatchStudy())) ALL.put(s.name(), s);
     }
 
     private Studies() {}
