@@ -26,6 +26,11 @@ public final class Preregistration {
                 .append("# Generated from the typed criteria by `normlab criteria --write`; never edit by hand.\n")
                 .append("# CriteriaFilesTest fails when a criterion in code differs from this file, field by field.\n")
                 .append("# A criterion changed after seeing results says so in its registration field.\n");
+        List<String> design = study.design();
+        if (!design.isEmpty()) {
+            sb.append("#\n# Design (why):\n");
+            for (String line : design) sb.append("# ").append(oneLine(line)).append('\n');
+        }
         for (Scale scale : Scale.values()) {
             sb.append('\n').append(SCALE).append(scale).append('\n');
             for (Verdict.Criterion c : study.declaredCriteria(scale)) {

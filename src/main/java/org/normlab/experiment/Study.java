@@ -33,6 +33,12 @@ public interface Study<R extends StudyReport> {
     default String learningRate(Scale scale) { return "not stated"; }
 
     /**
+     * Why the study is designed as it is (network, arms, statistics), in a few sentences: written as comment lines at
+     * the top of docs/criteria/&lt;name&gt;.txt, before the criteria. Empty unless a study says.
+     */
+    default List<String> design() { return List.of(); }
+
+    /**
      * The criteria with the budget of the plan behind them and the learning-rate policy filled in: what
      * docs/criteria/&lt;name&gt;.txt records (see {@link Preregistration}) and what the verdicts carry.
      */

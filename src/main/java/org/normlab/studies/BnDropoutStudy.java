@@ -93,6 +93,20 @@ public final class BnDropoutStudy implements Study<BnDropoutStudy.Report> {
     public static int seeds(Scale scale) { return scale.pick(2, 5, 8); }
 
     @Override
+    public List<String> design() {
+        return List.of(
+                "Li et al. 2019 explain the disharmony by a variance shift at BN's input between training (dropout on) and inference (off); the "
+                        + "study measures exactly that on the layers of each trained network, on held-out images: Var_eval / Var_train of every BN "
+                        + "input, and the running variance BN uses at inference against Var_eval.",
+                "Where dropout sits is a typed option of the network (DropoutPlacement): closing every block puts it before BN layers 2 and 3 "
+                        + "(through one Linear, as in the conv nets Li et al. study); once before the output puts it after every BN, their remedy.",
+                "The shift is compared with BN alone, paired by seed, because even without dropout BN's input differs between modes (earlier BN "
+                        + "layers normalize with batch statistics in training and running ones at inference); the difference isolates dropout.",
+                "Test accuracy compares dropout after vs before BN, each at a rate tuned on a validation split; dropout alone and BN alone are "
+                        + "shown for context. A diverged run gives no variance (its seed is excluded and counted) and accuracy 0.1.");
+    }
+
+    @Override
     public String learningRate(Scale scale) { return tuning(scale).describe(); }
 
     public static LearningRateTuning tuning(Scale scale) {

@@ -66,6 +66,24 @@ public final class SmallBatchStudy implements Study<SmallBatchStudy.Report> {
 
     public static int seeds(Scale scale) { return scale.pick(2, 5, 8); }
 
+    @Override
+    public List<String> design() {
+        return List.of(
+                "Estimates are measured on the real BN layers of a network in training (BN at batch 32, at its tuned rate), not on synthetic data: "
+                        + "at a few log points, batches of 2 ... 128 drawn with replacement from held-out images pass in training mode, and each BN "
+                        + "layer's batch mean and unbiased variance are compared with the same layer's input over all those images at the same weights.",
+                "The variance's relative MSE against 2/(n - 1) + kurtosis/n is exact for iid values, which the first BN layer of an MLP has "
+                        + "(its input is a linear map of one image); deeper layers see inputs already normalized with the batch's own statistics, so "
+                        + "only the slope claim covers them. An MLP keeps n = batch size (per-feature BN), so the anchor is not blurred by H x W.",
+                "Instability compares BN with LN, which has no batch dependence, at the same batch sizes, each (norm, batch) arm at its own "
+                        + "tuned rate, so that an arm is not unstable merely because one shared rate suits it less. Each logged training loss is a "
+                        + "mean over the same number of images at every batch size, so the noise of a log point does not depend on the batch.",
+                "A spike is a log point above 1.5x the median of the five before it (robust to the falling trend); a diverged run counts as 1, "
+                        + "the worst share, as the divergence policy gives a metric its worst value; divergence shares per arm are a table with "
+                        + "Clopper-Pearson intervals. The interaction claim (batch 2 vs 32, BN vs LN) separates 'BN is noisier' from 'small "
+                        + "batches are noisier for everyone'.");
+    }
+
     public static List<Integer> batchSizes(Scale scale) { return scale.pick(List.of(2, 8, 32), List.of(2, 4, 8, 16, 32, 128), List.of(2, 4, 8, 16, 32, 128)); }
 
     public static int trainSize(Scale scale) { return scale.pick(1024, 10_000, 30_000); }
