@@ -38,6 +38,7 @@ public final class Canonical {
             case Long l -> Long.toString(l);
             case Norm n -> n.label();
             case ModelSpec m -> m.name();
+            case Schedule.Warmup w -> w.toString();
             case Enum<?> e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-');
             case List<?> l -> l.stream().map(Canonical::format).collect(Collectors.joining(", ", "[", "]"));
             default -> String.valueOf(value);

@@ -85,7 +85,7 @@ final class SpecText {
             sb.append(", weight decay ").append(or(grid, "weightDecay", number(o.weightDecay())));
             sb.append(grid.contains("decayNormParams") ? ", on γ/β or not (grid)" : o.decayNormParams() ? "" : " (not on γ/β)");
         }
-        if (schedule != Schedule.CONSTANT || grid.contains("schedule")) sb.append(", schedule ").append(or(grid, "schedule", lower(schedule)));
+        if (schedule != Schedule.CONSTANT || grid.contains("schedule")) sb.append(", schedule ").append(or(grid, "schedule", schedule.text()));
         return sb.toString();
     }
 
