@@ -270,15 +270,12 @@ public final class Sweep<S extends Spec<S>> {
         if (threads < 1) throw new IllegalArgumentException("Sweep " + name + ": threads (--threads) must be a whole number ≥ 1, got " + threads);
         Parallelism.defaultThreadsSetting();  // a bad NORMLAB_THREADS fails here, not in a worker
         ResultStore from = retryFailed ? store.retryingFailed() : store;
-        List<S> specs = specs();
-        RunLog[] logs = new RunLog[specs.size()];
-        List<Integer> todo = new ArrayList<>();
-        for (int i = 0; i < specs.size(); i++) {
-            logs[i] = from.load(name, specs.get(i), fingerprint).orElse(null);
-            if (logs[i] == null) todo.add(i);
-        }
-        int cached = specs.size() - todo.size();
-        progress.start(name + (cached > 0 ? " (" + cached + " of " + specs.size() + " runs already stored)" : ""), todo.size());
+        Stored<S> before = stored(from, fingerprint);
+        List<S> specs = before.specs();
+        RunLog[] logs = before.logs();
+        List<Integer> todo = before.todo();
+        int cached = before.cached();
+        progress.start(before.title(name), todo.size());
         // Runs already fill the cores when several train at once: their kernels then use one thread each.
         int kernelThreads = threads > 1 ? 1 : Parallelism.threads();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -371,16 +368,12 @@ public final class Sweep<S extends Spec<S>> {
         Parallelism.defaultThreadsSetting();
         Engine.Task<S> task = new Engine.Task<>(runner);  // a runner that cannot be shipped fails here
         ResultStore from = retryFailed ? store.retryingFailed() : store;
-        List<S> specs = specs();
-        RunLog[] logs = new RunLog[specs.size()];
-        List<Integer> todo = new ArrayList<>();
-        for (int i = 0; i < specs.size(); i++) {
-            logs[i] = from.load(name, specs.get(i), fingerprint).orElse(null);
-            if (logs[i] == null) todo.add(i);
-        }
-        int cached = specs.size() - todo.size();
-        progress.start(name + (cached > 0 ? " (" + cached + " of " + specs.size() + " runs already stored)" : "") + " on " + engine.describe(),
-                todo.size());
+        Stored<S> before = stored(from, fingerprint);
+        List<S> specs = before.specs();
+        RunLog[] logs = before.logs();
+        List<Integer> todo = before.todo();
+        int cached = before.cached();
+        progress.start(before.title(name) + " on " + engine.describe(), todo.size());
         Map<Integer, ResultStore.Claim> claims = new HashMap<>();
         List<Integer> waiting = new ArrayList<>(todo);
         AtomicReference<Engine.Submitted> running = new AtomicReference<>();
@@ -474,6 +467,26 @@ public final class Sweep<S extends Spec<S>> {
     }
 
     private static final int DEFERRED = -2;
+
+    /** The sweep's specs, the log of each one already stored (else null) and the indices still to compute. */
+    private record Stored<S>(List<S> specs, RunLog[] logs, List<Integer> todo) {
+        int cached() { return specs.size() - todo.size(); }
+
+        String title(String sweep) {
+            return sweep + (cached() > 0 ? " (" + cached() + " of " + specs.size() + " runs already stored)" : "");
+        }
+    }
+
+    private Stored<S> stored(ResultStore from, String fingerprint) {
+        List<S> specs = specs();
+        RunLog[] logs = new RunLog[specs.size()];
+        List<Integer> todo = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            logs[i] = from.load(name, specs.get(i), fingerprint).orElse(null);
+            if (logs[i] == null) todo.add(i);
+        }
+        return new Stored<>(specs, logs, todo);
+    }
 
     /**
      * Computes and stores run i unless another process has claimed it (see {@link ResultStore#claim}): then returns
