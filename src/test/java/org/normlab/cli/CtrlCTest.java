@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.normlab.testing.StoreFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,11 +43,8 @@ class CtrlCTest {
         return (Long.parseLong(line.substring(7).trim(), 16) & (1L << 1)) != 0;  // bit n−1 for signal n; SIGINT is 2
     }
 
-    private static List<Path> files(Path root, String suffix) throws IOException {
-        if (!Files.exists(root)) return List.of();
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).toList();
-        }
+    private static List<Path> files(Path root, String suffix) {
+        return StoreFiles.named(root, suffix);
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.normlab.testing.StoreFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,10 +45,8 @@ class ResultStoreProcessesTest {
         }
     }
 
-    private static List<Path> files(Path root, String suffix) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).toList();
-        }
+    private static List<Path> files(Path root, String suffix) {
+        return StoreFiles.named(root, suffix);
     }
 
     @Test

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
+import org.normlab.testing.StoreFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.normlab.data.Dataset;
@@ -28,11 +26,8 @@ class SweepInterruptTest {
     private static final Dataset DATA = FashionMnist.fromEnvironment().load(FashionMnist.Split.TEST);
     private static final Dataset TRAIN = DATA.head(2000), TEST = DATA.head(2200).select(IntStream.range(2000, 2200).toArray());
 
-    private static long stored(Path root) throws IOException {
-        if (!Files.exists(root)) return 0;
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.toString().endsWith(".run.csv")).count();
-        }
+    private static long stored(Path root) {
+        return StoreFiles.named(root, ".run.csv").size();
     }
 
     /** Sweep workers still alive 0.5 s after the sweep returned (a worker that is exiting gets that long; a training one would not end). */
@@ -73,9 +68,7 @@ class SweepInterruptTest {
         assertEquals(0, sweepThreads(), "no worker keeps training");
         Thread.sleep(1000);
         assertEquals(2, stored(tmp), "no run is stored after the sweep returned");
-        try (Stream<Path> s = Files.walk(tmp)) {
-            assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".part")).toList(), "nothing partial");
-        }
+        assertEquals(List.of(), StoreFiles.named(tmp, ".part"), "nothing partial");
     }
 
     /**
