@@ -6,7 +6,7 @@ VENV ?= $(or $(NORMLAB_VENV),.venv)
 LAB_ARGS ?=
 export NORMLAB_VENV := $(VENV)
 
-.PHONY: lab test bootstrap build spark cluster-test bench-spark data notebooks report bench clean help
+.PHONY: lab test bootstrap build spark cluster-test bench-spark data notebooks report atlas bench clean help
 
 help:
 	@echo "make lab   - set everything up and open JupyterLab on notebooks/"
@@ -18,6 +18,9 @@ help:
 	@echo "              README's scale (smoke) every page says its verdicts are a preview, not evidence; opens offline"
 	@echo "make notebooks - the same run, also writing the executed notebooks back into notebooks/ and the README"
 	@echo "                 claims table: committed outputs and the README come from one run"
+	@echo "make atlas - every notebook at full scale (NOTEBOOKS=... for some), resumable; each one's runs are packed into"
+	@echo "             atlas/runs/ and its wall time and kernel peak into atlas/notebooks.json as it finishes; commit them"
+	@echo "             (make report NORMLAB_SCALE=full then rebuilds every page from atlas/ without computing a run)"
 	@echo "make bench - NormLab vs PyPI torch 2.x (glibc malloc and jemalloc; 2 and 1 threads): norm kernels, LeNet-BN and MLP epochs; writes BENCHMARKS.md"
 	@echo "make spark - build the Spark engine (spark/target/normlab-spark.jar; README: Running sweeps on a cluster)"
 	@echo "make cluster-test - a real Spark standalone cluster on 127.0.0.1 (master + 2 workers): local vs cluster bit for"
@@ -46,6 +49,10 @@ report: bootstrap
 
 notebooks: bootstrap
 	$(REPORT) --write-back notebooks
+
+# Full scale, one notebook at a time, resumable; runs packed into atlas/ after each (scripts/atlas.py). Commit as they land.
+atlas: bootstrap
+	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(VENV)/bin/python scripts/atlas.py run $(NOTEBOOKS)
 
 bench:
 	@scripts/bench.sh

@@ -5,7 +5,8 @@ Usage: report.py [NOTEBOOK...] [--scale S] [--results DIR] [--out DIR] [--write-
                  [--hide-code] [--pdf]
 
 Each notebook (default: every notebooks/*.ipynb, so new ones are picked up) runs top to bottom in a fresh `java`
-kernel at NORMLAB_SCALE (--scale, default `default`) against a fresh results directory (--results reuses a cache).
+kernel at NORMLAB_SCALE (--scale, default `default`) against a fresh results directory (--results reuses a cache;
+at full scale without --results, the committed atlas's runs, read-only: nothing is computed, see scripts/atlas.py).
 Written under --out (default build/report):
   index.html          the notebooks with wall time, kernel peak memory (budget check) and status, and the claims table
   NN-name.html        one page per notebook (nbconvert's HTML exporter, figures embedded; --hide-code leaves the code
@@ -37,6 +38,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import atlas  # noqa: E402
 import claims  # noqa: E402
 import run_notebooks  # noqa: E402
 
@@ -256,8 +258,15 @@ def main(argv=None):
     out = Path(args.out)
     shutil.rmtree(out, ignore_errors=True)
     (out / "figures").mkdir(parents=True)
+    atlas_runs = sorted(atlas.RUNS.glob("*.tar.xz"))
     if args.results:
         results = Path(args.results)
+    elif args.scale == "full" and atlas_runs:
+        # The committed atlas (scripts/atlas.py): pages rebuilt from its runs, none computed (a missing run is an error).
+        results = out.parent / "atlas-results"
+        shutil.rmtree(results, ignore_errors=True)
+        print(f"report: {atlas.unpack(results)} runs unpacked from atlas/runs ({len(atlas_runs)} sweeps); the store is read-only", flush=True)
+        os.environ["NORMLAB_RESULTS_READONLY"] = "1"
     else:
         results = out.parent / "report-results"
         shutil.rmtree(results, ignore_errors=True)

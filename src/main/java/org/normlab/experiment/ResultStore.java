@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,30 +65,63 @@ public final class ResultStore {
     private final boolean retryFailed;
     private final Consumer<String> warnings;
     private final Disk disk;
+    private final boolean readOnly;
 
-    private ResultStore(Path root, boolean retryFailed, Consumer<String> warnings, Disk disk) {
+    private ResultStore(Path root, boolean retryFailed, Consumer<String> warnings, Disk disk, boolean readOnly) {
         this.root = root;
         this.retryFailed = retryFailed;
         this.warnings = warnings;
         this.disk = disk;
+        this.readOnly = readOnly;
     }
 
     /** Results under {@code root}; a stored run that does not verify is reported on standard error. */
-    public static ResultStore at(Path root) { return new ResultStore(root, false, System.err::println, REAL_DISK); }
+    public static ResultStore at(Path root) { return new ResultStore(root, false, System.err::println, REAL_DISK, false); }
 
     /** A store that keeps nothing (every run is computed). */
-    public static ResultStore none() { return new ResultStore(null, false, System.err::println, REAL_DISK); }
+    public static ResultStore none() { return new ResultStore(null, false, System.err::println, REAL_DISK, false); }
 
     /**
      * {@code -Dnormlab.results}, else {@code $NORMLAB_RESULTS}, else {@code $NORMLAB_DEFAULT_RESULTS} (the project's
      * {@code results/}, set by the notebook kernel so that runs stay out of notebooks/), else {@code results/} in the
-     * working directory.
+     * working directory; {@link #readOnly() read-only} when {@code $NORMLAB_RESULTS_READONLY} (or
+     * {@code -Dnormlab.resultsReadOnly}) is 1 or true, as {@code make report} sets it over the atlas's runs.
      */
     public static ResultStore defaultStore() {
         String p = System.getProperty("normlab.results", System.getenv("NORMLAB_RESULTS"));
-        if (p != null && !p.isBlank()) return at(resultsFolder(p, "NORMLAB_RESULTS (or -Dnormlab.results)"));
-        String kernelDefault = System.getenv("NORMLAB_DEFAULT_RESULTS");
-        return at(resultsFolder(kernelDefault != null && !kernelDefault.isBlank() ? kernelDefault : "results", "NORMLAB_DEFAULT_RESULTS"));
+        ResultStore store;
+        if (p != null && !p.isBlank()) {
+            store = at(resultsFolder(p, "NORMLAB_RESULTS (or -Dnormlab.results)"));
+        } else {
+            String kernelDefault = System.getenv("NORMLAB_DEFAULT_RESULTS");
+            store = at(resultsFolder(kernelDefault != null && !kernelDefault.isBlank() ? kernelDefault : "results", "NORMLAB_DEFAULT_RESULTS"));
+        }
+        return readOnlySetting(System.getProperty("normlab.resultsReadOnly", System.getenv("NORMLAB_RESULTS_READONLY"))) ? store.readOnly() : store;
+    }
+
+    /** NORMLAB_RESULTS_READONLY as a yes/no: unset, empty, 0 or false is no; 1 or true is yes; anything else a one-line error. */
+    static boolean readOnlySetting(String text) {
+        if (text == null) return false;
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "", "0", "false", "no" -> false;
+            case "1", "true", "yes" -> true;
+            default -> throw new IllegalArgumentException("NORMLAB_RESULTS_READONLY (or -Dnormlab.resultsReadOnly) must be 1 or 0 (true/false), got '"
+                    + text + "'");
+        };
+    }
+
+    /**
+     * The same runs, never added to: a sweep that needs a run this store does not hold fails at once naming it
+     * ({@link NotStored}) instead of computing it. {@code make report} reads the committed atlas this way, so every
+     * page it rebuilds comes from the stored numbers.
+     */
+    public ResultStore readOnly() { return new ResultStore(root, retryFailed, warnings, disk, true); }
+
+    public boolean isReadOnly() { return readOnly; }
+
+    /** A sweep needs runs a {@link #readOnly() read-only} store does not hold. */
+    public static final class NotStored extends IllegalStateException {
+        public NotStored(String message) { super(message); }
     }
 
     /** {@code text} as a results folder: a one-line error naming {@code setting} if it cannot be one. */
@@ -105,12 +139,12 @@ public final class ResultStore {
     }
 
     /** The same store, but runs stored as failed are computed again (and replaced) instead of reused. */
-    public ResultStore retryingFailed() { return new ResultStore(root, true, warnings, disk); }
+    public ResultStore retryingFailed() { return new ResultStore(root, true, warnings, disk, readOnly); }
 
     /** The same store, reporting stored runs that do not verify to {@code sink} (one line each). */
-    public ResultStore reportingTo(Consumer<String> sink) { return new ResultStore(root, retryFailed, sink, disk); }
+    public ResultStore reportingTo(Consumer<String> sink) { return new ResultStore(root, retryFailed, sink, disk, readOnly); }
 
-    ResultStore onDisk(Disk d) { return new ResultStore(root, retryFailed, warnings, d); }
+    ResultStore onDisk(Disk d) { return new ResultStore(root, retryFailed, warnings, d, readOnly); }
 
     public Path root() { return root; }
 
@@ -201,6 +235,7 @@ public final class ResultStore {
     /** Stores a finished run under its spec and {@code fingerprint} (see {@link #load(String, Spec, String)}). */
     public void save(String study, Spec<?> spec, String fingerprint, RunLog log) {
         if (root == null) return;
+        if (readOnly) throw new NotStored("ResultStore " + root + " is read-only: run " + key(spec, fingerprint) + " of " + study + " cannot be stored");
         StringBuilder points = new StringBuilder(POINTS_HEADER).append('\n');
         for (RunLog.Point p : log.points()) {
             if (p.metric().indexOf(',') >= 0 || p.metric().indexOf('\n') >= 0) {

@@ -485,6 +485,11 @@ public final class Sweep<S extends Spec<S>> {
             logs[i] = from.load(name, specs.get(i), fingerprint).orElse(null);
             if (logs[i] == null) todo.add(i);
         }
+        if (from.isReadOnly() && !todo.isEmpty()) {
+            throw new ResultStore.NotStored("Sweep " + name + ": " + todo.size() + " of " + specs.size() + " runs are not in the read-only store "
+                    + from.root() + " (first: " + specs.get(todo.get(0)).canonical() + "); read-only stores hold a finished atlas "
+                    + "(NORMLAB_RESULTS_READONLY): run the study at this scale against a writable store to compute them");
+        }
         return new Stored<>(specs, logs, todo);
     }
 
