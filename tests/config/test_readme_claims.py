@@ -81,3 +81,24 @@ def test_a_changed_verdict_or_number_changes_the_block(tmp_path):
 def test_missing_interval_ends_show_as_dashes():
     nb = verdict_notebook(ci=(None, None), n=1, verdict="INCONCLUSIVE")
     assert "| 0.0412 [–, –] | – | 1.00 | 1 |" in claims.readme_block({"notebooks/02-y.ipynb": nb})
+
+
+def test_readme_anchors_table_equals_the_committed_notebooks_anchors():
+    readme = (ROOT / "README.md").read_text()
+    assert claims.current_anchors_block(readme) == claims.anchors_block(committed()), \
+        "README.md's anchors table differs from the anchors in notebooks/*.ipynb: run `make notebooks` (never edit it by hand)"
+
+
+def test_anchors_block_is_made_from_the_anchor_data_only():
+    nb = nbformat.v4.new_notebook(metadata={"normlab": {"scale": "full"}})
+    cell = nbformat.v4.new_code_cell("report.anchor()")
+    record = {"claim": "C8", "source": "Wu & He 2018, Fig. 1", "published": "BN 23.6% → 34.7%", "ours": "BN 12% → 20%; GN 13% → 13.5%",
+              "shape": "partly", "features": [{"rule": "BN rises ≥ 3 points", "ours": "BN 12% → 20%", "holds": True},
+                                               {"rule": "GN | flat within 2 points", "ours": "GN 13% → 13.5%", "holds": False}]}
+    cell.outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={"text/plain": "prose never read", claims.ANCHOR_MIME: record})]
+    nb.cells = [cell]
+    block = claims.anchors_block({"notebooks/05-b.ipynb": nb})
+    row = next(line for line in block.splitlines() if line.startswith("| C8 |"))
+    assert row == ("| C8 | BN 23.6% → 34.7% (Wu & He 2018, Fig. 1) | BN 12% → 20%; GN 13% → 13.5% | **partly** | "
+                   "✓ BN rises ≥ 3 points; ✗ GN \\| flat within 2 points | [`05-b`](notebooks/05-b.ipynb) |"), row
+    assert "Scale: `full`" in block and "0 yes, 1 partly, 0 no (of 1 anchors)" in block and "prose" not in block

@@ -19,12 +19,13 @@ import tech.tablesaw.api.Table;
  * CLI reads. Each name is the file the part is saved as ({@code <name>.csv}, {@code <name>.png}).
  */
 public record Findings(String name, Scale scale, SweepResult<?> sweep, Map<String, Table> tables,
-                       Map<String, Chart<?, ?>> figures, List<Verdict> verdicts) {
+                       Map<String, Chart<?, ?>> figures, List<Verdict> verdicts, List<Anchor> anchors) {
 
     public Findings {
         tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
         figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
         verdicts = List.copyOf(verdicts);
+        anchors = List.copyOf(anchors);
     }
 
     /** Collects the parts of a study's findings as the study makes them; each method returns the part it was given. */
@@ -36,6 +37,7 @@ public record Findings(String name, Scale scale, SweepResult<?> sweep, Map<Strin
         private final Map<String, Table> tables = new LinkedHashMap<>();
         private final Map<String, Chart<?, ?>> figures = new LinkedHashMap<>();
         private final List<Verdict> verdicts = new ArrayList<>();
+        private final List<Anchor> anchors = new ArrayList<>();
 
         private Builder(String name, Scale scale) {
             this.name = name;
@@ -60,7 +62,13 @@ public record Findings(String name, Scale scale, SweepResult<?> sweep, Map<Strin
             return verdict;
         }
 
-        public Findings build(SweepResult<?> sweep) { return new Findings(name, scale, sweep, tables, figures, verdicts); }
+        /** Adds a published anchor beside ours; saved in anchors.csv in the order added. */
+        public Anchor anchor(Anchor anchor) {
+            anchors.add(anchor);
+            return anchor;
+        }
+
+        public Findings build(SweepResult<?> sweep) { return new Findings(name, scale, sweep, tables, figures, verdicts, anchors); }
     }
 
     /** The tidy results table (every logged value of every run). */
@@ -93,6 +101,7 @@ public record Findings(String name, Scale scale, SweepResult<?> sweep, Map<Strin
             written.add(csv(results(), dir.resolve("results.csv")));
             written.add(csv(runs(), dir.resolve("runs.csv")));
             written.add(csv(verdictTable(), dir.resolve("verdicts.csv")));
+            if (!anchors.isEmpty()) written.add(csv(Anchor.table(name + " anchors", anchors), dir.resolve("anchors.csv")));
             for (var t : tables.entrySet()) written.add(csv(t.getValue(), dir.resolve(t.getKey() + ".csv")));
             for (var f : figures.entrySet()) {
                 Path png = dir.resolve(f.getKey() + ".png"), svg = dir.resolve(f.getKey() + ".svg");

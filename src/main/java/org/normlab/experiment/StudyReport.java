@@ -28,6 +28,12 @@ public interface StudyReport {
 
     default Table verdictTable() { return findings().verdictTable(); }
 
+    /** The published results this study sets beside its own (see {@link Anchor}); empty for a study without an anchor. */
+    default List<Anchor> anchors() { return findings().anchors(); }
+
+    /** {@link #anchors()} as one table: claim, source, published, ours, shape matched, features. */
+    default Table anchorTable() { return Anchor.table(name() + ": published anchors beside ours", anchors()); }
+
     /** See {@link Findings#claimsTable}. */
     default Table claimsTable() { return findings().claimsTable(); }
 

@@ -11,6 +11,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.normlab.experiment.Anchor;
 import org.normlab.experiment.GanSpec;
 import org.normlab.experiment.Progress;
 import org.normlab.experiment.RunSpec;
@@ -36,6 +37,8 @@ import java.util.Set;
 public final class NormLabExtension implements Extension {
     /** A verdict as data next to its HTML (see {@link Verdict#data()}): what `make report` and the README table read. */
     static final MIMEType VERDICT_DATA = MIMEType.parse(Verdict.MIME_TYPE);
+    /** A published anchor beside ours as data next to its HTML (see {@link Anchor#data()}): the README's anchors table reads it. */
+    static final MIMEType ANCHOR_DATA = MIMEType.parse(Anchor.MIME_TYPE);
     /**
      * Set (to 1) by `make report` so that charts also carry {@code image/svg+xml} for papers. Off by default: an SVG of
      * a learning curve is several times the size of its PNG, and committed notebooks and Binder sessions need only PNG.
@@ -55,6 +58,14 @@ public final class NormLabExtension implements Extension {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, verdict::toHtml);
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, verdict::toString);
                     ctx.renderIfRequested(VERDICT_DATA, verdict::data);
+                });
+        renderer.createRegistration(Anchor.class)
+                .preferring(MIMEType.TEXT_HTML, ANCHOR_DATA)
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((anchor, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, anchor::toHtml);
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, anchor::toString);
+                    ctx.renderIfRequested(ANCHOR_DATA, anchor::data);
                 });
         boolean svg = svgRequested(System.getenv(SVG_ENV));
         renderer.createRegistration(Chart.class)

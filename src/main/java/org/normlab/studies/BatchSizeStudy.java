@@ -2,9 +2,11 @@ package org.normlab.studies;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Anchor;
 import org.normlab.experiment.DataSpec;
 import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
@@ -156,6 +158,7 @@ public final class BatchSizeStudy implements Study<BatchSizeStudy.Report> {
                 r -> r.norm().equals(Norm.GN(2)) && r.batchSize() == SMALL, BatchSizeStudy::testError)));
         Verdict c11Ln = parts.verdict(c.get(2).judge(groupEquivalence(false, inputs)));
         Verdict c11In = parts.verdict(c.get(3).judge(groupEquivalence(true, inputs)));
+        Anchor anchor = parts.anchor(anchor(s));
 
         SweepResult<RunSpec> byNormAndBatch = SweepResult.of(s.name(), s.runs(), Axes.NORM, Axes.BATCH_SIZE);
         Table error = parts.table("test-error", byNormAndBatch.summary("test error", BatchSizeStudy::testError));
@@ -170,7 +173,41 @@ public final class BatchSizeStudy implements Study<BatchSizeStudy.Report> {
                 true, "norm", "test error", "LeNet on Fashion-MNIST (" + trainSize(scale) + " images × " + epochs(scale) + " epochs): test error vs batch size"));
         CategoryChart groupCountChart = parts.figure("group-count", Charts.bars(groupCountTable(error), "batchSize", "groups", "test error", "ci95_lo", "ci95_hi",
                 "Test error by group count: G = 1 (LN), 2, C (IN)"));
-        return new Report(parts.build(s), error, increase, errorVsBatch, groupCount, groupCountChart, c8Dependence, c8SmallBatch, c11Ln, c11In);
+        return new Report(parts.build(s), error, increase, errorVsBatch, groupCount, groupCountChart, c8Dependence, c8SmallBatch, c11Ln, c11In, anchor);
+    }
+
+    /** Mean test error of {@code norm} at batch {@code b} over seeds. */
+    static double meanError(SweepResult<RunSpec> s, Norm norm, int b) {
+        return s.summarize(c -> c.norm().equals(norm) && c.batchSize() == b, BatchSizeStudy::testError).mean();
+    }
+
+    /**
+     * Wu &amp; He's Fig. 1 beside ours. Their net is a ResNet-50 on ImageNet with GN of 32 groups, ours LeNet on
+     * Fashion-MNIST with GN of 2 groups, so only the shape is compared: BN's error rises as the batch shrinks while
+     * GN's barely moves, GN wins at batch 2, and at batch 32 the order is BN &lt; GN &lt; LN &lt; IN.
+     */
+    static Anchor anchor(SweepResult<RunSpec> s) {
+        double bnSmall = meanError(s, Norm.BN, SMALL), bnRef = meanError(s, Norm.BN, REFERENCE);
+        double gnSmall = meanError(s, Norm.GN(2), SMALL), gnRef = meanError(s, Norm.GN(2), REFERENCE);
+        double lnRef = meanError(s, Norm.LN, REFERENCE), inRef = meanError(s, Norm.IN, REFERENCE);
+        Summary bnRise = errorIncrease(s, Norm.BN, SMALL, REFERENCE), gnRise = errorIncrease(s, Norm.GN(2), SMALL, REFERENCE);
+        return Anchor.of("C8", "Wu & He 2018, Fig. 1 (ResNet-50, ImageNet)",
+                        "BN 23.6% error at batch 32 → 34.7% at batch 2; GN (G = 32) 24.1% and flat; at batch 32 BN 23.6, GN 24.1, LN 25.3, IN 28.4")
+                .feature("BN's error rises from batch " + REFERENCE + " to " + SMALL + " (95% interval of the paired rise above 0)",
+                        String.format(Locale.ROOT, "BN %.1f%% → %.1f%% (rise %s)", 100 * bnRef, 100 * bnSmall, points(bnRise)), bnRise.lo() > 0)
+                .feature("GN's rise is under a third of BN's",
+                        String.format(Locale.ROOT, "GN(2) %.1f%% → %.1f%% (rise %s)", 100 * gnRef, 100 * gnSmall, points(gnRise)),
+                        bnRise.mean() > 0 && gnRise.mean() < bnRise.mean() / 3)
+                .feature("at batch " + SMALL + " GN's error is below BN's",
+                        String.format(Locale.ROOT, "at batch %d GN(2) %.1f%%, BN %.1f%%", SMALL, 100 * gnSmall, 100 * bnSmall), gnSmall < bnSmall)
+                .feature("at batch " + REFERENCE + " the order is BN < GN < LN < IN",
+                        String.format(Locale.ROOT, "at batch %d BN %.1f, GN(2) %.1f, LN %.1f, IN %.1f", REFERENCE, 100 * bnRef, 100 * gnRef, 100 * lnRef, 100 * inRef),
+                        bnRef < gnRef && gnRef < lnRef && lnRef < inRef)
+                .build();
+    }
+
+    private static String points(Summary d) {
+        return String.format(Locale.ROOT, "%+.1f points [%+.1f, %+.1f]", 100 * d.mean(), 100 * d.lo(), 100 * d.hi());
     }
 
     /**
@@ -178,7 +215,7 @@ public final class BatchSizeStudy implements Study<BatchSizeStudy.Report> {
      * batch 2 per norm, the error by group count, and the verdicts on C8 and C11.
      */
     public record Report(Findings findings, Table testError, Table errorIncrease, XYChart errorVsBatch, Table groupCount, CategoryChart groupCountChart,
-                         Verdict c8Dependence, Verdict c8SmallBatch, Verdict c11Ln, Verdict c11In) implements StudyReport {}
+                         Verdict c8Dependence, Verdict c8SmallBatch, Verdict c11Ln, Verdict c11In, Anchor anchor) implements StudyReport {}
 
     /** Per norm: test error at batch 2 minus at batch 32, paired by seed. */
     static Table increaseTable(SweepResult<RunSpec> s) {
