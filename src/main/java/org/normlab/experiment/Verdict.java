@@ -256,7 +256,37 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             Outcome o = p < ALPHA ? (r.z() > 0 ? Outcome.SUPPORTED : Outcome.NOT_SUPPORTED) : Outcome.INCONCLUSIVE;
             String test = test() + String.format(Locale.ROOT, " (z = %.3g; reached %d of %d vs %d of %d within %.0f steps)", r.z(),
                     count(reachedFirst), first.length, count(reachedSecond), second.length, budget);
-            return new Verdict(claim, this, s, o, new Evidence(test, p, s.lo(), s.hi(), 1 - ALPHA, 0));
+            return new Verdict(claim, this, s, o, new Evidence(test, p, s.lo(), s.hi(), 1 - ALPHA,
+                    o == Outcome.INCONCLUSIVE ? logRankSeedsNeeded(r, first.length) : 0));
+        }
+
+        /**
+         * Seeds for the sign test at 80% power: the decided seeds {@link Power#signTestSeeds} asks for at the share seen
+         * going the first arm's way, divided by the share of seeds that were decided; with no decided seed, the fewest
+         * that could decide it (every one going one way). -1 when no effect was seen (half each way) or over 10⁷.
+         */
+        private static int signSeedsNeeded(int higher, int decided, int undecided) {
+            if (decided == 0) {
+                int n = 1;
+                while (Proportions.binomialTest(n, n) >= ALPHA) n++;
+                return n;
+            }
+            int n = Power.signTestSeeds(higher / (double) decided, ALPHA, POWER);
+            if (n < 0) return -1;
+            double total = Math.ceil(n * (decided + undecided) / (double) decided - 1e-9);
+            return total > Power.MAX_SEEDS_STATED ? -1 : (int) total;
+        }
+
+        /**
+         * Seeds for the log-rank test at 80% power: Schoenfeld's events for the hazard ratio seen (Peto's estimate,
+         * ln HR = (O − E) / V of the first arm), divided by the events per seed seen (two runs per seed). -1 when the
+         * arms did not differ or no run reached the target.
+         */
+        private static int logRankSeedsNeeded(LogRank.Result r, int seeds) {
+            if (!(r.variance() > 0) || r.events() == 0 || r.observedX() == r.expectedX()) return -1;
+            int events = Power.logRankEvents((r.observedX() - r.expectedX()) / r.variance(), ALPHA, POWER);
+            double total = Math.ceil(events * seeds / (double) r.events() - 1e-9);
+            return total > Power.MAX_SEEDS_STATED ? -1 : (int) Math.max(2, total);
         }
 
         private static int count(boolean[] b) {
@@ -290,11 +320,7 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             double p = Proportions.binomialTest(higher, decided);
             Outcome o = p < ALPHA ? (2 * higher > decided ? Outcome.SUPPORTED : Outcome.NOT_SUPPORTED) : Outcome.INCONCLUSIVE;
             Interval share = decided == 0 ? new Interval(0, 1, 1 - ALPHA) : Proportions.clopperPearson(higher, decided, 1 - ALPHA);
-            int seeds = 0;
-            if (o == Outcome.INCONCLUSIVE) {
-                seeds = 1;
-                while (Proportions.binomialTest(seeds, seeds) >= ALPHA) seeds++; // with every seed decided one way
-            }
+            int seeds = o == Outcome.INCONCLUSIVE ? signSeedsNeeded(higher, decided, s.missing()) : 0;
             return new Verdict(claim, this, s, o, new Evidence(test() + " (" + higher + " of " + decided + " decided, "
                     + s.missing() + " undecided)", p, share.lower(), share.upper(), 1 - ALPHA, seeds));
         }

@@ -144,6 +144,24 @@ class SummaryAndVerdictTest {
         assertEquals(0.03125, six.evidence().p(), 1e-12);
         assertTrue(six.toString().contains("1 undecided"), six.toString());
         assertEquals(Verdict.Outcome.NOT_SUPPORTED, c5.judge(Summary.of(0, 0, 0, 0, 0, 0)).outcome());
+        // 3 of 4 decided one way, 1 undecided: at a share of 3/4 the exact sign test needs 30 decided seeds for 80% power
+        // (SciPy, PowerTest), so 30 · 5/4 → 38 seeds in all.
+        Verdict mixed = c5.judge(Summary.of(1, 1, 0, 1, Double.NaN));
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, mixed.outcome());
+        assertEquals(38, mixed.evidence().seedsNeeded());
+        assertEquals(-1, c5.judge(Summary.of(1, 0, 1, 0)).evidence().seedsNeeded(), "half each way: no effect seen");
+    }
+
+    @Test
+    void anInconclusiveLogRankVerdictSaysHowManySeedsItWouldNeed() {
+        Verdict.Criterion c2 = Verdict.Criterion.logRank("C2", "steps to target, BN vs none");
+        double inf = Double.POSITIVE_INFINITY;
+        // BN reaches the target sooner in 2 of 3 seeds, one run of each arm never does: too few events to decide.
+        Verdict v = c2.judgeLogRank(new double[] {100, 300, inf}, new double[] {200, 250, inf}, 1000);
+        assertEquals(Verdict.Outcome.INCONCLUSIVE, v.outcome());
+        assertTrue(v.evidence().seedsNeeded() > 3, "more seeds than the 3 run: " + v.evidence().seedsNeeded());
+        Verdict same = c2.judgeLogRank(new double[] {100, 200}, new double[] {200, 100}, 1000);
+        assertEquals(-1, same.evidence().seedsNeeded(), "no difference between the arms: no number of seeds is stated");
     }
 
     @Test

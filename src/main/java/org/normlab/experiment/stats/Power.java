@@ -1,5 +1,7 @@
 package org.normlab.experiment.stats;
 
+import org.apache.commons.math3.special.Gamma;
+
 /**
  * Power of the paired t-test and the number of seeds it needs, from a pilot's paired differences.
  *
@@ -90,5 +92,73 @@ public final class Power {
     /** The real n ≥ lo where the power, increasing in n, crosses the target: bisection down to adjacent doubles. */
     private static double solveContinuous(double d, double alpha, double power, Alternative alternative, double lo) {
         return Distributions.solveDecreasing(n -> -pairedPower(n, d, alpha, alternative), -power, lo, MAX_SEEDS);
+    }
+
+    /**
+     * The power of the exact two-sided sign test ({@link Proportions#binomialTest}) with n decided seeds when each seed
+     * goes the first arm's way with probability {@code share}: P(the test rejects at alpha) = Σ over the k it rejects of
+     * C(n, k)·share^k·(1 − share)^(n − k). Reference: the same sum with {@code scipy.stats.binom.pmf} and
+     * {@code scipy.stats.binomtest}.
+     */
+    public static double signTestPower(int n, double share, double alpha) {
+        if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("Power.signTestPower: expected a share in [0, 1], got " + share);
+        Check.alpha("Power.signTestPower", alpha);
+        // The test rejects k ≤ c and k ≥ n − c (it is symmetric and its p-value grows towards n/2): c by bisection.
+        int lo = -1, hi = n / 2;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) / 2;
+            if (Proportions.binomialTest(mid, n) < alpha) lo = mid;
+            else hi = mid - 1;
+        }
+        int c = lo;
+        if (c < 0) return 0;
+        double power = 0;
+        for (int k = 0; k <= n; k++) if (k <= c || k >= n - c) power += Math.exp(logBinomialPmf(k, n, share));
+        return Math.min(1, power);
+    }
+
+    /**
+     * The smallest number of decided seeds whose sign test reaches {@code power} at the share of seeds seen going one
+     * way (the exact power is not monotone in n; the smallest n that reaches it is the usual answer); -1 when no n up to
+     * {@link #MAX_SIGN_SEEDS} does (a share near 1/2).
+     */
+    public static int signTestSeeds(double share, double alpha, double power) {
+        if (!(power > alpha && power < 1)) throw new IllegalArgumentException("Power.signTestSeeds: expected a target power in (alpha, 1), got " + power);
+        if (share == 0.5) return -1;
+        for (int n = 1; n <= EXACT_SIGN_SEEDS; n++) if (signTestPower(n, share, alpha) >= power) return n;
+        // Beyond it, the normal approximation: n = ((z_{α/2}·½ + z_β·√(p(1 − p))) / (p − ½))².
+        double z = Distributions.normalIsf(alpha / 2) * 0.5 + Distributions.normalIsf(1 - power) * Math.sqrt(share * (1 - share));
+        double n = Math.ceil(Math.pow(z / (share - 0.5), 2));
+        return n > MAX_SEEDS_STATED ? -1 : (int) Math.max(n, EXACT_SIGN_SEEDS + 1);
+    }
+
+    /** Up to this many seeds {@link #signTestSeeds} sums the exact binomial power; above, the normal approximation. */
+    public static final int EXACT_SIGN_SEEDS = 2_000;
+    /** Above this many seeds a plan says "more than 10⁷" (-1), as the paired-t plan does. */
+    public static final int MAX_SEEDS_STATED = 10_000_000;
+
+    /**
+     * Events a two-sided log-rank test needs to detect hazard ratio exp(logHazardRatio) with equal arms (Schoenfeld
+     * 1983): D = 4·(z_{1−α/2} + z_power)² / (ln HR)², rounded up. HR = 2 at α = 0.05 and 80% power needs 66 events.
+     */
+    public static int logRankEvents(double logHazardRatio, double alpha, double power) {
+        Check.alpha("Power.logRankEvents", alpha);
+        if (!(power > alpha && power < 1)) throw new IllegalArgumentException("Power.logRankEvents: expected a target power in (alpha, 1), got " + power);
+        if (!(Math.abs(logHazardRatio) > 0) || !Double.isFinite(logHazardRatio)) {
+            throw new IllegalArgumentException("Power.logRankEvents: expected a finite non-zero log hazard ratio, got " + logHazardRatio);
+        }
+        double z = Distributions.normalIsf(alpha / 2) + Distributions.normalIsf(1 - power);
+        return (int) Math.ceil(4 * z * z / (logHazardRatio * logHazardRatio) - 1e-9);
+    }
+
+    private static double logBinomialPmf(int k, int n, double p) {
+        if (p == 0) return k == 0 ? 0 : Double.NEGATIVE_INFINITY;
+        if (p == 1) return k == n ? 0 : Double.NEGATIVE_INFINITY;
+        return logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+    }
+
+    /** ln C(n, k) by the log-gamma function (commons-math), accurate to ~1e-14 relative for the n used here. */
+    private static double logChoose(int n, int k) {
+        return Gamma.logGamma(n + 1.0) - Gamma.logGamma(k + 1.0) - Gamma.logGamma(n - k + 1.0);
     }
 }

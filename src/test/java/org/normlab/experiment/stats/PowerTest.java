@@ -86,4 +86,31 @@ class PowerTest {
                 () -> Power.pairedSeeds(0.1, 0.2, 0.05, 0.01, Alternative.TWO_SIDED));
         assertEquals("Power.pairedSeeds: expected a target power in (alpha, 1), got 0.01", e.getMessage());
     }
+
+    /**
+     * The sign test's exact power against the same sum in SciPy 1.17.1: sum(binom.pmf(k, n, p) for k in range(n + 1)
+     * if binomtest(k, n, 0.5).pvalue < 0.05), and the smallest n reaching 80% power found the same way.
+     */
+    @Test
+    void signTestPowerAndSeedsMatchScipy() {
+        close(0.7360989381999998, Power.signTestPower(10, 0.9, 0.05), 1e-12, 0, "sign power n=10, p=0.9");
+        close(0.3907126188278197, Power.signTestPower(12, 0.75, 0.05), 1e-12, 0, "sign power n=12, p=0.75");
+        close(0.41641376946943437, Power.signTestPower(20, 0.7, 0.05), 1e-12, 0, "sign power n=20, p=0.7");
+        close(1.0, Power.signTestPower(6, 1.0, 0.05), 1e-12, 0, "sign power n=6, p=1");
+        assertEquals(12, Power.signTestSeeds(0.9, 0.05, 0.8));
+        assertEquals(20, Power.signTestSeeds(0.8, 0.05, 0.8));
+        assertEquals(30, Power.signTestSeeds(0.75, 0.05, 0.8));
+        assertEquals(49, Power.signTestSeeds(0.3, 0.05, 0.8));
+        assertEquals(-1, Power.signTestSeeds(0.5, 0.05, 0.8));
+        assertTrue(Power.signTestSeeds(0.52, 0.05, 0.8) > Power.EXACT_SIGN_SEEDS, "a share near 1/2 needs thousands of seeds");
+    }
+
+    /** Schoenfeld's events: 4·(z_{0.975} + z_{0.8})² / ln(2)² = 65.3456592588709 (SciPy's norm.isf), so 66. */
+    @Test
+    void logRankEventsFollowSchoenfeld() {
+        assertEquals(66, Power.logRankEvents(Math.log(2), 0.05, 0.8));
+        assertEquals(66, Power.logRankEvents(-Math.log(2), 0.05, 0.8));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Power.logRankEvents(0, 0.05, 0.8));
+        assertEquals("Power.logRankEvents: expected a finite non-zero log hazard ratio, got 0.0", e.getMessage());
+    }
 }
