@@ -2,10 +2,12 @@ package org.normlab.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.normlab.data.FashionMnist;
 import org.normlab.studies.Studies;
 import org.normlab.experiment.Study;
+import org.normlab.experiment.Plan;
 import org.normlab.experiment.ResultStore;
 import org.normlab.experiment.Scale;
 import org.normlab.experiment.Sweep;
@@ -15,12 +17,14 @@ import org.normlab.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code normlab} on the command line: headless access to what the notebooks do. */
 @Command(name = "normlab", mixinStandardHelpOptions = true, version = "NormLab 0.1.0",
         description = {"See what normalization does to neural-network training.", "Studies: see `normlab list`."},
-        subcommands = {StudyCommand.class, NormLabCli.ListStudies.class, NormLabCli.Data.class, NormLabCli.Info.class,
+        subcommands = {StudyCommand.class, NormLabCli.ListStudies.class, NormLabCli.Plans.class, NormLabCli.Data.class, NormLabCli.Info.class,
                 ProtocolCommands.Criteria.class, ProtocolCommands.Claims.class},
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:done", "1:a run or the results store failed (full disk, read-only folder, out of memory)",
@@ -75,6 +79,33 @@ public final class NormLabCli implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             int width = Studies.all().stream().mapToInt(s -> s.name().length()).max().orElse(0);
             for (Study<?> s : Studies.all()) out.printf("  %-" + width + "s  %s%n", s.name(), s.title());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true, description = {"Print each study's plan at a scale: sweeps, runs and the",
+            "training examples its runs process (size × epochs; for budgeting the atlas), known before any run."})
+    static final class Plans implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Option(names = "--scale", description = "smoke, default or full (default: $NORMLAB_SCALE, else default)") String scale;
+        @Parameters(arity = "0..*", paramLabel = "<name>", description = "studies (default: all)") List<String> names;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Scale s = scale == null ? Scale.current() : Scale.parse(scale, "--scale");
+            List<Study<?>> studies = names == null || names.isEmpty() ? Studies.all() : names.stream().<Study<?>>map(Studies::get).toList();
+            long examples = 0;
+            int runs = 0;
+            out.printf("%-28s %6s %8s %16s%n", "study", "sweeps", "runs", "examples (M)");
+            for (Study<?> study : studies) {
+                Plan p = study.plan(s);
+                out.printf(Locale.ROOT, "%-28s %6d %8d %16.1f%n", study.name(), p.sweeps().size(), p.runs(), p.examples() / 1e6);
+                examples += p.examples();
+                runs += p.runs();
+            }
+            out.printf(Locale.ROOT, "%-28s %6s %8d %16.1f%n", "all, " + s + " scale", "", runs, examples / 1e6);
             out.flush();
             return 0;
         }

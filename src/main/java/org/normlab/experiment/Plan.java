@@ -46,6 +46,26 @@ public record Plan(String study, Scale scale, List<Sweep<?>> sweeps, List<String
     /** Runs over all sweeps. */
     public int runs() { return sweeps.stream().mapToInt(Sweep::size).sum(); }
 
+    /**
+     * The training examples the sweeps' runs process, summed over runs: training-set size × epochs for a
+     * {@link RunSpec} (capped at steps × batch when a run stops early), steps × batch for a {@link GanSpec}. A
+     * measure of a plan's work for budgeting the atlas, not a time: a LeNet example costs more than an MLP one.
+     */
+    public long examples() {
+        long n = 0;
+        for (Sweep<?> s : sweeps) {
+            for (Object spec : s.specs()) {
+                n += switch (spec) {
+                    case RunSpec r -> r.maxSteps() > 0 ? Math.min((long) r.trainSize() * r.epochs(), (long) r.maxSteps() * r.batchSize())
+                            : (long) r.trainSize() * r.epochs();
+                    case GanSpec g -> (long) g.steps() * g.batchSize();
+                    default -> 0L;
+                };
+            }
+        }
+        return n;
+    }
+
     public String describe() {
         StringBuilder sb = new StringBuilder(study).append(" at ").append(scale).append(" scale: ");
         if (sweeps.isEmpty()) sb.append("no training sweep");
