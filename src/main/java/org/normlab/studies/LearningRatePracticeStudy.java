@@ -164,9 +164,10 @@ public final class LearningRatePracticeStudy implements Study<LearningRatePracti
 
     @Override
     public String learningRate(Scale scale) {
-        return "(a) " + retuneTuning(scale).describe() + "; the arms are (network, norm), and BN also runs at none's tuned rate. (b) "
-                + scalingTuning(scale).describe() + "; the arms are the batch sizes; η₁ is the rate tuned at batch " + BASE_BATCH
-                + ", and every batch size also runs at k·η₁ and at η₁, the rates the rule under test prescribes. (c) the largest batch at k·η₁";
+        return "tuned per arm in parts (a) and (b). (a) The arms are (network, norm), and BN also runs at none's tuned rate: "
+                + retuneTuning(scale).describe() + ". (b) The arms are the batch sizes; η₁ is the rate tuned at batch " + BASE_BATCH
+                + ", and every batch size also runs at k·η₁ and at η₁, the rates the rule under test prescribes: " + scalingTuning(scale).describe()
+                + ". (c) Not tuned: the largest batch at k·η₁, the rate the rule prescribes, with and without warm-up";
     }
 
     // ---- criteria ----
