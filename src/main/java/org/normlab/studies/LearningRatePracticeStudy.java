@@ -11,6 +11,7 @@ import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Anchor;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Axis;
 import org.normlab.experiment.DataSpec;
@@ -381,6 +382,8 @@ public final class LearningRatePracticeStudy implements Study<LearningRatePracti
         }
         verdicts.add(parts.verdict(c.get(i++).judge(onlyWithoutDiverged(constant, warmed))));
         verdicts.add(parts.verdict(c.get(i).judge(pairBySeed(constant, warmed, LearningRatePracticeStudy::testLoss))));
+        Anchor ioffe = parts.anchor(ioffeAnchor(retune));
+        Anchor goyal = parts.anchor(goyalAnchor(scaling, constant, warmed));
 
         Map<String, Table> tuningTables = new LinkedHashMap<>();
         Map<String, XYChart> validationFigures = new LinkedHashMap<>();
@@ -418,7 +421,54 @@ public final class LearningRatePracticeStudy implements Study<LearningRatePracti
         return new Report(findings, retune.get("mlp"), retune.get("lenet"), scaling, tuningTables.get("mlp"), tuningTables.get("lenet"),
                 validationFigures.get("mlp"), validationFigures.get("lenet"), bestRates, retuneFinals, retuneBars, scalingTuningTable, scalingTable,
                 accVsBatch, ratesFigure, warmupTable, warmupCurves, verdicts.get(0), verdicts.get(1), verdicts.get(2), verdicts.get(3),
-                verdicts.subList(4, 4 + CLAIMED_MULTIPLES.size()), verdicts.get(4 + CLAIMED_MULTIPLES.size()), verdicts.get(5 + CLAIMED_MULTIPLES.size()));
+                verdicts.subList(4, 4 + CLAIMED_MULTIPLES.size()), verdicts.get(4 + CLAIMED_MULTIPLES.size()), verdicts.get(5 + CLAIMED_MULTIPLES.size()),
+                ioffe, goyal);
+    }
+
+    /**
+     * Ioffe &amp; Szegedy's BN-x5 and BN-x30 beside ours: their Inception with BN trains at 5× and 30× the rate tuned
+     * without it; the shape is BN's tuned rate above none's, on each network, and BN at its own rate doing at least as
+     * well as at none's.
+     */
+    static Anchor ioffeAnchor(Map<String, Retune> retune) {
+        Anchor.Builder a = Anchor.of("C21", "Ioffe & Szegedy 2015, §4.2 (Inception, ImageNet)",
+                "Inception at lr 0.0015; with BN at 5× (BN-x5, 0.0075) and 30× (BN-x30, 0.045); BN-x5 reaches Inception's 72.2% in 14× fewer steps");
+        retune.forEach((model, r) -> {
+            double none = r.lr(Norm.NONE), bn = r.lr(Norm.BN);
+            a.feature(label(model) + ": BN's tuned rate is above none's", String.format(Locale.ROOT, "%s: none %.3g, BN %.3g (%.3g×)", label(model), none, bn,
+                    bn / none), bn > none);
+        });
+        retune.forEach((model, r) -> {
+            double own = mean(r.finals().where(c -> c.norm().equals(Norm.BN))), atNone = mean(r.bnAtNoneRate().runs());
+            a.feature(label(model) + ": BN at its own rate is at least as accurate as at none's",
+                    String.format(Locale.ROOT, "%s: test accuracy %.3f at its own rate, %.3f at none's", label(model), own, atNone), own >= atNone);
+        });
+        return a.build();
+    }
+
+    /**
+     * Goyal et al.'s Table 1 beside ours: with the linear scaling rule and gradual warm-up, batch 8k matches batch 256;
+     * beyond it the rule breaks down; without warm-up the large batch does worse. On our short budget k·η₁ at k = 8
+     * should be within 0.01 of batch {@value #BASE_BATCH}, k = 16 below it, and warm-up's final test loss below
+     * constant's at k = 16.
+     */
+    static Anchor goyalAnchor(Scaling s, List<Results.Run<RunSpec>> constant, List<Results.Run<RunSpec>> warmed) {
+        int kMatch = CLAIMED_MULTIPLES.get(CLAIMED_MULTIPLES.size() - 1), kMax = largestMultiple();
+        double reference = mean(atBatch(s.scaled(), BASE_BATCH)), atMatch = mean(atBatch(s.scaled(), BASE_BATCH * kMatch)),
+                atMax = mean(atBatch(s.scaled(), BASE_BATCH * kMax));
+        double lossConstant = Summary.of(constant.stream().mapToDouble(LearningRatePracticeStudy::testLoss).toArray()).mean(),
+                lossWarm = Summary.of(warmed.stream().mapToDouble(LearningRatePracticeStudy::testLoss).toArray()).mean();
+        return Anchor.of("C21", "Goyal et al. 2017, Table 1 and Fig. 1 (ResNet-50 with BN, ImageNet, 90 epochs)",
+                        "top-1 error 23.60 ± 0.12% at batch 256; 23.74 ± 0.09% at 8k with k·η and gradual warm-up, 24.84 ± 0.37% at 8k without warm-up; "
+                                + "error rises beyond 8k")
+                .feature("k·η₁ at k = " + kMatch + " is within " + SCALING_MARGIN + " of batch " + BASE_BATCH + " in test accuracy",
+                        String.format(Locale.ROOT, "batch %d %.3f, batch %d at %d·η₁ %.3f", BASE_BATCH, reference, BASE_BATCH * kMatch, kMatch, atMatch),
+                        Math.abs(atMatch - reference) <= SCALING_MARGIN)
+                .feature("the rule breaks down at k = " + kMax + ": more than " + SCALING_MARGIN + " below batch " + BASE_BATCH,
+                        String.format(Locale.ROOT, "batch %d at %d·η₁ %.3f", BASE_BATCH * kMax, kMax, atMax), atMax < reference - SCALING_MARGIN)
+                .feature("at k = " + kMax + " warm-up ends with a lower test loss than a constant rate",
+                        String.format(Locale.ROOT, "final test loss %.3f constant, %.3f with warm-up (diverged: ln 10)", lossConstant, lossWarm), lossWarm < lossConstant)
+                .build();
     }
 
     private static String label(String model) { return model.equals("mlp") ? "ReLU MLP 3×256" : "LeNet (ReLU)"; }
@@ -558,11 +608,12 @@ public final class LearningRatePracticeStudy implements Study<LearningRatePracti
     /**
      * What the study found. (a) per network: the tuning (tables and validation-accuracy figures), the best rate per
      * seed, the final test accuracy of none and BN at their rates and of BN at none's rate; (b) the tuned rates against
-     * k·η₁, test accuracy per batch size and arm; (c) the warm-up table and training curves; the verdicts.
+     * k·η₁, test accuracy per batch size and arm; (c) the warm-up table and training curves; the verdicts, and the
+     * published anchors (Ioffe &amp; Szegedy's higher rates, Goyal et al.'s large batches) beside ours.
      */
     public record Report(Findings findings, Retune mlp, Retune lenet, Scaling scaling, Table mlpLrTuning, Table lenetLrTuning,
                          XYChart mlpValidationVsLr, XYChart lenetValidationVsLr, Table bestRatePerSeed, Table retuneFinals, CategoryChart retuneTestAcc,
                          Table scalingLrTuning, Table scalingTable, XYChart scalingAccVsBatch, XYChart scalingRates, Table warmup, XYChart warmupCurves,
                          Verdict c21MlpHigher, Verdict c21MlpLoses, Verdict c21LeNetHigher, Verdict c21LeNetLoses, List<Verdict> c21Scaling,
-                         Verdict c21WarmupDivergence, Verdict c21WarmupLoss) implements StudyReport {}
+                         Verdict c21WarmupDivergence, Verdict c21WarmupLoss, Anchor ioffeAnchor, Anchor goyalAnchor) implements StudyReport {}
 }

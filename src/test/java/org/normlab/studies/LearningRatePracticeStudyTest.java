@@ -22,6 +22,7 @@ import org.normlab.experiment.Schedule;
 import org.normlab.experiment.Summary;
 import org.normlab.experiment.Verdict;
 import org.normlab.nn.Activation;
+import org.normlab.norm.Norm;
 import org.normlab.train.RunLog;
 import org.normlab.train.Trainer;
 
@@ -175,6 +176,9 @@ class LearningRatePracticeStudyTest {
         assertEquals(LearningRatePracticeStudy.MULTIPLES.size(), r.scalingTable().rowCount());
         assertEquals(6, r.retuneFinals().rowCount());
         assertEquals(2 * 2 * LearningRatePracticeStudy.seeds(Scale.SMOKE), r.bestRatePerSeed().rowCount());
+        assertEquals(List.of(r.ioffeAnchor(), r.goyalAnchor()), r.anchors());
+        assertEquals(4, r.ioffeAnchor().features().size(), "a rate and an accuracy feature per network");
+        assertEquals(r.mlp().lr(Norm.BN) > r.mlp().lr(Norm.NONE), r.ioffeAnchor().features().get(0).holds());
         assertEquals(r.scaling().eta1() * LearningRatePracticeStudy.largestMultiple(),
                 r.scaling().scaled().where(c -> c.batchSize() == 512).get(0).spec().lr(), 0);
     }
