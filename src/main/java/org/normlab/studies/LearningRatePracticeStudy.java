@@ -391,7 +391,7 @@ public final class LearningRatePracticeStudy implements Study<LearningRatePracti
             Retune r = retune.get(model);
             tuningTables.put(model, parts.table(model + "-lr-tuning", r.tuning().table()));
             validationFigures.put(model, parts.figure(model + "-validation-vs-lr", validationVersusRate(r.tuning().runs(),
-                    label(model) + ": final validation accuracy vs learning rate, per seed and mean (the tuning runs)")));
+                    label(model) + ": validation accuracy vs lr (the tuning runs)")));
         }
         Table bestRates = parts.table("best-rate-per-seed", bestRateTable(retune, retuneTuning(scale).rates()));
         Table retuneFinals = parts.table("retune-final", retuneFinalTable(retune));
@@ -405,8 +405,8 @@ public final class LearningRatePracticeStudy implements Study<LearningRatePracti
         XYChart ratesFigure = parts.figure("scaling-rates", logY(Charts.versus(rateTable(scaling), "batchSize", "batch size (log scale)", true, "rate",
                 "lr", "BN MLP: the rate tuned per batch size against k·η₁ (linear scaling)")));
         Table warmupTable = parts.table("warmup", warm.summary("final " + Trainer.TEST_LOSS + " (diverged: ln 10)", LearningRatePracticeStudy::testLoss));
-        XYChart warmupCurves = parts.figure("warmup-curves", warm.curves(Trainer.TRAIN_LOSS, "batch " + bMax + " at " + kMax + "·η₁ = "
-                + String.format(Locale.ROOT, "%.3g", kMax * eta1) + ": training loss, constant vs linear warm-up over " + warmupSteps(scale) + " steps"));
+        XYChart warmupCurves = parts.figure("warmup-curves", warm.curves(Trainer.TRAIN_LOSS, "batch " + bMax + ", lr " + kMax + "·η₁ = "
+                + String.format(Locale.ROOT, "%.3g", kMax * eta1) + ": training loss, constant vs warm-up"));
 
         List<Results.Run<RunSpec>> all = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
