@@ -26,17 +26,22 @@ public enum Scale {
     }
 
     /**
-     * Whether this scale is below the one the README's verdicts come from (default): its verdicts only show that a
-     * study runs. {@code make report} says the same on every page of a report made at such a scale.
+     * Whether this scale's verdicts are a preview: smoke and default are (a few minutes per study on 2 cores, too few
+     * seeds and steps for most claims); only full scale, kept in the atlas (docs/atlas.md), is evidence.
      */
-    public boolean isPreview() { return this == SMOKE; }
+    public boolean isPreview() { return this != FULL; }
 
-    /** The line a plan at a preview scale carries ({@link #isPreview}); empty at the other scales. */
+    /** The line a plan at a preview scale carries ({@link #isPreview}), saying where the full verdict is; empty at full. */
     public String previewNote() {
-        return isPreview()
-                ? toString() + " scale: a preview, not evidence. A study runs few seeds on a small budget here: its verdicts "
-                        + "show that the pipeline works and may contradict the README's, which come from default scale."
-                : "";
+        String where = " The verdicts that count come from full scale, kept in the atlas (docs/atlas.md): "
+                + "`make report NORMLAB_SCALE=full` rebuilds this study's page from it.";
+        return switch (this) {
+            case SMOKE -> "smoke scale: a preview, not evidence. A study runs few seeds on a small budget here: its verdicts show that the "
+                    + "pipeline works and may contradict the README's." + where;
+            case DEFAULT -> "default scale: a preview, not evidence. A study runs in a few minutes here, with fewer seeds and steps than most "
+                    + "claims need." + where;
+            case FULL -> "";
+        };
     }
 
     /** The scale this JVM was asked for. */

@@ -48,7 +48,8 @@ class DescribeTest {
         assertEquals(5, plan.runs());
         assertEquals("study at smoke scale: 2 sweeps, 5 runs\n" + Scale.SMOKE.previewNote() + "\n\n" + a.describe() + "\n\n" + b.describe() + "\n\nalso: one more model", plan.describe());
         assertTrue(Plan.of("study", Scale.SMOKE, a).describe().contains("smoke scale: a preview, not evidence."));
-        assertEquals("study at default scale: 1 sweep, 4 runs\n\n" + a.describe(), Plan.of("study", Scale.DEFAULT, a).describe());
+        assertEquals("study at default scale: 1 sweep, 4 runs\n" + Scale.DEFAULT.previewNote() + "\n\n" + a.describe(), Plan.of("study", Scale.DEFAULT, a).describe());
+        assertEquals("study at full scale: 1 sweep, 4 runs\n\n" + a.describe(), Plan.of("study", Scale.FULL, a).describe());
         Table t = plan.table();
         assertEquals(List.of("sweep", "runs", "grid", "model", "optimizer", "data", "budget", "seeds"), t.columnNames());
         assertEquals(List.of("a", "b"), t.stringColumn("sweep").asList());
