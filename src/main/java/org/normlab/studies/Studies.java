@@ -15,7 +15,7 @@ public final class Studies {
                 new BatchSizeStudy(), new PlacementStudy(), new RegularizationStudy(),
                 new CovariateShiftStudy(), new RecurrentStudy(),
                 new GanStudy(), new OtherNormsStudy(), new DebuggingStudy(), new AffineStudy(), new ScaleInvarianceStudy(),
-                new SmallBatchStudy(), new BnDropoutStudy(), new LearningRatePracticeStudy())) ALL.put(s.name(), s);
+                new SmallBatchStudy(), new BnDropoutStudy(), new LearningRatePracticeStudy(), new ThreeAccountsStudy())) ALL.put(s.name(), s);
     }
 
     private Studies() {}
