@@ -3,10 +3,14 @@ package org.normlab.studies;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
+import org.normlab.experiment.Axis;
 import org.normlab.experiment.DataSpec;
 import org.normlab.experiment.LearningRateTuning;
 import org.normlab.experiment.Findings;
@@ -18,6 +22,7 @@ import org.normlab.experiment.RunSpec;
 import org.normlab.experiment.Scale;
 import org.normlab.experiment.Study;
 import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
 import org.normlab.experiment.Sweep;
 import org.normlab.experiment.SweepResult;
 import org.normlab.experiment.Verdict;
@@ -34,8 +39,8 @@ import tech.tablesaw.api.Table;
  * <ul>
  *   <li>C12: LeNet with ReLU, without normalization and with LRN after the two conv activations (AlexNet's n = 5,
  *       α = 1e-4, β = 0.75, k = 2; {@link Norm#LRN}); statistic: final test accuracy LRN − none, paired by seed;</li>
- *   <li>C15a: a 20-layer ReLU MLP (19 hidden layers of 64, He init), without and with BN; statistic: final training
- *       loss none − BN, paired by seed;</li>
+ *   <li>C15a: deep ReLU MLPs (hidden layers of 64, He init) of depth 20 and 50 ({@link #depths}; also 100 at full
+ *       scale), without and with BN; statistic per depth: final training loss none − BN, paired by seed;</li>
  *   <li>C15b: the small MBConv net ({@link org.normlab.model.MbConvNet}: stem, three MBConv blocks with SE, SiLU),
  *       without and with BN; statistic as for C15a.</li>
  * </ul>
@@ -47,9 +52,23 @@ import tech.tablesaw.api.Table;
 public final class OtherNormsStudy implements Study<OtherNormsStudy.Report> {
     public static final int DEEP_LAYERS = 20, DEEP_WIDTH = 64;
 
+    /**
+     * A deep MLP's depth (its Linear layers: hidden layers + 1; 0 for a model without hidden layers, LeNet and MBConv
+     * in the study's results table), set as that many − 1 hidden layers of {@link #DEEP_WIDTH}.
+     */
+    public static final Axis<RunSpec, Integer> DEPTH = Axis.of("depth", s -> s.hidden().isEmpty() ? 0 : s.hidden().size() + 1,
+            (s, d) -> s.withHidden(Collections.nCopies(d - 1, DEEP_WIDTH)));
+
+    /** The deep MLP's depths: 20 and 50 (issue #12: 50–100 layers), and 100 at full scale. */
+    public static List<Integer> depths(Scale scale) { return scale.pick(List.of(DEEP_LAYERS, 50), List.of(DEEP_LAYERS, 50), List.of(DEEP_LAYERS, 50, 100)); }
+
+    /** Why the deep MLP's criteria changed on 2026-12-03: the depth axis. */
+    static final String DEPTH_AXIS = "2026-12-03 (issue #12), after results: the deep sweep gained a depth axis (20 and 50 layers; 100 at full "
+            + "scale), so the statistic names its depth; the 20-layer runs, their tuning and this statistic's values are unchanged";
+
     @Override public String name() { return "other-norms"; }
 
-    @Override public String title() { return "C12/C15: LRN in LeNet; a 20-layer MLP and a small MBConv net with and without BN"; }
+    @Override public String title() { return "C12/C15: LRN in LeNet; 20- and 50-layer MLPs and a small MBConv net with and without BN"; }
 
     public static int seeds(Scale scale) { return scale.pick(2, 3, 5); }
 
@@ -69,7 +88,7 @@ public final class OtherNormsStudy implements Study<OtherNormsStudy.Report> {
         // 60 000 costs little more. The first run's C15 (20-layer MLP) verdict was INCONCLUSIVE.
         RunSpec base = common(RunSpec.mlp(Collections.nCopies(DEEP_LAYERS - 1, DEEP_WIDTH), Activation.Kind.RELU).withLr(0.05), scale)
                 .withTrainSize(scale.pick(1024, 60_000, 60_000)).withLogEvery(scale.pick(4, 100, 100));
-        return Sweep.of("other-norms-deep-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN).seeds(seeds(scale));
+        return Sweep.of("other-norms-deep-" + scale, base).vary(Axes.NORM, Norm.NONE, Norm.BN).vary(DEPTH, depths(scale)).seeds(seeds(scale));
     }
 
     /**
@@ -109,20 +128,27 @@ public final class OtherNormsStudy implements Study<OtherNormsStudy.Report> {
 
     @Override
     public String learningRate(Scale scale) {
-        return "LRN LeNet: " + tuning(scale, lrnSweep(scale)).describe() + ". 20-layer MLP: " + tuning(scale, deepSweep(scale)).describe()
+        return "LRN LeNet: " + tuning(scale, lrnSweep(scale)).describe() + ". Deep MLPs (each depth its own arm): " + tuning(scale, deepSweep(scale)).describe()
                 + ". MBConv: " + tuning(scale, mbconvSweep(scale)).describe();
     }
 
     @Override
     public List<Verdict.Criterion> criteria(Scale scale) {
-        return List.of(
+        List<Verdict.Criterion> c = new ArrayList<>(List.of(
                 Verdict.Criterion.above("C12", "final test accuracy, LeNet: LRN − none, paired by seed", 0).changedAfterResults(TUNED_AFTER_RESULTS),
-                Verdict.Criterion.above("C15 (20-layer MLP)", "final training loss: none − BN, paired by seed (diverged = ln 10)", 0)
+                Verdict.Criterion.above("C15 (20-layer MLP)", deepStatistic(DEEP_LAYERS), 0)
                         .changedAfterResults("the 20-layer MLP's budget went from 12 000 images to one epoch of 60 000 after a first "
-                                + "default-scale run gave INCONCLUSIVE (notebook 11); " + TUNED_AFTER_RESULTS),
+                                + "default-scale run gave INCONCLUSIVE (notebook 11); " + TUNED_AFTER_RESULTS).changedAfterResults(DEPTH_AXIS),
                 Verdict.Criterion.above("C15 (MBConv)", "final training loss: none − BN, paired by seed (diverged = ln 10)", 0)
-                        .changedAfterResults(TUNED_AFTER_RESULTS));
+                        .changedAfterResults(TUNED_AFTER_RESULTS),
+                Verdict.Criterion.above("C15 (50-layer MLP)", deepStatistic(50), 0)
+                        .changedAfterResults("added 2026-12-03 (issue #12) after exploratory runs of an earlier session had been seen: at depth 50 "
+                                + "without normalization the training loss stayed at 2.30 (chance), with BN it reached 1.9–2.0")));
+        if (depths(scale).contains(100)) c.add(Verdict.Criterion.above("C15 (100-layer MLP)", deepStatistic(100), 0));
+        return c;
     }
+
+    static String deepStatistic(int depth) { return "final training loss at depth " + depth + ": none − BN, paired by seed (diverged = ln 10)"; }
 
     @Override
     public Plan plan(Scale scale) {
@@ -154,15 +180,23 @@ public final class OtherNormsStudy implements Study<OtherNormsStudy.Report> {
         List<Verdict.Criterion> c = declaredCriteria(scale);
         Verdict c12 = parts.verdict(c.get(0).judge(lrn.pairedDifference(r -> r.norm() == Norm.LRN, r -> r.norm() == Norm.NONE,
                 r -> SweepResult.finalOrChance(r, Trainer.TEST_ACC))));
-        Verdict c15Deep = parts.verdict(c.get(1).judge(deep.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance)));
+        Verdict c15Deep = parts.verdict(c.get(1).judge(deepDifference(deep, DEEP_LAYERS)));
         Verdict c15MbConv = parts.verdict(c.get(2).judge(mbconv.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN,
                 OtherNormsStudy::finalLossOrChance)));
+        Verdict c15Deep50 = parts.verdict(c.get(3).judge(deepDifference(deep, 50)));
+        Optional<Verdict> c15Deep100 = depths(scale).contains(100) ? Optional.of(parts.verdict(c.get(4).judge(deepDifference(deep, 100)))) : Optional.empty();
         List<Results.Run<RunSpec>> all = new ArrayList<>(lrn.runs());
         all.addAll(deep.runs());
         all.addAll(mbconv.runs());
-        return new Report(parts.build(SweepResult.of(name(), all, Axes.MODEL, Axes.NORM)), new Network(lrnCurves, lrnTrainLoss, lrnTestAcc),
+        return new Report(parts.build(SweepResult.of(name(), all, Axes.MODEL, Axes.NORM, DEPTH)), new Network(lrnCurves, lrnTrainLoss, lrnTestAcc),
                 new Network(deepCurves, deepTrainLoss, deepTestAcc), new Network(mbconvCurves, mbconvTrainLoss, mbconvTestAcc), wallTime, lrTuning,
-                c12, c15Deep, c15MbConv);
+                c12, c15Deep, c15MbConv, c15Deep50, c15Deep100);
+    }
+
+    /** Per seed at {@code depth}: final training loss none − BN (a diverged or failed run at ln 10). */
+    static Summary deepDifference(SweepResult<RunSpec> deep, int depth) {
+        return deep.pairedDifference(r -> r.norm() == Norm.NONE && DEPTH.get(r) == depth, r -> r.norm() == Norm.BN && DEPTH.get(r) == depth,
+                OtherNormsStudy::finalLossOrChance);
     }
 
     /**
@@ -172,24 +206,27 @@ public final class OtherNormsStudy implements Study<OtherNormsStudy.Report> {
     public record Network(XYChart curves, Table trainLoss, Table testAcc) {}
 
     /**
-     * What the study found: the LRN LeNet, the 20-layer MLP and the MBConv net, wall time per run, the learning rate
-     * each arm was tuned to on the validation split, and the C12 and C15 verdicts.
+     * What the study found: the LRN LeNet, the deep MLPs (all depths in one {@link Network}) and the MBConv net, wall
+     * time per run, the learning rate each arm was tuned to on the validation split, and the C12 and C15 verdicts (the
+     * deep MLP's per depth: {@code c15Deep} at 20 layers, {@code c15Deep50}, and {@code c15Deep100} at full scale only).
      */
-    public record Report(Findings findings, Network lrn, Network deep, Network mbconv, Table wallTime, Table lrTuning, Verdict c12, Verdict c15Deep, Verdict c15MbConv)
-            implements StudyReport {}
+    public record Report(Findings findings, Network lrn, Network deep, Network mbconv, Table wallTime, Table lrTuning, Verdict c12, Verdict c15Deep,
+                         Verdict c15MbConv, Verdict c15Deep50, Optional<Verdict> c15Deep100) implements StudyReport {}
 
-    /** Mean wall time per run, per sweep and norm (seconds): what each model costs in pure Java. */
+    /** Mean wall time per run, per sweep and arm (its norm, and its depth for the deep MLPs; seconds): what each model costs in pure Java. */
     static Table wallTime(List<SweepResult<RunSpec>> sweeps) {
         var sweep = StringColumn.create("sweep");
-        var norm = StringColumn.create("norm");
+        var arm = StringColumn.create("arm");
         var seconds = DoubleColumn.create("mean wall time per run (s)");
         for (SweepResult<RunSpec> s : sweeps) {
             for (var g : s.groups().entrySet()) {
                 sweep.append(s.name());
-                norm.append(String.valueOf(g.getKey().get(0)));
+                List<Object> key = g.getKey();
+                arm.append(key.size() == 1 ? String.valueOf(key.get(0))
+                        : IntStream.range(0, key.size()).mapToObj(i -> s.fields().get(i).name() + "=" + key.get(i)).collect(Collectors.joining(" ")));
                 seconds.append(g.getValue().stream().mapToDouble(r -> r.log().wallSeconds()).average().orElse(Double.NaN));
             }
         }
-        return Table.create("wall time per run", sweep, norm, seconds);
+        return Table.create("wall time per run", sweep, arm, seconds);
     }
 }
