@@ -65,6 +65,7 @@ class ThreeAccountsStudyTest {
     @Test
     void theSummaryJudgesEachAccountOnItsAdjustedVerdicts() {
         List<Verdict.Criterion> c = new ThreeAccountsStudy().criteria(Scale.SMOKE);
+        assertTrue(c.get(6).changed() && c.stream().limit(6).noneMatch(Verdict.Criterion::changed), "only the weight-decay criterion was revised");
         Summary clear = Summary.of(1.0, 1.1, 0.9, 1.05, 0.95, 1.0, 1.02, 0.98), against = Summary.of(-1.0, -1.1, -0.9, -1.05, -0.95, -1.0, -1.02, -0.98);
         // Supported on its own (p ≈ 0.034), but not after Holm when two such claims share the family.
         Summary weak = Summary.of(0.2, 1.0, 0.1, 0.9, 0.3, 0.05, 1.1, -0.1);
