@@ -128,7 +128,7 @@ public final class ThreeAccountsStudy implements Study<ThreeAccountsStudy.Report
         RunSpec base = RunSpec.mlp(List.of(100, 100, 100), Activation.Kind.SIGMOID).withLr(CovariateShiftStudy.LR).withBatchSize(60)
                 .withDecayNormParams(false).withSampling(DataSpec.Sampling.PER_SEED)
                 .withTrainSize(scale.pick(6_000, 58_000, 55_000)).withTestSize(scale.pick(1_000, 5_000, 10_000))
-                .withEpochs(scale.pick(1, 4, 20)).withMaxSteps(scale.pick(100, 3_000, 20_000))
+                .withEpochs(scale.pick(1, 3, 10)).withMaxSteps(scale.pick(100, 2_000, 9_000))
                 .withLogEvery(scale.pick(10, 100, 500)).withProbeUnit(0).withBnLayers(true);
         return Sweep.of("three-accounts-" + scale, base).vary(arm(scale), ARMS).seeds(seeds(scale));
     }
@@ -138,7 +138,7 @@ public final class ThreeAccountsStudy implements Study<ThreeAccountsStudy.Report
      * runs' subset leaves room for it: 58 000 + 2 000 at default scale, 55 000 + 5 000 at full).
      */
     public static LearningRateTuning tuning(Scale scale) {
-        return new LearningRateTuning(scale.pick(List.of(0.1, 0.5), LearningRateTuning.logGrid(0.05, 2, 5), LearningRateTuning.logGrid(0.03, 3, 7)),
+        return new LearningRateTuning(scale.pick(List.of(0.1, 0.5), LearningRateTuning.logGrid(0.05, 2, 4), LearningRateTuning.logGrid(0.03, 3, 6)),
                 scale.pick(1, 1, 2), scale.pick(256, 2_000, 5_000));
     }
 
