@@ -3,12 +3,14 @@ package org.normlab.studies;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
 import org.normlab.experiment.Engine;
+import org.normlab.experiment.Anchor;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Axis;
 import org.normlab.experiment.DataSpec;
@@ -185,12 +187,46 @@ public final class OtherNormsStudy implements Study<OtherNormsStudy.Report> {
                 OtherNormsStudy::finalLossOrChance)));
         Verdict c15Deep50 = parts.verdict(c.get(3).judge(deepDifference(deep, 50)));
         Optional<Verdict> c15Deep100 = depths(scale).contains(100) ? Optional.of(parts.verdict(c.get(4).judge(deepDifference(deep, 100)))) : Optional.empty();
+        Anchor lrnAnchor = parts.anchor(lrnAnchor(lrn));
+        Anchor mbconvAnchor = parts.anchor(mbconvAnchor(mbconv));
         List<Results.Run<RunSpec>> all = new ArrayList<>(lrn.runs());
         all.addAll(deep.runs());
         all.addAll(mbconv.runs());
         return new Report(parts.build(SweepResult.of(name(), all, Axes.MODEL, Axes.NORM, DEPTH)), new Network(lrnCurves, lrnTrainLoss, lrnTestAcc),
                 new Network(deepCurves, deepTrainLoss, deepTestAcc), new Network(mbconvCurves, mbconvTrainLoss, mbconvTestAcc), wallTime, lrTuning,
-                c12, c15Deep, c15MbConv, c15Deep50, c15Deep100);
+                c12, c15Deep, c15MbConv, c15Deep50, c15Deep100, lrnAnchor, mbconvAnchor);
+    }
+
+    /**
+     * Krizhevsky et al.'s LRN result beside ours: a small gain in accuracy from LRN after the first convolutions, on a
+     * far larger net and data set than our LeNet, so only its shape (a gain, and a small one) is compared.
+     */
+    static Anchor lrnAnchor(SweepResult<RunSpec> lrn) {
+        Summary gain = lrn.pairedDifference(r -> r.norm() == Norm.LRN, r -> r.norm() == Norm.NONE, r -> SweepResult.finalOrChance(r, Trainer.TEST_ACC));
+        String ours = String.format(Locale.ROOT, "LRN − none, final test accuracy: %+.1f points [%+.1f, %+.1f]", 100 * gain.mean(), 100 * gain.lo(), 100 * gain.hi());
+        return Anchor.of("C12", "Krizhevsky, Sutskever & Hinton 2012, §3.3 (AlexNet, ImageNet; a 4-layer CNN on CIFAR-10)",
+                        "LRN lowers top-1 error by 1.4 points and top-5 by 1.2 (ImageNet); 13% → 11% test error (CIFAR-10)")
+                .feature("LRN raises test accuracy (mean gain above 0)", ours, gain.mean() > 0)
+                .feature("the gain is small: under 5 points", String.format(Locale.ROOT, "|mean gain| %.1f points", 100 * Math.abs(gain.mean())),
+                        gain.mean() > 0 && gain.mean() < 0.05)
+                .build();
+    }
+
+    /**
+     * EfficientNet's reliance on BN beside ours. Tan &amp; Le publish no ablation without BN, so the anchor is the
+     * design (BN after every convolution of every MBConv block) and the shape compared is that the MBConv net without
+     * BN fits its training data clearly worse.
+     */
+    static Anchor mbconvAnchor(SweepResult<RunSpec> mbconv) {
+        Summary gap = mbconv.pairedDifference(r -> r.norm() == Norm.NONE, r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance);
+        double none = mbconv.summarize(r -> r.norm() == Norm.NONE, OtherNormsStudy::finalLossOrChance).mean();
+        double bn = mbconv.summarize(r -> r.norm() == Norm.BN, OtherNormsStudy::finalLossOrChance).mean();
+        return Anchor.of("C15", "Tan & Le 2019, §3–4 (EfficientNet-B0's MBConv blocks)",
+                        "BN after every convolution of every MBConv block (momentum 0.99, ε = 10⁻³); no ablation without BN is published")
+                .feature("without BN the MBConv net's final training loss is higher (95% interval of none − BN above 0)",
+                        String.format(Locale.ROOT, "final training loss none %.3f, BN %.3f; none − BN %+.3f [%+.3f, %+.3f]", none, bn, gap.mean(), gap.lo(), gap.hi()),
+                        gap.lo() > 0)
+                .build();
     }
 
     /** Per seed at {@code depth}: final training loss none − BN (a diverged or failed run at ln 10). */
@@ -211,7 +247,7 @@ public final class OtherNormsStudy implements Study<OtherNormsStudy.Report> {
      * deep MLP's per depth: {@code c15Deep} at 20 layers, {@code c15Deep50}, and {@code c15Deep100} at full scale only).
      */
     public record Report(Findings findings, Network lrn, Network deep, Network mbconv, Table wallTime, Table lrTuning, Verdict c12, Verdict c15Deep,
-                         Verdict c15MbConv, Verdict c15Deep50, Optional<Verdict> c15Deep100) implements StudyReport {}
+                         Verdict c15MbConv, Verdict c15Deep50, Optional<Verdict> c15Deep100, Anchor lrnAnchor, Anchor mbconvAnchor) implements StudyReport {}
 
     /** Mean wall time per run, per sweep and arm (its norm, and its depth for the deep MLPs; seconds): what each model costs in pure Java. */
     static Table wallTime(List<SweepResult<RunSpec>> sweeps) {
