@@ -10,6 +10,7 @@ import org.normlab.nn.Initializable;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.nn.Saved;
 import org.normlab.nn.Sequential;
 import org.normlab.norm.Norm;
 import org.normlab.norm.NormOptions;
@@ -38,7 +39,7 @@ public final class MBConv implements Layer, Initializable {
     private final Norm norm;
     private final boolean residual;
     private final Sequential body;
-    private int[] inputShape;
+    private final Saved<int[]> inputShape = new Saved<>();  // of the last TRAIN forward
 
     /** 3×3 depthwise kernel. */
     public MBConv(int in, int out, int expandRatio, int stride, Norm norm) { this(in, out, expandRatio, 3, stride, norm); }
@@ -104,7 +105,7 @@ public final class MBConv implements Layer, Initializable {
             throw new IllegalArgumentException(describe() + ": expected input [N," + in + ",H,W], got " + x.shapeString());
         }
         Tensor branch = body.forward(x, mode);
-        inputShape = x.shape();
+        inputShape.keep(mode, x.shape());
         if (!residual) return branch;
         Tensor y = Tensor.zeros(branch.shape());
         float[] yd = y.data(), b = branch.data(), xd = x.data();
@@ -114,7 +115,7 @@ public final class MBConv implements Layer, Initializable {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        inputShape.get(this);
         Tensor dx = body.backward(dy);
         if (residual) {
             float[] d = dx.data(), g = dy.data();

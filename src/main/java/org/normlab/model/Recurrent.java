@@ -8,6 +8,7 @@ import org.normlab.nn.Initializable;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.nn.Saved;
 import org.normlab.norm.RecurrentNorm;
 import org.normlab.norm.StepNorm;
 
@@ -27,7 +28,7 @@ import org.normlab.norm.StepNorm;
  */
 public final class Recurrent implements Layer, Initializable {
     private final RecurrentCell cell;
-    private int[] inputShape;
+    private final Saved<int[]> savedShape = new Saved<>();  // the last TRAIN forward's input shape; the cell keeps its steps
 
     public Recurrent(RecurrentCell cell) { this.cell = cell; }
 
@@ -53,13 +54,13 @@ public final class Recurrent implements Layer, Initializable {
             for (int s = 0; s < n; s++) System.arraycopy(xd, (s * steps + t) * features, row, s * features, features);
             state = cell.forwardStep(t, Tensor.of(row, n, features), state, mode);
         }
-        inputShape = x.shape();
+        savedShape.keep(mode, x.shape());
         return state.hidden();
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        int[] inputShape = savedShape.get(this);
         int n = inputShape[0], steps = inputShape[1], features = inputShape[2], hidden = cell.hiddenSize();
         if (dy.rank() != 2 || dy.dim(0) != n || dy.dim(1) != hidden) {
             throw new IllegalArgumentException(describe() + ": expected gradient [" + n + "," + hidden + "], got " + dy.shapeString());

@@ -10,6 +10,7 @@ import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.nn.Saved;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 
@@ -36,8 +37,9 @@ public final class SqueezeExcite implements Layer, Initializable {
     private final Linear reduce, expand;
     private final Layer activation;
     private final Activation gate = Activation.sigmoid();
-    // What backward needs from the last forward.
-    private Tensor input, scale;
+    // What backward needs from the last TRAIN forward: x and the gate a.
+    private record Forward(Tensor input, Tensor scale) {}
+    private final Saved<Forward> saved = new Saved<>();
 
     /** SiLU between the two layers, as in EfficientNet. */
     public SqueezeExcite(int channels, int reduced) { this(channels, reduced, Activation.silu()); }
@@ -79,13 +81,14 @@ public final class SqueezeExcite implements Layer, Initializable {
             float gain = ad[p];
             for (int i = p * area; i < (p + 1) * area; i++) out[i] = gain * in[i];
         }
-        input = x;
-        scale = a;
+        saved.keep(mode, new Forward(x, a));
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
+        Forward forward = saved.get(this);
+        Tensor input = forward.input(), scale = forward.scale();
         Layer.checkGradient(this, input, dy);
         int area = input.dim(2) * input.dim(3);
         float[] in = input.data(), g = dy.data(), ad = scale.data();

@@ -2,6 +2,7 @@ package org.normlab.nn;
 
 import org.normlab.kernels.ExactSigmoid;
 import org.normlab.kernels.Parallelism;
+import org.normlab.kernels.ReusedTensor;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -16,8 +17,9 @@ import org.normlab.tensor.Tensor;
  * </pre>
  * At x = 0 the derivatives follow PyTorch: 0 for ReLU, a for LeakyReLU.
  *
- * <p>Output and input-gradient buffers are reused while the shape repeats (no allocation in steady state): a
- * returned tensor stays valid until this layer's next forward (backward); copy it to keep it longer.
+ * <p>Output and input-gradient buffers are reused while the shape repeats (no allocation in steady training): a
+ * returned tensor stays valid until this layer's next forward (backward); copy it to keep it longer. An EVAL
+ * forward keeps nothing: its output is a fresh tensor, and nothing is saved for a backward.
  */
 public final class Activation implements Layer {
     public enum Kind { RELU, SIGMOID, TANH, LEAKY_RELU, SILU }
@@ -27,8 +29,8 @@ public final class Activation implements Layer {
 
     private final Kind kind;
     private final double negativeSlope;  // used by LEAKY_RELU only
-    private Tensor saved;  // input for ReLU, LeakyReLU and SiLU; output for sigmoid/tanh
-    private Tensor output, gradInput;  // reused across steps; every element is rewritten by each call
+    private final Saved<Tensor> saved = new Saved<>();  // input for ReLU, LeakyReLU and SiLU; output for sigmoid/tanh
+    private final ReusedTensor output = new ReusedTensor(), gradInput = new ReusedTensor();  // every element is rewritten by each call
 
     /** An activation of the given kind; LEAKY_RELU gets the default slope 0.01. */
     public Activation(Kind kind) { this(kind, DEFAULT_NEGATIVE_SLOPE); }
@@ -56,9 +58,9 @@ public final class Activation implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor y = output = Tensor.reuse(output, x.shape());
+        Tensor y = output.take(mode == Mode.TRAIN, x.shape());
         float[] in = x.data(), out = y.data();
-        saved = kind == Kind.SIGMOID || kind == Kind.TANH ? y : x;
+        saved.keep(mode, kind == Kind.SIGMOID || kind == Kind.TANH ? y : x);
         // Elementwise, so any split over the kernel threads gives the same values.
         int blocks = (in.length + BLOCK - 1) / BLOCK;
         Parallelism.forEach(blocks, 2L * in.length, b -> forward(in, out, b * BLOCK, Math.min(in.length, (b + 1) * BLOCK)));
@@ -83,12 +85,10 @@ public final class Activation implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (saved == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        if (!dy.sameShape(saved)) {
-            throw new IllegalArgumentException(describe() + ": expected gradient " + saved.shapeString() + ", got " + dy.shapeString());
-        }
-        Tensor dx = gradInput = Tensor.reuse(gradInput, dy.shape());
-        float[] g = dy.data(), s = saved.data(), out = dx.data();
+        Tensor kept = saved.get(this);
+        Layer.checkGradient(this, kept, dy);
+        Tensor dx = gradInput.reuse(dy.shape());
+        float[] g = dy.data(), s = kept.data(), out = dx.data();
         int blocks = (g.length + BLOCK - 1) / BLOCK;
         Parallelism.forEach(blocks, 3L * g.length, b -> backward(g, s, out, b * BLOCK, Math.min(g.length, (b + 1) * BLOCK)));
         return dx;

@@ -2,6 +2,7 @@ package org.normlab.nn;
 
 import java.util.Arrays;
 import org.normlab.kernels.Parallelism;
+import org.normlab.kernels.ReusedTensor;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -12,11 +13,11 @@ import org.normlab.tensor.Tensor;
  *            Ho = ⌊(H − k) / s⌋ + 1,   Wo = ⌊(W − k) / s⌋ + 1
  * backward:  dx[n, c, r·s + i, q·s + j] += dy[n,c,r,q] / k²             (overlapping windows add up)
  * </pre>
- * Output and input-gradient buffers are reused while the shapes repeat: a returned tensor stays valid until this
- * layer's next forward (backward).
+ * Output and input-gradient buffers are reused while the shapes repeat in training: a returned tensor stays valid
+ * until this layer's next forward (backward). An EVAL forward keeps nothing (a fresh output, no input shape).
  */
 public final class AvgPool2d extends Pooling {
-    private Tensor output, gradInput;  // reused across steps
+    private final ReusedTensor output = new ReusedTensor(), gradInput = new ReusedTensor();  // reused across TRAIN steps
 
     public AvgPool2d(int kernel) { this(kernel, kernel); }
 
@@ -24,7 +25,7 @@ public final class AvgPool2d extends Pooling {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor y = output = Tensor.reuse(output, checkInput(x));
+        Tensor y = output.take(mode == Mode.TRAIN, checkInput(x));
         int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3), oh = y.dim(2), ow = y.dim(3), kernel = kernel(), stride = stride();
         float[] in = x.data(), outData = y.data();
         float inverseArea = 1f / (kernel * kernel);
@@ -55,16 +56,16 @@ public final class AvgPool2d extends Pooling {
                 }
             }
         });
-        inputShape = x.shape();
+        inputShape.keep(mode, x.shape());
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        checkGradient(dy);
+        int[] inputShape = checkGradient(dy);
         int h = inputShape[2], w = inputShape[3], oh = window.outputHeight(h), ow = window.outputWidth(w);
         int kernel = kernel(), stride = stride();
-        Tensor dx = gradInput = Tensor.reuse(gradInput, inputShape);
+        Tensor dx = gradInput.reuse(inputShape);
         float[] g = dy.data(), dxd = dx.data();
         float inverseArea = 1f / (kernel * kernel);
         Parallelism.forEach(inputShape[0] * inputShape[1], (long) dx.size(), plane -> {

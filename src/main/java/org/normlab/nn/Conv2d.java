@@ -3,6 +3,8 @@ package org.normlab.nn;
 import java.util.Arrays;
 import org.normlab.kernels.Gemm;
 import org.normlab.kernels.Parallelism;
+import org.normlab.kernels.ReusedTensor;
+import org.normlab.kernels.SampleMatrices;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -25,18 +27,22 @@ import org.normlab.tensor.Tensor;
  * numbers rest on, and per-sample matrices stay in cache through im2col and the GEMM, whose result lands straight
  * in y (docs/decisions/conv-gemm-per-sample.md).
  *
- * <p>The im2col matrices of the last forward are kept for backward (dW needs them) and, like the other scratch
- * arrays, reused by the next forward when the input shape is unchanged. So are the output and input-gradient
- * tensors: a returned tensor stays valid until this layer's next forward (backward).
+ * <p>A TRAIN forward keeps each sample's im2col matrix for backward (dW needs them) and, like the other scratch
+ * arrays, reuses them in the next TRAIN forward of the same input shape; the output and input-gradient tensors
+ * are reused the same way, so a returned tensor stays valid until this layer's next forward (backward). An EVAL
+ * forward keeps nothing: each part of the batch fills one im2col matrix for its samples in turn (the same values,
+ * the same GEMM calls), and its output is a fresh tensor.
  */
 public final class Conv2d extends Convolution {
     private final int in, out;
 
-    // What backward needs from the last forward besides its shape: each sample's im2col matrix Xₙ.
-    private float[][] cols;
+    // What backward needs from the last TRAIN forward: its input shape and each sample's im2col matrix Xₙ.
+    private record Forward(int[] inputShape, SampleMatrices columns) {}
+    private final Saved<Forward> saved = new Saved<>();
     // Scratch reused across steps while the shapes stay the same; never handed out.
-    private float[] colGrad;     // dXₙ: K × (Ho·Wo)
-    private Tensor output, gradInput;  // handed out, valid until the next forward (backward)
+    private SampleMatrices trainColumns;  // Xₙ of a TRAIN forward, K × (Ho·Wo) each
+    private float[] colGrad;              // dXₙ: K × (Ho·Wo)
+    private final ReusedTensor output = new ReusedTensor(), gradInput = new ReusedTensor();  // handed out, valid until the next call
 
     /** Stride 1, no padding. */
     public Conv2d(int in, int out, int kernel, boolean withBias) { this(in, out, kernel, kernel, 1, 0, withBias); }
@@ -67,23 +73,26 @@ public final class Conv2d extends Convolution {
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         checkInput(x, in);
-        int n = x.dim(0), h = x.dim(2), w = x.dim(3);
-        prepareBuffers(x.shape());
-        int pixels = outH * outW, k = in * kernelH() * kernelW();
-        Tensor y = output = Tensor.reuse(output, n, out, outH, outW);  // every element is written below
+        int n = x.dim(0), h = x.dim(2), w = x.dim(3), outH = outputHeight(h), outW = outputWidth(w);
+        int pixels = outH * outW, k = in * kernelH() * kernelW(), parts = parts(n);
+        boolean train = mode == Mode.TRAIN;
+        // Backward reads every Xₙ again, so TRAIN keeps one per sample; EVAL is done with Xₙ after its GEMM.
+        SampleMatrices cols = train ? (trainColumns = SampleMatrices.perSample(trainColumns, n, k * pixels)) : SampleMatrices.perPart(parts, k * pixels);
+        Tensor y = output.take(train, n, out, outH, outW);  // every element is written below
         float[] xd = x.data(), yd = y.data(), wd = weight.value().data();
-        // Samples are independent: blocks of them over the kernel threads, each part with its own Yₙ scratch.
-        int parts = parts(n);
+        // Samples are independent: blocks of them over the kernel threads.
         Parallelism.forEach(parts, (long) n * k * pixels, part -> {
             for (int s = n * part / parts, end = n * (part + 1) / parts; s < end; s++) {
-                window.im2col(xd, s, in, h, w, cols[s]);
-                Gemm.gemm(false, false, out, pixels, k, 1f, wd, 0, cols[s], 0, 0f, yd, s * out * pixels);  // W·Xₙ into y[n]
+                float[] col = cols.of(part, s);
+                window.im2col(xd, s, in, h, w, col);
+                Gemm.gemm(false, false, out, pixels, k, 1f, wd, 0, col, 0, 0f, yd, s * out * pixels);  // W·Xₙ into y[n]
                 for (int o = 0; o < out; o++) {
                     float b = bias == null ? 0f : bias.value().data()[o];
                     for (int p = (s * out + o) * pixels, end1 = p + pixels; p < end1; p++) yd[p] += b;
                 }
             }
         });
+        saved.keep(mode, new Forward(x.shape(), cols));
         return y;
     }
 
@@ -98,18 +107,22 @@ public final class Conv2d extends Convolution {
     public void backwardToParameters(Tensor dy) { backward(dy, false); }
 
     private Tensor backward(Tensor dy, boolean inputGradient) {
-        checkGradient(dy);
+        Forward forward = saved.get(this);
+        int[] inputShape = forward.inputShape();
+        checkGradient(dy, inputShape);
         int n = inputShape[0], h = inputShape[2], w = inputShape[3];
-        int pixels = outH * outW, k = in * kernelH() * kernelW();
+        int pixels = outputHeight(h) * outputWidth(w), k = in * kernelH() * kernelW();
+        SampleMatrices cols = forward.columns();
+        if (inputGradient && (colGrad == null || colGrad.length != k * pixels)) colGrad = new float[k * pixels];
         float[] g = dy.data(), wd = weight.value().data(), dw = weight.grad().data();
-        Tensor dx = inputGradient ? (gradInput = Tensor.reuse(gradInput, inputShape)) : null;
+        Tensor dx = inputGradient ? gradInput.reuse(inputShape) : null;
         float[] dxd = inputGradient ? dx.data() : null;
         // Two independent jobs, run side by side on two threads (one after the other on one): dW summed over the
         // samples in order (so its bits do not depend on the thread count); and db with each sample's dXₙ and col2im.
         boolean second = bias != null || inputGradient;
         Parallelism.forEach(second ? 2 : 1, (long) n * k * pixels, job -> {
             if (job == 0) {
-                for (int s = 0; s < n; s++) Gemm.gemm(false, true, out, k, pixels, 1f, g, s * out * pixels, cols[s], 0, 1f, dw, 0);
+                for (int s = 0; s < n; s++) Gemm.gemm(false, true, out, k, pixels, 1f, g, s * out * pixels, cols.kept(s), 0, 1f, dw, 0);
                 return;
             }
             if (bias != null) biasGradient(g, n, pixels, bias.grad().data());
@@ -133,18 +146,6 @@ public final class Conv2d extends Convolution {
             }
             db[o] += (float) sum;
         }
-    }
-
-    /** Sizes the per-sample matrices for this input; keeps last step's arrays when the input shape is unchanged. */
-    private void prepareBuffers(int[] shape) {
-        if (Arrays.equals(shape, inputShape)) return;
-        int n = shape[0], k = in * kernelH() * kernelW();
-        outH = outputHeight(shape[2]);
-        outW = outputWidth(shape[3]);
-        int pixels = outH * outW;
-        cols = new float[n][k * pixels];
-        colGrad = new float[k * pixels];
-        inputShape = shape;
     }
 
     @Override

@@ -11,9 +11,6 @@ import org.normlab.tensor.Tensor;
 abstract sealed class Convolution implements Layer permits Conv2d, DepthwiseConv2d {
     final Window window;
     final Param weight, bias;
-    // The last forward's input shape and output size: backward checks dy against them.
-    int[] inputShape;
-    int outH, outW;
 
     /** {@code weightShape} is (out, in per group, kH, kW); the bias has one value per output channel. */
     Convolution(Window window, int[] weightShape, boolean withBias) {
@@ -48,10 +45,9 @@ abstract sealed class Convolution implements Layer permits Conv2d, DepthwiseConv
         if (x.dim(0) == 0) throw new IllegalArgumentException(describe() + ": got an empty batch " + x.shapeString());
     }
 
-    /** A forward ran, and dy is (N, out, Ho, Wo) for its input. */
-    void checkGradient(Tensor dy) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        int n = inputShape[0], channels = weight.value().dim(0);
+    /** dy is (N, out, Ho, Wo) for the last TRAIN forward's input shape. */
+    void checkGradient(Tensor dy, int[] inputShape) {
+        int n = inputShape[0], channels = weight.value().dim(0), outH = outputHeight(inputShape[2]), outW = outputWidth(inputShape[3]);
         if (dy.rank() != 4 || dy.dim(0) != n || dy.dim(1) != channels || dy.dim(2) != outH || dy.dim(3) != outW) {
             throw new IllegalArgumentException(describe() + ": expected gradient [" + n + "," + channels + "," + outH + "," + outW + "], got "
                     + dy.shapeString());

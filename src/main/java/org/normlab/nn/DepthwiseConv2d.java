@@ -1,6 +1,7 @@
 package org.normlab.nn;
 
 import java.util.Arrays;
+import org.normlab.kernels.ReusedTensor;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 
@@ -20,13 +21,14 @@ import org.normlab.tensor.Tensor;
  * hand to BLAS. Initialization follows PyTorch's fans for a (C, 1, kH, kW) weight: fanIn = kH·kW,
  * fanOut = C·kH·kW.
  *
- * <p>The output and input-gradient tensors are reused by the next call of the same shape: a returned tensor stays
- * valid until this layer's next forward (backward).
+ * <p>The output and input-gradient tensors are reused by the next TRAIN call of the same shape: a returned tensor
+ * stays valid until this layer's next forward (backward). An EVAL forward keeps nothing (not its input, and its
+ * output is a fresh tensor).
  */
 public final class DepthwiseConv2d extends Convolution implements Initializable {
     private final int channels;
-    private Tensor input;  // what backward needs from the last forward
-    private Tensor output, gradInput;  // handed out, valid until the next forward (backward), then reused
+    private final Saved<Tensor> input = new Saved<>();  // what backward needs from the last TRAIN forward
+    private final ReusedTensor output = new ReusedTensor(), gradInput = new ReusedTensor();  // handed out, valid until the next call
 
     /** Square kernel. */
     public DepthwiseConv2d(int channels, int kernel, int stride, int padding, boolean withBias) {
@@ -54,9 +56,8 @@ public final class DepthwiseConv2d extends Convolution implements Initializable 
         checkInput(x, channels);
         int n = x.dim(0), h = x.dim(2), w = x.dim(3);
         int kernelH = kernelH(), kernelW = kernelW(), stride = stride();
-        outH = outputHeight(h);
-        outW = outputWidth(w);
-        Tensor y = output = Tensor.reuse(output, n, channels, outH, outW);
+        int outH = outputHeight(h), outW = outputWidth(w);
+        Tensor y = output.take(mode == Mode.TRAIN, n, channels, outH, outW);
         float[] in = x.data(), out = y.data(), wd = weight.value().data();
         for (int s = 0; s < n; s++) {
             for (int c = 0; c < channels; c++) {
@@ -75,18 +76,18 @@ public final class DepthwiseConv2d extends Convolution implements Initializable 
                 }
             }
         }
-        input = x;
-        inputShape = x.shape();
+        input.keep(mode, x);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        checkGradient(dy);
-        int n = input.dim(0), h = input.dim(2), w = input.dim(3);
+        Tensor x = input.get(this);
+        checkGradient(dy, x.shape());
+        int n = x.dim(0), h = x.dim(2), w = x.dim(3), outH = outputHeight(h), outW = outputWidth(w);
         int kernelH = kernelH(), kernelW = kernelW(), stride = stride();
-        Tensor dx = gradInput = Tensor.reuse(gradInput, input.shape());
-        float[] in = input.data(), g = dy.data(), dxd = dx.data(), wd = weight.value().data(), dw = weight.grad().data();
+        Tensor dx = gradInput.reuse(x.shape());
+        float[] in = x.data(), g = dy.data(), dxd = dx.data(), wd = weight.value().data(), dw = weight.grad().data();
         Arrays.fill(dxd, 0f);  // the taps add into the reused buffer
         for (int c = 0; c < channels; c++) {
             if (bias != null) {

@@ -10,18 +10,19 @@ import org.normlab.tensor.Tensor;
  * <pre>
  * TRAIN:    m_i ~ Bernoulli(1 − p) drawn afresh on every forward,   y = x ⊙ m / (1 − p)
  *           backward:  dx = dy ⊙ m / (1 − p)
- * EVAL:     y = x,   dx = dy          (also in TRAIN when p = 0; no random numbers are drawn then)
+ * EVAL:     y = x                     (also in TRAIN when p = 0, with dx = dy; no random numbers are drawn then)
  * </pre>
  * Scaling the kept values by 1/(1 − p) keeps E[y] = x, so nothing changes at inference. The mask comes from the
  * {@link Rng} given at construction (the model builder splits it from the run's seed), so a rerun drops the same
- * units: the i-th value is dropped when the i-th draw of {@code nextDouble()} is below p.
+ * units: the i-th value is dropped when the i-th draw of {@code nextDouble()} is below p. Like every layer, it keeps
+ * nothing for backward after an EVAL forward, and a backward then fails.
  */
 public final class Dropout implements Layer {
     private final double p;
     private final float keptScale;
     private final Rng rng;
     private float[] mask;   // m/(1−p) per value (0 or keptScale) for the last TRAIN forward; null after EVAL
-    private int[] inputShape;
+    private final Saved<int[]> savedShape = new Saved<>();  // the last TRAIN forward's input shape
 
     /**
      * @param p   probability of zeroing each value, in [0, 1)
@@ -39,7 +40,7 @@ public final class Dropout implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        inputShape = x.shape();
+        savedShape.keep(mode, x.shape());
         if (mode == Mode.EVAL || p == 0) {
             mask = null;
             return x;  // identity: shares storage, like Flatten (layers never write into their input)
@@ -57,7 +58,7 @@ public final class Dropout implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        int[] inputShape = savedShape.get(this);
         if (!Arrays.equals(dy.shape(), inputShape)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(inputShape) + ", got " + dy.shapeString());
         }

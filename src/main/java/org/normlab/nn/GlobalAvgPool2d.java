@@ -12,7 +12,7 @@ import java.util.Arrays;
  * </pre>
  */
 public final class GlobalAvgPool2d implements Layer {
-    private int[] inputShape;
+    private final Saved<int[]> savedShape = new Saved<>();  // the last TRAIN forward's input shape
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
@@ -27,13 +27,13 @@ public final class GlobalAvgPool2d implements Layer {
             for (int i = 0; i < area; i++) sum += in[p * area + i];
             out[p] = (float) (sum / area);
         }
-        inputShape = x.shape();
+        savedShape.keep(mode, x.shape());
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        int[] inputShape = savedShape.get(this);
         int n = inputShape[0], c = inputShape[1], area = inputShape[2] * inputShape[3];
         if (dy.rank() != 2 || dy.dim(0) != n || dy.dim(1) != c) {
             throw new IllegalArgumentException(describe() + ": expected gradient [" + n + "," + c + "], got " + dy.shapeString());

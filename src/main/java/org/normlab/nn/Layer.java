@@ -7,13 +7,17 @@ import java.util.ArrayList;
 /**
  * One differentiable step of a network.
  *
- * <p>Contract: {@code forward(x, mode)} returns y and remembers what {@code backward} needs;
+ * <p>Contract: {@code forward(x, TRAIN)} returns y and remembers what {@code backward} needs;
  * {@code backward(dy)} takes dLoss/dy for the most recent forward, <em>adds</em> dLoss/dθ to each parameter's
- * gradient, and returns dLoss/dx. Layers check their input shape and name themselves in errors.
+ * gradient, and returns dLoss/dx. {@code forward(x, EVAL)} is inference: it remembers nothing for backward (and
+ * forgets what an earlier TRAIN forward left), so evaluating a large batch leaves no batch-sized memory behind
+ * ({@link Saved}); a backward after it fails naming the layer. Layers check their input shape and name themselves in
+ * errors.
  *
  * <p>A returned y or dx may be a buffer the layer reuses on its next call of the same shape (the normalization
- * layers, Activation, Conv2d and AvgPool2d do, so training allocates nothing per step there): it stays valid until
- * that layer's next forward (for y) or backward (for dx). A caller that keeps one longer copies it.
+ * layers, Activation, the convolutions, Linear and the pooling layers do in training, so a training step allocates
+ * nothing there; an EVAL forward returns a fresh y): it stays valid until that layer's next forward (for y) or
+ * backward (for dx). A caller that keeps one longer copies it.
  *
  * <p>Between {@code forward} and {@code backward} the layer owns x and y: it keeps a reference to them, not a copy
  * (Linear and Conv2d keep x for dW, the normalizations x or x̂, sigmoid and tanh their y), and {@code backward}

@@ -1,6 +1,7 @@
 package org.normlab.nn;
 
 import java.util.Arrays;
+import org.normlab.kernels.ReusedTensor;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -14,12 +15,13 @@ import org.normlab.tensor.Tensor;
  * The argmax is the first maximum in row-major window order (a later equal value does not replace it), and a NaN
  * wins over every number, as in PyTorch's CPU kernel.
  *
- * <p>The output and input-gradient tensors are reused by the next call of the same shape: a returned tensor stays
- * valid until this layer's next forward (backward).
+ * <p>The output and input-gradient tensors are reused by the next TRAIN call of the same shape: a returned tensor
+ * stays valid until this layer's next forward (backward). An EVAL forward keeps nothing (no argmax; a fresh output).
  */
 public final class MaxPool2d extends Pooling {
-    private int[] argmax;  // what backward needs besides the input shape: each output's flat input index
-    private Tensor output, gradInput;  // handed out, valid until the next forward (backward), then reused
+    private final Saved<int[]> argmax = new Saved<>();  // what backward needs besides the input shape: each output's flat input index
+    private int[] trainArgmax;  // reused by TRAIN forwards while the shape repeats
+    private final ReusedTensor output = new ReusedTensor(), gradInput = new ReusedTensor();  // handed out, valid until the next call
 
     public MaxPool2d(int kernel) { this(kernel, kernel); }
 
@@ -27,38 +29,41 @@ public final class MaxPool2d extends Pooling {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor y = output = Tensor.reuse(output, checkInput(x));  // every element is written below
+        boolean train = mode == Mode.TRAIN;
+        Tensor y = output.take(train, checkInput(x));  // every element is written below
         int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3), oh = y.dim(2), ow = y.dim(3), kernel = kernel();
         float[] in = x.data(), outData = y.data();
-        if (argmax == null || argmax.length != outData.length) argmax = new int[outData.length];
+        if (train && (trainArgmax == null || trainArgmax.length != outData.length)) trainArgmax = new int[outData.length];
+        int[] best = train ? trainArgmax : new int[outData.length];
         for (int plane = 0; plane < planes; plane++) {
             int image = plane * h * w, outOff = plane * oh * ow;
             for (int r = 0; r < oh; r++) {
                 for (int q = 0; q < ow; q++) {
-                    int corner = window.windowCorner(image, w, r, q), best = corner;
-                    float max = in[best];
+                    int corner = window.windowCorner(image, w, r, q), at = corner;
+                    float max = in[at];
                     for (int i = 0; i < kernel; i++) {
                         for (int j = 0; j < kernel; j++) {
-                            int at = corner + i * w + j;
-                            if (in[at] > max || Float.isNaN(in[at])) { max = in[at]; best = at; }
+                            int next = corner + i * w + j;
+                            if (in[next] > max || Float.isNaN(in[next])) { max = in[next]; at = next; }
                         }
                     }
                     outData[outOff + r * ow + q] = max;
-                    argmax[outOff + r * ow + q] = best;
+                    best[outOff + r * ow + q] = at;
                 }
             }
         }
-        inputShape = x.shape();
+        inputShape.keep(mode, x.shape());
+        argmax.keep(mode, best);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        checkGradient(dy);
-        Tensor dx = gradInput = Tensor.reuse(gradInput, inputShape);
+        int[] shape = checkGradient(dy), best = argmax.get(this);
+        Tensor dx = gradInput.reuse(shape);
         float[] g = dy.data(), dxd = dx.data();
         Arrays.fill(dxd, 0f);  // the scatter below adds into the reused buffer
-        for (int i = 0; i < g.length; i++) dxd[argmax[i]] += g[i];
+        for (int i = 0; i < g.length; i++) dxd[best[i]] += g[i];
         return dx;
     }
 }

@@ -11,8 +11,8 @@ import org.normlab.tensor.Tensor;
 abstract sealed class Pooling implements Layer permits AvgPool2d, MaxPool2d {
     private final String name;
     final Window window;
-    /** The input shape of the last forward (backward needs it); null before the first. */
-    int[] inputShape;
+    /** The input shape of the last TRAIN forward (backward needs it); an EVAL forward keeps none. */
+    final Saved<int[]> inputShape = new Saved<>();
 
     Pooling(String name, int kernel, int stride) {
         this.name = name;
@@ -31,13 +31,13 @@ abstract sealed class Pooling implements Layer permits AvgPool2d, MaxPool2d {
         return window.outputShape(x.shape());
     }
 
-    /** A forward ran, and dy has the shape of its output. */
-    void checkGradient(Tensor dy) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        int[] expected = window.outputShape(inputShape);
+    /** A TRAIN forward ran, and dy has the shape of its output; returns that forward's input shape. */
+    int[] checkGradient(Tensor dy) {
+        int[] shape = inputShape.get(this), expected = window.outputShape(shape);
         if (!Arrays.equals(dy.shape(), expected)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(expected) + ", got " + dy.shapeString());
         }
+        return shape;
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.normlab.tensor.Tensor;
 public final class Reshape implements Layer {
     private final int[] sampleShape;
     private final int sampleSize;
-    private int[] inputShape;
+    private final Saved<int[]> savedShape = new Saved<>();  // the last TRAIN forward's input shape
 
     public Reshape(int... sampleShape) {
         int size = 1;
@@ -32,13 +32,13 @@ public final class Reshape implements Layer {
         int[] shape = new int[sampleShape.length + 1];
         shape[0] = x.dim(0);
         System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-        inputShape = x.shape();
+        savedShape.keep(mode, x.shape());
         return x.reshape(shape);
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        int[] inputShape = savedShape.get(this);
         if (dy.rank() != sampleShape.length + 1 || dy.dim(0) != inputShape[0] || dy.sampleSize() != sampleSize) {
             throw new IllegalArgumentException(describe() + ": expected gradient with " + inputShape[0] + " samples of " + sampleSize
                     + " values, got " + dy.shapeString());

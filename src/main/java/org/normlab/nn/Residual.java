@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 public final class Residual implements Layer {
     private final Layer inner;
-    private int[] inputShape;
+    private final Saved<int[]> savedShape = new Saved<>();  // the last TRAIN forward's input shape
 
     public Residual(Layer inner) {
         if (inner == null) throw new IllegalArgumentException("Residual: inner layer must not be null");
@@ -34,7 +34,7 @@ public final class Residual implements Layer {
             throw new IllegalArgumentException(describe() + ": the inner layer maps " + x.shapeString() + " to " + fx.shapeString()
                     + "; a residual connection needs the same shape");
         }
-        inputShape = x.shape();
+        savedShape.keep(mode, x.shape());
         Tensor y = Tensor.zeros(x.shape());
         float[] a = x.data(), b = fx.data(), out = y.data();
         for (int i = 0; i < out.length; i++) out[i] = a[i] + b[i];
@@ -43,7 +43,7 @@ public final class Residual implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        int[] inputShape = savedShape.get(this);
         if (!Arrays.equals(dy.shape(), inputShape)) {
             throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(inputShape) + ", got " + dy.shapeString());
         }

@@ -4,11 +4,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.normlab.kernels.ChannelNorm;
 import org.normlab.kernels.Layout;
+import org.normlab.kernels.ReusedTensor;
 import org.normlab.kernels.Scratch;
 import org.normlab.kernels.Statistics;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.nn.Saved;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -29,11 +31,12 @@ import org.normlab.tensor.Tensor;
  *
  * EVAL (running statistics; one affine map per channel):
  *   y  = a_c·x + b_c,   a_c = γ_c/√(running_var_c + ε),   b_c = β_c − a_c·running_mean_c
- *   dx = a_c·dy,        dγ_c += Σ dy·(x − running_mean_c)/√(running_var_c + ε),   dβ_c += Σ dy
  * </pre>
- * Without running statistics EVAL uses batch statistics, as PyTorch does. {@link ChannelNorm} picks memory order and
- * threads (no result depends on them); {@link ReferenceBatchNorm} is the same in plain loops. A returned tensor is valid
- * until the next forward (backward). NaN or Inf input is an error (it would poison the running statistics for good).
+ * Without running statistics EVAL uses batch statistics, as PyTorch does. An EVAL forward saves nothing for backward
+ * (a backward after it is an error) and returns a fresh tensor; a TRAIN forward's output and the input gradient are
+ * buffers reused while the shape repeats, valid until the next forward (backward). {@link ChannelNorm} picks memory
+ * order and threads (no result depends on them); {@link ReferenceBatchNorm} is the same in plain loops. NaN or Inf
+ * input is an error (it would poison the running statistics for good).
  */
 public final class BatchNorm implements Layer {
     private final int channels;
@@ -44,11 +47,10 @@ public final class BatchNorm implements Layer {
     private final Tensor runningMean, runningVar;
     private long batchesTracked;
 
-    // What backward needs from the last forward: its input, and μ_c, σ²_c, 1/√(σ²_c + ε) (batch or running).
-    private Tensor input;
-    private boolean usedBatchStats;
+    // What backward needs from the last TRAIN forward: its input, and its batch's μ_c, σ²_c, 1/√(σ²_c + ε).
+    private final Saved<Tensor> input = new Saved<>();
     private Statistics stats;
-    private Tensor output, gradInput;  // reused while the shape repeats
+    private final ReusedTensor output = new ReusedTensor(), gradInput = new ReusedTensor();
     private final Scratch scratch = new Scratch();
 
     /** PyTorch defaults: eps 1e-5, momentum 0.1, affine, tracking running statistics. */
@@ -82,9 +84,9 @@ public final class BatchNorm implements Layer {
     void setBatchesTracked(long batches) { batchesTracked = batches; }  // RunningStatistics puts back the count it saved
 
     /** What {@link #backward} needs from one forward; lets {@link GhostBatchNorm} run several forwards per step. */
-    record State(Tensor input, boolean usedBatchStats, Statistics stats) {}
-    State state() { return new State(input, usedBatchStats, stats.copy()); }
-    void restore(State s) { input = s.input(); usedBatchStats = s.usedBatchStats(); stats = s.stats().copy(); }
+    record State(Tensor input, Statistics stats) {}
+    State state() { return new State(input.get(this), stats.copy()); }
+    void restore(State s) { input.keep(Mode.TRAIN, s.input()); stats = s.stats().copy(); }
 
     /** Running mean 0, running variance 1, no batches seen (PyTorch's {@code reset_running_stats}). */
     public void resetRunningStats() {
@@ -108,17 +110,17 @@ public final class BatchNorm implements Layer {
         if (x.dim(0) == 0) throw new IllegalArgumentException(describe() + ": got an empty batch " + x.shapeString());
         Layout layout = Layout.of(x.shape());
         int m = layout.outer() * layout.inner();
-        usedBatchStats = mode == Mode.TRAIN || !trackRunningStats;
+        boolean usedBatchStats = mode == Mode.TRAIN || !trackRunningStats;
         if (usedBatchStats && m < 2) throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when "
                 + (mode == Mode.TRAIN ? "training" : "using batch statistics (EVAL without running statistics)") + ", got input " + x.shapeString());
-        output = Tensor.reuse(output, x.shape());
+        Tensor y = output.take(mode == Mode.TRAIN, x.shape());
         float[] g = affine ? gamma.value().data() : null, b = affine ? beta.value().data() : null;
         boolean finite;
         if (usedBatchStats) {  // μ_c, σ²_c, x̂, y = γ_c·x̂ + β_c
-            finite = ChannelNorm.normalize(x.data(), output.data(), layout, eps, g, b, stats, scratch);
+            finite = ChannelNorm.normalize(x.data(), y.data(), layout, eps, g, b, stats, scratch);
         } else {  // EVAL: y = a_c·x + b_c, a_c = γ_c/√(running_var_c + ε), b_c = β_c − a_c·running_mean_c
             stats.setFromRunning(runningMean.data(), runningVar.data(), eps, channels);
-            finite = ChannelNorm.normalizeWith(x.data(), output.data(), layout, g, b, stats);
+            finite = ChannelNorm.normalizeWith(x.data(), y.data(), layout, g, b, stats);
         }
         if (!finite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
         if (mode == Mode.TRAIN && trackRunningStats) {  // running_mean, running_var ← …, once the input passed the check
@@ -130,18 +132,19 @@ public final class BatchNorm implements Layer {
             }
             batchesTracked++;
         }
-        input = x;
-        return output;
+        input.keep(mode, x);
+        return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        Layer.checkGradient(this, input, dy);
-        gradInput = Tensor.reuse(gradInput, input.shape());
-        // dβ_c, dγ_c, dx: the full gradient with batch statistics, dx = a_c·dy with running statistics
-        ChannelNorm.inputGradient(dy.data(), input.data(), gradInput.data(), Layout.of(input.shape()), affine ? gamma.value().data() : null,
-                stats.mean(), stats.invStd(), usedBatchStats, affine ? gamma.grad().data() : null, affine ? beta.grad().data() : null, scratch);
-        return gradInput;
+        Tensor x = input.get(this);
+        Layer.checkGradient(this, x, dy);
+        Tensor dx = gradInput.reuse(x.shape());
+        // dβ_c, dγ_c, dx: the full gradient through the batch statistics
+        ChannelNorm.inputGradient(dy.data(), x.data(), dx.data(), Layout.of(x.shape()), affine ? gamma.value().data() : null,
+                stats.mean(), stats.invStd(), true, affine ? gamma.grad().data() : null, affine ? beta.grad().data() : null, scratch);
+        return dx;
     }
 
     @Override public List<Param> params() { return affine ? List.of(gamma, beta) : List.of(); }

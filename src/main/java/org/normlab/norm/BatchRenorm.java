@@ -4,6 +4,7 @@ import java.util.List;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.nn.Saved;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -32,7 +33,7 @@ public final class BatchRenorm implements Layer {
     private final Tensor runningMean, runningVar;
     private long steps;
 
-    private Tensor input;
+    private final Saved<Tensor> savedInput = new Saved<>();  // of the last TRAIN forward
     private boolean usedBatchStats;
     private final double[] mean, invStd, r;
     private double[] lastD;  // d of the last forward (0 in EVAL), for dγ
@@ -125,14 +126,14 @@ public final class BatchRenorm implements Layer {
             float a = (float) (g * r[c] * invStd[c]), shift = (float) (g * (shiftD[c] - r[c] * invStd[c] * mean[c]) + b);
             for (int s = 0; s < n; s++) for (int i = 0; i < inner; i++) out[(s * channels + c) * inner + i] = a * in[(s * channels + c) * inner + i] + shift;
         }
-        input = x;
+        savedInput.keep(mode, x);
         lastD = shiftD;
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (input == null) throw new IllegalStateException(describe() + ": backward called before forward");
+        Tensor input = savedInput.get(this);
         if (!dy.sameShape(input)) throw new IllegalArgumentException(describe() + ": expected gradient " + input.shapeString() + ", got " + dy.shapeString());
         int n = input.dim(0), inner = input.size() / (n * channels), m = n * inner;
         float[] in = input.data(), g = dy.data();

@@ -6,6 +6,7 @@ import java.util.List;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.nn.Saved;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -30,7 +31,7 @@ public final class GhostBatchNorm implements Layer {
     private final int virtualBatchSize;
     private final List<BatchNorm.State> states = new ArrayList<>();
     private final List<int[]> chunks = new ArrayList<>();
-    private int[] inputShape;
+    private final Saved<int[]> inputShape = new Saved<>();  // of the last TRAIN forward; its virtual batches' states above
 
     public GhostBatchNorm(int channels, int virtualBatchSize) {
         if (channels <= 0) throw new IllegalArgumentException("GhostBatchNorm: number of channels must be positive, got " + channels);
@@ -45,7 +46,7 @@ public final class GhostBatchNorm implements Layer {
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         checkInput(x, mode);
-        inputShape = x.shape();
+        inputShape.keep(mode, x.shape());
         if (mode == Mode.EVAL) {  // EVAL: running statistics
             states.clear();
             return bn.forward(x, mode);
@@ -86,19 +87,18 @@ public final class GhostBatchNorm implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (inputShape == null) throw new IllegalStateException(describe() + ": backward called before forward");
-        if (!Arrays.equals(dy.shape(), inputShape)) {
-            throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(inputShape) + ", got " + dy.shapeString());
+        int[] shape = inputShape.get(this);
+        if (!Arrays.equals(dy.shape(), shape)) {
+            throw new IllegalArgumentException(describe() + ": expected gradient " + Arrays.toString(shape) + ", got " + dy.shapeString());
         }
-        if (states.isEmpty()) return bn.backward(dy);  // the last forward was EVAL
         int per = dy.sampleSize();
-        Tensor dx = Tensor.zeros(inputShape);
+        Tensor dx = Tensor.zeros(shape);
         for (int k = 0; k < states.size(); k++) {
             int from = chunks.get(k)[0], to = chunks.get(k)[1];
-            int[] shape = dy.shape();
-            shape[0] = to - from;
+            int[] partShape = dy.shape();
+            partShape[0] = to - from;
             bn.restore(states.get(k));
-            Tensor part = bn.backward(Tensor.of(Arrays.copyOfRange(dy.data(), from * per, to * per), shape));
+            Tensor part = bn.backward(Tensor.of(Arrays.copyOfRange(dy.data(), from * per, to * per), partShape));
             System.arraycopy(part.data(), 0, dx.data(), from * per, part.size());
         }
         return dx;

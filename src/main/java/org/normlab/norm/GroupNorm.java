@@ -75,7 +75,7 @@ public final class GroupNorm implements Layer {
     public Tensor forward(Tensor x, Mode mode) {
         checkInput(x);
         Affine perChannel = new Affine.PerChannel(affine ? gamma.value().data() : null, affine ? beta.value().data() : null);
-        return groups.normalize(x, Layout.of(x.shape()), numGroups, eps, perChannel);  // μ_ng, σ²_ng, x̂, y = γ_c·x̂ + β_c
+        return groups.normalize(x, mode, Layout.of(x.shape()), numGroups, eps, perChannel);  // μ_ng, σ²_ng, x̂, y = γ_c·x̂ + β_c
     }
 
     @Override

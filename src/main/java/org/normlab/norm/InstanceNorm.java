@@ -89,8 +89,8 @@ public final class InstanceNorm implements Layer {
                 + ": expected more than 1 spatial element when using instance statistics, got input " + x.shapeString());
         Affine.PerChannel perChannel = new Affine.PerChannel(affine ? gamma.value().data() : null, affine ? beta.value().data() : null);
         Tensor y = useInstanceStats
-                ? instances.normalize(x, layout, numFeatures, eps, perChannel)  // μ_nc, σ²_nc, x̂, y = γ_c·x̂ + β_c
-                : instances.normalizeWithRunning(x, layout, eps, perChannel, runningMean.data(), runningVar.data());
+                ? instances.normalize(x, mode, layout, numFeatures, eps, perChannel)  // μ_nc, σ²_nc, x̂, y = γ_c·x̂ + β_c
+                : instances.normalizeWithRunning(x, mode, layout, eps, perChannel, runningMean.data(), runningVar.data());
         Statistics stats = instances.stats();
         if (mode == Mode.TRAIN && trackRunningStats) {  // PyTorch: a BN update per (n, c), averaged over n
             float[] rm = runningMean.data(), rv = runningVar.data();

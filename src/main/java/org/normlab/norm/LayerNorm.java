@@ -74,7 +74,7 @@ public final class LayerNorm implements Layer {
     public Tensor forward(Tensor x, Mode mode) {
         checkInput(x);
         Affine affine = elementwiseAffine ? new Affine.Elementwise(gamma.value().data(), beta.value().data()) : new Affine.Standardize();
-        return rows.normalize(x, new Layout(x.size() / rowSize, 1, rowSize), 1, eps, affine);  // μ_r, σ²_r, x̂_r, y_r = γ·x̂_r + β
+        return rows.normalize(x, mode, new Layout(x.size() / rowSize, 1, rowSize), 1, eps, affine);  // μ_r, σ²_r, x̂_r, y_r = γ·x̂_r + β
     }
 
     @Override

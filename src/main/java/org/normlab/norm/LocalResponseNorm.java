@@ -3,6 +3,7 @@ package org.normlab.norm;
 import java.util.List;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
+import org.normlab.nn.Saved;
 import org.normlab.nn.Param;
 import org.normlab.tensor.Tensor;
 
@@ -35,9 +36,9 @@ public final class LocalResponseNorm implements Layer {
     private final int size;
     private final double alpha, beta, k;
 
-    // What backward needs from the last forward.
-    private Tensor input;
-    private double[] denominatorBase;   // S for every input value
+    // What backward needs from the last TRAIN forward: x and S for every input value.
+    private record Forward(Tensor input, double[] denominatorBase) {}
+    private final Saved<Forward> saved = new Saved<>();
 
     /** PyTorch defaults: alpha 1e-4, beta 0.75, k 1. */
     public LocalResponseNorm(int size) { this(size, 1e-4, 0.75, 1.0); }
@@ -71,7 +72,7 @@ public final class LocalResponseNorm implements Layer {
         int before = size / 2, after = (size - 1) / 2;
         double alphaOverN = alpha / size;
         float[] in = x.data();
-        denominatorBase = new double[in.length];
+        double[] denominatorBase = new double[in.length];
         Tensor y = Tensor.zeros(x.shape());
         float[] out = y.data();
         for (int s = 0; s < n; s++) {
@@ -90,12 +91,15 @@ public final class LocalResponseNorm implements Layer {
                 }
             }
         }
-        input = x;
+        saved.keep(mode, new Forward(x, denominatorBase));
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
+        Forward forward = saved.get(this);
+        Tensor input = forward.input();
+        double[] denominatorBase = forward.denominatorBase();
         Layer.checkGradient(this, input, dy);
         int n = input.dim(0), channels = input.dim(1), inner = input.size() / (n * channels);
         int before = size / 2, after = (size - 1) / 2;

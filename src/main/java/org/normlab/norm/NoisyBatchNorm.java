@@ -4,6 +4,7 @@ import java.util.List;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.nn.Saved;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 
@@ -34,7 +35,7 @@ public final class NoisyBatchNorm implements Layer {
     private Rng rng;
     private boolean hold;
     private float[] scale, shift;  // the noise of the last TRAIN forward, one value per input value
-    private boolean lastWasTrain;
+    private final Saved<float[]> savedScale = new Saved<>();  // the scale noise of the last TRAIN forward, for backward
 
     public NoisyBatchNorm(int channels) { this(channels, 0.5, 0.5, new Rng(0)); }
 
@@ -68,8 +69,10 @@ public final class NoisyBatchNorm implements Layer {
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Tensor z = bn.forward(x, mode);
-        lastWasTrain = mode == Mode.TRAIN;
-        if (!lastWasTrain) return z;
+        if (mode == Mode.EVAL) {
+            savedScale.keep(mode, null);
+            return z;
+        }
         int n = z.dim(0), channels = bn.channels(), inner = z.size() / (n * channels);
         if (!hold || scale == null || scale.length != z.size()) {
             scale = new float[z.size()];
@@ -88,12 +91,13 @@ public final class NoisyBatchNorm implements Layer {
         }
         float[] v = z.data();
         for (int i = 0; i < v.length; i++) v[i] = scale[i] * v[i] + shift[i];
+        savedScale.keep(mode, scale);
         return z;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (!lastWasTrain) return bn.backward(dy);
+        float[] scale = savedScale.get(this);
         if (dy.size() != scale.length) {
             throw new IllegalArgumentException(describe() + ": expected a gradient of " + scale.length + " values, got " + dy.shapeString());
         }

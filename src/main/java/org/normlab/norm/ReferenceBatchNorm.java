@@ -5,6 +5,7 @@ import java.util.List;
 import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.nn.Saved;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -17,16 +18,16 @@ import org.normlab.tensor.Tensor;
  *                 running_mean_c ← (1 − f)·running_mean_c + f·μ_c,  running_var_c ← (1 − f)·running_var_c + f·σ²_c·m/(m − 1)
  * forward EVAL:   the same x̂ and y with μ_c, σ²_c = running_mean_c, running_var_c
  * backward:       dβ_c += Σ dy,  dγ_c += Σ dy·x̂
- *                 dx = γ_c/√(σ²_c + ε)·(dy − mean(dy) − x̂·mean(dy·x̂))   (TRAIN: μ, σ² depend on x)
- *                 dx = γ_c/√(σ²_c + ε)·dy                               (EVAL: they are constants)
+ *                 dx = γ_c/√(σ²_c + ε)·(dy − mean(dy) − x̂·mean(dy·x̂))   (after a TRAIN forward: μ, σ² depend on x)
  * </pre>
+ * An EVAL forward keeps nothing for backward, as in {@link BatchNorm}.
  */
 public final class ReferenceBatchNorm implements Layer {
     private final int channels;
     private final double eps, momentum;
     private final Param gamma, beta;
     private final double[] runningMean, runningVar;
-    private Tensor input;
+    private final Saved<Tensor> savedInput = new Saved<>();  // of the last TRAIN forward
     private boolean train;
     private double[] mean, invStd;
 
@@ -76,12 +77,13 @@ public final class ReferenceBatchNorm implements Layer {
                 }
             }
         }
-        input = x;
+        savedInput.keep(mode, x);
         return Tensor.of(out, x.shape());
     }
 
     @Override
     public Tensor backward(Tensor dy) {
+        Tensor input = savedInput.get(this);
         int n = input.dim(0), spatial = input.size() / (n * channels), m = n * spatial;
         float[] in = input.data(), g = dy.data(), dx = new float[input.size()];
         for (int c = 0; c < channels; c++) {
@@ -99,7 +101,7 @@ public final class ReferenceBatchNorm implements Layer {
                 for (int i = 0; i < spatial; i++) {
                     int at = (s * channels + c) * spatial + i;
                     double xHat = (in[at] - mean[c]) * invStd[c];
-                    dx[at] = (float) (train ? k * (g[at] - sumDy / m - xHat * sumDyXhat / m) : k * g[at]);
+                    dx[at] = (float) (k * (g[at] - sumDy / m - xHat * sumDyXhat / m));
                 }
             }
         }

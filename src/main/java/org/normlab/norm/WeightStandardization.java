@@ -7,6 +7,7 @@ import org.normlab.nn.Layer;
 import org.normlab.nn.Linear;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
+import org.normlab.nn.Saved;
 import org.normlab.nn.Wrapper;
 import org.normlab.tensor.Tensor;
 
@@ -30,7 +31,8 @@ public final class WeightStandardization implements Wrapper {
     private final Param weight;
     private final int outputs, fanIn;
     private final double eps;
-    private final double[] invStd;
+    private final double[] invStd;  // 1/σ_o of the last forward
+    private final Saved<double[]> savedInvStd = new Saved<>();  // the same after a TRAIN forward, for backward
 
     public WeightStandardization(Layer layer) { this(layer, 1e-5); }
 
@@ -69,11 +71,13 @@ public final class WeightStandardization implements Wrapper {
             invStd[o] = 1 / Math.sqrt(sq / fanIn + eps);
             for (int i = 0; i < fanIn; i++) standardized[o * fanIn + i] = (float) ((w[o * fanIn + i] - mean) * invStd[o]);
         }
+        savedInvStd.keep(mode, invStd);
         return layer.forward(x, mode);
     }
 
     @Override
     public Tensor backward(Tensor dy) {
+        double[] invStd = savedInvStd.get(this);
         innerWeight.zeroGrad();
         Tensor dx = layer.backward(dy);
         float[] dStd = innerWeight.grad().data(), std = innerWeight.value().data(), dw = weight.grad().data();

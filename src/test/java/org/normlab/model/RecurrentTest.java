@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
+import org.normlab.testing.LayerProperties;
 import java.util.Arrays;
 import org.normlab.nn.Init;
 import org.normlab.nn.Mode;
@@ -247,19 +248,14 @@ class RecurrentTest {
         for (RecurrentNorm norm : NORMS) GradCheck.check(gru(norm, 42), input(43, N, T), Mode.TRAIN, 44, STEP, TOLERANCE);
     }
 
+    /** An EVAL forward keeps nothing for backward: after TRAIN steps and an EVAL forward, backward is refused. */
     @Test
-    void gruEvalGradientsWithPerStepRunningStatistics() {
-        Recurrent layer = gru(RecurrentNorm.batchPerStep(0.5), 45);
-        for (int i = 0; i < 3; i++) layer.forward(input(46 + i, 6, 2), Mode.TRAIN);
-        GradCheck.check(layer, input(49, N, T), Mode.EVAL, 50, STEP, TOLERANCE);
-    }
-
-    @Test
-    void evalGradientsWithPerStepRunningStatistics() {
-        for (boolean lstm : new boolean[] {false, true}) {
-            Recurrent layer = recurrent(lstm, RecurrentNorm.batchPerStep(0.5), 9);
-            for (int i = 0; i < 3; i++) layer.forward(input(10 + i, 6, 2), Mode.TRAIN);   // statistics for steps 0, 1
-            GradCheck.check(layer, input(13, N, T), Mode.EVAL, 14, STEP, TOLERANCE);      // step 2 reuses step 1's
+    void backwardAfterEvalIsRefused() {
+        for (Recurrent layer : List.of(gru(RecurrentNorm.batchPerStep(0.5), 45), recurrent(false, RecurrentNorm.batchPerStep(0.5), 9),
+                recurrent(true, RecurrentNorm.batchPerStep(0.5), 9))) {
+            for (int i = 0; i < 3; i++) layer.forward(input(10 + i, 6, 2), Mode.TRAIN);
+            Tensor h = layer.forward(input(13, N, T), Mode.EVAL);
+            LayerProperties.assertBackwardRefusedAfterEval(layer, Tensor.randn(new Rng(14), 1f, h.shape()));
         }
     }
 

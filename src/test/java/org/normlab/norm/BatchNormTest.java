@@ -115,18 +115,24 @@ class BatchNormTest {
         GradCheck.check(bn, input(5, 3, 2, 3, 3), Mode.TRAIN, 12);
     }
 
+    /** EVAL keeps nothing for backward: a backward after it fails naming the layer; the next TRAIN step works. */
     @Test
-    void gradientsInEvalMode() {
+    void backwardAfterEvalIsRefusedAndTrainingResumes() {
         BatchNorm bn = new BatchNorm(2);
         randomAffine(bn, 8);
         bn.forward(input(6, 8, 2, 2, 2), Mode.TRAIN);
-        GradCheck.check(bn, input(7, 3, 2, 2, 2), Mode.EVAL, 13);
+        bn.forward(input(7, 3, 2, 2, 2), Mode.EVAL);
+        assertEquals("BatchNorm(C=2): backward after an EVAL forward, which saves nothing for backward (run the forward in TRAIN)",
+                assertThrows(IllegalStateException.class, () -> bn.backward(input(9, 3, 2, 2, 2))).getMessage());
+        GradCheck.check(bn, input(7, 3, 2, 2, 2), Mode.TRAIN, 13);
     }
 
     @Test
     void gradientsWithoutAffineAndWithoutRunningStats() {
         BatchNorm bn = new BatchNorm(3, 1e-5, 0.1, false, false);
-        GradCheck.check(bn, input(8, 5, 3), Mode.EVAL, 14);  // EVAL uses batch statistics here, as in PyTorch
+        GradCheck.check(bn, input(8, 5, 3), Mode.TRAIN, 14);
+        float[] train = bn.forward(input(8, 5, 3), Mode.TRAIN).data().clone();
+        assertArrayEquals(train, bn.forward(input(8, 5, 3), Mode.EVAL).data(), "EVAL uses batch statistics here, as in PyTorch");
         assertTrue(bn.params().isEmpty());
     }
 
@@ -158,7 +164,7 @@ class BatchNormTest {
     void emptySpatialSizeWithRunningStatisticsInEvalIsAnEmptyOutput() {
         BatchNorm bn = new BatchNorm(4);
         assertArrayEquals(new int[] {2, 4, 0, 0}, bn.forward(Tensor.zeros(2, 4, 0, 0), Mode.EVAL).shape());
-        assertArrayEquals(new int[] {2, 4, 0, 0}, bn.backward(Tensor.zeros(2, 4, 0, 0)).shape());
+        assertThrows(IllegalStateException.class, () -> bn.backward(Tensor.zeros(2, 4, 0, 0)), "EVAL keeps nothing for backward");
     }
 
     @Test

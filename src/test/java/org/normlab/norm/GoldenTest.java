@@ -26,13 +26,15 @@ import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
 import org.normlab.tensor.Tensor;
+import org.normlab.testing.LayerProperties;
 
 /**
  * Every layer against PyTorch: the fixtures in src/test/resources/golden/ were written by
  * {@code /usr/bin/python3 scripts/golden/generate.py} (see its docstring for the format). For each fixture the layer is
  * built with the same hyper-parameters and γ/β, then each step runs forward and backward with PyTorch's input and
  * upstream gradient; outputs, input gradients, parameter gradients and running buffers must agree to within
- * 1e-4·max(|expected|, 1).
+ * 1e-4·max(|expected|, 1). An eval step checks the output and the running buffers; its backward must be refused
+ * (NormLab's EVAL forward keeps nothing for backward).
  *
  * <p>The fixtures are JSON, read with Jackson (test scope only): docs/design.md ("Stack, and why") asks for no
  * hand-rolled JSON, and JSON is what Python's standard library writes without any extra code on the generator side.
@@ -81,10 +83,14 @@ class GoldenTest {
             for (Param p : params.values()) p.zeroGrad();
             Tensor y = layer.forward(tensor(step.get("input")), mode);
             assertClose(where + " output", tensor(step.get("output")), y);
-            Tensor dx = layer.backward(tensor(step.get("grad_output")));
-            assertClose(where + " grad_input", tensor(step.get("grad_input")), dx);
-            assertEquals(fieldNames(step.get("grad_params")), params.keySet(), where + ": parameter gradients");
-            params.forEach((paramName, p) -> assertClose(where + " grad " + paramName, tensor(step.get("grad_params").get(paramName)), p.grad()));
+            if (mode == Mode.TRAIN) {
+                Tensor dx = layer.backward(tensor(step.get("grad_output")));
+                assertClose(where + " grad_input", tensor(step.get("grad_input")), dx);
+                assertEquals(fieldNames(step.get("grad_params")), params.keySet(), where + ": parameter gradients");
+                params.forEach((paramName, p) -> assertClose(where + " grad " + paramName, tensor(step.get("grad_params").get(paramName)), p.grad()));
+            } else {  // PyTorch differentiates an eval step too; NormLab's EVAL keeps nothing for backward
+                LayerProperties.assertBackwardRefusedAfterEval(layer, tensor(step.get("grad_output")));
+            }
             Tensor[] running = runningBuffers(layer);
             JsonNode buffers = step.get("buffers");
             if (buffers.isEmpty()) {

@@ -11,6 +11,7 @@ import org.normlab.nn.Mode;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
 import org.normlab.testing.GradCheck;
+import org.normlab.testing.LayerProperties;
 
 class InstanceNormTest {
 
@@ -86,15 +87,20 @@ class InstanceNormTest {
     }
 
     @Test
-    void gradientsInEvalWithRunningStatistics() {
+    void backwardAfterEvalIsRefused() {
         InstanceNorm in = affineTracking(2, 8);
         in.forward(input(9, 4, 2, 3, 3), Mode.TRAIN);
-        GradCheck.check(in, input(10, 2, 2, 3, 3), Mode.EVAL, 43);
+        in.forward(input(10, 2, 2, 3, 3), Mode.EVAL);
+        LayerProperties.assertBackwardRefusedAfterEval(in, input(12, 2, 2, 3, 3));
     }
 
     @Test
-    void gradientsInEvalWithDefaults() {
-        GradCheck.check(new InstanceNorm(3), input(11, 2, 3, 2, 3), Mode.EVAL, 44);  // instance statistics in EVAL too
+    void evalWithDefaultsUsesInstanceStatistics() {
+        InstanceNorm in = new InstanceNorm(3);
+        Tensor x = input(11, 2, 3, 2, 3);
+        float[] train = in.forward(x, Mode.TRAIN).data().clone();
+        assertArrayEquals(train, in.forward(x, Mode.EVAL).data(), 0f);
+        GradCheck.check(new InstanceNorm(3), x, Mode.TRAIN, 44);
     }
 
     @Test

@@ -17,13 +17,14 @@ import org.normlab.nn.Layer;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Param;
 import org.normlab.tensor.Rng;
+import org.normlab.testing.LayerProperties;
 import org.normlab.tensor.Tensor;
 
 /**
  * Property-based tests (jqwik) for every normalization layer: random shapes, hyper-parameters, γ/β and input
  * values, from ordinary to large (±1e18) and tiny (±1e-6) magnitudes, and constant inputs (zero variance).
  * For finite input each layer must not throw, must keep the input's shape, and must return finite outputs,
- * input gradients and parameter gradients. 100 tries per property (see junit-platform.properties).
+ * input gradients and parameter gradients (after EVAL it must refuse a backward, naming itself). 100 tries per property (see junit-platform.properties).
  */
 class NormLayerPropertiesTest {
 
@@ -63,6 +64,10 @@ class NormLayerPropertiesTest {
         assertArrayEquals(c.x().shape(), y.shape(), "output shape");
         assertTrue(y.isFinite(), "output not finite: " + y);
         Tensor dy = Tensor.randn(rng, 1f, y.shape());
+        if (c.mode() == Mode.EVAL) {
+            LayerProperties.assertBackwardRefusedAfterEval(layer, dy);
+            return;
+        }
         for (Param p : layer.params()) p.zeroGrad();
         Tensor dx = layer.backward(dy);
         assertArrayEquals(c.x().shape(), dx.shape(), "input gradient shape");

@@ -1,5 +1,6 @@
 package org.normlab.norm;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -54,6 +55,11 @@ class ReferenceBatchNormTest {
             double[] yReference = floats(reference.forward(x, mode).data());
             Scales scales = new Scales(reference, x, dy);
             assertClose(y, yReference, scales.output, "y, " + step);
+            if (mode == Mode.EVAL) {  // EVAL keeps nothing for backward, in both
+                assertThrows(IllegalStateException.class, () -> fast.backward(dy), "BatchNorm after EVAL");
+                assertThrows(IllegalStateException.class, () -> reference.backward(dy), "ReferenceBatchNorm after EVAL");
+                continue;
+            }
             assertClose(fast.backward(dy).data(), floats(reference.backward(dy).data()), scales.inputGradient, "dx, " + step);
             for (int c = 0; c < channels; c++) {
                 dGammaScale[c] += scales.sumOfTerms[c] * scales.condition[c];

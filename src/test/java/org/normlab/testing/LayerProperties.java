@@ -17,8 +17,9 @@ import org.normlab.tensor.Tensor;
 
 /**
  * The checks every layer's jqwik properties share: random parameters and input through forward and backward with
- * no exception, the documented output shape, finite output, input gradient and parameter gradients; and for a
- * badly shaped input or gradient, an {@link IllegalArgumentException} whose message names the layer and the shape.
+ * no exception, the documented output shape, finite output, input gradient and parameter gradients (after an EVAL
+ * forward, which keeps nothing for backward: a backward that fails naming the layer); and for a badly shaped input
+ * or gradient, an {@link IllegalArgumentException} whose message names the layer and the shape.
  */
 public final class LayerProperties {
     private LayerProperties() {}
@@ -34,7 +35,7 @@ public final class LayerProperties {
         @Override public String toString() { return layer + " " + mode + (warmUp ? " after a TRAIN step" : "") + " on " + x; }
     }
 
-    /** Forward and backward: no exception, expected shapes, everything finite. */
+    /** Forward and backward: no exception, expected shapes, everything finite; after EVAL, backward refused. */
     public static void checkFinite(Case c) {
         Layer layer = c.factory().get();
         Rng rng = new Rng(c.seed());
@@ -49,11 +50,26 @@ public final class LayerProperties {
         assertArrayEquals(c.expectedShape(), y.shape(), () -> c.layer() + ": output shape " + y.shapeString());
         assertTrue(y.isFinite(), () -> c.layer() + ": output not finite: " + y);
         Tensor dy = Tensor.randn(rng, 1f, y.shape());
+        if (c.mode() == Mode.EVAL) {
+            assertBackwardRefusedAfterEval(layer, dy);
+            return;
+        }
         for (Param p : layer.params()) p.zeroGrad();
         Tensor dx = layer.backward(dy);
         assertArrayEquals(c.x().shape(), dx.shape(), () -> c.layer() + ": input gradient shape " + dx.shapeString());
         assertTrue(dx.isFinite(), () -> c.layer() + ": input gradient not finite: " + dx);
         for (Param p : layer.params()) assertTrue(p.grad().isFinite(), () -> c.layer() + ": " + p.name() + " gradient not finite: " + p.grad());
+    }
+
+    /**
+     * After an EVAL forward, {@code backward(dy)} throws an IllegalStateException of one line naming the layer (or,
+     * for a container such as Sequential, the layer inside it whose backward ran first).
+     */
+    public static void assertBackwardRefusedAfterEval(Layer layer, Tensor dy) {
+        var e = assertThrows(IllegalStateException.class, () -> layer.backward(dy), () -> layer.describe() + " ran a backward after EVAL");
+        assertTrue(Layer.all(layer, Layer.class).stream().anyMatch(l -> e.getMessage().startsWith(l.describe() + ": backward after an EVAL forward")),
+                () -> "message does not name " + layer.describe() + " or a layer in it: " + e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), () -> "message of more than one line: " + e.getMessage());
     }
 
     /** A forward on {@code bad} throws, naming the layer ({@code name}) and the bad shape. */
