@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Anchor;
 import org.normlab.experiment.DataSpec;
 import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
@@ -186,9 +188,58 @@ public final class LrToleranceStudy implements Study<LrToleranceStudy.Report> {
         List<Verdict.Criterion> c = declaredCriteria(scale);
         Verdict c5Mlp = parts.verdict(c.get(0).judge(bnCertainlyHigher(largestPerSeed(mlp), rates(mlp))));
         Verdict c5LeNet = parts.verdict(c.get(1).judge(bnCertainlyHigher(largestPerSeed(lenet), rates(lenet))));
+        Anchor anchor = parts.anchor(anchor(mlpParts.largestStableLr(), rates(mlp), lenetParts.largestStableLr(), rates(lenet)));
         List<Results.Run<RunSpec>> all = new ArrayList<>(mlp.runs());
         all.addAll(lenet.runs());
-        return new Report(parts.build(SweepResult.of(name(), all, Axes.MODEL, Axes.NORM, Axes.LR)), mlpParts, lenetParts, c5Mlp, c5LeNet);
+        return new Report(parts.build(SweepResult.of(name(), all, Axes.MODEL, Axes.NORM, Axes.LR)), mlpParts, lenetParts, c5Mlp, c5LeNet, anchor);
+    }
+
+    /**
+     * BN's largest stable learning rate over none's, from a {@link SweepResult#largestStableLr} table: where none is
+     * stable at no rate of the grid its largest lies below the lowest, so the ratio to the lowest rate is a lower bound;
+     * so is a ratio where BN is stable at the top rate. NaN when BN is stable at no rate.
+     */
+    record RateRatio(double bn, double none, double ratio, boolean lowerBound) {
+        String text(String model) {
+            String bnText = Double.isNaN(bn) ? "no rate" : num(bn), noneText = Double.isNaN(none) ? "no rate" : num(none);
+            return model + ": largest stable lr BN " + bnText + ", none " + noneText + " → BN / none "
+                    + (Double.isNaN(ratio) ? "n/a" : (lowerBound ? "≥ " : "") + String.format(Locale.ROOT, "%.0f×", ratio));
+        }
+
+        static RateRatio of(Table stable, List<Double> rates) {
+            double bn = Double.NaN, none = Double.NaN;
+            for (int i = 0; i < stable.rowCount(); i++) {
+                String n = stable.stringColumn(0).get(i);
+                if (n.equals(Norm.BN.label())) bn = stable.doubleColumn("largest stable lr").getDouble(i);
+                if (n.equals(Norm.NONE.label())) none = stable.doubleColumn("largest stable lr").getDouble(i);
+            }
+            double lowest = rates.stream().mapToDouble(d -> d).min().orElse(Double.NaN), highest = rates.stream().mapToDouble(d -> d).max().orElse(Double.NaN);
+            double ratio = Double.isNaN(bn) ? Double.NaN : bn / (Double.isNaN(none) ? lowest : none);
+            return new RateRatio(bn, none, ratio, !Double.isNaN(bn) && (Double.isNaN(none) || bn == highest));
+        }
+    }
+
+    private static String num(double lr) { return String.format(Locale.ROOT, "%.3g", lr); }
+
+    /** {@code ratio ≥ threshold} up to rounding: grid rates are decimals, not exact in binary (3 / 0.1 < 30 in doubles). */
+    static boolean atLeast(double ratio, double threshold) { return ratio >= threshold * (1 - 1e-9); }
+
+    /**
+     * Ioffe &amp; Szegedy's BN-x5 and BN-x30 and Bjorck et al.'s ≈100× beside ours: the largest learning rate at which every
+     * seed trains, BN over none, on each network. Their nets are Inception on ImageNet and a deep ResNet on CIFAR-10,
+     * ours a deep MLP and LeNet on Fashion-MNIST with a one-epoch budget, so only the shape is compared: BN trains at
+     * several times the rate none tolerates on both networks, and at ≥ 30× on at least one.
+     */
+    static Anchor anchor(Table mlpStable, List<Double> mlpRates, Table lenetStable, List<Double> lenetRates) {
+        RateRatio m = RateRatio.of(mlpStable, mlpRates), l = RateRatio.of(lenetStable, lenetRates);
+        double best = Math.max(Double.isNaN(m.ratio()) ? 0 : m.ratio(), Double.isNaN(l.ratio()) ? 0 : l.ratio());
+        return Anchor.of("C5", "Ioffe & Szegedy 2015, Fig. 2 (BN-x5, BN-x30; Inception, ImageNet); Bjorck et al. 2018",
+                        "Inception with BN trains at 5× (BN-x5) and 30× (BN-x30) the baseline's learning rate; Bjorck et al.: usable rates ≈100× higher with BN")
+                .feature("deep MLP: BN's largest stable learning rate (every seed trains) ≥ 5× none's, as BN-x5", m.text("deep MLP"), atLeast(m.ratio(), 5))
+                .feature("LeNet: BN's largest stable learning rate ≥ 5× none's", l.text("LeNet"), atLeast(l.ratio(), 5))
+                .feature("on at least one network the ratio reaches 30×, as BN-x30 (Bjorck et al. ≈100×)",
+                        String.format(Locale.ROOT, "largest ratio %.0f× (grid steps of about 3×: each ratio is known to within a step)", best), atLeast(best, 30))
+                .build();
     }
 
     /** The tables and figure of one network, saved as {@code <model>-largest-lr-per-seed.csv}, …. */
@@ -208,6 +259,6 @@ public final class LrToleranceStudy implements Study<LrToleranceStudy.Report> {
      */
     public record Network(Table largestLrPerSeed, Table largestStableLr, Table seedsThatTrain, XYChart lossVsLr) {}
 
-    /** What the study found: both networks' results and the C5 verdict for each. */
-    public record Report(Findings findings, Network mlp, Network lenet, Verdict c5Mlp, Verdict c5LeNet) implements StudyReport {}
+    /** What the study found: both networks' results, the C5 verdict for each, and C5's published anchor beside ours. */
+    public record Report(Findings findings, Network mlp, Network lenet, Verdict c5Mlp, Verdict c5LeNet, Anchor anchor) implements StudyReport {}
 }
