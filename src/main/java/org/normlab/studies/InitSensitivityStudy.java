@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Anchor;
 import org.normlab.experiment.DataSpec;
 import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
@@ -123,7 +125,70 @@ public final class InitSensitivityStudy implements Study<InitSensitivityStudy.Re
         Table scales = parts.table("activation-scale-at-init", activationScalesAtInit(scale == Scale.SMOKE ? 10 : 20, train));
         XYChart scalesChart = parts.figure("activation-scale-at-init", activationFigure(scales));
         Verdict c7 = parts.verdict(declaredCriteria(scale).get(0).judge(gap));
-        return new Report(parts.build(sweep), summary, shares, heatmapNone, heatmapBn, scales, scalesChart, c7);
+        Anchor anchor = parts.anchor(anchor(sweep));
+        return new Report(parts.build(sweep), summary, shares, heatmapNone, heatmapBn, scales, scalesChart, c7, anchor);
+    }
+
+    /** How far above a norm's best mean final loss at a depth an init scale may be and still count as "as good". */
+    public static final double BAND_NATS = 0.1;
+
+    /**
+     * The width, in decades of init scale, of the band around {@code norm}'s best init scale at {@code depth}: the
+     * contiguous run of grid scales whose mean final loss (diverged = ln 10) trains (≤ {@link #TRAINS_BELOW}) and
+     * lies within {@link #BAND_NATS} of the best; 0 for a single scale, −∞ when no scale trains.
+     */
+    static double bandDecades(SweepResult<RunSpec> s, Norm norm, int depth) {
+        List<Double> scales = s.runs().stream().map(r -> r.spec().initScale()).distinct().sorted().toList();
+        double[] loss = new double[scales.size()];
+        int best = 0;
+        for (int i = 0; i < loss.length; i++) {
+            double x = scales.get(i);
+            loss[i] = s.summarize(c -> c.norm().equals(norm) && c.hidden().size() == depth && c.initScale() == x, InitSensitivityStudy::finalLossOrChance).mean();
+            if (loss[i] < loss[best]) best = i;
+        }
+        double limit = Math.min(loss[best] + BAND_NATS, TRAINS_BELOW);
+        if (!(loss[best] <= limit)) return Double.NEGATIVE_INFINITY;
+        int lo = best, hi = best;
+        while (lo > 0 && loss[lo - 1] <= limit) lo--;
+        while (hi < loss.length - 1 && loss[hi + 1] <= limit) hi++;
+        return Math.log10(scales.get(hi) / scales.get(lo));
+    }
+
+    /**
+     * The published shape of C7 beside ours, in words (no figure gives numbers for it): with BN the final loss barely
+     * depends on the initial weight scale over decades (Ioffe &amp; Szegedy: BN(aW·u) = BN(W·u), the weights' scale
+     * leaves the forward pass unchanged), without BN only a narrow band of scales trains. Judged per depth on the band
+     * of {@link #bandDecades}.
+     */
+    static Anchor anchor(SweepResult<RunSpec> s) {
+        List<Integer> depths = s.runs().stream().map(r -> r.spec().hidden().size()).distinct().sorted().toList();
+        double span = Math.log10(s.runs().stream().mapToDouble(r -> r.spec().initScale()).max().orElse(1)
+                / s.runs().stream().mapToDouble(r -> r.spec().initScale()).min().orElse(1));
+        List<String> bnText = new ArrayList<>(), noneText = new ArrayList<>();
+        boolean bnWide = !depths.isEmpty(), noneNarrow = !depths.isEmpty();
+        int wider = 0;
+        for (int d : depths) {
+            double bn = bandDecades(s, Norm.BN, d), none = bandDecades(s, Norm.NONE, d);
+            bnText.add("depth " + d + " " + decades(bn));
+            noneText.add("depth " + d + " " + decades(none));
+            // Widths are logs of decimal grid ratios, not exact in binary: compared up to rounding.
+            bnWide &= bn >= 2 - 1e-9;
+            noneNarrow &= none <= 1 + 1e-9;
+            if (bn > none + 1e-9) wider++;
+        }
+        String band = "the band of init scales whose mean final loss trains (≤ " + TRAINS_BELOW + ") and is within " + BAND_NATS + " nats of the best";
+        return Anchor.of("C7", "Ioffe & Szegedy 2015; Santurkar et al. 2018 (the shape in words)",
+                        "no numbers: with BN the final loss is nearly independent of the initial weight scale over decades; without BN only a narrow band of scales trains")
+                .feature("with BN, " + band + " spans ≥ 2 decades at every depth",
+                        String.format(Locale.ROOT, "BN: %s (grid spans %.0f decades)", String.join(", ", bnText), span), bnWide)
+                .feature("without BN, that band spans ≤ 1 decade at every depth", "none: " + String.join(", ", noneText), noneNarrow)
+                .feature("at every depth BN's band is wider than none's", "BN's wider at " + wider + " of " + depths.size() + " depths",
+                        !depths.isEmpty() && wider == depths.size())
+                .build();
+    }
+
+    private static String decades(double width) {
+        return width == Double.NEGATIVE_INFINITY ? "no scale trains" : String.format(Locale.ROOT, "%.1f decades", width);
     }
 
     /** One norm's mean final loss over the init scale × depth grid. */
@@ -134,10 +199,11 @@ public final class InitSensitivityStudy implements Study<InitSensitivityStudy.Re
 
     /**
      * What the study found: the final loss per norm, depth and init scale (table and one heatmap per norm), the share
-     * of the grid that trains per seed, the activation scales at initialization, and the C7 verdict.
+     * of the grid that trains per seed, the activation scales at initialization, the C7 verdict, and C7's published
+     * shape beside ours.
      */
     public record Report(Findings findings, Table finalLoss, Table shareThatTrains, HeatMapChart heatmapNone, HeatMapChart heatmapBn,
-                         Table activationScales, XYChart activationScalesChart, Verdict c7) implements StudyReport {}
+                         Table activationScales, XYChart activationScalesChart, Verdict c7, Anchor anchor) implements StudyReport {}
 
     /** Standard deviation of each hidden layer's output at initialization, for He scale ×0.1, ×1, ×10, none vs BN. */
     public static Table activationScalesAtInit(int depth, Dataset data) {
