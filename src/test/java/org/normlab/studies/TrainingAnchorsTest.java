@@ -50,6 +50,11 @@ class TrainingAnchorsTest {
         assertEquals(Anchor.Shape.PARTLY, a.shape());
         assertTrue(a.features().get(0).ours().endsWith("none / BN ≥ 4.0×"), a.features().get(0).ours());
         assertTrue(a.features().get(1).ours().endsWith("none / BN 1.5×"), a.features().get(1).ours());
+        // Where BN never gets there either, both are censored at the budget: the ratio is not known and cannot hold.
+        SweepResult<RunSpec> slow = SweepResult.of("mlp", List.of(accRun(Norm.NONE, 0, 0.3, 0.5), accRun(Norm.BN, 0, 0.5, 0.6)), Axes.NORM);
+        Anchor b = ConvergenceStudy.ioffeAnchor(slow, lenet);
+        assertEquals(List.of(false, false, false), holds(b));
+        assertTrue(b.features().get(0).ours().endsWith("none / BN not known (BN censored too)"), b.features().get(0).ours());
     }
 
     @Test
