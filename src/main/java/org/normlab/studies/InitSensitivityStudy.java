@@ -181,7 +181,7 @@ public final class InitSensitivityStudy implements Study<InitSensitivityStudy.Re
                         "no numbers: with BN the final loss is nearly independent of the initial weight scale over decades; without BN only a narrow band of scales trains")
                 .feature("with BN, " + band + " spans ≥ 2 decades at every depth",
                         String.format(Locale.ROOT, "BN: %s (grid spans %.0f decades)", String.join(", ", bnText), span), bnWide)
-                .feature("without BN, that band spans ≤ 1 decade at every depth", "none: " + String.join(", ", noneText), noneNarrow)
+                .feature("without BN, that band spans ≤ 1 decade at every depth (where no scale trains, there is no band: narrow too)", "none: " + String.join(", ", noneText), noneNarrow)
                 .feature("at every depth BN's band is wider than none's", "BN's wider at " + wider + " of " + depths.size() + " depths",
                         !depths.isEmpty() && wider == depths.size())
                 .build();
