@@ -2,9 +2,11 @@ package org.normlab.studies;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
+import org.normlab.experiment.Anchor;
 import org.normlab.experiment.DataSpec;
 import org.normlab.experiment.Engine;
 import org.normlab.experiment.Axes;
@@ -17,6 +19,7 @@ import org.normlab.experiment.RunSpec;
 import org.normlab.experiment.Scale;
 import org.normlab.experiment.Study;
 import org.normlab.experiment.StudyReport;
+import org.normlab.experiment.Summary;
 import org.normlab.experiment.Sweep;
 import org.normlab.experiment.SweepResult;
 import org.normlab.experiment.Verdict;
@@ -141,6 +144,8 @@ public final class CovariateShiftStudy implements Study<CovariateShiftStudy.Repo
         Verdict c17Gradient = parts.verdict(c.get(2).judge(main.pairedDifference(none, bn, r -> meanOver(r, LossLandscape.GRAD_CHANGE))));
         Verdict c17NoisyTrains = parts.verdict(c.get(3).judge(both.pairedDifference(noisyBn, none, r -> SweepResult.finalOrChance(r, Trainer.TEST_ACC))));
         Verdict c17NoisyLikeBn = parts.verdict(c.get(4).judge(both.pairedDifference(bn, noisyBn, r -> SweepResult.finalOrChance(r, Trainer.TEST_ACC))));
+        Anchor anchorC4 = parts.anchor(anchorC4(main));
+        Anchor anchorC17 = parts.anchor(anchorC17(main, both));
 
         XYChart testAcc = parts.figure("test-acc", both.curves(Trainer.TEST_ACC));
         XYChart percentiles = parts.figure("percentiles", Charts.percentileBands(both.table(), PROBE, "norm",
@@ -152,16 +157,82 @@ public final class CovariateShiftStudy implements Study<CovariateShiftStudy.Repo
         Table drift = parts.table("drift", both.summary("percentile drift", r -> percentileDrift(r, PROBE)));
         Table landscape = parts.table("landscape", landscapeTable(main));
         return new Report(parts.build(both), testAcc, finals, percentiles, drift, lossRange, gradChange, betaSmoothness, landscape,
-                c4, c17Landscape, c17Gradient, c17NoisyTrains, c17NoisyLikeBn);
+                c4, c17Landscape, c17Gradient, c17NoisyTrains, c17NoisyLikeBn, anchorC4, anchorC17);
+    }
+
+    /** How far a probed unit's input may travel, in units of its initial 15–85th percentile spread, and still count as flat. */
+    static final double FLAT_DRIFT = 0.25;
+    /** BN's statistic must be at most this fraction of none's for "much smaller" (C4's drift, C17's landscape). */
+    static final double MUCH_SMALLER = 0.5;
+
+    /**
+     * {@link #percentileDrift} in units of the probed input's spread at the first log point (85th − 15th percentile),
+     * so that nets whose inputs start at different scales compare; NaN as percentileDrift, or for a zero spread.
+     */
+    public static double relativeDrift(Results.Run<RunSpec> run, String probe) {
+        double drift = percentileDrift(run, probe);
+        if (Double.isNaN(drift)) return Double.NaN;
+        List<Double> p15 = series(run.log(), "probe/" + probe + "/p15"), p85 = series(run.log(), "probe/" + probe + "/p85");
+        double spread = p85.get(0) - p15.get(0);
+        return spread > 0 ? drift / spread : Double.NaN;
+    }
+
+    /**
+     * Ioffe &amp; Szegedy's Fig. 1(b, c) beside ours: their 784-100-100-100-10 sigmoid MLP on MNIST for 50 000 steps, ours
+     * the same net on Fashion-MNIST for a shorter budget; the shape is that the percentiles drift without BN and stay
+     * flat with it. Drift is measured in units of each run's initial 15–85th percentile spread.
+     */
+    static Anchor anchorC4(SweepResult<RunSpec> main) {
+        Summary none = main.summarize(r -> r.norm().equals(Norm.NONE), r -> relativeDrift(r, PROBE));
+        Summary bn = main.summarize(r -> r.norm().equals(Norm.BN), r -> relativeDrift(r, PROBE));
+        double noneAbs = main.summarize(r -> r.norm().equals(Norm.NONE), r -> percentileDrift(r, PROBE)).mean();
+        double bnAbs = main.summarize(r -> r.norm().equals(Norm.BN), r -> percentileDrift(r, PROBE)).mean();
+        return Anchor.of("C4", "Ioffe & Szegedy 2015, Fig. 1(b, c) (784-100-100-100-10 sigmoid MLP, MNIST)",
+                        "15th/50th/85th percentiles of one last-layer sigmoid input over 50 000 steps: drifting without BN, flat with BN")
+                .feature(String.format(Locale.ROOT, "without BN the percentiles drift: mean drift ≥ %.2f of their initial 15–85th spread", FLAT_DRIFT),
+                        String.format(Locale.ROOT, "none %.2f × spread", none.mean()), none.mean() >= FLAT_DRIFT)
+                .feature(String.format(Locale.ROOT, "with BN they stay flat: mean drift < %.2f of their initial 15–85th spread", FLAT_DRIFT),
+                        String.format(Locale.ROOT, "BN %.2f × spread", bn.mean()), bn.mean() < FLAT_DRIFT)
+                .feature(String.format(Locale.ROOT, "BN's drift is at most %.1f × none's (absolute, mean over seeds)", MUCH_SMALLER),
+                        String.format(Locale.ROOT, "drift BN %.3g, none %.3g", bnAbs, noneAbs), bnAbs <= MUCH_SMALLER * noneAbs)
+                .build();
+    }
+
+    /**
+     * Santurkar et al.'s Fig. 4 (the landscape along the gradient) and Fig. 2/7 (noisy BN) beside ours: their VGG on
+     * CIFAR-10, ours the sigmoid MLP above. The shape: with BN the loss varies much less along the gradient and the
+     * gradient changes much less; BN with injected noise still trains about as well as BN, and better than none.
+     */
+    static Anchor anchorC17(SweepResult<RunSpec> main, SweepResult<RunSpec> both) {
+        double rangeNone = main.summarize(r -> r.norm().equals(Norm.NONE), r -> meanOver(r, LossLandscape.LOSS_RANGE)).mean();
+        double rangeBn = main.summarize(r -> r.norm().equals(Norm.BN), r -> meanOver(r, LossLandscape.LOSS_RANGE)).mean();
+        double gradNone = main.summarize(r -> r.norm().equals(Norm.NONE), r -> meanOver(r, LossLandscape.GRAD_CHANGE)).mean();
+        double gradBn = main.summarize(r -> r.norm().equals(Norm.BN), r -> meanOver(r, LossLandscape.GRAD_CHANGE)).mean();
+        double accNone = both.summarize(r -> r.norm().equals(Norm.NONE), r -> SweepResult.finalOrChance(r, Trainer.TEST_ACC)).mean();
+        double accBn = both.summarize(r -> r.norm().equals(Norm.BN), r -> SweepResult.finalOrChance(r, Trainer.TEST_ACC)).mean();
+        double accNoisy = both.summarize(r -> r.norm().equals(Norm.NOISY_BN), r -> SweepResult.finalOrChance(r, Trainer.TEST_ACC)).mean();
+        return Anchor.of("C17", "Santurkar et al. 2018, Fig. 4 and Fig. 2/7 (VGG, CIFAR-10)",
+                        "along the gradient, loss variation and gradient change much smaller with BN than without; "
+                                + "\"noisy\" BN (time-varying noise after every BN) trains about as well as BN")
+                .feature(String.format(Locale.ROOT, "loss range along the gradient with BN ≤ %.1f × without", MUCH_SMALLER),
+                        String.format(Locale.ROOT, "loss range BN %.3g, none %.3g", rangeBn, rangeNone), rangeBn <= MUCH_SMALLER * rangeNone)
+                .feature(String.format(Locale.ROOT, "gradient change along the gradient with BN ≤ %.1f × without", MUCH_SMALLER),
+                        String.format(Locale.ROOT, "gradient change BN %.3g, none %.3g", gradBn, gradNone), gradBn <= MUCH_SMALLER * gradNone)
+                .feature(String.format(Locale.ROOT, "noisy BN's final test accuracy within %.0f point of BN's (means over seeds)", 100 * NOISY_MARGIN),
+                        String.format(Locale.ROOT, "test accuracy BN %.1f%%, noisy BN %.1f%%", 100 * accBn, 100 * accNoisy),
+                        Math.abs(accBn - accNoisy) < NOISY_MARGIN)
+                .feature("noisy BN's final test accuracy above none's",
+                        String.format(Locale.ROOT, "noisy BN %.1f%%, none %.1f%%", 100 * accNoisy, 100 * accNone), accNoisy > accNone)
+                .build();
     }
 
     /**
      * What the study found: test accuracy (curves and final), the probed sigmoid input's percentiles and their drift,
-     * the loss landscape along the gradient (curves and table), and the verdicts on C4 and C17.
+     * the loss landscape along the gradient (curves and table), the verdicts on C4 and C17, and their published anchors.
      */
     public record Report(Findings findings, XYChart testAcc, Table finals, XYChart percentiles, Table drift, XYChart lossRange, XYChart gradChange,
                          XYChart betaSmoothness, Table landscape, Verdict c4, Verdict c17Landscape, Verdict c17Gradient, Verdict c17NoisyTrains,
-                         Verdict c17NoisyLikeBn) implements StudyReport {}
+                         Verdict c17NoisyLikeBn, Anchor anchorC4, Anchor anchorC17) implements StudyReport {}
 
     /** Per norm: mean over seeds of the per-run mean loss range, gradient change and β-smoothness. */
     static Table landscapeTable(SweepResult<RunSpec> main) {

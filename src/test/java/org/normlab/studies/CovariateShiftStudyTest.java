@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.normlab.experiment.Anchor;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Results;
 import org.normlab.experiment.RunSpec;
@@ -47,5 +48,17 @@ class CovariateShiftStudyTest {
         SweepResult<RunSpec> s = SweepResult.of("t", List.of(r, flat), Axes.NORM);
         assertEquals(2.5 / 3, s.pairedDifference(c -> c.norm().equals(Norm.NONE), c -> c.norm().equals(Norm.BN),
                 x -> CovariateShiftStudy.percentileDrift(x, CovariateShiftStudy.PROBE)).mean(), 1e-12);
+    }
+
+    @Test
+    void theC4AnchorIsMatchedWhenNoneDriftsAndBnStaysFlatAndNotWhenTheyAreSwapped() {
+        // none: spread 2 at the start, every percentile moves by 1 → 0.5 × spread; BN: spread 2, moves by 0.1 → 0.05 × spread.
+        var drifting = run(Norm.NONE, 0, new double[] {-1, 0}, new double[] {0, 1}, new double[] {1, 2}, new double[] {0, 0});
+        var flat = run(Norm.BN, 0, new double[] {-1, -0.9}, new double[] {0, 0.1}, new double[] {1, 1.1}, new double[] {0, 0});
+        assertEquals(0.5, CovariateShiftStudy.relativeDrift(drifting, CovariateShiftStudy.PROBE), 1e-12);
+        assertEquals(Anchor.Shape.YES, CovariateShiftStudy.anchorC4(SweepResult.of("t", List.of(drifting, flat), Axes.NORM)).shape());
+        var swappedNone = run(Norm.NONE, 0, new double[] {-1, -0.9}, new double[] {0, 0.1}, new double[] {1, 1.1}, new double[] {0, 0});
+        var swappedBn = run(Norm.BN, 0, new double[] {-1, 0}, new double[] {0, 1}, new double[] {1, 2}, new double[] {0, 0});
+        assertEquals(Anchor.Shape.NO, CovariateShiftStudy.anchorC4(SweepResult.of("t", List.of(swappedNone, swappedBn), Axes.NORM)).shape());
     }
 }
