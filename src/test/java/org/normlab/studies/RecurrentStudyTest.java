@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.normlab.experiment.Anchor;
 import org.normlab.experiment.Axes;
 import org.normlab.experiment.Results;
 import org.normlab.experiment.RunSpec;
@@ -55,5 +56,17 @@ class RecurrentStudyTest {
         assertTrue(c.get(3).budget().contains("recurrent-gru-smoke: 3 × 2 seeds") && c.get(3).budget().contains("recurrent-gru-smoke-lr-tuning")
                 && !c.get(3).budget().contains("recurrent-smoke"), c.get(3).budget());
         for (Verdict.Criterion k : c) assertTrue(k.registration().contains("2026-12-03 (issue #13)"), k.claim() + ": " + k.registration());
+    }
+
+    @Test
+    void theAnchorJudgesLnAgainstNoneAndTheSmallGammaFromTheTrainingLoss() {
+        // Every run logs 2.3 first: the mean over the logged points follows the final loss.
+        List<Results.Run<RunSpec>> runs = List.of(run(Norm.NONE, 1, 0, 1.5), run(Norm.LN, 1, 0, 1.0), run(Norm.BN, 1, 0, 0.9), run(Norm.BN, 0.1, 0, 0.6));
+        assertEquals((2.3 + 1.5) / 2, RecurrentStudy.meanTrainLoss(runs.get(0)), 1e-12);
+        assertEquals(Anchor.Shape.YES, RecurrentStudy.anchor(SweepResult.of("t", runs, Axes.NORM, Axes.GAMMA0)).shape());
+        List<Results.Run<RunSpec>> lnWorse = List.of(run(Norm.NONE, 1, 0, 1.0), run(Norm.LN, 1, 0, 1.5), run(Norm.BN, 1, 0, 0.9), run(Norm.BN, 0.1, 0, 0.6));
+        Anchor partly = RecurrentStudy.anchor(SweepResult.of("t", lnWorse, Axes.NORM, Axes.GAMMA0));
+        assertEquals(Anchor.Shape.PARTLY, partly.shape());
+        assertEquals(List.of(false, false, true), partly.features().stream().map(Anchor.Feature::holds).toList());
     }
 }
