@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.normlab.experiment.Anchor;
 import org.normlab.experiment.GanSpec;
 import org.normlab.experiment.Results;
 import org.normlab.experiment.Scale;
@@ -68,5 +69,24 @@ class GanStudyTest {
         assertNotEquals(GanStudy.train(c).points(), GanStudy.train(c.withTuning(true)).points());
         assertTrue(c.withTuning(true).canonical().endsWith(";tuning=true"), c.withTuning(true).canonical());
         assertFalse(c.canonical().contains("tuning"), "a final run's key is what it was before tuning runs existed");
+    }
+
+    private static Results.Run<GanSpec> coverage(Norm norm, long seed, double modes, double quality) {
+        GanSpec c = GanStudy.base(Scale.SMOKE).withSteps(100).withNorm(norm).withSeed(seed);
+        List<RunLog.Point> points = List.of(new RunLog.Point(100, 0, GanTrainer.MODES_COVERED, modes), new RunLog.Point(100, 0, GanTrainer.HIGH_QUALITY, quality));
+        return new Results.Run<>(c, RunLog.restore(points, -1, null, null, 0));
+    }
+
+    @Test
+    void theAnchorCountsCollapsedRunsBelowHalfTheModes() {
+        assertTrue(GanStudy.collapsed(coverage(Norm.NONE, 0, 3.5, 0.9)));
+        assertFalse(GanStudy.collapsed(coverage(Norm.NONE, 0, 4, 0.9)));
+        var gan = SweepResult.of("t", List.of(coverage(Norm.NONE, 0, 1, 0.9), coverage(Norm.NONE, 1, 6, 0.5),
+                coverage(Norm.BN, 0, 7, 0.6), coverage(Norm.BN, 1, 8, 0.8)), GanSpec.NORM);
+        Anchor anchor = GanStudy.anchor(gan);
+        assertEquals(Anchor.Shape.YES, anchor.shape());
+        assertTrue(anchor.ours().contains("collapsed BN 0 of 2, none 1 of 2"), anchor.ours());
+        var worse = SweepResult.of("t", List.of(coverage(Norm.NONE, 0, 8, 0.9), coverage(Norm.BN, 0, 2, 0.1)), GanSpec.NORM);
+        assertEquals(Anchor.Shape.NO, GanStudy.anchor(worse).shape());
     }
 }
