@@ -235,6 +235,8 @@ public final class GanStudy implements Study<GanStudy.Report> {
 
     /** A run has collapsed when over the last quarter of training it covers fewer than this many of the 8 modes (or diverged). */
     static final int COLLAPSED_BELOW = 4;
+    /** The high-quality share below which BN's samples do not count as good: a generator with almost none near a centre has not started. */
+    static final double GOOD_SHARE = 0.1;
 
     /** Whether a run collapsed: fewer than {@link #COLLAPSED_BELOW} modes covered over the last quarter, or no final value. */
     static boolean collapsed(Results.Run<GanSpec> r) {
@@ -261,8 +263,9 @@ public final class GanStudy implements Study<GanStudy.Report> {
                         String.format(Locale.ROOT, "modes covered BN %.2f, none %.2f of 8", modesBn, modesNone), modesBn > modesNone)
                 .feature("fewer BN runs collapse (below " + COLLAPSED_BELOW + " of 8 modes over the last quarter, or diverged)",
                         String.format(Locale.ROOT, "collapsed BN %d of %d, none %d of %d", collapsedBn, bn.size(), collapsedNone, none.size()), shareBn < shareNone)
-                .feature("BN's samples are good where they land: its high-quality share is above 0 and at least none's (means over seeds, last quarter)",
-                        String.format(Locale.ROOT, "high-quality share BN %.2f, none %.2f", qualityBn, qualityNone), qualityBn > 0 && qualityBn >= qualityNone)
+                .feature(String.format(Locale.ROOT, "BN's samples are good where they land: its high-quality share is at least %.2f and at least none's "
+                                + "(means over seeds, last quarter)", GOOD_SHARE),
+                        String.format(Locale.ROOT, "high-quality share BN %.3g, none %.3g", qualityBn, qualityNone), qualityBn >= GOOD_SHARE && qualityBn >= qualityNone)
                 .build();
     }
 
