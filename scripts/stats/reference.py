@@ -365,6 +365,22 @@ def power_cases():
     return {"power": out, "seeds": seeds, "nct": nct}
 
 
+def sign_power_cases():
+    """The exact sign test's power with n decided seeds at a true share p (the sum of binom.pmf over the k that
+    binomtest rejects at 0.05), the smallest n reaching 80%, and Schoenfeld's log-rank events for a hazard ratio."""
+    def power(n, p):
+        return sum(stats.binom.pmf(k, n, p) for k in range(n + 1) if stats.binomtest(k, n, 0.5).pvalue < 0.05)
+
+    def seeds(p):
+        return next(n for n in range(1, 2001) if power(n, p) >= 0.8)
+
+    cases = [{"n": n, "share": p, "power": f(power(n, p))} for n, p in [(10, 0.9), (12, 0.75), (20, 0.7), (6, 1.0), (40, 0.35)]]
+    minimal = [{"share": p, "seeds": seeds(p)} for p in [0.9, 0.8, 0.75, 0.3]]
+    z = stats.norm.isf(0.025) + stats.norm.isf(0.2)
+    events = [{"hazard_ratio": hr, "events": f(4 * z * z / math.log(hr) ** 2)} for hr in [2.0, 1.5, 0.5]]
+    return {"power": cases, "seeds": minimal, "schoenfeld": events}
+
+
 def main():
     ref = {
         "versions": {"numpy": np.__version__, "scipy": __import__("scipy").__version__,
@@ -382,6 +398,7 @@ def main():
         "bisection": bisection_cases(),
         "bootstrap": bootstrap_cases(),
         "power": power_cases(),
+        "sign_power": sign_power_cases(),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(ref, indent=1) + "\n")

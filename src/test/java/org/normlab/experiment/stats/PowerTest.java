@@ -88,28 +88,31 @@ class PowerTest {
     }
 
     /**
-     * The sign test's exact power against the same sum in SciPy 1.17.1: sum(binom.pmf(k, n, p) for k in range(n + 1)
-     * if binomtest(k, n, 0.5).pvalue < 0.05), and the smallest n reaching 80% power found the same way.
+     * The sign test's exact power against the same sum in SciPy (sum of binom.pmf over the k that binomtest rejects),
+     * the smallest n reaching 80% power found the same way, and Schoenfeld's events with SciPy's norm.isf
+     * (scripts/stats/reference.py, "sign_power").
      */
     @Test
     void signTestPowerAndSeedsMatchScipy() {
-        close(0.7360989381999998, Power.signTestPower(10, 0.9, 0.05), 1e-12, 0, "sign power n=10, p=0.9");
-        close(0.3907126188278197, Power.signTestPower(12, 0.75, 0.05), 1e-12, 0, "sign power n=12, p=0.75");
-        close(0.41641376946943437, Power.signTestPower(20, 0.7, 0.05), 1e-12, 0, "sign power n=20, p=0.7");
-        close(1.0, Power.signTestPower(6, 1.0, 0.05), 1e-12, 0, "sign power n=6, p=1");
-        assertEquals(12, Power.signTestSeeds(0.9, 0.05, 0.8));
-        assertEquals(20, Power.signTestSeeds(0.8, 0.05, 0.8));
-        assertEquals(30, Power.signTestSeeds(0.75, 0.05, 0.8));
-        assertEquals(49, Power.signTestSeeds(0.3, 0.05, 0.8));
+        JsonNode ref = Reference.get("sign_power");
+        for (JsonNode c : ref.get("power")) {
+            close(c.get("power").asDouble(), Power.signTestPower(c.get("n").asInt(), c.get("share").asDouble(), 0.05), 1e-12, 1e-15,
+                    "sign power n=" + c.get("n") + ", share=" + c.get("share"));
+        }
+        for (JsonNode c : ref.get("seeds")) {
+            assertEquals(c.get("seeds").asInt(), Power.signTestSeeds(c.get("share").asDouble(), 0.05, 0.8), "sign seeds at share " + c.get("share"));
+        }
         assertEquals(-1, Power.signTestSeeds(0.5, 0.05, 0.8));
         assertTrue(Power.signTestSeeds(0.52, 0.05, 0.8) > Power.EXACT_SIGN_SEEDS, "a share near 1/2 needs thousands of seeds");
     }
 
-    /** Schoenfeld's events: 4·(z_{0.975} + z_{0.8})² / ln(2)² = 65.3456592588709 (SciPy's norm.isf), so 66. */
     @Test
     void logRankEventsFollowSchoenfeld() {
-        assertEquals(66, Power.logRankEvents(Math.log(2), 0.05, 0.8));
-        assertEquals(66, Power.logRankEvents(-Math.log(2), 0.05, 0.8));
+        for (JsonNode c : Reference.get("sign_power").get("schoenfeld")) {
+            double hr = c.get("hazard_ratio").asDouble();
+            assertEquals((int) Math.ceil(c.get("events").asDouble()), Power.logRankEvents(Math.log(hr), 0.05, 0.8), "events at HR " + hr);
+        }
+        assertEquals(66, Power.logRankEvents(-Math.log(2), 0.05, 0.8), "the textbook's 66 events for HR 2, either direction");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Power.logRankEvents(0, 0.05, 0.8));
         assertEquals("Power.logRankEvents: expected a finite non-zero log hazard ratio, got 0.0", e.getMessage());
     }
