@@ -292,13 +292,17 @@ public final class ConvergenceStudy implements Study<ConvergenceStudy.Report> {
      */
     static Anchor ioffeAnchor(SweepResult<RunSpec> mlp, SweepResult<RunSpec> lenet) {
         Speedup m = speedup(mlp, MLP_TARGET), l = speedup(lenet, LENET_TARGET);
-        return Anchor.of("C2", "Ioffe & Szegedy 2015, Fig. 2 (Inception, ImageNet)", "steps to 72.2% accuracy: Inception 31.0M, BN-x5 2.1M (14× fewer)")
+        return Anchor.of("C2", "Ioffe & Szegedy 2015, Fig. 2 (Inception, ImageNet)", "steps to 72.2% accuracy: Inception 31.0M, BN-x5 2.1M (14× fewer)",
+                "a sigmoid MLP and d2l's sigmoid LeNet (SGD, batch 256) on Fashion-MNIST; steps until the windowed training accuracy first reaches a target, a censored outcome (log-rank test); every norm at its own rate tuned on a validation split with the same budget, the same seeds")
                 .feature("MLP: steps to train accuracy " + MLP_TARGET + ", none / BN ≥ 2 (a run that never gets there counts as its budget: "
-                        + "a lower bound for none, not known when a BN run never gets there)", m.text("MLP", MLP_TARGET), m.ratio() >= 2)
-                .feature("LeNet: steps to train accuracy " + LENET_TARGET + ", none / BN ≥ 2 (as for the MLP)", l.text("LeNet", LENET_TARGET), l.ratio() >= 2)
+                        + "a lower bound for none, not known when a BN run never gets there)", m.text("MLP", MLP_TARGET), m.ratio() >= 2,
+                        "Inception has 22 layers and BN-x5 trains at 5× the baseline's rate; our MLP is shallow, so without BN it is not held back by depth, and every arm runs at its own tuned rate rather than BN at a multiple of none's")
+                .feature("LeNet: steps to train accuracy " + LENET_TARGET + ", none / BN ≥ 2 (as for the MLP)", l.text("LeNet", LENET_TARGET), l.ratio() >= 2,
+                        "LeNet has five layers, not Inception's 22; when the budget ends before none's runs reach the target, the ratio is only a lower bound")
                 .feature("BN reaches the target in every seed on both networks, as BN-x5 reaches 72.2%",
                         String.format(Locale.ROOT, "BN reached it in %d of %d MLP seeds, %d of %d LeNet seeds", m.bnReached(), m.bnSeeds(), l.bnReached(), l.bnSeeds()),
-                        m.bnReached() == m.bnSeeds() && l.bnReached() == l.bnSeeds() && m.bnSeeds() > 0 && l.bnSeeds() > 0)
+                        m.bnReached() == m.bnSeeds() && l.bnReached() == l.bnSeeds() && m.bnSeeds() > 0 && l.bnSeeds() > 0,
+                        "the published curves are one run per model; ours asks every seed, and a short budget or a tuned rate near the edge of divergence can leave a BN seed short of the target")
                 .build();
     }
 
@@ -316,11 +320,15 @@ public final class ConvergenceStudy implements Study<ConvergenceStudy.Report> {
         String setting = String.format(Locale.ROOT, "LeNet-BN at lr %s (tuned), batch %d, %d epoch%s of %d images, %d seeds",
                 trim(spec.lr()), spec.batchSize(), spec.epochs(), spec.epochs() == 1 ? "" : "s", spec.trainSize(), bn.size());
         return Anchor.of("C2", "d2l.ai, Batch Normalization (LeNet-BN, lr 1.0, batch 256, 10 epochs, Fashion-MNIST)",
-                        "after 10 epochs: training loss about 0.27, training accuracy about 0.90, test accuracy below it")
-                .feature("final training loss ≤ 0.35", String.format(Locale.ROOT, "%s: final training loss %.3f", setting, loss.mean()), loss.n() > 0 && loss.mean() <= 0.35)
-                .feature("final training accuracy ≥ 0.85", String.format(Locale.ROOT, "training accuracy %.3f", acc.mean()), acc.n() > 0 && acc.mean() >= 0.85)
+                        "after 10 epochs: training loss about 0.27, training accuracy about 0.90, test accuracy below it",
+                "d2l's LeNet-BN (sigmoid, SGD, batch 256) on Fashion-MNIST, at its rate tuned on a validation split (d2l fixes 1.0), for the epochs and images of the scale (d2l: 10 epochs of all 60 000)")
+                .feature("final training loss ≤ 0.35", String.format(Locale.ROOT, "%s: final training loss %.3f", setting, loss.mean()), loss.n() > 0 && loss.mean() <= 0.35,
+                        "d2l trains 10 epochs on all 60 000 images; the preview scales train fewer epochs on fewer images, so the loss has not come down as far")
+                .feature("final training accuracy ≥ 0.85", String.format(Locale.ROOT, "training accuracy %.3f", acc.mean()), acc.n() > 0 && acc.mean() >= 0.85,
+                        "as for the loss: below full scale, fewer images and epochs than d2l's 10 × 60 000, so training accuracy has not reached 0.90")
                 .feature("final test accuracy below the training accuracy", String.format(Locale.ROOT, "test accuracy %.3f", test.mean()),
-                        test.n() > 0 && test.mean() < acc.mean())
+                        test.n() > 0 && test.mean() < acc.mean(),
+                        "d2l's gap between training and test accuracy opens after 10 full epochs; after a short budget the network has not yet fitted its training images beyond what it generalizes, and the two can sit within the seeds' spread")
                 .build();
     }
 

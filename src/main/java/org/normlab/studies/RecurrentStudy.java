@@ -237,13 +237,17 @@ public final class RecurrentStudy implements Study<RecurrentStudy.Report> {
         double finalBn1 = lstm.summarize(variant(Norm.BN, 1), lastLoss).mean(), finalBn01 = lstm.summarize(variant(Norm.BN, 0.1), lastLoss).mean();
         return Anchor.of("C10", "Ba et al. 2016 (LN in LSTMs); Cooijmans et al. 2016, Fig. 1 (gradient flow through a batch-normalized RNN vs γ)",
                         "LN LSTMs converge faster and to better results than unnormalized ones; recurrent BN needs γ₀ = 0.1: "
-                                + "with γ₀ = 1 the gradient vanishes back through time (Fig. 1)")
+                                + "with γ₀ = 1 the gradient vanishes back through time (Fig. 1)",
+                "row-by-row Fashion-MNIST (28 steps of 28 pixels) LSTMs and GRUs without normalization, with LN (Ba et al.) and with recurrent BN with statistics per time step from γ₀ = 1 and γ₀ = 0.1 (Cooijmans et al.); each variant at its rate tuned on a validation split")
                 .feature("LN comes down faster: mean training loss over the logged points below none's (means over seeds)",
-                        String.format(Locale.ROOT, "mean training loss LN %.3f, none %.3f", meanLn, meanNone), meanLn < meanNone)
+                        String.format(Locale.ROOT, "mean training loss LN %.3f, none %.3f", meanLn, meanNone), meanLn < meanNone,
+                        "Ba et al.'s tasks run over hundreds to thousands of time steps; 28 steps of 28 pixels is a short sequence along which an unnormalized LSTM's gradient flows well")
                 .feature("LN ends lower: final training loss below none's",
-                        String.format(Locale.ROOT, "final training loss LN %.3f, none %.3f", finalLn, finalNone), finalLn < finalNone)
+                        String.format(Locale.ROOT, "final training loss LN %.3f, none %.3f", finalLn, finalNone), finalLn < finalNone,
+                        "as for the speed: over 28 steps at a tuned rate an unnormalized LSTM is not held back, and LN's advantage grows with the length of the sequence")
                 .feature("BN per step from γ₀ = 0.1 ends with a lower training loss than from γ₀ = 1",
-                        String.format(Locale.ROOT, "final training loss BN γ₀ = 0.1 %.3f, γ₀ = 1 %.3f", finalBn01, finalBn1), finalBn01 < finalBn1)
+                        String.format(Locale.ROOT, "final training loss BN γ₀ = 0.1 %.3f, γ₀ = 1 %.3f", finalBn01, finalBn1), finalBn01 < finalBn1,
+                        "Cooijmans et al.'s Fig. 1 follows the gradient through hundreds of steps (sequential MNIST has 784); over 28 steps the vanishing from γ₀ = 1 is mild")
                 .build();
     }
 

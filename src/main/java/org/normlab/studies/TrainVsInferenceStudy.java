@@ -173,16 +173,20 @@ public final class TrainVsInferenceStudy implements Study<TrainVsInferenceStudy.
         Summary trainSwing = bn.summarize(d2l, r -> secondHalfStd(r.log(), Trainer.TRAIN_ACC));
         double emaRange = ema.max() - ema.min(), trainRange = train.max() - train.min();
         return Anchor.of("C9", "d2l.ai, Batch Normalization (LeNet-BN, sigmoid, lr 1.0, batch 256, 10 epochs, Fashion-MNIST)",
-                        "test accuracy 0.57–0.89 over 85 logged runs while train accuracy stays 0.895–0.911")
+                        "test accuracy 0.57–0.89 over 85 logged runs while train accuracy stays 0.895–0.911",
+                "d2l's LeNet-BN (sigmoid, SGD at lr 1.0, batch 256) on Fashion-MNIST, test accuracy at every log point with the EMA running statistics and with precise statistics recomputed on frozen weights, over several seeds")
                 .feature("across seeds, the final test accuracy's range (EMA statistics) is ≥ 3× the final train accuracy's",
                         String.format(Locale.ROOT, "%d seeds: test (EMA) %.3f–%.3f, range %.3f (precise BN %.3f–%.3f); train %.3f–%.3f, range %.3f",
                                 ema.n(), ema.min(), ema.max(), emaRange, precise.min(), precise.max(), train.min(), train.max(), trainRange),
-                        ema.n() > 1 && emaRange >= 3 * trainRange)
+                        ema.n() > 1 && emaRange >= 3 * trainRange,
+                        "d2l's 0.57–0.89 spans 85 logged runs of a notebook executed many times; ours spans the final points of a few seeds of one study, so a swing that is rare in any one run may not show")
                 .feature("train accuracy stays near 0.90: every seed's final train accuracy ≥ 0.85, range ≤ 0.03",
-                        String.format(Locale.ROOT, "train accuracy %.3f–%.3f", train.min(), train.max()), train.n() > 0 && train.min() >= 0.85 && trainRange <= 0.03)
+                        String.format(Locale.ROOT, "train accuracy %.3f–%.3f", train.min(), train.max()), train.n() > 0 && train.min() >= 0.85 && trainRange <= 0.03,
+                        "d2l trains 10 epochs on all 60 000 images; below full scale ours trains on fewer images for fewer epochs, so training accuracy has not reached 0.90")
                 .feature("within a run, over the second half of training, the EMA test accuracy's std is ≥ 2× the train accuracy's (mean over seeds)",
                         String.format(Locale.ROOT, "2nd-half std: test (EMA) %.4f, test (precise BN) %.4f, train %.4f", emaSwing.mean(), preciseSwing.mean(), trainSwing.mean()),
-                        emaSwing.n() > 0 && emaSwing.mean() >= 2 * trainSwing.mean())
+                        emaSwing.n() > 0 && emaSwing.mean() >= 2 * trainSwing.mean(),
+                        "the swing comes from running statistics that lag weights moving fast at lr 1.0; with a short budget the second half holds few log points to measure its spread")
                 .build();
     }
 
