@@ -21,7 +21,7 @@ ANCHORS_BEGIN, ANCHORS_END = "<!-- anchors:begin -->", "<!-- anchors:end -->"
 ROOT = Path(__file__).resolve().parents[1]
 # The columns `normlab claims` reads (ProtocolCommands.Claims), in order.
 COLUMNS = ["source", "claim", "kind", "verdict", "statistic", "test", "mean", "lo", "hi", "p", "n", "missing", "measured",
-           "seeds_needed", "budget", "registration"]
+           "seeds_needed", "plan_test", "plan_a", "plan_b", "plan_c", "budget", "registration"]
 
 
 def claim_texts(path=None):
@@ -91,10 +91,12 @@ def _cell(text):
 def record_row(stem, v):
     """One CSV row for `normlab claims`: empty cells where a notebook computed before a field existed."""
     lo, hi = (v.get("ci") or [None, None])
+    plan = v.get("plan") or {}
     cells = {"source": stem, "claim": v.get("claim"), "kind": v.get("kind"), "verdict": v.get("verdict"),
              "statistic": v.get("statistic"), "test": v.get("test"), "mean": v.get("mean"), "lo": lo, "hi": hi,
              "p": v.get("p"), "n": v.get("n"), "missing": v.get("missing", 0), "measured": v.get("measured"),
-             "seeds_needed": v.get("seeds_needed"), "budget": v.get("budget"), "registration": v.get("registration")}
+             "seeds_needed": v.get("seeds_needed"), "plan_test": plan.get("test"), "plan_a": plan.get("a"),
+             "plan_b": plan.get("b"), "plan_c": plan.get("c"), "budget": v.get("budget"), "registration": v.get("registration")}
     return ["" if cells[c] is None else cells[c] for c in COLUMNS]
 
 

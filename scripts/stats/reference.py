@@ -381,6 +381,37 @@ def sign_power_cases():
     return {"power": cases, "seeds": minimal, "schoenfeld": events}
 
 
+def tost_power_cases():
+    """The paired TOST's power by the noncentral-t formula of PowerTOST's method "nct" (P(A) + P(B) - 1 of the two
+    one-sided rejections), the smallest n reaching 80% by a search over n, and a simulation of the paired TOST itself
+    (statsmodels' ttost_paired on normal differences, fixed seed): the formula is a lower bound of the true power."""
+    def power(n, delta, sd, margin, alpha):
+        df, tc, root = n - 1, stats.t.isf(alpha, n - 1), math.sqrt(n)
+        return max(0.0, stats.nct.cdf(-tc, df, (delta - margin) * root / sd) - stats.nct.cdf(tc, df, (delta + margin) * root / sd))
+
+    def simulated(n, delta, sd, margin, alpha, sims=4000, seed=11):
+        rng = np.random.default_rng(seed)
+        hits = 0
+        for _ in range(sims):
+            d = rng.normal(delta, sd, n)
+            p, _, _ = ttost_paired(d, np.zeros(n), -margin, margin)
+            hits += p < alpha
+        return hits / sims
+
+    cases = []
+    for n, delta, sd, margin, alpha in [(10, 0.0, 0.01, 0.01, 0.05), (8, 0.003, 0.01, 0.01, 0.05), (30, -0.004, 0.012, 0.01, 0.05),
+                                        (5, 0.001, 0.005, 0.01, 0.05), (20, 0.002, 0.01, 0.01, 0.05 / 57)]:
+        cases.append({"n": n, "delta": delta, "sd": sd, "margin": margin, "alpha": alpha, "power": f(power(n, delta, sd, margin, alpha)),
+                      "simulated": simulated(n, delta, sd, margin, alpha), "sims": 4000})
+    seeds = []
+    for delta, sd, margin, alpha in [(0.0, 0.01, 0.01, 0.05), (0.003, 0.01, 0.01, 0.05), (0.005, 0.02, 0.01, 0.05), (0.002, 0.01, 0.01, 0.05 / 57)]:
+        n = 2
+        while power(n, delta, sd, margin, alpha) < 0.8:
+            n += 1
+        seeds.append({"delta": delta, "sd": sd, "margin": margin, "alpha": alpha, "seeds": n})
+    return {"power": cases, "seeds": seeds}
+
+
 def main():
     ref = {
         "versions": {"numpy": np.__version__, "scipy": __import__("scipy").__version__,
@@ -399,6 +430,7 @@ def main():
         "bootstrap": bootstrap_cases(),
         "power": power_cases(),
         "sign_power": sign_power_cases(),
+        "tost_power": tost_power_cases(),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(ref, indent=1) + "\n")

@@ -64,7 +64,7 @@ final class ProtocolCommands {
             "and checks table in Markdown, from a CSV of verdict records (as scripts/claims.py writes them)."})
     static final class Claims implements Callable<Integer> {
         private static final String[] COLUMNS = {"source", "claim", "kind", "verdict", "statistic", "test", "mean", "lo", "hi", "p", "n",
-            "missing", "measured", "seeds_needed", "budget", "registration"};
+            "missing", "measured", "seeds_needed", "plan_test", "plan_a", "plan_b", "plan_c", "budget", "registration"};
 
         @Parameters(index = "0", description = "the CSV of verdict records")
         Path records;
@@ -78,7 +78,7 @@ final class ProtocolCommands {
             ColumnType[] types = new ColumnType[COLUMNS.length];
             for (int i = 0; i < COLUMNS.length; i++) {
                 types[i] = switch (COLUMNS[i]) {
-                    case "mean", "lo", "hi", "p", "n", "missing", "measured", "seeds_needed" -> ColumnType.DOUBLE;
+                    case "mean", "lo", "hi", "p", "n", "missing", "measured", "seeds_needed", "plan_a", "plan_b", "plan_c" -> ColumnType.DOUBLE;
                     default -> ColumnType.STRING;
                 };
             }

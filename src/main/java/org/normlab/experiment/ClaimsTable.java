@@ -43,11 +43,15 @@ public final class ClaimsTable {
      * @param n the seeds (or values) the statistic is made of
      * @param excluded values missing from the statistic (diverged, failed or absent)
      * @param measured for a check: the deciding value (largest for a bound below, smallest for one above)
-     * @param seedsNeeded for an INCONCLUSIVE claim, the seeds the paired t-test would need at 80% power (0: n/a)
+     * @param seedsNeeded for a claim INCONCLUSIVE on its own, the seeds its test would need at 80% power at α (0: n/a)
+     * @param plan what the claim's test saw, to plan seeds at another level
+     * @param seedsNeededAdjusted for a claim INCONCLUSIVE after Holm's adjustment, the seeds its test would need at
+     *                            80% power at α/m, m the family's size (0: n/a, or not adjusted yet)
      */
     public record Row(String source, String claim, Verdict.Kind kind, Verdict.Outcome raw, Verdict.Outcome adjusted,
                       String statistic, String test, double estimate, double lo, double hi, double p, double pAdjusted,
-                      int n, int excluded, double measured, int seedsNeeded, String budget, String registration) {
+                      int n, int excluded, double measured, int seedsNeeded, SeedsPlan plan, int seedsNeededAdjusted,
+                      String budget, String registration) {
         /** A verdict as an unadjusted row. */
         public static Row of(String source, Verdict v) {
             // A sign test's estimate is a share: its interval is the exact one, not a t interval on 0/1 values.
@@ -56,11 +60,14 @@ public final class ClaimsTable {
                     v.evidence().test(), v.statistic().mean(), sign ? v.evidence().lo() : v.statistic().lo(), sign ? v.evidence().hi() : v.statistic().hi(),
                     v.evidence().p(), Double.NaN,
                     v.statistic().n(), v.statistic().missing(), v.criterion().kind() == Verdict.Kind.CHECK ? v.measured() : Double.NaN,
-                    v.evidence().seedsNeeded(), v.criterion().budget(), v.criterion().registration());
+                    v.evidence().seedsNeeded(), v.evidence().plan(), 0, v.criterion().budget(), v.criterion().registration());
         }
 
-        Row adjustedTo(Verdict.Outcome o, double pAdj) {
-            return new Row(source, claim, kind, raw, o, statistic, test, estimate, lo, hi, p, pAdj, n, excluded, measured, seedsNeeded, budget, registration);
+        /** This row after adjustment in a family of {@code m}: its adjusted verdict and p, and if INCONCLUSIVE the seeds at α/m. */
+        Row adjustedTo(Verdict.Outcome o, double pAdj, int m) {
+            int atFamilyLevel = o == Verdict.Outcome.INCONCLUSIVE ? plan.seedsAt(Verdict.ALPHA / m) : 0;
+            return new Row(source, claim, kind, raw, o, statistic, test, estimate, lo, hi, p, pAdj, n, excluded, measured, seedsNeeded, plan,
+                    atFamilyLevel, budget, registration);
         }
 
         public boolean changedAfterResults() { return registration.startsWith("changed"); }
@@ -84,7 +91,7 @@ public final class ClaimsTable {
         for (int i = 0; i < claims.size(); i++) {
             Row r = claims.get(i);
             boolean decisive = r.raw() == Verdict.Outcome.SUPPORTED || r.raw() == Verdict.Outcome.NOT_SUPPORTED;
-            out.add(r.adjustedTo(decisive && adjusted[i] < Verdict.ALPHA ? r.raw() : Verdict.Outcome.INCONCLUSIVE, adjusted[i]));
+            out.add(r.adjustedTo(decisive && adjusted[i] < Verdict.ALPHA ? r.raw() : Verdict.Outcome.INCONCLUSIVE, adjusted[i], claims.size()));
         }
         return out;
     }
@@ -99,7 +106,7 @@ public final class ClaimsTable {
         List<Row> claims = claims(rows);
         StringColumn source = StringColumn.create("source"), claim = StringColumn.create("claim"), adj = StringColumn.create("adjusted verdict"),
                 raw = StringColumn.create("raw verdict"), stat = StringColumn.create("statistic"), test = StringColumn.create("test"),
-                seeds = StringColumn.create("seeds needed (80% power)"), budget = StringColumn.create("budget"), reg = StringColumn.create("registration");
+                seeds = StringColumn.create("seeds needed (80% power)"), seedsAdjusted = StringColumn.create("seeds needed (80% power, α/m)"), budget = StringColumn.create("budget"), reg = StringColumn.create("registration");
         DoubleColumn est = DoubleColumn.create("estimate"), lo = DoubleColumn.create("ci95_lo"), hi = DoubleColumn.create("ci95_hi"),
                 p = DoubleColumn.create("p"), pAdj = DoubleColumn.create("p (" + METHOD + ")");
         IntColumn n = IntColumn.create("n"), excluded = IntColumn.create("excluded");
@@ -118,10 +125,11 @@ public final class ClaimsTable {
             n.append(r.n());
             excluded.append(r.excluded());
             seeds.append(seedsText(r.seedsNeeded()));
+            seedsAdjusted.append(seedsText(r.seedsNeededAdjusted()));
             budget.append(r.budget());
             reg.append(r.registration());
         }
-        return Table.create(name, source, claim, adj, raw, stat, test, est, lo, hi, p, pAdj, n, excluded, seeds, budget, reg);
+        return Table.create(name, source, claim, adj, raw, stat, test, est, lo, hi, p, pAdj, n, excluded, seeds, seedsAdjusted, budget, reg);
     }
 
     /** The checks table: check, result, statistic, test, measured value, n, excluded. */
@@ -160,7 +168,8 @@ public final class ClaimsTable {
                 .append(" (family-wise α = 0.05); the adjusted verdict is the one to read, the raw verdict is each claim's own test. ")
                 .append("Estimate: mean of the per-seed statistic [95% interval]; n seeds (excluded: diverged, failed or missing, ")
                 .append("never dropped silently; for an INCONCLUSIVE claim, the seeds its test would need at 80% power for the effect ")
-                .append("seen, before adjustment); budget: the runs behind it. ")
+                .append("seen: at α = 0.05 on its own, and at α/m = 0.05/").append(claims.size())
+                .append(", the level at which a claim passes Holm's adjustment whatever the others' p-values); budget: the runs behind it. ")
                 .append(changed).append(" claims marked † had their criterion or design changed after results were seen.")
                 .append(noP == 0 ? "" : " " + noP + " claims have no p-value (one seed, or computed before verdicts recorded p: "
                         + "re-execute with `make notebooks`) and enter the family with p = 1.")
@@ -173,7 +182,7 @@ public final class ClaimsTable {
                     .append(" | ").append(cell(r.test())).append(" | ").append(num(r.estimate())).append(" [").append(num(r.lo())).append(", ")
                     .append(num(r.hi())).append("] | ").append(num(r.p())).append(" | ").append(num(r.pAdjusted())).append(" | ")
                     .append(r.n()).append(r.excluded() > 0 ? " (" + r.excluded() + " excluded)" : "")
-                    .append(r.seedsNeeded() != 0 ? "; " + seedsText(r.seedsNeeded()) + " needed at 80% power" : "").append(" | ")
+                    .append(seedsCell(r, claims.size())).append(" | ")
                     .append(cell(r.budget())).append(" |\n");
         }
         if (!checks.isEmpty()) {
@@ -189,6 +198,14 @@ public final class ClaimsTable {
     }
 
     private static String link(String source) { return "[`" + source + "`](notebooks/" + source + ".ipynb)"; }
+
+    /** "; 8 needed at 80% power (α), 25 at α/57", or the part that applies, or nothing. */
+    private static String seedsCell(Row r, int m) {
+        String raw = r.seedsNeeded() != 0 ? seedsText(r.seedsNeeded()) + " needed at 80% power (α)" : "";
+        if (r.seedsNeededAdjusted() == 0) return raw.isEmpty() ? "" : "; " + raw;
+        String adjusted = seedsText(r.seedsNeededAdjusted()) + (raw.isEmpty() ? " needed at 80% power" : "") + " at α/" + m;
+        return "; " + (raw.isEmpty() ? adjusted : raw + ", " + adjusted);
+    }
 
     private static String seedsText(int s) { return s == 0 ? "" : s < 0 ? "> 10⁷" : Integer.toString(s); }
 
@@ -211,8 +228,9 @@ public final class ClaimsTable {
     /**
      * Rows read from a table of verdict records as {@code scripts/claims.py} writes them from notebook outputs:
      * columns source, claim, kind, verdict, statistic, test, mean, lo, hi, p, n, missing, measured, seeds_needed,
-     * budget, registration. Empty cells are fields a notebook computed before they existed: p → none (the claim
-     * enters the family with p = 1), kind → {@code declaredKind} of the claim's name (its criterion's kind in code).
+     * plan_test, plan_a, plan_b, plan_c, budget, registration. Empty cells are fields a notebook computed before they
+     * existed: p → none (the claim enters the family with p = 1), kind → {@code declaredKind} of the claim's name (its
+     * criterion's kind in code), plan → none (no seeds planned at α/m).
      */
     public static List<Row> fromRecords(Table t, Function<String, Verdict.Kind> declaredKind) {
         List<Row> rows = new ArrayList<>();
@@ -222,10 +240,15 @@ public final class ClaimsTable {
                     outcome(t.stringColumn("verdict").get(i)), outcome(t.stringColumn("verdict").get(i)), t.stringColumn("statistic").get(i),
                     t.stringColumn("test").get(i), d(t, "mean", i), d(t, "lo", i), d(t, "hi", i), d(t, "p", i), Double.NaN,
                     (int) d(t, "n", i), (int) d(t, "missing", i), d(t, "measured", i), (int) orZero(d(t, "seeds_needed", i)),
-                    t.stringColumn("budget").get(i), t.stringColumn("registration").get(i).isEmpty() ? "not recorded"
+                    plan(t, i), 0, t.stringColumn("budget").get(i), t.stringColumn("registration").get(i).isEmpty() ? "not recorded"
                     : t.stringColumn("registration").get(i)));
         }
         return rows;
+    }
+
+    private static SeedsPlan plan(Table t, int i) {
+        if (!t.columnNames().contains("plan_test")) return SeedsPlan.NONE;
+        return SeedsPlan.of(t.stringColumn("plan_test").get(i), orZero(d(t, "plan_a", i)), orZero(d(t, "plan_b", i)), orZero(d(t, "plan_c", i)));
     }
 
     private static double orZero(double v) { return Double.isNaN(v) ? 0 : v; }

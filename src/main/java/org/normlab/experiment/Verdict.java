@@ -9,7 +9,6 @@ import org.normlab.experiment.stats.Alternative;
 import org.normlab.experiment.stats.Interval;
 import org.normlab.experiment.stats.LogRank;
 import org.normlab.experiment.stats.PairedT;
-import org.normlab.experiment.stats.Power;
 import org.normlab.experiment.stats.Proportions;
 import org.normlab.experiment.stats.Tost;
 import tech.tablesaw.api.DoubleColumn;
@@ -84,10 +83,15 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
      *           share of passing values)
      * @param hi its upper end
      * @param level the interval's level
-     * @param seedsNeeded for an INCONCLUSIVE claim, the seeds a paired t-test would need at 80% power for the
+     * @param seedsNeeded for an INCONCLUSIVE claim, the seeds its test would need at 80% power at α for the
      *                    observed effect (0: not applicable, −1: more than 10⁷)
+     * @param plan what the test saw, to plan seeds at another level (Holm's α/m in the claims table)
      */
-    public record Evidence(String test, double p, double lo, double hi, double level, int seedsNeeded) {}
+    public record Evidence(String test, double p, double lo, double hi, double level, int seedsNeeded, SeedsPlan plan) {
+        Evidence(String test, double p, double lo, double hi, double level, Outcome outcome, SeedsPlan plan) {
+            this(test, p, lo, hi, level, outcome == Outcome.INCONCLUSIVE ? plan.seedsAt(ALPHA) : 0, plan);
+        }
+    }
 
     /**
      * What will count as support, fixed before running.
@@ -256,37 +260,17 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             Outcome o = p < ALPHA ? (r.z() > 0 ? Outcome.SUPPORTED : Outcome.NOT_SUPPORTED) : Outcome.INCONCLUSIVE;
             String test = test() + String.format(Locale.ROOT, " (z = %.3g; reached %d of %d vs %d of %d within %.0f steps)", r.z(),
                     count(reachedFirst), first.length, count(reachedSecond), second.length, budget);
-            return new Verdict(claim, this, s, o, new Evidence(test, p, s.lo(), s.hi(), 1 - ALPHA,
-                    o == Outcome.INCONCLUSIVE ? logRankSeedsNeeded(r, first.length) : 0));
+            return new Verdict(claim, this, s, o, new Evidence(test, p, s.lo(), s.hi(), 1 - ALPHA, o, logRankPlan(r, first.length)));
         }
 
         /**
-         * Seeds for the sign test at 80% power: the decided seeds {@link Power#signTestSeeds} asks for at the share seen
-         * going the first arm's way, divided by the share of seeds that were decided; with no decided seed, the fewest
-         * that could decide it (every one going one way). -1 when no effect was seen (half each way) or over 10⁷.
+         * The log-rank plan: Schoenfeld's events for the hazard ratio seen (Peto's estimate, ln HR = (O − E) / V of the
+         * first arm), scaled by the events per seed seen (two runs per seed); no effect when the arms did not differ
+         * or no run reached the target.
          */
-        private static int signSeedsNeeded(int higher, int decided, int undecided) {
-            if (decided == 0) {
-                int n = 1;
-                while (Proportions.binomialTest(n, n) >= ALPHA) n++;
-                return n;
-            }
-            int n = Power.signTestSeeds(higher / (double) decided, ALPHA, POWER);
-            if (n < 0) return -1;
-            double total = Math.ceil(n * (decided + undecided) / (double) decided - 1e-9);
-            return total > Power.MAX_SEEDS_STATED ? -1 : (int) total;
-        }
-
-        /**
-         * Seeds for the log-rank test at 80% power: Schoenfeld's events for the hazard ratio seen (Peto's estimate,
-         * ln HR = (O − E) / V of the first arm), divided by the events per seed seen (two runs per seed). -1 when the
-         * arms did not differ or no run reached the target.
-         */
-        private static int logRankSeedsNeeded(LogRank.Result r, int seeds) {
-            if (!(r.variance() > 0) || r.events() == 0 || r.observedX() == r.expectedX()) return -1;
-            int events = Power.logRankEvents((r.observedX() - r.expectedX()) / r.variance(), ALPHA, POWER);
-            double total = Math.ceil(events * seeds / (double) r.events() - 1e-9);
-            return total > Power.MAX_SEEDS_STATED ? -1 : (int) Math.max(2, total);
+        private static SeedsPlan logRankPlan(LogRank.Result r, int seeds) {
+            if (!(r.variance() > 0) || r.events() == 0 || r.observedX() == r.expectedX()) return SeedsPlan.logRank(0, 0, seeds);
+            return SeedsPlan.logRank((r.observedX() - r.expectedX()) / r.variance(), r.events(), seeds);
         }
 
         private static int count(boolean[] b) {
@@ -309,7 +293,7 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             Outcome o = s.n() > 0 && s.missing() == 0 && pass == s.n() ? Outcome.PASS : Outcome.FAIL;
             Interval share = all == 0 ? new Interval(0, 1, 1 - ALPHA) : Proportions.clopperPearson(pass, all, 1 - ALPHA);
             return new Verdict(claim, this, s, o, new Evidence(test() + " (" + pass + " of " + all + ")", Double.NaN,
-                    share.lower(), share.upper(), 1 - ALPHA, 0));
+                    share.lower(), share.upper(), 1 - ALPHA, 0, SeedsPlan.NONE));
         }
 
         private Verdict judgeSign(Summary s) {
@@ -320,9 +304,8 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             double p = Proportions.binomialTest(higher, decided);
             Outcome o = p < ALPHA ? (2 * higher > decided ? Outcome.SUPPORTED : Outcome.NOT_SUPPORTED) : Outcome.INCONCLUSIVE;
             Interval share = decided == 0 ? new Interval(0, 1, 1 - ALPHA) : Proportions.clopperPearson(higher, decided, 1 - ALPHA);
-            int seeds = o == Outcome.INCONCLUSIVE ? signSeedsNeeded(higher, decided, s.missing()) : 0;
             return new Verdict(claim, this, s, o, new Evidence(test() + " (" + higher + " of " + decided + " decided, "
-                    + s.missing() + " undecided)", p, share.lower(), share.upper(), 1 - ALPHA, seeds));
+                    + s.missing() + " undecided)", p, share.lower(), share.upper(), 1 - ALPHA, o, SeedsPlan.sign(higher, decided, s.missing())));
         }
 
         private Verdict judgeDifference(Summary s) {
@@ -335,14 +318,13 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
             double p = t == null ? Double.NaN : Double.isNaN(t.pTwoSided()) ? 1 : t.pTwoSided();
             // Every value exactly at the threshold (zero spread) leaves t undefined, p = 1: no decision either way.
             if (o != Outcome.INCONCLUSIVE && p >= ALPHA) o = Outcome.INCONCLUSIVE;
-            int seeds = o == Outcome.INCONCLUSIVE ? seedsNeeded(s, threshold) : 0;
-            return new Verdict(claim, this, s, o, new Evidence(test(), p, s.lo(), s.hi(), 1 - ALPHA, seeds));
+            return new Verdict(claim, this, s, o, new Evidence(test(), p, s.lo(), s.hi(), 1 - ALPHA, o, SeedsPlan.pairedT(s, threshold)));
         }
 
         private Verdict judgeEquivalence(Summary s) {
             double low = threshold - margin, high = threshold + margin;
             if (s.n() < 2 || tTest(s, threshold) == null) {
-                return new Verdict(claim, this, s, Outcome.INCONCLUSIVE, new Evidence(test(), Double.NaN, s.lo(), s.hi(), 1 - ALPHA, 0));
+                return new Verdict(claim, this, s, Outcome.INCONCLUSIVE, new Evidence(test(), Double.NaN, s.lo(), s.hi(), 1 - ALPHA, 0, SeedsPlan.NONE));
             }
             Tost.Result r = Tost.paired(s.values(), new double[s.n()], low, high, ALPHA);
             Interval ninety = r.paired().interval();
@@ -354,22 +336,13 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
                 PairedT.Result t = tTest(s, s.mean() >= high ? high : low);
                 p = Double.isNaN(t.pTwoSided()) ? 1 : t.pTwoSided();
             }
-            return new Verdict(claim, this, s, o, new Evidence(test(), p, ninety.lower(), ninety.upper(), ninety.level(), 0));
+            return new Verdict(claim, this, s, o, new Evidence(test(), p, ninety.lower(), ninety.upper(), ninety.level(), o, SeedsPlan.tost(s, threshold, margin)));
         }
 
         private static PairedT.Result tTest(Summary s, double nullValue) {
             double[] v = s.values();
             if (v.length < 2 || Arrays.stream(v).anyMatch(x -> !Double.isFinite(x))) return null;
             return PairedT.ofDifferences(v, nullValue, 1 - ALPHA);
-        }
-
-        private static int seedsNeeded(Summary s, double nullValue) {
-            if (s.n() < 2 || !(s.sd() > 0) || !Double.isFinite(s.mean()) || s.mean() == nullValue) return 0;
-            try {
-                return Power.pairedSeeds(s.mean() - nullValue, s.sd(), ALPHA, POWER, Alternative.TWO_SIDED).seeds();
-            } catch (IllegalArgumentException tooSmall) {
-                return -1;
-            }
         }
     }
 
@@ -473,6 +446,13 @@ public record Verdict(String claim, Criterion criterion, Summary statistic, Outc
         m.put("p", finite(evidence.p()));
         m.put("interval", Arrays.asList(finite(evidence.lo()), finite(evidence.hi()), evidence.level()));
         m.put("seeds_needed", evidence.seedsNeeded());
+        SeedsPlan plan = evidence.plan();
+        Map<String, Object> planned = new LinkedHashMap<>();
+        planned.put("test", plan.testName());
+        planned.put("a", plan.a());
+        planned.put("b", plan.b());
+        planned.put("c", plan.c());
+        m.put("plan", planned);
         if (criterion.kind() == Kind.CHECK) m.put("measured", finite(measured()));
         m.put("budget", criterion.budget());
         m.put("registration", criterion.registration());

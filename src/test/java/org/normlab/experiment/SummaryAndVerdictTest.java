@@ -73,7 +73,8 @@ class SummaryAndVerdictTest {
         Verdict v = Verdict.Criterion.above("C2", "loss(none) − loss(BN)", 0).judge(Summary.of(1, 2, 3));
         var d = v.data();
         assertEquals(List.of("claim", "statistic", "mean", "ci", "n", "missing", "verdict", "criterion", "kind", "test", "p", "interval",
-                "seeds_needed", "budget", "registration"), List.copyOf(d.keySet()));
+                "seeds_needed", "plan", "budget", "registration"), List.copyOf(d.keySet()));
+        assertEquals(Map.of("test", "paired_t", "a", 2.0, "b", 1.0, "c", 0.0), d.get("plan"), "mean − bound and sd, for seeds at another level");
         assertEquals("C2", d.get("claim"));
         assertEquals("loss(none) − loss(BN)", d.get("statistic"));
         assertEquals(2.0, (Double) d.get("mean"), 1e-12);

@@ -151,6 +151,50 @@ public final class Power {
         return (int) Math.ceil(4 * z * z / (logHazardRatio * logHazardRatio) - 1e-9);
     }
 
+    /**
+     * The power of the paired TOST ({@link Tost#paired}) with n pairs, for a true mean difference {@code delta} from
+     * the equivalence centre, spread {@code sd} and margin {@code margin} (equivalence: |mean| &lt; margin), at level
+     * alpha for each one-sided test: max(0, F(−t_c; n − 1, δ_U) − F(t_c; n − 1, δ_L)), F the noncentral t distribution
+     * function, t_c = t_{1−α, n−1}, δ_L = (delta + margin)·√n / sd, δ_U = (delta − margin)·√n / sd. This is the
+     * noncentral-t approximation of PowerTOST's {@code method = "nct"} (Labes et al.): P(A) + P(B) − 1 for the two
+     * one-sided rejections A and B, a lower bound on P(A and B), so the seeds planned from it are never too few.
+     * Reference: the same formula with {@code scipy.stats.nct} and a simulation of the paired TOST.
+     */
+    public static double tostPower(int n, double delta, double sd, double margin, double alpha) {
+        String method = "Power.tostPower";
+        Check.alpha(method, alpha);
+        Check.positive(method, "sd", sd);
+        Check.positive(method, "margin", margin);
+        if (n < 2) throw new IllegalArgumentException(method + ": expected at least 2 pairs, got " + n);
+        if (!Double.isFinite(delta)) throw new IllegalArgumentException(method + ": expected a finite mean difference, got " + delta);
+        double df = n - 1, tc = Distributions.tIsf(alpha, df), root = Math.sqrt(n);
+        double power = NoncentralT.cdf(-tc, df, (delta - margin) * root / sd) - NoncentralT.cdf(tc, df, (delta + margin) * root / sd);
+        return Math.max(0, power);
+    }
+
+    /**
+     * The smallest n ≥ 2 whose {@link #tostPower} reaches {@code power}; −1 when the difference lies at or beyond the
+     * margin (no number of seeds shows equivalence) or more than {@link #MAX_SEEDS_STATED} are needed.
+     */
+    public static int tostSeeds(double delta, double sd, double margin, double alpha, double power) {
+        if (!(power > alpha && power < 1)) throw new IllegalArgumentException("Power.tostSeeds: expected a target power in (alpha, 1), got " + power);
+        if (!(Math.abs(delta) < margin)) return -1;
+        int lo = 2, hi = 2;
+        while (tostPower(hi, delta, sd, margin, alpha) < power) {
+            if (hi == MAX_SEEDS_STATED) return -1;
+            lo = hi;
+            hi = (int) Math.min(MAX_SEEDS_STATED, 2L * hi);
+        }
+        if (hi == 2) return 2;
+        // The power grows with n: the smallest n reaching it lies in (lo, hi].
+        while (hi - lo > 1) {
+            int mid = lo + (hi - lo) / 2;
+            if (tostPower(mid, delta, sd, margin, alpha) >= power) hi = mid;
+            else lo = mid;
+        }
+        return hi;
+    }
+
     private static double logBinomialPmf(int k, int n, double p) {
         if (p == 0) return k == 0 ? 0 : Double.NEGATIVE_INFINITY;
         if (p == 1) return k == n ? 0 : Double.NEGATIVE_INFINITY;

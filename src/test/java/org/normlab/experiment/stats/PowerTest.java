@@ -116,4 +116,29 @@ class PowerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Power.logRankEvents(0, 0.05, 0.8));
         assertEquals("Power.logRankEvents: expected a finite non-zero log hazard ratio, got 0.0", e.getMessage());
     }
+
+    /**
+     * The paired TOST's power against the same noncentral-t formula with SciPy's nct, the smallest n reaching 80% by
+     * a search over n, and a simulation of statsmodels' ttost_paired (4000 runs): the formula, a lower bound, is never
+     * more than the simulated power plus three of its standard errors (scripts/stats/reference.py, "tost_power").
+     */
+    @Test
+    void tostPowerAndSeedsMatchScipyAndBoundTheSimulatedPower() {
+        JsonNode ref = Reference.get("tost_power");
+        for (JsonNode c : ref.get("power")) {
+            double power = Power.tostPower(c.get("n").asInt(), c.get("delta").asDouble(), c.get("sd").asDouble(), c.get("margin").asDouble(),
+                    c.get("alpha").asDouble());
+            String what = "TOST power n=" + c.get("n") + ", delta=" + c.get("delta") + ", alpha=" + c.get("alpha");
+            close(c.get("power").asDouble(), power, 1e-9, 1e-12, what);
+            double sim = c.get("simulated").asDouble(), se = Math.sqrt(sim * (1 - sim) / c.get("sims").asDouble());
+            assertTrue(power <= sim + 3 * se, what + ": the formula " + power + " exceeds the simulated " + sim);
+        }
+        for (JsonNode c : ref.get("seeds")) {
+            assertEquals(c.get("seeds").asInt(), Power.tostSeeds(c.get("delta").asDouble(), c.get("sd").asDouble(), c.get("margin").asDouble(),
+                    c.get("alpha").asDouble(), 0.8), "TOST seeds at delta " + c.get("delta") + ", alpha " + c.get("alpha"));
+        }
+        assertEquals(-1, Power.tostSeeds(0.012, 0.01, 0.01, 0.05, 0.8), "a difference beyond the margin is never shown equivalent");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Power.tostPower(10, 0, 0.01, 0, 0.05));
+        assertTrue(e.getMessage().startsWith("Power.tostPower: "), e.getMessage());
+    }
 }
