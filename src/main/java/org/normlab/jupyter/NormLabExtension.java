@@ -18,6 +18,7 @@ import org.normlab.experiment.RunSpec;
 import org.normlab.experiment.Spec;
 import org.normlab.experiment.Verdict;
 import org.normlab.plot.Charts;
+import org.normlab.plot.PlotlyFigures;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
@@ -44,13 +45,22 @@ public final class NormLabExtension implements Extension {
      * a learning curve is several times the size of its PNG, and committed notebooks and Binder sessions need only PNG.
      */
     static final String SVG_ENV = "NORMLAB_FIGURE_SVG";
+    /**
+     * A chart as a Plotly figure next to its PNG, when {@link Charts#isInteractive() interactive charts} are on: JupyterLab
+     * (with the {@code plotly} package's renderer) draws it interactively, nbconvert and reports keep the PNG.
+     */
+    static final MIMEType PLOTLY_FIGURE = MIMEType.parse(PlotlyFigures.MIME_TYPE);
     /** Tables longer than this show their first and last rows only, like pandas. */
     static final int MAX_ROWS = 40;
 
     @Override
     public void install(BaseKernel kernel) {
         Progress.Defaults.install(() -> new NotebookProgress(kernel));
-        Renderer renderer = kernel.getRenderer();
+        register(kernel.getRenderer(), svgRequested(System.getenv(SVG_ENV)));
+    }
+
+    /** How verdicts, anchors, charts, run settings and tables show in a notebook; {@code svg}: charts carry an SVG too. */
+    static void register(Renderer renderer, boolean svg) {
         renderer.createRegistration(Verdict.class)
                 .preferring(MIMEType.TEXT_HTML, VERDICT_DATA) // JJava renders the preferred types (and text/plain) by default
                 .supporting(MIMEType.TEXT_PLAIN)
@@ -67,10 +77,10 @@ public final class NormLabExtension implements Extension {
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, anchor::toString);
                     ctx.renderIfRequested(ANCHOR_DATA, anchor::data);
                 });
-        boolean svg = svgRequested(System.getenv(SVG_ENV));
         renderer.createRegistration(Chart.class)
                 .onType(XYChart.class).onType(CategoryChart.class).onType(HeatMapChart.class)
-                .preferring(svg ? new MIMEType[] {MIMEType.IMAGE_PNG, MIMEType.IMAGE_SVG} : new MIMEType[] {MIMEType.IMAGE_PNG})
+                .preferring(svg ? new MIMEType[] {MIMEType.IMAGE_PNG, MIMEType.IMAGE_SVG, PLOTLY_FIGURE}
+                        : new MIMEType[] {MIMEType.IMAGE_PNG, PLOTLY_FIGURE})
                 .supporting(MIMEType.TEXT_PLAIN)
                 .register((chart, ctx) -> {
                     ctx.renderIfRequested(MIMEType.IMAGE_PNG, (type, out) -> {
@@ -78,6 +88,7 @@ public final class NormLabExtension implements Extension {
                         out.putMetaData(type, displaySize(chart));
                     });
                     if (svg) ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> svg(chart));
+                    if (Charts.isInteractive()) ctx.renderIfRequested(PLOTLY_FIGURE, () -> PlotlyFigures.figure(chart));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> describe(chart));
                 });
         renderer.createRegistration(Spec.class)

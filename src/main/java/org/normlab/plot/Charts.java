@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.imageio.IIOImage;
@@ -101,6 +102,34 @@ public final class Charts {
             a.setAxisTickMarksColor(INK);
             a.setPlotGridLinesColor(GRID);
         }
+    }
+
+    /** Set by {@link #interactive(boolean)}; null until then, when {@code NORMLAB_INTERACTIVE} decides. */
+    private static volatile Boolean interactive;
+
+    /**
+     * Turns interactive charts on or off for this kernel: when on, a chart shown in a notebook also carries its
+     * {@link PlotlyFigures Plotly figure}, which JupyterLab draws with hover, zoom and series toggled from the legend; the
+     * PNG stays beside it, and reports (nbconvert) keep showing the PNG. Off by default, so committed notebooks stay
+     * PNG-only; {@code NORMLAB_INTERACTIVE=1} (or {@code -Dnormlab.interactive=1}) turns it on for a whole kernel.
+     */
+    public static void interactive(boolean on) { interactive = on; }
+
+    /** Whether charts shown in a notebook carry a Plotly figure: {@link #interactive(boolean)}, else {@code NORMLAB_INTERACTIVE}. */
+    public static boolean isInteractive() {
+        Boolean set = interactive;
+        return set != null ? set : interactiveSetting(System.getProperty("normlab.interactive", System.getenv("NORMLAB_INTERACTIVE")));
+    }
+
+    /** NORMLAB_INTERACTIVE as a yes/no: unset, empty, 0, false or no is no; 1, true or yes is yes; anything else a one-line error. */
+    static boolean interactiveSetting(String text) {
+        if (text == null) return false;
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "", "0", "false", "no" -> false;
+            case "1", "true", "yes" -> true;
+            default -> throw new IllegalArgumentException("NORMLAB_INTERACTIVE (or -Dnormlab.interactive) must be 1 or 0 (true/false, yes/no), got '"
+                    + text + "'");
+        };
     }
 
     /**

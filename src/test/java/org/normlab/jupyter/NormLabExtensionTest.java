@@ -2,6 +2,7 @@ package org.normlab.jupyter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -10,6 +11,9 @@ import java.util.Base64;
 import java.util.ServiceLoader;
 import javax.imageio.ImageIO;
 import org.dflib.jjava.jupyter.Extension;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.junit.jupiter.api.Test;
 import org.normlab.experiment.RunSpec;
 import org.normlab.plot.Charts;
@@ -98,5 +102,28 @@ class NormLabExtensionTest {
             }
         }
         assertTrue(ink > 200, "title, tick labels and axis titles drawn in the neutral ink: " + ink + " pixels");
+    }
+
+    @Test
+    void chartsCarryAPlotlyFigureBesideTheirPngOnlyWhenInteractiveChartsAreOn() {
+        Renderer renderer = new Renderer();
+        NormLabExtension.register(renderer, false);
+        var chart = Charts.xy("t", "x", "y");
+        chart.addSeries("s", new double[] {1, 2, 3}, new double[] {3, Double.NaN, 2});
+        try {
+            Charts.interactive(false);
+            DisplayData off = renderer.render(chart);
+            assertTrue(off.hasDataForType(MIMEType.IMAGE_PNG));
+            assertFalse(off.hasDataForType(NormLabExtension.PLOTLY_FIGURE), "off by default: committed notebooks stay PNG-only");
+            Charts.interactive(true);
+            DisplayData on = renderer.render(chart);
+            assertTrue(on.hasDataForType(MIMEType.IMAGE_PNG), "the PNG stays, for nbconvert and reports");
+            assertEquals("application/vnd.plotly.v1+json", NormLabExtension.PLOTLY_FIGURE.toString());
+            Map<?, ?> figure = (Map<?, ?>) on.getData(NormLabExtension.PLOTLY_FIGURE);
+            assertEquals(Arrays.asList(3.0, null, 2.0), ((Map<?, ?>) ((List<?>) figure.get("data")).get(0)).get("y"));
+            assertTrue(figure.containsKey("layout"));
+        } finally {
+            Charts.interactive(false);
+        }
     }
 }
