@@ -1,8 +1,9 @@
 """The real client: JupyterLab from the project venv on localhost, driven by headless Chromium (Debian's `chromium`,
 through Playwright for Python; Playwright's own browser downloads are never used). Opens 00-quickstart, runs all cells,
 and checks that the XChart figure shows as an image and the Tablesaw table as an HTML table; then, in JupyterLab's dark
-theme, runs a small sweep and checks that its progress moves while a run trains and that its figure is drawn on a
-transparent background. Screenshots: build/browser/quickstart.png, build/browser/live-dark.png. The scale comes from
+theme, runs a small sweep and checks that its progress moves while a run trains, that its figure is drawn on a
+transparent background, and that with interactive charts on (Charts.interactive) the figure is drawn by Plotly's
+renderer from the plotly package. Screenshots: build/browser/quickstart.png, build/browser/live-dark.png. The scale comes from
 NORMLAB_SCALE (smoke in `make test`)."""
 import json
 import os
@@ -52,7 +53,10 @@ import org.normlab.train.Trainer;
 Dataset.Split data = CsvData.read(Path.of("{ROOT}/docs/examples/three-blobs.csv"), "label").split(0.8, new Rng(0));
 RunSpec spec = RunSpec.mlp(List.of(64, 64), Activation.Kind.RELU).sizedFor(data.train()).withBatchSize(4).withEpochs(300).withLogEvery(40);
 var result = Sweep.of("live", spec).vary(Axes.NORM, Norm.NONE, Norm.BN).run(data.train(), data.test(), ResultStore.none(), Progress.auto(), 1);""",
-              "result.curves(Trainer.TRAIN_LOSS)"]
+              "result.curves(Trainer.TRAIN_LOSS)",
+              """import org.normlab.plot.Charts;
+Charts.interactive(true);
+result.curves(Trainer.TRAIN_LOSS)"""]
 
 
 @pytest.fixture
@@ -240,6 +244,12 @@ def test_live_progress_and_a_figure_in_the_dark_theme(lab):
                 return g.getImageData(2, 2, 1, 1).data[3];
             }""")
             assert corner_alpha == 0, "the figure's background is transparent, not a white box on the dark page"
+            # The last cell turned interactive charts on: its figure is drawn by Plotly (a div with SVG inside, a line per arm).
+            plot = notebook.locator(".jp-OutputArea-output .js-plotly-plot").first
+            plot.wait_for()
+            plot.scroll_into_view_if_needed()
+            assert plot.locator("svg.main-svg").count() > 0, "Plotly drew no SVG"
+            assert plot.locator(".scatterlayer .trace").count() >= 2, "Plotly drew fewer lines than the sweep has arms"
             page.screenshot(path=str(OUT / "live-dark.png"))
         except Exception:
             page.screenshot(path=str(OUT / "live-dark-failure.png"))
