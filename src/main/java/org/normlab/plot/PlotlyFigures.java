@@ -193,7 +193,9 @@ public final class PlotlyFigures {
     private static Map<String, Object> trace(String type, MarkerSeries series, Styler s) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("type", type);
-        t.put("name", series.getLabel() != null ? series.getLabel() : series.getName());
+        String name = series.getLabel() != null ? series.getLabel() : series.getName();
+        t.put("name", name);
+        t.put("legendgroup", name);  // series that share a legend entry (a band's two edges) hide and show together
         t.put("showlegend", s.isLegendVisible() && series.isShowInLegend());
         return t;
     }

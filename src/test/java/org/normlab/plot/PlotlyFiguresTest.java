@@ -52,6 +52,7 @@ class PlotlyFiguresTest {
         Map<String, Object> first = map(data.get(0)), second = map(data.get(1));
         assertEquals("scatter", first.get("type"));
         assertEquals("BN", first.get("name"));
+        assertEquals("BN", first.get("legendgroup"), "series sharing a legend entry toggle together");
         assertEquals(List.of(1.0, 2.0, 3.0), first.get("x"));
         assertEquals(Arrays.asList(0.5, null, null), first.get("y"), "NaN and infinity become null (JSON has no NaN)");
         assertEquals("lines", first.get("mode"), "Charts.xy draws lines without markers");
