@@ -244,8 +244,9 @@ def test_live_progress_and_a_figure_in_the_dark_theme(lab):
                 return g.getImageData(2, 2, 1, 1).data[3];
             }""")
             assert corner_alpha == 0, "the figure's background is transparent, not a white box on the dark page"
-            # The last cell turned interactive charts on: its figure is drawn by Plotly (a div with SVG inside, a line per arm).
-            plot = notebook.locator(".jp-OutputArea-output .js-plotly-plot").first
+            # The last cell turned interactive charts on: its figure is drawn by Plotly (the output itself becomes the plot
+            # div, with SVG inside and a line per arm).
+            plot = notebook.locator(".jp-OutputArea-output.js-plotly-plot").first
             plot.wait_for()
             plot.scroll_into_view_if_needed()
             assert plot.locator("svg.main-svg").count() > 0, "Plotly drew no SVG"

@@ -46,8 +46,8 @@ public final class NormLabExtension implements Extension {
      */
     static final String SVG_ENV = "NORMLAB_FIGURE_SVG";
     /**
-     * A chart as a Plotly figure next to its PNG, when {@link Charts#isInteractive() interactive charts} are on: JupyterLab
-     * (with the {@code plotly} package's renderer) draws it interactively, nbconvert and reports keep the PNG.
+     * A chart as a Plotly figure instead of its PNG, when {@link Charts#isInteractive() interactive charts} are on:
+     * JupyterLab (with the {@code plotly} package's renderer) draws it interactively and adds a PNG of it to the output.
      */
     static final MIMEType PLOTLY_FIGURE = MIMEType.parse(PlotlyFigures.MIME_TYPE);
     /** Tables longer than this show their first and last rows only, like pandas. */
@@ -83,12 +83,16 @@ public final class NormLabExtension implements Extension {
                         : new MIMEType[] {MIMEType.IMAGE_PNG, PLOTLY_FIGURE})
                 .supporting(MIMEType.TEXT_PLAIN)
                 .register((chart, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.IMAGE_PNG, (type, out) -> {
+                    // Plotly's renderer shows a PNG in the same output instead of the figure (at its pixel size, the
+                    // figure only once the pointer enters it), and stores its own PNG of the figure in the output, for
+                    // nbconvert and GitHub, when it draws one: an interactive chart therefore carries no PNG of ours.
+                    boolean interactive = Charts.isInteractive();
+                    if (interactive) ctx.renderIfRequested(PLOTLY_FIGURE, () -> PlotlyFigures.figure(chart));
+                    else ctx.renderIfRequested(MIMEType.IMAGE_PNG, (type, out) -> {
                         out.putData(type, png(chart));
                         out.putMetaData(type, displaySize(chart));
                     });
                     if (svg) ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> svg(chart));
-                    if (Charts.isInteractive()) ctx.renderIfRequested(PLOTLY_FIGURE, () -> PlotlyFigures.figure(chart));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> describe(chart));
                 });
         renderer.createRegistration(Spec.class)

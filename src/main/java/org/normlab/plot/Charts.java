@@ -108,10 +108,10 @@ public final class Charts {
     private static volatile Boolean interactive;
 
     /**
-     * Turns interactive charts on or off for this kernel: when on, a chart shown in a notebook also carries its
-     * {@link PlotlyFigures Plotly figure}, which JupyterLab draws with hover, zoom and series toggled from the legend; the
-     * PNG stays beside it, and reports (nbconvert) keep showing the PNG. Off by default, so committed notebooks stay
-     * PNG-only; {@code NORMLAB_INTERACTIVE=1} (or {@code -Dnormlab.interactive=1}) turns it on for a whole kernel.
+     * Turns interactive charts on or off for this kernel: when on, a chart shown in a notebook carries its
+     * {@link PlotlyFigures Plotly figure} instead of a PNG, which JupyterLab draws with hover, zoom and series toggled
+     * from the legend (its renderer adds a PNG of the figure to the output). Off by default, so reports and committed
+     * notebooks keep NormLab's PNGs; {@code NORMLAB_INTERACTIVE=1} (or {@code -Dnormlab.interactive=1}) turns it on for a whole kernel.
      */
     public static void interactive(boolean on) { interactive = on; }
 

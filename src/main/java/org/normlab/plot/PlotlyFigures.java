@@ -213,7 +213,7 @@ public final class PlotlyFigures {
         layout.put("font", Map.of("color", css(Charts.INK)));
         layout.put("showlegend", s.isLegendVisible());
         if (s.getLegendPosition() == Styler.LegendPosition.OutsideS) {
-            layout.put("legend", Map.of("orientation", "h", "x", 0.5, "xanchor", "center", "y", -0.18, "yanchor", "top"));
+            layout.put("legend", Map.of("orientation", "h", "x", 0.5, "xanchor", "center", "y", -0.25, "yanchor", "top"));
         }
         layout.put("hovermode", "closest");
         return layout;

@@ -105,7 +105,7 @@ class NormLabExtensionTest {
     }
 
     @Test
-    void chartsCarryAPlotlyFigureBesideTheirPngOnlyWhenInteractiveChartsAreOn() {
+    void chartsCarryAPlotlyFigureInsteadOfTheirPngOnlyWhenInteractiveChartsAreOn() {
         Renderer renderer = new Renderer();
         NormLabExtension.register(renderer, false);
         var chart = Charts.xy("t", "x", "y");
@@ -117,7 +117,7 @@ class NormLabExtensionTest {
             assertFalse(off.hasDataForType(NormLabExtension.PLOTLY_FIGURE), "off by default: committed notebooks stay PNG-only");
             Charts.interactive(true);
             DisplayData on = renderer.render(chart);
-            assertTrue(on.hasDataForType(MIMEType.IMAGE_PNG), "the PNG stays, for nbconvert and reports");
+            assertFalse(on.hasDataForType(MIMEType.IMAGE_PNG), "Plotly's renderer would show a PNG instead of the figure");
             assertEquals("application/vnd.plotly.v1+json", NormLabExtension.PLOTLY_FIGURE.toString());
             Map<?, ?> figure = (Map<?, ?>) on.getData(NormLabExtension.PLOTLY_FIGURE);
             assertEquals(Arrays.asList(3.0, null, 2.0), ((Map<?, ?>) ((List<?>) figure.get("data")).get(0)).get("y"));
