@@ -169,7 +169,8 @@ public final class ClaimsTable {
                 .append("Estimate: mean of the per-seed statistic [95% interval]; n seeds (excluded: diverged, failed or missing, ")
                 .append("never dropped silently; for an INCONCLUSIVE claim, the seeds its test would need at 80% power for the effect ")
                 .append("seen: at α = 0.05 on its own, and at α/m = 0.05/").append(claims.size())
-                .append(", the level at which a claim passes Holm's adjustment whatever the others' p-values); budget: the runs behind it. ")
+                .append(", the level at which a claim passes Holm's adjustment whatever the others' p-values; no number when every seed "
+                        + "gave the same value, so no effect and no spread were seen); budget: the runs behind it. ")
                 .append(changed).append(" claims marked † had their criterion or design changed after results were seen.")
                 .append(noP == 0 ? "" : " " + noP + " claims have no p-value (one seed, or computed before verdicts recorded p: "
                         + "re-execute with `make notebooks`) and enter the family with p = 1.")
