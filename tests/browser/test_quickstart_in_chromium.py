@@ -80,7 +80,9 @@ def lab(tmp_path, request):
                JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
     env.setdefault("JUPYTER_PATH", str(Path(sys.prefix) / "share" / "jupyter"))
     args = [str(Path(sys.prefix) / "bin" / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"]
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+            # window.jupyterapp, so the test can ask the notebook's own session whether its kernel is connected
+            "--LabApp.expose_app_in_browser=True"]
     if os.geteuid() == 0:
         args.append("--allow-root")
     log = open(tmp_path / "lab.log", "w")
@@ -110,20 +112,40 @@ def lab(tmp_path, request):
 CELLS_STARTED = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
                           .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
 
+# The execution indicator reads "idle" before the notebook's session has a kernel; Run All in that window makes
+# JupyterLab ask for a kernel (the Select Kernel dialog). Ready means: the open notebook's own session has a kernel and
+# its websocket is connected. The kernel's status may still read "unknown": JJava's first status message can arrive
+# before the server forwards iopub, and the status then stays unknown until the first cell runs.
+KERNEL_READY = """() => {
+    const panel = window.jupyterapp?.shell.currentWidget;
+    const kernel = panel?.sessionContext?.session?.kernel;
+    return !!kernel && kernel.connectionStatus === 'connected' && ['idle', 'unknown'].includes(kernel.status);
+}"""
+
+STARTED_OR_DIALOG = f"""() => ({CELLS_STARTED})() || !!document.querySelector('.jp-Dialog')"""
+
+
+def wait_for_kernel(page):
+    page.wait_for_function(KERNEL_READY, polling=250)
+
 
 def run_all_until_started(page, attempts=3):
-    """Run ▸ Run All Cells, repeated only if no cell has started (a queued or numbered prompt) a minute later: on a busy
-    machine the page can still be connecting to the kernel when the menu is used, and the click is then lost."""
+    """Run ▸ Run All Cells, repeated only if no cell has started (a queued or numbered prompt) a minute later. A dialog
+    instead of started cells fails the test at once, with the dialog's text."""
     for attempt in range(attempts):
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         try:
-            page.wait_for_function(CELLS_STARTED, timeout=60_000, polling=250)
-            return
+            page.wait_for_function(STARTED_OR_DIALOG, timeout=60_000, polling=250)
         except Exception:
             page.keyboard.press("Escape")
             if attempt == attempts - 1:
                 raise
+            continue
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count():
+            raise AssertionError("Run All Cells opened a dialog instead of running: " + " | ".join(dialog.first.inner_text().split("\n")))
+        return
 
 
 def test_quickstart_runs_in_jupyterlab_in_headless_chromium(lab):
@@ -141,8 +163,8 @@ def test_quickstart_runs_in_jupyterlab_in_headless_chromium(lab):
             indicator = page.locator(".jp-Notebook-ExecutionIndicator")
             page.goto(f"{base}/lab/tree/00-quickstart.ipynb?reset&token={token}")
             notebook.locator(".jp-Notebook .jp-Cell").first.wait_for()
-            # The kernel named in the notebook (java) has started and is idle.
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+            # The kernel named in the notebook (java) has started and its websocket is connected.
+            wait_for_kernel(page)
             run_all_until_started(page)
             # Lab renders long notebooks progressively: wait until every code cell of the file is on the page.
             n = sum(c["cell_type"] == "code" for c in json.loads((ROOT / "notebooks" / "00-quickstart.ipynb").read_text())["cells"])
@@ -191,7 +213,7 @@ def test_live_progress_and_a_figure_in_the_dark_theme(lab):
             notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
             page.goto(f"{base}/lab/tree/live.ipynb?reset&token={token}")
             notebook.locator(".jp-Notebook .jp-Cell").first.wait_for()
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+            wait_for_kernel(page)
             assert page.evaluate("() => document.body.dataset.jpThemeLight") == "false", "JupyterLab is in its dark theme"
             run_all_until_started(page)
             # While the first run trains, the progress output shows its step count, and the count moves.
