@@ -114,8 +114,8 @@ CELLS_STARTED = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.l
 
 # The execution indicator reads "idle" before the notebook's session has a kernel; Run All in that window makes
 # JupyterLab ask for a kernel (the Select Kernel dialog). Ready means: the open notebook's own session has a kernel and
-# its websocket is connected. The kernel's status may still read "unknown": JJava's first status message can arrive
-# before the server forwards iopub, and the status then stays unknown until the first cell runs.
+# its websocket is connected. The kernel's status may still read "unknown": with JJava it stays so until the first
+# cell runs (seen here for a minute after connecting; the cause was not traced), so waiting for "idle" would hang.
 KERNEL_READY = """() => {
     const panel = window.jupyterapp?.shell.currentWidget;
     const kernel = panel?.sessionContext?.session?.kernel;
