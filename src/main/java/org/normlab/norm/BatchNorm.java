@@ -115,13 +115,10 @@ public final class BatchNorm implements Layer {
                 + (mode == Mode.TRAIN ? "training" : "using batch statistics (EVAL without running statistics)") + ", got input " + x.shapeString());
         Tensor y = output.take(mode == Mode.TRAIN, x.shape());
         float[] g = affine ? gamma.value().data() : null, b = affine ? beta.value().data() : null;
-        boolean finite;
-        if (usedBatchStats) {  // μ_c, σ²_c, x̂, y = γ_c·x̂ + β_c
-            finite = ChannelNorm.normalize(x.data(), y.data(), layout, eps, g, b, stats, scratch);
-        } else {  // EVAL: y = a_c·x + b_c, a_c = γ_c/√(running_var_c + ε), b_c = β_c − a_c·running_mean_c
-            stats.setFromRunning(runningMean.data(), runningVar.data(), eps, channels);
-            finite = ChannelNorm.normalizeWith(x.data(), y.data(), layout, g, b, stats);
-        }
+        // EVAL: a_c = γ_c/√(running_var_c + ε), b_c = β_c − a_c·running_mean_c, then y = a_c·x + b_c
+        if (!usedBatchStats) stats.setFromRunning(runningMean.data(), runningVar.data(), eps, channels);
+        boolean finite = usedBatchStats ? ChannelNorm.normalize(x.data(), y.data(), layout, eps, g, b, stats, scratch)  // μ_c, σ²_c, x̂, y
+                : ChannelNorm.normalizeWith(x.data(), y.data(), layout, g, b, stats);
         if (!finite) throw new IllegalArgumentException(describe() + ": input contains NaN or Inf");
         if (mode == Mode.TRAIN && trackRunningStats) {  // running_mean, running_var ← …, once the input passed the check
             double f = momentum != null ? momentum : 1.0 / (batchesTracked + 1);
@@ -140,8 +137,7 @@ public final class BatchNorm implements Layer {
     public Tensor backward(Tensor dy) {
         Tensor x = input.get(this);
         Layer.checkGradient(this, x, dy);
-        Tensor dx = gradInput.reuse(x.shape());
-        // dβ_c, dγ_c, dx: the full gradient through the batch statistics
+        Tensor dx = gradInput.reuse(x.shape());  // dβ_c, dγ_c, dx: the full gradient through the batch statistics
         ChannelNorm.inputGradient(dy.data(), x.data(), dx.data(), Layout.of(x.shape()), affine ? gamma.value().data() : null,
                 stats.mean(), stats.invStd(), true, affine ? gamma.grad().data() : null, affine ? beta.grad().data() : null, scratch);
         return dx;

@@ -119,6 +119,20 @@ class ArchitectureTest {
         }
     }
 
+    /**
+     * The four layers read as their equations (issue #9): the memory order, threads and kernel arguments live in
+     * {@code kernels}, so each file stays within one screenful of 150 lines.
+     */
+    @Test
+    void theNormalizationLayersStayWithin150Lines() throws IOException {
+        List<String> tooLong = new ArrayList<>();
+        for (String layer : List.of("BatchNorm", "LayerNorm", "GroupNorm", "InstanceNorm")) {
+            long lines = Files.readAllLines(Path.of("src/main/java/org/normlab/norm/" + layer + ".java")).size();
+            if (lines > 150) tooLong.add(layer + ".java: " + lines + " lines");
+        }
+        if (!tooLong.isEmpty()) throw new AssertionError("expected at most 150 lines per normalization layer, got " + tooLong);
+    }
+
     private static boolean hasJava(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.anyMatch(f -> f.toString().endsWith(".java"));
