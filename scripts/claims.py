@@ -80,7 +80,7 @@ def fmt(x):
 
 def value(v):
     """'0.0412 [0.0301, 0.0523] (n=3)': the statistic's mean, 95% interval and number of seeds."""
-    lo, hi = (v.get("ci") or [None, None])
+    lo, hi = interval95(v)
     return f"{fmt(v.get('mean'))} [{fmt(lo)}, {fmt(hi)}] (n={v.get('n')})"
 
 
@@ -88,10 +88,23 @@ def _cell(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def interval95(v):
+    """The estimate's interval as the README shows it, by the rule of ClaimsTable.Row.of: a sign test's estimate is a
+    share, so its interval is the test's exact one (the record's "interval"), never a t interval on 0/1 values
+    ("ci"); every other claim shows the t interval of the per-seed statistic."""
+    if plan_test(v) == "sign" and v.get("kind") != "check" and v.get("interval"):
+        return v["interval"][0], v["interval"][1]
+    return tuple(v.get("ci") or [None, None])
+
+
+def plan_test(v):
+    return (v.get("plan") or {}).get("test")
+
+
 def record_row(stem, v):
     """One CSV row for `normlab claims`: empty cells where a notebook computed before a field existed."""
-    lo, hi = (v.get("ci") or [None, None])
     plan = v.get("plan") or {}
+    lo, hi = interval95(v)
     cells = {"source": stem, "claim": v.get("claim"), "kind": v.get("kind"), "verdict": v.get("verdict"),
              "statistic": v.get("statistic"), "test": v.get("test"), "mean": v.get("mean"), "lo": lo, "hi": hi,
              "p": v.get("p"), "n": v.get("n"), "missing": v.get("missing", 0), "measured": v.get("measured"),

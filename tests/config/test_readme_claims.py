@@ -78,6 +78,18 @@ def test_a_changed_verdict_or_number_changes_the_block(tmp_path):
         assert claims.readme_block({"notebooks/01-x.ipynb": changed}) != claims.current_block(readme.read_text())
 
 
+def test_a_sign_test_claim_shows_its_exact_interval_not_a_t_interval_on_shares():
+    """As ClaimsTable.Row.of does in a kernel: 8 of 8 seeds decided shows Clopper-Pearson's [0.631, 1], never the
+    zero-width t interval [1, 1] on 0/1 values; a paired-t claim keeps its t interval."""
+    sign = verdict_notebook(mean=1.0, ci=(1.0, 1.0), n=8)
+    record = sign.cells[1].outputs[0]["data"][claims.VERDICT_MIME]
+    record.update(kind="claim", plan={"test": "sign", "a": 8.0, "b": 8.0, "c": 0.0}, interval=[0.6305833524471808, 1.0, 0.95])
+    assert "| 1.00 [0.631, 1.00] |" in claims.readme_block({"notebooks/02-y.ipynb": sign})
+    assert claims.value(record) == "1 [0.631, 1] (n=8)"
+    record.update(plan={"test": "paired_t"}, interval=[0.2, 0.3, 0.95])
+    assert "| 1.00 [1.00, 1.00] |" in claims.readme_block({"notebooks/02-y.ipynb": sign})
+
+
 def test_missing_interval_ends_show_as_dashes():
     nb = verdict_notebook(ci=(None, None), n=1, verdict="INCONCLUSIVE")
     assert "| 0.0412 [–, –] | – | 1.00 | 1 |" in claims.readme_block({"notebooks/02-y.ipynb": nb})
