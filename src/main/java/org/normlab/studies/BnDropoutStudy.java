@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.normlab.data.Dataset;
 import org.normlab.diagnostics.VarianceShift;
 import org.normlab.experiment.Axis;
+import org.normlab.experiment.DataSpec;
 import org.normlab.experiment.Engine;
 import org.normlab.experiment.Findings;
 import org.normlab.experiment.LearningRateTuning;
@@ -117,6 +119,7 @@ public final class BnDropoutStudy implements Study<BnDropoutStudy.Report> {
     public static Sweep<RunSpec> sweep(Scale scale) {
         int test = scale.pick(500, 2_000, 10_000);
         RunSpec base = RunSpec.mlp(List.of(256, 256, 256), Activation.Kind.RELU).withNorm(Norm.BN).withMomentum(0.9).withBatchSize(64)
+                .withSampling(DataSpec.Sampling.PER_SEED)
                 .withTrainSize(scale.pick(1024, 10_000, 60_000)).withTestSize(test).withEpochs(scale.pick(2, 3, 5))
                 .withLogEvery(scale.pick(8, 50, 200)).withVarianceShift(Math.min(test, 2_000));
         return Sweep.of("bn-dropout-" + scale, base).vary(ARM, ARMS).seeds(seeds(scale));
@@ -126,13 +129,14 @@ public final class BnDropoutStudy implements Study<BnDropoutStudy.Report> {
     public List<Verdict.Criterion> criteria(Scale scale) {
         String layers = "mean over BN layers " + FIRST_LAYER_AFTER_DROPOUT + "–3 (those after a dropout in the before arm) at the last log point, "
                 + "on held-out images";
-        return List.of(
+        return Stream.of(
                 Verdict.Criterion.below("C20 (dropout before BN shifts BN's input variance)",
                         "ln(Var_eval / Var_train) of BN's input, " + layers + ": dropout-before-BN minus BN alone, paired by seed", 0),
                 Verdict.Criterion.above("C20 (running variance overstates the inference variance)",
                         "ln(running_var / Var_eval) of BN's input, " + layers + ": dropout-before-BN minus BN alone, paired by seed", 0),
                 Verdict.Criterion.above("C20 (dropout after BN beats dropout before BN)",
-                        "final test accuracy (dropout after BN) − (dropout before BN), paired by seed, each arm at its tuned lr", 0));
+                        "final test accuracy (dropout after BN) − (dropout before BN), paired by seed, each arm at its tuned lr", 0))
+                .map(c -> c.changedAfterResults(Revisions.FINAL_RUNS_PER_SEED)).toList();
     }
 
     /**
