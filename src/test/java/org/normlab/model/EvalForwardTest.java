@@ -6,14 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.normlab.kernels.Parallelism;
+import org.normlab.nn.Activation;
+import org.normlab.nn.AvgPool2d;
 import org.normlab.nn.Conv2d;
+import org.normlab.nn.DepthwiseConv2d;
 import org.normlab.nn.Init;
 import org.normlab.nn.Layer;
+import org.normlab.nn.Linear;
+import org.normlab.nn.MaxPool2d;
 import org.normlab.nn.Mode;
 import org.normlab.nn.Sequential;
 import org.normlab.norm.BatchNorm;
+import org.normlab.norm.GroupNorm;
+import org.normlab.norm.InstanceNorm;
+import org.normlab.norm.LayerNorm;
 import org.normlab.norm.Norm;
 import org.normlab.tensor.Rng;
 import org.normlab.tensor.Tensor;
@@ -21,7 +30,7 @@ import org.normlab.tensor.Tensor;
 /**
  * An EVAL forward keeps nothing for backward (docs/decisions/kernel-memory.md): a backward after it fails in one
  * line naming the layer, the next TRAIN step works as before, EVAL computes the same bits as before (Conv2d's one
- * im2col matrix per part instead of one per sample), and it leaves the training buffers alone.
+ * im2col matrix per part instead of one per sample), and it reuses a tensor of its own, apart from the training buffers.
  */
 class EvalForwardTest {
 
@@ -57,16 +66,43 @@ class EvalForwardTest {
         }
     }
 
+    /**
+     * Every layer that reuses its output: TRAIN, then EVAL, EVAL (another input), TRAIN. The EVAL tensor is apart from
+     * TRAIN's, reused by the next EVAL, and holds exactly a fresh layer's values (nothing of the first EVAL left in it);
+     * the TRAIN tensor is reused by the next TRAIN step.
+     */
     @Test
-    void evalLeavesTheTrainingBuffersAlone() {
-        Tensor x = Tensor.randn(new Rng(6), 1f, 3, 2, 6, 6);
-        Conv2d conv = new Conv2d(2, 3, 3, true);
-        Init.he().apply(conv, new Rng(7));
-        BatchNorm bn = new BatchNorm(2);
-        for (Layer layer : new Layer[] {conv, bn}) {
-            Tensor train = layer.forward(x, Mode.TRAIN);
-            assertNotSame(train, layer.forward(x, Mode.EVAL), layer.describe() + ": EVAL returns a fresh tensor");
-            assertSame(train, layer.forward(x, Mode.TRAIN), layer.describe() + ": the next TRAIN forward reuses its buffer");
-        }
+    void evalReusesItsOwnTensorAndLeavesTheTrainingBuffersAlone() {
+        Supplier<Layer> conv = () -> initialized(new Conv2d(2, 3, 3, true)), depthwise = () -> initialized(new DepthwiseConv2d(2, 3, 1, 1, true)),
+                linear = () -> initialized(new Linear(72, 5, true));
+        check(conv, 3, 2, 6, 6);
+        check(depthwise, 3, 2, 6, 6);
+        check(linear, 3, 72);
+        check(() -> new BatchNorm(2), 3, 2, 6, 6);
+        check(() -> new LayerNorm(2, 6, 6), 3, 2, 6, 6);
+        check(() -> new GroupNorm(2, 2), 3, 2, 6, 6);
+        check(() -> new InstanceNorm(2), 3, 2, 6, 6);
+        check(() -> new InstanceNorm(2, 1e-5, 0.1, true, true), 3, 2, 6, 6);
+        check(() -> new MaxPool2d(2, 2), 3, 2, 6, 6);
+        check(() -> new AvgPool2d(2), 3, 2, 6, 6);
+        check(Activation::sigmoid, 3, 2, 6, 6);
+        check(Activation::relu, 3, 72);
+    }
+
+    private static Layer initialized(Layer layer) {
+        Init.he().apply(layer, new Rng(7));
+        return layer;
+    }
+
+    private static void check(Supplier<Layer> make, int... shape) {
+        Layer layer = make.get(), fresh = make.get();
+        Tensor x = Tensor.randn(new Rng(6), 1f, shape), other = Tensor.randn(new Rng(8), 2f, shape);
+        Tensor train = layer.forward(x, Mode.TRAIN);
+        fresh.forward(x, Mode.TRAIN);  // the same running statistics as the layer's
+        Tensor eval = layer.forward(x, Mode.EVAL);
+        assertNotSame(train, eval, layer.describe() + ": EVAL's tensor is apart from TRAIN's");
+        assertSame(eval, layer.forward(other, Mode.EVAL), layer.describe() + ": the next EVAL reuses it");
+        assertArrayEquals(fresh.forward(other, Mode.EVAL).data(), eval.data(), 0f, layer.describe() + ": the second EVAL's values");
+        assertSame(train, layer.forward(x, Mode.TRAIN), layer.describe() + ": the next TRAIN forward reuses its buffer");
     }
 }
