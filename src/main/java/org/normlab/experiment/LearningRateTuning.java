@@ -3,6 +3,7 @@ package org.normlab.experiment;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,12 +82,24 @@ public record LearningRateTuning(List<Double> rates, int seeds, int validationSi
                 .withEvaluation(DataSpec.Evaluation.VALIDATION)).vary(Axes.LR, rates).seeds(seeds);
     }
 
+    /** The column of a tuning table that flags a chosen rate at an end of the grid ("lowest", "highest" or empty). */
+    public static final String GRID_EDGE = "at grid edge";
+
+    /** "lowest" or "highest" when {@code chosen} is that end of a grid of two or more rates, else empty. */
+    public static String gridEdge(double chosen, Collection<Double> grid) {
+        if (grid.size() < 2) return "";
+        double lowest = grid.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double highest = grid.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return chosen == lowest ? "lowest" : chosen == highest ? "highest" : "";
+    }
+
     /** The runs tuning {@code sweep} costs: arms × rates × tuning seeds, the same for every arm. */
     public int runs(Sweep<RunSpec> sweep) { return sweep.size() / sweep.seedCount() * rates.size() * seeds; }
 
     /**
      * Each arm's chosen rate, the tuning runs behind it and the table of chosen values (arm, chosen lr, its mean
-     * validation accuracy, tuning runs per arm).
+     * validation accuracy, tuning runs per arm, and {@link #GRID_EDGE}: "lowest" or "highest" when the chosen rate is
+     * an end of the grid, where the best rate is censored — it may lie beyond the grid, which should then be widened).
      */
     public record Result(Sweep<RunSpec> sweep, SweepResult<RunSpec> runs, Map<String, Double> chosen, Table table) {
         /** The rate chosen for the arm {@code spec} belongs to. */
@@ -122,6 +135,7 @@ public record LearningRateTuning(List<Double> rates, int seeds, int validationSi
         StringColumn arm = StringColumn.create("arm");
         DoubleColumn lr = DoubleColumn.create("chosen lr"), score = DoubleColumn.create("mean validation accuracy");
         IntColumn n = IntColumn.create("tuning runs");
+        StringColumn edge = StringColumn.create(GRID_EDGE);
         for (var e : scores.entrySet()) {
             double best = Double.NaN, bestScore = Double.NEGATIVE_INFINITY;
             int count = 0;
@@ -138,8 +152,9 @@ public record LearningRateTuning(List<Double> rates, int seeds, int validationSi
             lr.append(best);
             score.append(bestScore);
             n.append(count);
+            edge.append(gridEdge(best, rates));
         }
-        return new Result(sweep, runs, chosen, Table.create(sweep.name() + ": learning rate tuned per arm on the validation split", arm, lr, score, n));
+        return new Result(sweep, runs, chosen, Table.create(sweep.name() + ": learning rate tuned per arm on the validation split", arm, lr, score, n, edge));
     }
 
     /** {@code sweep} with each arm at its tuned rate; the plan says so. */

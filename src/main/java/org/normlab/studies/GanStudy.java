@@ -112,7 +112,8 @@ public final class GanStudy implements Study<GanStudy.Report> {
 
     /**
      * Each arm's rate: the one with the best mean {@link #tuningScore} over the tuning seeds, the smaller rate on a
-     * tie; and the table of chosen values (norm, chosen lr, its mean tuning score, tuning runs per arm).
+     * tie; and the table of chosen values (norm, chosen lr, its mean tuning score, tuning runs per arm, and whether the
+     * chosen rate is an end of the grid: {@link LearningRateTuning#GRID_EDGE}).
      */
     public record Tuned(Map<Norm, Double> chosen, Table table) {}
 
@@ -127,6 +128,7 @@ public final class GanStudy implements Study<GanStudy.Report> {
         StringColumn norm = StringColumn.create("norm");
         DoubleColumn lr = DoubleColumn.create("chosen lr"), score = DoubleColumn.create("mean tuning score (modes/8 + high-quality share)");
         IntColumn n = IntColumn.create("tuning runs");
+        StringColumn edge = StringColumn.create(LearningRateTuning.GRID_EDGE);
         for (var e : scores.entrySet()) {
             double best = Double.NaN, bestScore = Double.NEGATIVE_INFINITY;
             int count = 0;
@@ -143,8 +145,9 @@ public final class GanStudy implements Study<GanStudy.Report> {
             lr.append(best);
             score.append(bestScore);
             n.append(count);
+            edge.append(LearningRateTuning.gridEdge(best, e.getValue().keySet()));
         }
-        return new Tuned(chosen, Table.create("GAN: Adam learning rate tuned per arm on tuning runs", norm, lr, score, n));
+        return new Tuned(chosen, Table.create("GAN: Adam learning rate tuned per arm on tuning runs", norm, lr, score, n, edge));
     }
 
     /** The final sweep with each arm at its tuned rate. */

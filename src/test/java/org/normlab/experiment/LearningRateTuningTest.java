@@ -11,6 +11,7 @@ import org.normlab.data.FashionMnist;
 import org.normlab.nn.Activation;
 import org.normlab.norm.Norm;
 import org.normlab.train.Trainer;
+import tech.tablesaw.api.Table;
 
 class LearningRateTuningTest {
     private static final Dataset DATA = FashionMnist.fromEnvironment().load(FashionMnist.Split.TEST).head(1000);
@@ -69,6 +70,21 @@ class LearningRateTuningTest {
         assertEquals(4, t.runs().runs().size());
         assertTrue(t.runs().runs().stream().allMatch(r -> r.spec().lr() == t.tuning().lr(r.spec())));
         assertEquals(4, t.tuning().runs().runs().size());
+        // Two rates: whichever an arm gets is an end of the grid, and the table says which.
+        Table table = t.tuning().table();
+        for (int i = 0; i < table.rowCount(); i++) {
+            double chosen = table.doubleColumn("chosen lr").get(i);
+            assertEquals(chosen == 0.01 ? "lowest" : "highest", table.stringColumn(LearningRateTuning.GRID_EDGE).get(i), table.printAll());
+        }
+    }
+
+    @Test
+    void aChosenRateAtAnEndOfTheGridIsFlagged() {
+        List<Double> grid = List.of(0.3, 0.01, 0.1);
+        assertEquals("lowest", LearningRateTuning.gridEdge(0.01, grid));
+        assertEquals("highest", LearningRateTuning.gridEdge(0.3, grid));
+        assertEquals("", LearningRateTuning.gridEdge(0.1, grid));
+        assertEquals("", LearningRateTuning.gridEdge(0.1, List.of(0.1)), "one rate is no grid to widen");
     }
 
     @Test
