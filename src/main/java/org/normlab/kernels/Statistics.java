@@ -19,9 +19,14 @@ public record Statistics(double[] mean, double[] variance, double[] invStd) {
      * statistics used for normalization). The variance entries are left as they are.
      */
     public void setFromRunning(float[] runningMean, float[] runningVar, double eps, int channels) {
-        for (int i = 0; i < mean.length; i++) {
-            mean[i] = runningMean[i % channels];
-            invStd[i] = 1 / Math.sqrt(runningVar[i % channels] + eps);
+        int first = Math.min(channels, mean.length);
+        for (int c = 0; c < first; c++) {
+            mean[c] = runningMean[c];
+            invStd[c] = 1 / Math.sqrt(runningVar[c] + eps);
+        }
+        for (int start = channels; start < mean.length; start += channels) {  // entry start + c is channel c again
+            System.arraycopy(mean, 0, mean, start, Math.min(channels, mean.length - start));
+            System.arraycopy(invStd, 0, invStd, start, Math.min(channels, mean.length - start));
         }
     }
 
