@@ -19,7 +19,7 @@ import org.normlab.tensor.Tensor;
  *
  * <p>Output and input-gradient buffers are reused while the shape repeats (no allocation in steady training): a
  * returned tensor stays valid until this layer's next forward (backward); copy it to keep it longer. An EVAL
- * forward keeps nothing: its output is a fresh tensor, and nothing is saved for a backward.
+ * forward saves nothing for a backward; its output is a tensor of its own, held softly until the next TRAIN step.
  */
 public final class Activation implements Layer {
     public enum Kind { RELU, SIGMOID, TANH, LEAKY_RELU, SILU }

@@ -14,7 +14,7 @@ import org.normlab.tensor.Tensor;
  * backward:  dx[n, c, r·s + i, q·s + j] += dy[n,c,r,q] / k²             (overlapping windows add up)
  * </pre>
  * Output and input-gradient buffers are reused while the shapes repeat in training: a returned tensor stays valid
- * until this layer's next forward (backward). An EVAL forward keeps nothing (a fresh output, no input shape).
+ * until this layer's next forward (backward). An EVAL forward saves nothing (its output held softly, no input shape).
  */
 public final class AvgPool2d extends Pooling {
     private final ReusedTensor output = new ReusedTensor(), gradInput = new ReusedTensor();  // reused across TRAIN steps

@@ -31,7 +31,7 @@ import org.normlab.tensor.Tensor;
  * arrays, reuses them in the next TRAIN forward of the same input shape; the output and input-gradient tensors
  * are reused the same way, so a returned tensor stays valid until this layer's next forward (backward). An EVAL
  * forward keeps nothing: each part of the batch fills one im2col matrix for its samples in turn (the same values,
- * the same GEMM calls), and its output is a fresh tensor.
+ * the same GEMM calls), and its output is its own tensor, held softly until the next TRAIN step.
  */
 public final class Conv2d extends Convolution {
     private final int in, out;

@@ -23,7 +23,7 @@ import org.normlab.tensor.Tensor;
  *
  * <p>The output and input-gradient tensors are reused by the next TRAIN call of the same shape: a returned tensor
  * stays valid until this layer's next forward (backward). An EVAL forward keeps nothing (not its input, and its
- * output is a fresh tensor).
+ * output is its own tensor, held softly until the next TRAIN step).
  */
 public final class DepthwiseConv2d extends Convolution implements Initializable {
     private final int channels;

@@ -16,7 +16,7 @@ import java.util.ArrayList;
  *
  * <p>A returned y or dx may be a buffer the layer reuses on its next call of the same shape (the normalization
  * layers, Activation, the convolutions, Linear and the pooling layers do in training, so a training step allocates
- * nothing there; an EVAL forward returns a fresh y): it stays valid until that layer's next forward (for y) or
+ * nothing there; an EVAL forward's y is its own, held softly): it stays valid until that layer's next forward (for y) or
  * backward (for dx). A caller that keeps one longer copies it.
  *
  * <p>Between {@code forward} and {@code backward} the layer owns x and y: it keeps a reference to them, not a copy

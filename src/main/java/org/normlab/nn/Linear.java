@@ -15,7 +15,7 @@ import org.normlab.tensor.Tensor;
  *
  * <p>The output and input-gradient tensors are reused by the next TRAIN call of the same shape: a returned tensor
  * stays valid until this layer's next forward (backward). An EVAL forward keeps nothing (not its input; its output
- * is a fresh tensor).
+ * is its own tensor, held softly until the next TRAIN step).
  */
 public final class Linear implements Layer {
     private final int in, out;

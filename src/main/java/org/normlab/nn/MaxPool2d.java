@@ -16,7 +16,7 @@ import org.normlab.tensor.Tensor;
  * wins over every number, as in PyTorch's CPU kernel.
  *
  * <p>The output and input-gradient tensors are reused by the next TRAIN call of the same shape: a returned tensor
- * stays valid until this layer's next forward (backward). An EVAL forward keeps nothing (no argmax; a fresh output).
+ * stays valid until this layer's next forward (backward). An EVAL forward saves nothing (no argmax; its output held softly).
  */
 public final class MaxPool2d extends Pooling {
     private final Saved<int[]> argmax = new Saved<>();  // what backward needs besides the input shape: each output's flat input index

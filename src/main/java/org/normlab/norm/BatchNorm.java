@@ -33,7 +33,7 @@ import org.normlab.tensor.Tensor;
  *   y  = a_c·x + b_c,   a_c = γ_c/√(running_var_c + ε),   b_c = β_c − a_c·running_mean_c
  * </pre>
  * Without running statistics EVAL uses batch statistics, as PyTorch does. An EVAL forward saves nothing for backward
- * (a backward after it is an error) and returns a fresh tensor; a TRAIN forward's output and the input gradient are
+ * (a backward after it is an error); its output is held softly until the next TRAIN step; a TRAIN forward's output and the input gradient are
  * buffers reused while the shape repeats, valid until the next forward (backward). {@link ChannelNorm} picks memory
  * order and threads (no result depends on them); {@link ReferenceBatchNorm} is the same in plain loops. NaN or Inf
  * input is an error (it would poison the running statistics for good).

@@ -16,7 +16,7 @@ import org.normlab.tensor.Tensor;
  * row, a (sample, group) or a (sample, channel)), keeping what their backward needs, the input and each block's
  * statistics. Output and gradient buffers are reused while the shape repeats: a returned tensor stays valid until
  * the layer's next forward (backward). An EVAL forward keeps nothing of the batch: not its input, and its output is
- * a fresh tensor (the statistics, one triple per block, are kept either way).
+ * its own tensor, held softly until the next TRAIN step (the statistics, one triple per block, are kept either way).
  */
 final class BlockNormalizer {
     private final Layer layer;
