@@ -1,5 +1,6 @@
 package org.normlab.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +43,7 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--master", description = "the Spark master with --engine spark, e.g. spark://127.0.0.1:7077 (default: spark-submit's --master)")
     String master;
 
-    @Option(names = "--results", description = "where finished runs are stored (default: <out>/runs)")
+    @Option(names = "--results", description = "where finished runs are stored (default: $NORMLAB_RESULTS, else <out>/runs)")
     Path results;
 
     @Option(names = "--retry-failed", description = "compute runs stored as failed again instead of reusing them")
@@ -58,8 +59,8 @@ final class StudyCommand implements Callable<Integer> {
         Scale s = scale == null ? Scale.current() : Scale.parse(scale, "--scale");
         if (threads < 1) throw new IllegalArgumentException("--threads " + threads + ": use a whole number ≥ 1");
         Parallelism.defaultThreadsSetting();
-        Path dir = out != null ? ResultStore.resultsFolder(out.toString(), "--out") : Path.of("build", "studies", name + "-" + s);
-        ResultStore store = ResultStore.at(results != null ? ResultStore.resultsFolder(results.toString(), "--results") : dir.resolve("runs"));
+        Path dir = out != null ? outputFolder(out) : Path.of("build", "studies", name + "-" + s);
+        ResultStore store = ResultStore.at(runsFolder(results, System.getProperty("normlab.results", System.getenv("NORMLAB_RESULTS")), dir));
         if (retryFailed) store = store.retryingFailed();
         Engine runsOn = Engine.named(engine, master, threads);
         try {
@@ -67,6 +68,24 @@ final class StudyCommand implements Callable<Integer> {
         } finally {
             if (runsOn instanceof Engine.Distributed d) d.close();
         }
+    }
+
+    /** --out as a folder that is or can be made, checked here so that no run is trained for an output that cannot be written. */
+    static Path outputFolder(Path out) {
+        for (Path p = out.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (!Files.exists(p)) continue;
+            if (Files.isDirectory(p)) return out;
+            String which = p.equals(out.toAbsolutePath()) ? "it" : p.toString();
+            throw new IllegalArgumentException("--out " + out + ": " + which + " is a file, not a folder; give a folder for the results, tables and figures");
+        }
+        return out;
+    }
+
+    /** --results, else NORMLAB_RESULTS (checked as `normlab info` checks it), else {@code <out>/runs}. */
+    static Path runsFolder(Path results, String environment, Path dir) {
+        if (results != null) return ResultStore.resultsFolder(results.toString(), "--results");
+        if (environment != null && !environment.isBlank()) return ResultStore.resultsFolder(environment, ResultStore.RESULTS_SETTING);
+        return dir.resolve("runs");
     }
 
     private int run(Study<?> study, Scale s, Path dir, ResultStore store, Engine runsOn) {

@@ -36,9 +36,9 @@ import smile.datasets.MNIST;
  * Fashion-MNIST (Xiao, Rasul &amp; Vollgraf 2017): 60 000 training and 10 000 test images of 10 clothing classes,
  * read through Smile's IDX reader ({@link MNIST}) into (N,1,28,28) float tensors in [0,1].
  *
- * <p>Where the files come from: the first of these folders that holds a file, plain or {@code .gz}:
+ * <p>Where the files come from: {@code $NORMLAB_DATA} (or {@code -Dnormlab.data}) when set, a folder with the four
+ * IDX files, plain or {@code .gz}, all four of which must be there; else the first of these folders that holds a file:
  * <ol>
- *   <li>{@code $NORMLAB_DATA} (or {@code -Dnormlab.data}): a folder with the four IDX files, plain or {@code .gz};</li>
  *   <li>Debian's {@code dataset-fashion-mnist} package: {@code /usr/share/datasets/fashion-mnist};</li>
  *   <li>the user cache {@code ~/.cache/normlab/fashion-mnist} (or {@code $XDG_CACHE_HOME/normlab/…});</li>
  *   <li>a download from the dataset's official source into that cache (unless {@code NORMLAB_OFFLINE=1}).</li>
@@ -108,6 +108,7 @@ public final class FashionMnist {
     private final Path cacheDir;
     private final String downloadUrl;  // null: never download
     private final boolean ownFiles;
+    private final String onlySetting;  // non-null: every file must come from searchDirs, which this setting named
 
     /**
      * A loader with explicit places (tests, custom set-ups) that accepts only the official files.
@@ -121,6 +122,16 @@ public final class FashionMnist {
      *                 header, the file length and the label values are still checked)
      */
     public FashionMnist(List<Path> searchDirs, Path cacheDir, String downloadUrl, boolean ownFiles) {
+        this(searchDirs, cacheDir, downloadUrl, ownFiles, null);
+    }
+
+    /** A loader that takes the four files from {@code dir} only, as {@code setting} (NORMLAB_DATA) asked: no fallback, no download. */
+    static FashionMnist only(Path dir, Path cacheDir, boolean ownFiles, String setting) {
+        return new FashionMnist(List.of(dir), cacheDir, null, ownFiles, setting);
+    }
+
+    private FashionMnist(List<Path> searchDirs, Path cacheDir, String downloadUrl, boolean ownFiles, String onlySetting) {
+        this.onlySetting = onlySetting;
         this.searchDirs = List.copyOf(searchDirs);
         this.cacheDir = cacheDir;
         this.downloadUrl = downloadUrl;
@@ -129,11 +140,12 @@ public final class FashionMnist {
 
     /** The loader configured from the environment (see the class comment). */
     public static FashionMnist fromEnvironment() {
-        List<Path> dirs = new ArrayList<>();
         String custom = setting("normlab.data", "NORMLAB_DATA");
-        if (custom != null && !custom.isBlank()) dirs.add(Path.of(custom));
-        dirs.add(DEBIAN_DIR);
         Path cache = userCache();
+        // A set NORMLAB_DATA is the whole answer: mixing its files with Debian's or the cache's would report one folder and read another.
+        if (custom != null && !custom.isBlank()) return only(Path.of(custom), cache, ownFilesAllowed(), "NORMLAB_DATA (or -Dnormlab.data)");
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(DEBIAN_DIR);
         dirs.add(cache);
         boolean offline = "1".equals(setting("normlab.offline", "NORMLAB_OFFLINE"));
         String url = setting("normlab.fashionMnistUrl", "NORMLAB_FASHION_MNIST_URL");
@@ -192,6 +204,9 @@ public final class FashionMnist {
         return dir;
     }
 
+    /** Whether this loader accepts one's own IDX files, so checksums and item counts are not checked. */
+    public boolean acceptsOwnFiles() { return ownFiles; }
+
     /** One of the four files: the verified copy it resolved to, or why there is none (null when verified). */
     public record FileStatus(String file, Path path, String problem) {
         public boolean verified() { return problem == null; }
@@ -248,6 +263,11 @@ public final class FashionMnist {
             Path plain = dir.resolve(file), gz = dir.resolve(file + ".gz");
             if (Files.isRegularFile(plain)) return verified(plain, file);
             if (Files.isRegularFile(gz)) return decompressedCopy(gz, file);
+        }
+        if (onlySetting != null) {
+            Path dir = searchDirs.get(0);
+            throw new IllegalStateException("Fashion-MNIST: " + onlySetting + "=" + dir + (Files.isDirectory(dir) ? " has no " + file + " (plain or .gz)"
+                    : " is not a folder, so it has no " + file) + "; put all four IDX files there or unset it");
         }
         if (downloadUrl == null) throw notFound(file, "downloads are off (NORMLAB_OFFLINE=1)");
         Path gz = cacheDir.resolve(file + ".gz");

@@ -111,7 +111,8 @@ public record Findings(String name, Scale scale, SweepResult<?> sweep, Map<Strin
                 written.add(svg);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Findings " + name + ": cannot write to " + dir, e);
+            throw new UncheckedIOException("Findings " + name + ": cannot write to " + dir + ": " + ResultStore.reason(e)
+                    + "; free space, make the folder writable or choose another", e);
         }
         return written;
     }

@@ -10,6 +10,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -91,13 +93,16 @@ public final class ResultStore {
         String p = System.getProperty("normlab.results", System.getenv("NORMLAB_RESULTS"));
         ResultStore store;
         if (p != null && !p.isBlank()) {
-            store = at(resultsFolder(p, "NORMLAB_RESULTS (or -Dnormlab.results)"));
+            store = at(resultsFolder(p, RESULTS_SETTING));
         } else {
             String kernelDefault = System.getenv("NORMLAB_DEFAULT_RESULTS");
             store = at(resultsFolder(kernelDefault != null && !kernelDefault.isBlank() ? kernelDefault : "results", "NORMLAB_DEFAULT_RESULTS"));
         }
         return readOnlySetting(System.getProperty("normlab.resultsReadOnly", System.getenv("NORMLAB_RESULTS_READONLY"))) ? store.readOnly() : store;
     }
+
+    /** How errors name the results-folder variable, for the CLI and {@link #defaultStore()} alike. */
+    public static final String RESULTS_SETTING = "NORMLAB_RESULTS (or -Dnormlab.results)";
 
     /** NORMLAB_RESULTS_READONLY as a yes/no: unset, empty, 0 or false is no; 1 or true is yes; anything else a one-line error. */
     static boolean readOnlySetting(String text) {
@@ -273,11 +278,18 @@ public final class ResultStore {
         }
     }
 
-    private static String reason(IOException e) {
+    /** An I/O failure in words: these exceptions' messages are often only the path, which says nothing about why. */
+    static String reason(IOException e) {
         if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+        if (e instanceof NoSuchFileException f) return "no such folder" + where(f);
+        if (e instanceof NotDirectoryException f) return "not a folder" + where(f);
+        if (e instanceof FileAlreadyExistsException f) return "a file is in the way" + where(f);
+        if (e instanceof FileSystemException f) return "the file system refused" + where(f);
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
+
+    private static String where(FileSystemException f) { return f.getFile() != null ? " (" + f.getFile() + ")" : ""; }
 
     /** Writing the store failed (a full disk, a read-only folder): the sweep stops, finished runs stay stored. */
     public static final class StoreException extends UncheckedIOException {

@@ -1,6 +1,7 @@
 package org.normlab.experiment;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -473,7 +474,10 @@ public final class Sweep<S extends Spec<S>> {
         int cached() { return specs.size() - todo.size(); }
 
         String title(String sweep) {
-            return sweep + (cached() > 0 ? " (" + cached() + " of " + specs.size() + " runs already stored)" : "");
+            // Reusing a failed run is otherwise silent: its error shows only in runs.csv.
+            long failed = Arrays.stream(logs).filter(l -> l != null && l.failed()).count();
+            return sweep + (cached() > 0 ? " (" + cached() + " of " + specs.size() + " runs already stored)" : "")
+                    + (failed > 0 ? "; " + failed + " stored runs are failed: --retry-failed computes them again" : "");
         }
     }
 

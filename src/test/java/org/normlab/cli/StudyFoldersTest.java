@@ -1,0 +1,41 @@
+package org.normlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where `normlab study` stores runs and writes its output, checked before any run. */
+class StudyFoldersTest {
+    @TempDir Path tmp;
+
+    @Test
+    void normlabResultsMovesTheRunsUnlessResultsIsGiven() {
+        Path out = tmp.resolve("out"), env = tmp.resolve("env"), flag = tmp.resolve("flag");
+        assertEquals(out.resolve("runs"), StudyCommand.runsFolder(null, null, out));
+        assertEquals(env, StudyCommand.runsFolder(null, env.toString(), out));
+        assertEquals(flag, StudyCommand.runsFolder(flag, env.toString(), out));
+    }
+
+    @Test
+    void aFileAsNormlabResultsIsAUsageError() throws IOException {
+        Path file = Files.writeString(tmp.resolve("afile"), "x");
+        var e = assertThrows(IllegalArgumentException.class, () -> StudyCommand.runsFolder(null, file.toString(), tmp));
+        assertTrue(e.getMessage().startsWith("NORMLAB_RESULTS"), e.getMessage());
+    }
+
+    @Test
+    void anOutUnderAFileIsRefusedWithItsOwnWords() throws IOException {
+        Path file = Files.writeString(tmp.resolve("afile"), "x");
+        for (Path out : new Path[] {file, file.resolve("sub")}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> StudyCommand.outputFolder(out));
+            assertTrue(e.getMessage().startsWith("--out ") && e.getMessage().contains("results, tables and figures"), e.getMessage());
+        }
+        assertEquals(tmp.resolve("new/sub"), StudyCommand.outputFolder(tmp.resolve("new/sub")));
+    }
+}
