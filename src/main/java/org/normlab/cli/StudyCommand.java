@@ -43,7 +43,7 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--master", description = "the Spark master with --engine spark, e.g. spark://127.0.0.1:7077 (default: spark-submit's --master)")
     String master;
 
-    @Option(names = "--results", description = "where finished runs are stored (default: $NORMLAB_RESULTS, else <out>/runs)")
+    @Option(names = "--results", description = "where finished runs are stored (default: <out>/runs; NORMLAB_RESULTS is for notebooks and the Java API)")
     Path results;
 
     @Option(names = "--retry-failed", description = "compute runs stored as failed again instead of reusing them")
@@ -60,7 +60,7 @@ final class StudyCommand implements Callable<Integer> {
         if (threads < 1) throw new IllegalArgumentException("--threads " + threads + ": use a whole number ≥ 1");
         Parallelism.defaultThreadsSetting();
         Path dir = out != null ? outputFolder(out) : Path.of("build", "studies", name + "-" + s);
-        ResultStore store = ResultStore.at(runsFolder(results, System.getProperty("normlab.results", System.getenv("NORMLAB_RESULTS")), dir));
+        ResultStore store = ResultStore.at(runsFolder(results, dir));
         if (retryFailed) store = store.retryingFailed();
         Engine runsOn = Engine.named(engine, master, threads);
         try {
@@ -81,11 +81,12 @@ final class StudyCommand implements Callable<Integer> {
         return out;
     }
 
-    /** --results, else NORMLAB_RESULTS (checked as `normlab info` checks it), else {@code <out>/runs}. */
-    static Path runsFolder(Path results, String environment, Path dir) {
-        if (results != null) return ResultStore.resultsFolder(results.toString(), "--results");
-        if (environment != null && !environment.isBlank()) return ResultStore.resultsFolder(environment, ResultStore.RESULTS_SETTING);
-        return dir.resolve("runs");
+    /**
+     * --results, else {@code <out>/runs}: a study's runs stay beside its tables unless the flag moves them
+     * (NORMLAB_RESULTS, the notebooks' setting, is not read here, so a test or kernel environment does not move them).
+     */
+    static Path runsFolder(Path results, Path dir) {
+        return results != null ? ResultStore.resultsFolder(results.toString(), "--results") : dir.resolve("runs");
     }
 
     private int run(Study<?> study, Scale s, Path dir, ResultStore store, Engine runsOn) {

@@ -15,18 +15,13 @@ class StudyFoldersTest {
     @TempDir Path tmp;
 
     @Test
-    void normlabResultsMovesTheRunsUnlessResultsIsGiven() {
-        Path out = tmp.resolve("out"), env = tmp.resolve("env"), flag = tmp.resolve("flag");
-        assertEquals(out.resolve("runs"), StudyCommand.runsFolder(null, null, out));
-        assertEquals(env, StudyCommand.runsFolder(null, env.toString(), out));
-        assertEquals(flag, StudyCommand.runsFolder(flag, env.toString(), out));
-    }
-
-    @Test
-    void aFileAsNormlabResultsIsAUsageError() throws IOException {
+    void resultsMovesTheRunsElseTheyStayUnderOut() throws IOException {
+        Path out = tmp.resolve("out"), flag = tmp.resolve("flag");
+        assertEquals(out.resolve("runs"), StudyCommand.runsFolder(null, out));
+        assertEquals(flag, StudyCommand.runsFolder(flag, out));
         Path file = Files.writeString(tmp.resolve("afile"), "x");
-        var e = assertThrows(IllegalArgumentException.class, () -> StudyCommand.runsFolder(null, file.toString(), tmp));
-        assertTrue(e.getMessage().startsWith("NORMLAB_RESULTS"), e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> StudyCommand.runsFolder(file, out));
+        assertTrue(e.getMessage().startsWith("--results"), e.getMessage());
     }
 
     @Test
