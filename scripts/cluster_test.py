@@ -305,11 +305,18 @@ def main():
         # A task still running when the cancel reaches its executor is told to stop ("trying to kill task … (TID n),
         # interruptThread: true"); a smoke run can also finish first (about a second each). Either way none may be left
         # running un-cancelled. The notebook check below interrupts long runs, so there the kill itself is checked.
-        executor_logs = "".join(p.read_text(errors="replace") for app in set(WORK.glob("worker*/app-*")) - earlier_apps
-                                for p in app.glob("*/stderr"))
-        started = set(re.findall(r"Running task \S+ in stage \S+ \(TID (\d+)\)", executor_logs))
-        finished = set(re.findall(r"Finished task \S+ in stage \S+ \(TID (\d+)\)", executor_logs))
-        killed = set(re.findall(r"trying to kill task \S+ in stage \S+ \(TID (\d+)\), interruptThread: true", executor_logs))
+        # The executors write their logs on their own time: the driver may exit before the line saying a task was told
+        # to stop is written, so the logs are read again for a few seconds until every started task is accounted for.
+        deadline = time.time() + 15
+        while True:
+            executor_logs = "".join(p.read_text(errors="replace") for app in set(WORK.glob("worker*/app-*")) - earlier_apps
+                                    for p in app.glob("*/stderr"))
+            started = set(re.findall(r"Running task \S+ in stage \S+ \(TID (\d+)\)", executor_logs))
+            finished = set(re.findall(r"Finished task \S+ in stage \S+ \(TID (\d+)\)", executor_logs))
+            killed = set(re.findall(r"trying to kill task \S+ in stage \S+ \(TID (\d+)\), interruptThread: true", executor_logs))
+            if (started and started <= finished | killed) or time.time() > deadline:
+                break
+            time.sleep(0.5)
         check(f"{study}: Ctrl-C cancelled the Spark job (every task it started finished or was told to interrupt)",
               started and started <= finished | killed,
               f"{len(started)} tasks started, {len(finished)} finished, {len(killed)} told to interrupt")
