@@ -44,17 +44,13 @@ public final class NormLabCli implements Runnable {
             return cli.execute(args);
         } catch (Error e) {
             if (debug) e.printStackTrace(err);
-            err.println("normlab: " + (e instanceof OutOfMemoryError ? outOfMemory(e) : oneLine(e) + " (" + e.getClass().getSimpleName()
+            err.println("normlab: " + (e instanceof OutOfMemoryError ? Sweep.outOfMemory(e) : oneLine(e) + " (" + e.getClass().getSimpleName()
                     + "); rerun with --debug for the stack trace"));
             err.flush();
             return RUN_FAILED;
         }
     }
 
-    static String outOfMemory(Throwable e) {
-        return "out of memory (" + e.getMessage() + ") with a max heap of " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                + " MiB; run with a larger heap (java -Xmx4g -jar …) or fewer --threads";
-    }
 
     /** The command line with NormLab's error handling: every error one line saying what, which file or value, and what to do. */
     static CommandLine commandLine(boolean debug) {

@@ -101,7 +101,7 @@ public final class ResultStore {
         return readOnlySetting(System.getProperty("normlab.resultsReadOnly", System.getenv("NORMLAB_RESULTS_READONLY"))) ? store.readOnly() : store;
     }
 
-    /** How errors name the results-folder variable, for the CLI and {@link #defaultStore()} alike. */
+    /** How errors name the results-folder variable (read by {@link #defaultStore()}: notebooks and the Java API). */
     public static final String RESULTS_SETTING = "NORMLAB_RESULTS (or -Dnormlab.results)";
 
     /** NORMLAB_RESULTS_READONLY as a yes/no: unset, empty, 0 or false is no; 1 or true is yes; anything else a one-line error. */

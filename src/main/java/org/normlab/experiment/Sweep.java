@@ -335,8 +335,7 @@ public final class Sweep<S extends Spec<S>> {
             if (cause instanceof ResultStore.StoreException se) throw new ResultStore.StoreException(
                     "Sweep " + name + ": " + se.getMessage(), se.getCause());
             if (cause instanceof OutOfMemoryError) {
-                throw new RunFailure("Sweep " + name + ": a run ran out of memory (" + cause.getMessage() + ", max heap "
-                        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); use fewer threads (--threads) or a larger heap (-Xmx)", cause);
+                throw new RunFailure("Sweep " + name + ": a run ran " + outOfMemory(cause), cause);
             }
             throw new RunFailure("Sweep " + name + ": " + cause, cause);
         } finally {
@@ -593,5 +592,11 @@ public final class Sweep<S extends Spec<S>> {
         if (Double.isNaN(log.last(Trainer.TRAIN_LOSS))) return sb.append(String.format(Locale.ROOT, "done (%.1f s)", log.wallSeconds())).toString();
         return sb.append(String.format(Locale.ROOT, "train loss %.3f, test acc %.3f (%.1f s)", log.last(Trainer.TRAIN_LOSS),
                 log.last(Trainer.TEST_ACC), log.wallSeconds())).toString();
+    }
+
+    /** "out of memory (why, max heap N MiB); what to do", for every place that reports an OutOfMemoryError. */
+    public static String outOfMemory(Throwable e) {
+        return "out of memory (" + e.getMessage() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                + " MiB); use fewer threads (--threads) or a larger heap (-Xmx)";
     }
 }
