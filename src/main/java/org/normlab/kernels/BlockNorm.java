@@ -154,8 +154,25 @@ public final class BlockNorm {
         int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         long partialsLength = elementwisePartials(rows, rowSize);  // its callers keep it below Integer.MAX_VALUE
         float[] partials = gamma != null ? scratch.floats((int) partialsLength) : null;
-        double[] rowSums = new double[2 * rows], mean = stats.mean(), invStd = stats.invStd();
-        Parallelism.forEach(blocks, 5L * rows * rowSize, block -> {
+        ElementwiseRows rowJob = new ElementwiseRows(dy, x, dx, rows, rowSize, gamma, stats.mean(), stats.invStd(), scratch.doubles(0, 2 * rows), partials);
+        Parallelism.forEach(blocks, 5L * rows * rowSize, rowJob);
+        if (gamma == null) return;
+        // Columns per block of the final pass: at least about four blocks per thread. Every column is summed over the
+        // row blocks in the same order whatever the block size, so it may depend on the thread count.
+        int wanted = (rowSize + 4 * Parallelism.threads() - 1) / (4 * Parallelism.threads());
+        int width = Math.max(512, Math.min(8192, (wanted + 63) / 64 * 64));
+        ElementwiseColumns columnJob = new ElementwiseColumns(partials, blocks, rowSize, width, scratch.doubles(1, rowSize), scratch.doubles(2, rowSize),
+                dGamma, dBeta);
+        Parallelism.forEach((rowSize + width - 1) / width, partialsLength, columnJob);
+    }
+
+    /**
+     * Rows [b·32, (b+1)·32) of {@link #elementwiseInputGradient}: per row Σg, Σg·(x − μ) into rowSums (g = γ·dy, or
+     * dy), dx, and the block's float partials Σ_r dy·x̂, Σ_r dy (rows in order) when γ is not null.
+     */
+    private record ElementwiseRows(float[] dy, float[] x, float[] dx, int rows, int rowSize, float[] gamma, double[] mean, double[] invStd,
+            double[] rowSums, float[] partials) implements IntConsumer {
+        @Override public void accept(int block) {
             int from = block * ROW_BLOCK, to = Math.min(rows, from + ROW_BLOCK), at = 2 * rowSize * block;
             if (gamma != null) Arrays.fill(partials, at, at + 2 * rowSize, 0f);
             for (int r = from; r < to; r++) {
@@ -173,25 +190,26 @@ public final class BlockNorm {
                 Moments.inputGradient(g, x, dx, off, rowSize, k, kx, (float) mu, c0);
                 if (gamma != null) Moments.addAffineGradientPartials(dy, x, off, rowSize, (float) mu, k, partials, at, at + rowSize);
             }
-        });
-        if (gamma == null) return;
-        // Columns per block of the final pass: at least about four blocks per thread. Every column is summed over the
-        // row blocks in the same order whatever the block size, so it may depend on the thread count.
-        int wanted = (rowSize + 4 * Parallelism.threads() - 1) / (4 * Parallelism.threads());
-        int width = Math.max(512, Math.min(8192, (wanted + 63) / 64 * 64));
-        Parallelism.forEach((rowSize + width - 1) / width, partialsLength, columnBlock -> {
+        }
+    }
+
+    /** Columns [b·width, (b+1)·width): dγ_i += Σ_blocks (Σ_r dy·x̂), dβ_i += Σ_blocks (Σ_r dy), blocks added in double, in order. */
+    private record ElementwiseColumns(float[] partials, int blocks, int rowSize, int width, double[] sumDyXhat, double[] sumDy, float[] dGamma,
+            float[] dBeta) implements IntConsumer {
+        @Override public void accept(int columnBlock) {
             int from = columnBlock * width, to = Math.min(rowSize, from + width);
-            double[] sumDyXhat = new double[to - from], sumDy = new double[to - from];
+            Arrays.fill(sumDyXhat, from, to, 0);
+            Arrays.fill(sumDy, from, to, 0);
             for (int b = 0; b < blocks; b++) {  // the blocks' partials in order, each block's row read in memory order
                 for (int i = from, p = 2 * rowSize * b; i < to; i++) {
-                    sumDyXhat[i - from] += partials[p + i];
-                    sumDy[i - from] += partials[p + rowSize + i];
+                    sumDyXhat[i] += partials[p + i];
+                    sumDy[i] += partials[p + rowSize + i];
                 }
             }
             for (int i = from; i < to; i++) {
-                dGamma[i] += (float) sumDyXhat[i - from];
-                dBeta[i] += (float) sumDy[i - from];
+                dGamma[i] += (float) sumDyXhat[i];
+                dBeta[i] += (float) sumDy[i];
             }
-        });
+        }
     }
 }

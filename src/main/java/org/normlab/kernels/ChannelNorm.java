@@ -1,5 +1,6 @@
 package org.normlab.kernels;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
@@ -53,14 +54,14 @@ public final class ChannelNorm {
      * NaN or Inf (then y and {@code stats} are partly written).
      */
     public static boolean normalize(float[] x, float[] y, Layout layout, double eps, float[] gamma, float[] beta, Statistics stats, Scratch scratch) {
-        Forward f = new Forward(x, y, layout, eps, gamma, beta, stats);
+        Forward f = new Forward(x, y, layout, eps, gamma, beta, stats, scratch);
         int n = layout.outer(), channels = layout.channels(), size = layout.size();
         if (layout.inner() == 1) {
             int width = columnBlock(channels);
             Parallelism.forEach((channels + width - 1) / width, size, block -> f.columnMoments(block, width));
             if (!f.nonFinite) Parallelism.forEach(n, 2L * size, f::sampleAffine);
         } else {
-            f.runSums = scratch.doubles(2 * n * channels);
+            f.runSums = scratch.doubles(0, 2 * n * channels);
             for (int c = 0; c < channels; c++) f.firstValue[c] = x[c * layout.inner()];
             if (channelsInCache(size, 1, channels)) {
                 Parallelism.forEach(channels, 2L * size, f::channelForward);
@@ -83,11 +84,13 @@ public final class ChannelNorm {
         final float[] firstValue;
         /** a_c and b_c of y = a_c·x + b_c. */
         final float[] scale, offset;
-        /** Per run (sample, channel): Σ(x − x₀), Σ(x − x₀)². */
+        /** Per run (sample, channel): Σ(x − x₀), Σ(x − x₀)² (scratch doubles, slot 0). */
         double[] runSums;
+        /** (N, C) input: per column Σ(x − x₀), Σ(x − x₀)² (scratch doubles, slots 0 and 1). */
+        final double[] columnSum, columnSquares;
         volatile boolean nonFinite;
 
-        Forward(float[] x, float[] y, Layout l, double eps, float[] gamma, float[] beta, Statistics stats) {
+        Forward(float[] x, float[] y, Layout l, double eps, float[] gamma, float[] beta, Statistics stats, Scratch scratch) {
             this.x = x;
             this.y = y;
             this.n = l.outer();
@@ -97,9 +100,11 @@ public final class ChannelNorm {
             this.gamma = gamma;
             this.beta = beta;
             this.stats = stats;
-            this.firstValue = new float[channels];
-            this.scale = new float[channels];
-            this.offset = new float[channels];
+            this.firstValue = scratch.floats(0, channels);
+            this.scale = scratch.floats(1, channels);
+            this.offset = scratch.floats(2, channels);
+            this.columnSum = inner == 1 ? scratch.doubles(0, channels) : null;
+            this.columnSquares = inner == 1 ? scratch.doubles(1, channels) : null;
         }
 
         /**
@@ -184,7 +189,9 @@ public final class ChannelNorm {
         /** Pass 1 over a block of columns: Σ(x − x₀), Σ(x − x₀)² down the rows, then {@link #channelStatistics}. */
         void columnMoments(int block, int width) {
             int from = block * width, to = Math.min(channels, from + width);
-            double[] sum = new double[channels], squares = new double[channels];
+            double[] sum = columnSum, squares = columnSquares;
+            Arrays.fill(sum, from, to, 0);
+            Arrays.fill(squares, from, to, 0);
             for (int c = from; c < to; c++) firstValue[c] = x[c];
             Moments.addColumnMoments(x, n, channels, from, to, firstValue, sum, squares);
             for (int c = from; c < to; c++) {
@@ -232,14 +239,14 @@ public final class ChannelNorm {
      */
     public static void inputGradient(float[] dy, float[] x, float[] dx, Layout layout, float[] gamma, double[] mean, double[] invStd,
             boolean statisticsOfInput, float[] dGamma, float[] dBeta, Scratch scratch) {
-        Backward b = new Backward(dy, x, dx, layout, gamma, mean, invStd, statisticsOfInput, dGamma, dBeta);
+        Backward b = new Backward(dy, x, dx, layout, gamma, mean, invStd, statisticsOfInput, dGamma, dBeta, scratch);
         int n = layout.outer(), channels = layout.channels(), size = layout.size();
         if (layout.inner() == 1) {  // (N, C): blocks of columns down the rows, then dx by rows
             int width = columnBlock(channels);
             Parallelism.forEach((channels + width - 1) / width, 2L * size, block -> b.columnGradientSums(block, width));
             Parallelism.forEach(n, 3L * size, b::sampleInputGradient);
         } else {  // as forward: samples in memory order, per-channel sums in sample order, then dx
-            b.runSums = scratch.doubles(2 * n * channels);
+            b.runSums = scratch.doubles(0, 2 * n * channels);
             if (channelsInCache(size, 2, channels)) {
                 Parallelism.forEach(channels, 3L * size, b::channelBackward);
             } else {
@@ -257,11 +264,13 @@ public final class ChannelNorm {
         final boolean statisticsOfInput;
         final int n, channels, inner;
         final float[] k, kx, c0, meanFloat;
-        /** Per run (sample, channel): Σ dy, Σ dy·(x − μ_c). */
+        /** Per run (sample, channel): Σ dy, Σ dy·(x − μ_c) (scratch doubles, slot 0). */
         double[] runSums;
+        /** (N, C) input: per column Σ dy, Σ dy·(x − μ_c) (scratch doubles, slots 0 and 1). */
+        final double[] columnSumDy, columnSumDyXmu;
 
         Backward(float[] dy, float[] x, float[] dx, Layout l, float[] gamma, double[] mean, double[] invStd, boolean statisticsOfInput,
-                float[] dGamma, float[] dBeta) {
+                float[] dGamma, float[] dBeta, Scratch scratch) {
             this.dy = dy;
             this.x = x;
             this.dx = dx;
@@ -274,10 +283,12 @@ public final class ChannelNorm {
             this.n = l.outer();
             this.channels = l.channels();
             this.inner = l.inner();
-            this.k = new float[channels];
-            this.kx = new float[channels];
-            this.c0 = new float[channels];
-            this.meanFloat = new float[channels];
+            this.k = scratch.floats(0, channels);
+            this.kx = scratch.floats(1, channels);
+            this.c0 = scratch.floats(2, channels);
+            this.meanFloat = scratch.floats(3, channels);
+            this.columnSumDy = inner == 1 ? scratch.doubles(0, channels) : null;
+            this.columnSumDyXmu = inner == 1 ? scratch.doubles(1, channels) : null;
         }
 
         /** Pass 1 over sample s: each run's Σdy, Σdy·(x − μ_c). */
@@ -323,7 +334,9 @@ public final class ChannelNorm {
         /** Backward pass 1 over a block of columns: Σdy, Σdy·(x − μ) down the rows, then {@link #channelCoefficients}. */
         void columnGradientSums(int block, int width) {
             int from = block * width, to = Math.min(channels, from + width);
-            double[] sumDy = new double[channels], sumDyXmu = new double[channels];
+            double[] sumDy = columnSumDy, sumDyXmu = columnSumDyXmu;
+            Arrays.fill(sumDy, from, to, 0);
+            Arrays.fill(sumDyXmu, from, to, 0);
             Moments.addColumnGradientSums(dy, x, n, channels, from, to, mean, sumDy, sumDyXmu);
             for (int c = from; c < to; c++) channelCoefficients(c, sumDy[c], sumDyXmu[c]);
         }
